@@ -1,0 +1,118 @@
+# ward — least-privilege launcher.  See README.md.
+#
+#   make            build ./ward (and the test probe)
+#   make demo       build and run the teaching demo
+#   make check      build and run every test (unit, integration, fuzz replay,
+#                   sanitizer build)
+#   make install    PREFIX=/usr/local DESTDIR=
+
+PREFIX ?= /usr/local
+BINDIR ?= $(PREFIX)/bin
+MANDIR ?= $(PREFIX)/share/man
+SHAREDIR ?= $(PREFIX)/share/ward
+DESTDIR ?=
+
+CC ?= cc
+PKG_CONFIG ?= pkg-config
+DEPS_PC := libcap-ng libseccomp libmnl
+DEPS_DEB := libcap-ng-dev libseccomp-dev libmnl-dev libcmocka-dev pkg-config \
+	busybox-static bubblewrap iproute2 valgrind
+BUILD ?= build
+
+WARNINGS := -Wall -Wextra -Werror -Wshadow -Wmissing-prototypes -Wformat=2 \
+	-Wformat-security -Wimplicit-function-declaration \
+	-Wincompatible-pointer-types -Werror=unused-result -Wno-unused-parameter
+HARDEN := -D_FORTIFY_SOURCE=3 -fstack-protector-strong -fPIE \
+	-fstack-clash-protection -fcf-protection
+OPT ?= -O2 -g
+CFLAGS_BASE := -std=gnu11 $(OPT) $(WARNINGS) -Iinclude \
+	-DWARD_SHAREDIR='"$(SHAREDIR)"'
+PC_CFLAGS = $(shell $(PKG_CONFIG) --cflags $(DEPS_PC) 2>/dev/null)
+PC_LIBS = $(shell $(PKG_CONFIG) --libs $(DEPS_PC) 2>/dev/null)
+ALL_CFLAGS = $(CFLAGS_BASE) $(HARDEN) $(PC_CFLAGS) $(CFLAGS)
+ALL_LDFLAGS = -pie -Wl,-z,relro,-z,now $(LDFLAGS)
+
+LIB_SRC := $(filter-out src/main.c,$(wildcard src/*.c))
+LIB_OBJ := $(LIB_SRC:src/%.c=$(BUILD)/obj/%.o)
+UNIT_SRC := $(wildcard tests/unit/test_*.c)
+UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
+FUZZ_SRC := $(wildcard tests/fuzz/fuzz_*.c)
+FUZZ_REPLAY := $(FUZZ_SRC:tests/fuzz/%.c=$(BUILD)/fuzz/%-replay)
+
+.PHONY: all deps demo check unit integration fuzz-replay sanitize install \
+	uninstall clean bench
+all: deps $(BUILD)/ward $(BUILD)/probe ward
+
+# Install missing build dependencies on Debian (as root), or print the
+# exact command to run.
+deps:
+	@./tests/lib/ensure-deps.sh $(DEPS_DEB)
+
+$(BUILD)/obj/%.o: src/%.c $(wildcard include/ward/*.h) | $(BUILD)/obj
+	$(CC) $(ALL_CFLAGS) -c $< -o $@
+
+$(BUILD)/libward.a: $(LIB_OBJ)
+	ar rcs $@ $^
+
+$(BUILD)/ward: src/main.c $(BUILD)/libward.a
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) src/main.c $(BUILD)/libward.a \
+		$(PC_LIBS) -o $@
+
+ward: $(BUILD)/ward
+	ln -sf $(BUILD)/ward ward
+
+# The probe runs inside sandboxes and must not depend on the rootfs's libc.
+$(BUILD)/probe: tests/probe/probe.c | $(BUILD)
+	$(CC) -std=gnu11 -O2 -Wall -Wextra -Werror -static $< -o $@
+
+$(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libward.a | $(BUILD)/tests
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) $< $(BUILD)/libward.a $(PC_LIBS) \
+		$(shell cat tests/unit/$*.wrap 2>/dev/null) -lcmocka -o $@
+
+$(BUILD)/fuzz/%-replay: tests/fuzz/%.c $(BUILD)/libward.a | $(BUILD)/fuzz
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -DWARD_FUZZ_REPLAY $< \
+		$(BUILD)/libward.a $(PC_LIBS) -o $@
+
+$(BUILD) $(BUILD)/obj $(BUILD)/tests $(BUILD)/fuzz:
+	mkdir -p $@
+
+unit: all $(UNIT_BIN)
+	@./tests/lib/run-unit.sh $(UNIT_BIN)
+
+fuzz-replay: all $(FUZZ_REPLAY)
+	@./tests/lib/run-fuzz-replay.sh $(FUZZ_REPLAY)
+
+integration: all
+	@./tests/lib/run-integration.sh $(BUILD)/ward $(BUILD)/probe
+
+# The whole suite again with ASan+UBSan.
+sanitize: deps
+	$(MAKE) BUILD=build-san OPT='-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all' \
+		HARDEN='-fstack-protector-strong -fPIE' unit fuzz-replay integration
+
+check: deps
+	$(MAKE) unit fuzz-replay integration
+	$(MAKE) sanitize
+	@echo "ward: all test suites passed"
+
+demo: all
+	./tests/demo/demo.sh $(BUILD)/ward
+
+bench: all
+	$(MAKE) -C bench
+
+install: all
+	install -D -m 0755 $(BUILD)/ward $(DESTDIR)$(BINDIR)/ward
+	install -d $(DESTDIR)$(SHAREDIR)/profiles
+	cp -R profiles/. $(DESTDIR)$(SHAREDIR)/profiles/
+	for m in man/*.[1-8]; do \
+		[ -e "$$m" ] || continue; \
+		s=$${m##*.}; install -D -m 0644 $$m $(DESTDIR)$(MANDIR)/man$$s/$${m##*/}; \
+	done
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/ward
+	rm -rf $(DESTDIR)$(SHAREDIR)
+
+clean:
+	rm -rf build build-san ward

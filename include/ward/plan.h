@@ -1,0 +1,133 @@
+/* The launch plan: one immutable, fully validated description of a launch.
+ *
+ * Built in the parent from directives (command-line options and profile
+ * lines share one validator, ward_plan_apply), then finished by
+ * ward_plan_finish, which resolves paths, users and capability names,
+ * checks every option combination and runs the engine-socket guard.
+ * After that nothing changes it; the child reads it from its copy of the
+ * parent's memory. */
+#ifndef WARD_PLAN_H
+#define WARD_PLAN_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+#include <sys/resource.h>
+#include <linux/filter.h>
+
+#include "ward/err.h"
+
+#define WARD_MAX_BINDS 64
+#define WARD_MAX_TMPFS 16
+#define WARD_MAX_RLIMITS 16
+#define WARD_MAX_ENV 128
+#define WARD_MAX_GROUPS 32
+
+enum ward_net { WARD_NET_LOOPBACK = 0, WARD_NET_NONE, WARD_NET_HOST };
+enum ward_groups { WARD_GROUPS_CLEAR = 0, WARD_GROUPS_KEEP, WARD_GROUPS_LIST };
+enum ward_seccomp_mode {
+	WARD_SECCOMP_DEFAULT = 0,
+	WARD_SECCOMP_STRICT,
+	WARD_SECCOMP_FILE,  /* a ward seccomp policy file */
+	WARD_SECCOMP_OFF,   /* off-i-know */
+};
+
+/* Where a directive came from, for file:line:col diagnostics. */
+struct ward_origin {
+	const char *file; /* NULL: the command line */
+	unsigned line;
+	unsigned col;
+};
+
+struct ward_bind {
+	char *src;      /* canonical host path (realpath) */
+	char *dst;      /* absolute, normalised path inside the sandbox */
+	bool rw;
+	dev_t dev;      /* identity of src at plan time */
+	ino_t ino;
+	mode_t type;    /* S_IFDIR, S_IFREG, ... */
+};
+
+struct ward_tmpfs {
+	char *dst;
+	uint64_t size; /* bytes, 0 = kernel default */
+};
+
+struct ward_rlimit {
+	int resource;
+	struct rlimit value;
+};
+
+struct ward_plan {
+	/* who launches */
+	bool rootless;
+	uid_t caller_uid;
+	gid_t caller_gid;
+
+	/* what runs */
+	char **argv;
+	char *env[WARD_MAX_ENV + 1];
+	size_t nenv;
+	char *workdir;
+	bool own_init; /* the program is its own pid 1 */
+
+	/* identity */
+	uid_t uid;
+	gid_t gid;
+	enum ward_groups groups;
+	gid_t group_list[WARD_MAX_GROUPS];
+	size_t ngroups;
+	uint64_t caps_keep; /* bit per capability */
+
+	/* filesystem */
+	char *rootfs; /* NULL: synthesised from the host */
+	struct ward_bind binds[WARD_MAX_BINDS];
+	size_t nbinds;
+	struct ward_tmpfs tmpfs[WARD_MAX_TMPFS];
+	size_t ntmpfs;
+
+	/* namespaces */
+	int clone_flags;
+	enum ward_net net;
+	char *hostname;
+
+	/* limits and filters */
+	struct ward_rlimit rlimits[WARD_MAX_RLIMITS];
+	size_t nrlimits;
+	enum ward_seccomp_mode seccomp_mode;
+	char *seccomp_path;
+	struct sock_fprog seccomp_prog; /* built before clone */
+
+	int verbose;
+};
+
+/* The builder: holds raw values until ward_plan_finish. */
+struct ward_plan_builder;
+
+struct ward_plan_builder *ward_plan_builder_new(void);
+void ward_plan_builder_free(struct ward_plan_builder *b);
+
+/* Apply one directive ("bind", "/srv:/srv:rw").  Used for both command-line
+ * options and profile lines.  Scalar keys replace earlier values, list keys
+ * (bind, tmpfs, env, rlimit) append.  Returns 0 or -errno with @err set
+ * (step WARD_STEP_USAGE, or WARD_STEP_PROFILE when @origin names a file). */
+int ward_plan_apply(struct ward_plan_builder *b, const char *key,
+		    const char *value, const struct ward_origin *origin,
+		    struct ward_err *err);
+
+/* True when @key is a known directive; @takes_value tells whether it needs
+ * a value. */
+bool ward_plan_key_known(const char *key, bool *takes_value);
+
+/* Set the command to run (argv is borrowed, not copied). */
+void ward_plan_set_argv(struct ward_plan_builder *b, char **argv);
+
+/* Resolve and validate everything; on success *out owns a new plan.
+ * Effects: stat/realpath/open of host paths only (no mutation). */
+int ward_plan_finish(struct ward_plan_builder *b, struct ward_plan **out,
+		     struct ward_err *err);
+
+void ward_plan_free(struct ward_plan *plan);
+
+#endif
