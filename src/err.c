@@ -29,7 +29,11 @@ int ward_err_wrap(struct ward_err *err, const char *fmt, ...)
 	vsnprintf(prefix, sizeof(prefix), fmt, ap);
 	va_end(ap);
 	memcpy(old, err->msg, sizeof(old));
-	snprintf(err->msg, sizeof(err->msg), "%s%s", prefix, old);
+	/* Truncation is fine: the message is for people. */
+	size_t n = strnlen(prefix, sizeof(err->msg) - 1);
+	memcpy(err->msg, prefix, n);
+	snprintf(err->msg + n, sizeof(err->msg) - n, "%.*s",
+		 (int)(sizeof(err->msg) - n - 1), old);
 	return err->errnum > 0 ? -err->errnum : -EINVAL;
 }
 

@@ -18,6 +18,8 @@
 
 #include "ward/err.h"
 
+struct ward_engine_sockets;
+
 #define WARD_MAX_BINDS 64
 #define WARD_MAX_TMPFS 16
 #define WARD_MAX_RLIMITS 16
@@ -82,6 +84,7 @@ struct ward_plan {
 
 	/* filesystem */
 	char *rootfs; /* NULL: synthesised from the host */
+	struct ward_engine_sockets *engine_sockets; /* found at plan time */
 	struct ward_bind binds[WARD_MAX_BINDS];
 	size_t nbinds;
 	struct ward_tmpfs tmpfs[WARD_MAX_TMPFS];

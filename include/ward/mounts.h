@@ -1,0 +1,41 @@
+/* Mount helpers for the child.  Paths inside the new root are resolved
+ * with openat2(RESOLVE_IN_ROOT), so a symlink in an image can never lead
+ * a mount out of the root (CVE-2021-30465 / CVE-2025-31133 class), and
+ * mounts target the resolved O_PATH fd through /proc/self/fd. */
+#ifndef WARD_MOUNTS_H
+#define WARD_MOUNTS_H
+
+#include <stdbool.h>
+#include <sys/types.h>
+
+#include "ward/err.h"
+
+/* Where the host's tree is reachable after the staging pivot. */
+#define WARD_OLDROOT "/oldroot"
+#define WARD_NEWROOT "/newroot"
+
+/* Open @path inside the root @rootfd as O_PATH, creating missing
+ * directories (and, for @type S_IFREG, the final file) on the way.
+ * Returns the fd or -errno with @err set for @step. */
+int ward_mnt_ensure(int rootfd, const char *path, mode_t type,
+		    enum ward_step step, struct ward_err *err);
+
+/* Open @path inside @rootfd (O_PATH, no creation).  -errno on failure. */
+int ward_mnt_open(int rootfd, const char *path);
+
+/* "/oldroot/proc/self/fd/N" for @fd. */
+void ward_mnt_fd_path(int fd, char *buf, size_t len);
+
+/* mount(2) onto the object behind @dstfd.  @what names the mount in
+ * errors. */
+int ward_mnt_mount_at(const char *src, int dstfd, const char *fstype,
+		      unsigned long flags, const char *data,
+		      enum ward_step step, const char *what,
+		      struct ward_err *err);
+
+/* mount_setattr(2) on the mount at @fd; @recursive covers submounts. */
+int ward_mnt_setattr(int fd, unsigned long long set, bool recursive,
+		     enum ward_step step, const char *what,
+		     struct ward_err *err);
+
+#endif

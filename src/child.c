@@ -1,0 +1,219 @@
+/* The child: every setup step in launch order, failing closed. */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <linux/close_range.h>
+#include <unistd.h>
+
+#include "ward/caps.h"
+#include "ward/explain.h"
+#include "ward/identity.h"
+#include "ward/launch.h"
+#include "ward/log.h"
+#include "ward/net.h"
+#include "ward/rootfs.h"
+#include "ward/seccomp.h"
+#include "ward/supervisor.h"
+#include "ward/sync.h"
+#include "ward/sys.h"
+
+__attribute__((noreturn)) static void fail(int syncfd, const struct ward_err *err)
+{
+	ward_sync_send_error(syncfd, err);
+	_exit(ward_err_exit_code(err));
+}
+
+static int set_hostname(const struct ward_plan *plan, struct ward_err *err)
+{
+	if (sys_sethostname(plan->hostname, strlen(plan->hostname)) < 0)
+		return ward_err_set(err, WARD_STEP_HOSTNAME, errno, "sethostname %s",
+				    plan->hostname);
+	return 0;
+}
+
+/* No controlling terminal: the program cannot push input into the
+ * caller's terminal (TIOCSTI, CVE-2017-5226 class). */
+static int new_session(struct ward_err *err)
+{
+	if (sys_setsid() < 0)
+		return ward_err_set(err, WARD_STEP_SESSION, errno, "setsid");
+	return 0;
+}
+
+/* Everything ward inherited above stderr is closed at exec. */
+static int close_fds_on_exec(struct ward_err *err)
+{
+	if (sys_close_range(3, UINT_MAX, CLOSE_RANGE_CLOEXEC) < 0)
+		return ward_err_set(err, WARD_STEP_FDS, errno,
+				    "close_range(3, ~0, CLOEXEC)");
+	return 0;
+}
+
+/* chdir, then check the kernel agrees the cwd is inside the new root
+ * (a leaked host directory shows as "(unreachable)": CVE-2024-21626). */
+static int enter_workdir(const struct ward_plan *plan, struct ward_err *err)
+{
+	char cwd[PATH_MAX];
+
+	if (chdir(plan->workdir) < 0)
+		return ward_err_set(err, WARD_STEP_WORKDIR, errno, "chdir %s",
+				    plan->workdir);
+	if (!getcwd(cwd, sizeof(cwd)) || cwd[0] != '/')
+		return ward_err_set(err, WARD_STEP_WORKDIR, errno ? errno : EXDEV,
+				    "working directory is outside the sandbox root");
+	return 0;
+}
+
+static int set_rlimits(const struct ward_plan *plan, struct ward_err *err)
+{
+	for (size_t i = 0; i < plan->nrlimits; i++)
+		if (sys_setrlimit(plan->rlimits[i].resource,
+				  &plan->rlimits[i].value) < 0)
+			return ward_err_set(err, WARD_STEP_RLIMITS, errno,
+					    "setrlimit(%d)", plan->rlimits[i].resource);
+	return 0;
+}
+
+static int set_no_new_privs(struct ward_err *err)
+{
+	if (sys_prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+		return ward_err_set(err, WARD_STEP_NNP, errno, "PR_SET_NO_NEW_PRIVS");
+	if (prctl(PR_GET_NO_NEW_PRIVS, 0, 0, 0, 0) != 1)
+		return ward_err_set(err, WARD_STEP_VERIFY, 0,
+				    "PR_GET_NO_NEW_PRIVS does not report 1");
+	return 0;
+}
+
+/* The uid change cleared the parent-death signal; set it again and make
+ * sure the launcher did not die in between (its end of the sync socket
+ * would then be closed). */
+static int rearm_parent_death(int syncfd, struct ward_err *err)
+{
+	char c;
+
+	if (sys_prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0)
+		return ward_err_set(err, WARD_STEP_INIT, errno, "PR_SET_PDEATHSIG");
+	if (recv(syncfd, &c, 1, MSG_PEEK | MSG_DONTWAIT) == 0)
+		return ward_err_set(err, WARD_STEP_INIT, EPIPE, "the launcher is gone");
+	return 0;
+}
+
+static int setup_privileged(const struct ward_plan *plan, struct ward_err *err)
+{
+	int r;
+
+	if ((r = close_fds_on_exec(err)) < 0 ||
+	    (r = ward_rootfs_setup(plan, err)) < 0)
+		return r;
+	ward_log("mounts", "root %s read-only, /proc /dev /tmp /run, %zu bind(s)",
+		 plan->rootfs ? plan->rootfs : "(host)", plan->nbinds);
+	if ((r = set_hostname(plan, err)) < 0 ||
+	    (r = ward_net_child_setup(plan, err)) < 0 ||
+	    (r = new_session(err)) < 0 ||
+	    (r = enter_workdir(plan, err)) < 0 ||
+	    (r = set_rlimits(plan, err)) < 0)
+		return r;
+	ward_log("net", "%s", plan->net == WARD_NET_HOST ? "host network" :
+		 plan->net == WARD_NET_NONE ? "new netns, nothing up" :
+		 "new netns, lo up");
+	return 0;
+}
+
+static int drop_privileges(const struct ward_plan *plan, struct ward_err *err)
+{
+	int r;
+
+	if ((r = ward_caps_drop_bounding(plan->caps_keep, err)) < 0 ||
+	    (r = ward_identity_apply(plan, err)) < 0 ||
+	    (r = ward_caps_trim(plan->caps_keep, err)) < 0 ||
+	    (r = ward_caps_verify(plan->caps_keep, err)) < 0 ||
+	    (r = set_no_new_privs(err)) < 0)
+		return r;
+	ward_log("identity", "uid %u gid %u, capabilities verified, no_new_privs",
+		 plan->uid, plan->gid);
+	return 0;
+}
+
+/* Search PATH from the plan's environment, inside the new root. */
+static int exec_program(const struct ward_plan *plan, struct ward_err *err)
+{
+	const char *name = plan->argv[0], *path = "/usr/bin:/bin";
+	char buf[PATH_MAX];
+	int saved = ENOENT;
+
+	if (strchr(name, '/')) {
+		sys_execve(name, plan->argv, plan->env);
+		return ward_err_set(err, WARD_STEP_EXEC, errno, "%s", name);
+	}
+	for (size_t i = 0; i < plan->nenv; i++)
+		if (strncmp(plan->env[i], "PATH=", 5) == 0)
+			path = plan->env[i] + 5;
+	while (*path) {
+		size_t n = strcspn(path, ":");
+
+		if (n > 0 && snprintf(buf, sizeof(buf), "%.*s/%s", (int)n, path,
+				      name) < (int)sizeof(buf)) {
+			sys_execve(buf, plan->argv, plan->env);
+			if (errno != ENOENT && errno != ENOTDIR)
+				saved = errno;
+		}
+		path += n + (path[n] == ':');
+	}
+	return ward_err_set(err, WARD_STEP_EXEC, saved,
+			    "%s (searched PATH inside the sandbox)", name);
+}
+
+__attribute__((noreturn)) static void run_program(const struct ward_plan *plan,
+						  int syncfd)
+{
+	struct ward_err err = {0};
+	sigset_t none;
+
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+	/* Last, right before execve: nothing ward does after this point
+	 * needs more than the program itself may do. */
+	if (ward_seccomp_load(&plan->seccomp_prog, &err) < 0)
+		fail(syncfd, &err);
+	exec_program(plan, &err);
+	fail(syncfd, &err);
+}
+
+void ward_child_main(const struct ward_plan *plan, int syncfd)
+{
+	struct ward_err err = {0};
+	sigset_t all;
+	pid_t app;
+
+	if (sys_prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0)
+		_exit(WARD_EXIT_STEP_BASE);
+	/* sync 1: wait until the parent has written the id maps. */
+	if (ward_sync_wait_go(syncfd) < 0)
+		_exit(ward_step_exit_code(WARD_STEP_SYNC));
+	if (setup_privileged(plan, &err) < 0 || drop_privileges(plan, &err) < 0 ||
+	    rearm_parent_death(syncfd, &err) < 0)
+		fail(syncfd, &err);
+	if (plan->own_init)
+		run_program(plan, syncfd);
+	/* pid 1 takes every signal through its signalfd; block them before
+	 * the fork so no SIGCHLD can be lost. */
+	sigfillset(&all);
+	sigprocmask(SIG_BLOCK, &all, NULL);
+	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+	app = fork();
+	if (app < 0) {
+		ward_err_set(&err, WARD_STEP_INIT, errno, "fork");
+		fail(syncfd, &err);
+	}
+	if (app == 0)
+		run_program(plan, syncfd);
+	/* sync 2 is the program's: pid 1 must not hold the socket open. */
+	sys_close_range(3, UINT_MAX, 0);
+	ward_init_run(app);
+}

@@ -1,0 +1,99 @@
+/* The parent side of a launch: clone, maps, sync, supervise. */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <linux/sched.h>
+#include <sched.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "ward/cleanup.h"
+#include "ward/launch.h"
+#include "ward/log.h"
+#include "ward/supervisor.h"
+#include "ward/sync.h"
+#include "ward/sys.h"
+#include "ward/userns.h"
+
+static pid_t clone_sandbox(const struct ward_plan *plan, int *pidfd,
+			   struct ward_err *err)
+{
+	struct clone_args args = {
+		.flags = (unsigned long long)plan->clone_flags | CLONE_PIDFD,
+		.pidfd = (unsigned long long)(uintptr_t)pidfd,
+		.exit_signal = SIGCHLD,
+	};
+	pid_t pid = sys_clone3(&args, sizeof(args));
+
+	if (pid < 0 && errno == ENOSYS)
+		pid = sys_clone_legacy((unsigned long)plan->clone_flags | CLONE_PIDFD,
+				       pidfd);
+	if (pid < 0)
+		return ward_err_set(err, WARD_STEP_CLONE, errno,
+				    "clone3 with new user, mount, pid, uts, ipc, cgroup%s namespaces",
+				    plan->net == WARD_NET_HOST ? "" : ", net");
+	return pid;
+}
+
+static void kill_and_reap(pid_t pid)
+{
+	kill(pid, SIGKILL);
+	while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
+		;
+}
+
+/* After a setup failure: the child has reported and exits by itself. */
+static void reap(pid_t pid)
+{
+	while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
+		;
+}
+
+int ward_launch(const struct ward_plan *plan, int *exit_code,
+		struct ward_err *err)
+{
+	_cleanup_close_ int pidfd = -1;
+	int fds[2], r;
+	sigset_t block;
+	pid_t pid;
+
+	if ((r = ward_sync_pair(fds, err)) < 0)
+		return r;
+	/* Blocked before clone: nothing sent during setup is lost, it is
+	 * forwarded once supervision starts. */
+	ward_supervisor_forwarded(&block);
+	sigaddset(&block, SIGCHLD);
+	sigprocmask(SIG_BLOCK, &block, NULL);
+	pid = clone_sandbox(plan, &pidfd, err);
+	if (pid < 0) {
+		close(fds[0]);
+		close(fds[1]);
+		return pid;
+	}
+	if (pid == 0) {
+		close(fds[0]);
+		ward_child_main(plan, fds[1]);
+	}
+	close(fds[1]);
+	ward_log("namespaces", "sandbox is pid %d", (int)pid);
+	/* sync 1: maps, then go. */
+	if ((r = ward_userns_parent_setup(pid, plan, err)) < 0 ||
+	    (r = ward_sync_send_go(fds[0], err)) < 0) {
+		close(fds[0]);
+		kill_and_reap(pid);
+		return r;
+	}
+	/* sync 2: EOF means the program was executed. */
+	r = ward_sync_wait_exec(fds[0], err);
+	close(fds[0]);
+	if (r < 0) {
+		if (err->step == WARD_STEP_EXEC || err->step == WARD_STEP_SECCOMP)
+			reap(pid);
+		else
+			kill_and_reap(pid);
+		return r;
+	}
+	ward_log("exec", "%s started", plan->argv[0]);
+	return ward_supervise(pid, pidfd, exit_code, err);
+}

@@ -1,0 +1,124 @@
+/* Mount helpers: resolution inside the new root, fd-targeted mounts. */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/mount.h>
+#include <linux/openat2.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "ward/cleanup.h"
+#include "ward/mounts.h"
+#include "ward/sys.h"
+
+int ward_mnt_open(int rootfd, const char *path)
+{
+	struct open_how how = {
+		.flags = O_PATH | O_CLOEXEC,
+		.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS,
+	};
+	int fd;
+
+	while (*path == '/')
+		path++;
+	if (*path == '\0')
+		path = ".";
+	fd = sys_openat2(rootfd, path, &how, sizeof(how));
+	return fd < 0 ? -errno : fd;
+}
+
+/* Create the last component of @prefix in its parent (opened inside the
+ * root, so the new name cannot land outside it). */
+static int create_component(int rootfd, char *prefix, bool last_is_file)
+{
+	char *slash = strrchr(prefix, '/');
+	_cleanup_close_ int parent = -1;
+	const char *name = slash + 1;
+	int fd;
+
+	*slash = '\0';
+	parent = ward_mnt_open(rootfd, *prefix ? prefix : "/");
+	*slash = '/';
+	if (parent < 0)
+		return parent;
+	if (!last_is_file)
+		return mkdirat(parent, name, 0755) < 0 && errno != EEXIST ? -errno : 0;
+	fd = openat(parent, name,
+		    O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+	if (fd < 0)
+		return errno == EEXIST ? 0 : -errno;
+	close(fd);
+	return 0;
+}
+
+int ward_mnt_ensure(int rootfd, const char *path, mode_t type,
+		    enum ward_step step, struct ward_err *err)
+{
+	char buf[4096];
+	size_t n = strlen(path);
+	int fd;
+
+	if (n == 0 || n >= sizeof(buf) || path[0] != '/')
+		return ward_err_set(err, step, EINVAL, "mount point %s", path);
+	memcpy(buf, path, n + 1);
+	for (size_t i = 1; i <= n; i++) {
+		bool last = i == n;
+		int r;
+
+		if (!last && buf[i] != '/')
+			continue;
+		buf[i] = '\0';
+		fd = ward_mnt_open(rootfd, buf);
+		if (fd >= 0 && !last) {
+			close(fd);
+			buf[i] = '/';
+			continue;
+		}
+		if (fd >= 0)
+			return fd;
+		if (fd != -ENOENT)
+			return ward_err_set(err, step, -fd, "resolving %s", buf);
+		r = create_component(rootfd, buf, last && type != S_IFDIR);
+		if (r < 0)
+			return ward_err_set(err, step, -r, "creating mount point %s",
+					    buf);
+		if (!last)
+			buf[i] = '/';
+	}
+	fd = ward_mnt_open(rootfd, path);
+	if (fd < 0)
+		return ward_err_set(err, step, -fd, "opening mount point %s", path);
+	return fd;
+}
+
+void ward_mnt_fd_path(int fd, char *buf, size_t len)
+{
+	snprintf(buf, len, WARD_OLDROOT "/proc/self/fd/%d", fd);
+}
+
+int ward_mnt_mount_at(const char *src, int dstfd, const char *fstype,
+		      unsigned long flags, const char *data,
+		      enum ward_step step, const char *what,
+		      struct ward_err *err)
+{
+	char target[64];
+
+	ward_mnt_fd_path(dstfd, target, sizeof(target));
+	if (sys_mount(src, target, fstype, flags, data) < 0)
+		return ward_err_set(err, step, errno, "mount %s", what);
+	return 0;
+}
+
+int ward_mnt_setattr(int fd, unsigned long long set, bool recursive,
+		     enum ward_step step, const char *what,
+		     struct ward_err *err)
+{
+	struct mount_attr attr = {.attr_set = set};
+	unsigned int flags = AT_EMPTY_PATH | (recursive ? AT_RECURSIVE : 0);
+
+	if (sys_mount_setattr(fd, "", flags, &attr, sizeof(attr)) < 0)
+		return ward_err_set(err, step, errno, "mount_setattr %s", what);
+	return 0;
+}

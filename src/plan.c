@@ -1,0 +1,254 @@
+/* The launch plan: directives in, one validated immutable plan out.
+ *
+ * Command-line options and profile lines are the same directives and go
+ * through ward_plan_apply, so both are checked by one validator.  Values
+ * that need the filesystem (paths, user names) are resolved in
+ * ward_plan_finish, after every directive is known. */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <sched.h>
+
+#include "ward/caps.h"
+#include "ward/cleanup.h"
+#include "ward/dockersock.h"
+#include "ward/plan.h"
+#include "ward/plan_builder.h"
+#include "ward/seccomp.h"
+#include "ward/userdb.h"
+#include "ward/util.h"
+
+#define DEFAULT_PATH "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+#define NOBODY 65534
+
+static int usage_err(struct ward_err *err, const struct ward_origin *o,
+		     const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+/* Errors carry "file:line:col: " for profile lines, "--key: " otherwise. */
+static int usage_err(struct ward_err *err, const struct ward_origin *o,
+		     const char *fmt, ...)
+{
+	char msg[WARD_ERR_MSG_MAX];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	if (o && o->file)
+		return ward_err_set(err, WARD_STEP_PROFILE, 0,
+				    "%s:%u:%u: error: %s", o->file, o->line,
+				    o->col, msg);
+	return ward_err_set(err, WARD_STEP_USAGE, 0, "%s", msg);
+}
+
+struct ward_plan_builder *ward_plan_builder_new(void)
+{
+	return calloc(1, sizeof(struct ward_plan_builder));
+}
+
+static void free_strv(char **v, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(v[i]);
+}
+
+void ward_plan_builder_free(struct ward_plan_builder *b)
+{
+	if (!b)
+		return;
+	free(b->rootfs);
+	free(b->user);
+	free(b->groups);
+	free(b->hostname);
+	free(b->seccomp);
+	free(b->workdir);
+	free(b->cap_keep);
+	free_strv(b->binds, b->nbinds);
+	free_strv(b->tmpfs, b->ntmpfs);
+	free_strv(b->rlimits, b->nrlimits);
+	free_strv(b->env, b->nenv);
+	free(b);
+}
+
+void ward_plan_set_argv(struct ward_plan_builder *b, char **argv)
+{
+	b->argv = argv;
+}
+
+static int set_scalar(char **slot, const char *value, struct ward_err *err)
+{
+	char *copy = strdup(value);
+
+	if (!copy)
+		return ward_err_set(err, WARD_STEP_USAGE, ENOMEM, "strdup");
+	free(*slot);
+	*slot = copy;
+	return 0;
+}
+
+static int append(char **list, size_t *n, size_t max, const char *key,
+		  const char *value, const struct ward_origin *o,
+		  struct ward_err *err)
+{
+	if (*n >= max)
+		return usage_err(err, o, "--%s: more than %zu given", key, max);
+	list[*n] = strdup(value);
+	if (!list[*n])
+		return ward_err_set(err, WARD_STEP_USAGE, ENOMEM, "strdup");
+	(*n)++;
+	return 0;
+}
+
+static int parse_yes_no(const char *key, const char *v, bool *out,
+			const struct ward_origin *o, struct ward_err *err)
+{
+	if (strcmp(v, "yes") == 0 || strcmp(v, "true") == 0) {
+		*out = true;
+		return 0;
+	}
+	if (strcmp(v, "no") == 0 || strcmp(v, "false") == 0) {
+		*out = false;
+		return 0;
+	}
+	return usage_err(err, o, "--%s: expected yes or no, got '%s'", key, v);
+}
+
+static int apply_net(struct ward_plan_builder *b, const char *v,
+		     const struct ward_origin *o, struct ward_err *err)
+{
+	if (strcmp(v, "loopback") == 0)
+		b->net = WARD_NET_LOOPBACK;
+	else if (strcmp(v, "none") == 0)
+		b->net = WARD_NET_NONE;
+	else if (strcmp(v, "host") == 0)
+		b->net = WARD_NET_HOST;
+	else
+		return usage_err(err, o,
+				 "--net: expected loopback, none or host, got '%s'",
+				 v);
+	b->net_set = true;
+	return 0;
+}
+
+static int apply_caps(struct ward_plan_builder *b, const char *v,
+		      const struct ward_origin *o, struct ward_err *err)
+{
+	uint64_t mask;
+	size_t bad = 0;
+
+	if (ward_caps_parse_list(v, &mask, &bad) < 0)
+		return usage_err(err, o, "--cap-keep: unknown capability '%s'",
+				 v + bad);
+	return set_scalar(&b->cap_keep, v, err);
+}
+
+static int apply_groups(struct ward_plan_builder *b, const char *v,
+			struct ward_err *err)
+{
+	return set_scalar(&b->groups, v, err);
+}
+
+static const char *const keys_with_value[] = {
+	"rootfs", "user", "groups", "bind", "tmpfs", "hostname", "net",
+	"cap-keep", "seccomp", "rlimit", "env", "workdir", "init", NULL,
+};
+
+bool ward_plan_key_known(const char *key, bool *takes_value)
+{
+	for (size_t i = 0; keys_with_value[i]; i++)
+		if (strcmp(key, keys_with_value[i]) == 0) {
+			*takes_value = true;
+			return true;
+		}
+	if (strcmp(key, "verbose") == 0) {
+		*takes_value = false;
+		return true;
+	}
+	return false;
+}
+
+int ward_plan_apply(struct ward_plan_builder *b, const char *key,
+		    const char *v, const struct ward_origin *o,
+		    struct ward_err *err)
+{
+	bool takes;
+
+	if (!ward_plan_key_known(key, &takes))
+		return usage_err(err, o, "unknown option '%s'", key);
+	if (takes && (!v || !*v))
+		return usage_err(err, o, "--%s needs a value", key);
+	if (strcmp(key, "rootfs") == 0)
+		return set_scalar(&b->rootfs, v, err);
+	if (strcmp(key, "user") == 0)
+		return set_scalar(&b->user, v, err);
+	if (strcmp(key, "groups") == 0)
+		return apply_groups(b, v, err);
+	if (strcmp(key, "bind") == 0)
+		return append(b->binds, &b->nbinds, WARD_MAX_BINDS, key, v, o, err);
+	if (strcmp(key, "tmpfs") == 0)
+		return append(b->tmpfs, &b->ntmpfs, WARD_MAX_TMPFS, key, v, o, err);
+	if (strcmp(key, "rlimit") == 0)
+		return append(b->rlimits, &b->nrlimits, WARD_MAX_RLIMITS, key, v,
+			      o, err);
+	if (strcmp(key, "env") == 0)
+		return append(b->env, &b->nenv, WARD_MAX_ENV - 3, key, v, o, err);
+	if (strcmp(key, "hostname") == 0)
+		return set_scalar(&b->hostname, v, err);
+	if (strcmp(key, "net") == 0)
+		return apply_net(b, v, o, err);
+	if (strcmp(key, "cap-keep") == 0)
+		return apply_caps(b, v, o, err);
+	if (strcmp(key, "seccomp") == 0)
+		return set_scalar(&b->seccomp, v, err);
+	if (strcmp(key, "workdir") == 0)
+		return set_scalar(&b->workdir, v, err);
+	if (strcmp(key, "init") == 0) {
+		b->init_set = true;
+		return parse_yes_no(key, v, &b->init, o, err);
+	}
+	b->verbose++;
+	return 0;
+}
+
+void ward_plan_free(struct ward_plan *plan)
+{
+	if (!plan)
+		return;
+	for (size_t i = 0; i < plan->nbinds; i++) {
+		free(plan->binds[i].src);
+		free(plan->binds[i].dst);
+	}
+	for (size_t i = 0; i < plan->ntmpfs; i++)
+		free(plan->tmpfs[i].dst);
+	for (size_t i = 0; i < plan->nenv; i++)
+		free(plan->env[i]);
+	free(plan->workdir);
+	free(plan->rootfs);
+	free(plan->hostname);
+	free(plan->seccomp_path);
+	free(plan->engine_sockets);
+	ward_seccomp_free(&plan->seccomp_prog);
+	free(plan);
+}
+
+int ward_plan_finish(struct ward_plan_builder *b, struct ward_plan **out,
+		     struct ward_err *err)
+{
+	struct ward_plan *plan = calloc(1, sizeof(*plan));
+	int r;
+
+	if (!plan)
+		return ward_err_set(err, WARD_STEP_PLAN, ENOMEM, "calloc");
+	r = ward_plan_resolve(b, plan, err);
+	if (r < 0) {
+		ward_plan_free(plan);
+		return r;
+	}
+	*out = plan;
+	return 0;
+}

@@ -1,0 +1,247 @@
+/* Plan resolution, continued: limits, environment, namespaces, seccomp. */
+#define _GNU_SOURCE
+#include <ctype.h>
+#include <errno.h>
+#include <limits.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+
+#include "ward/caps.h"
+#include "ward/plan_builder.h"
+#include "ward/seccomp.h"
+#include "ward/util.h"
+
+#define DEFAULT_PATH "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+
+int ward_plan_resolve_rlimits(const struct ward_plan_builder *b,
+			      struct ward_plan *plan, struct ward_err *err);
+int ward_plan_resolve_env(const struct ward_plan_builder *b,
+			  struct ward_plan *plan, struct ward_err *err);
+int ward_plan_resolve_misc(const struct ward_plan_builder *b,
+			   struct ward_plan *plan, struct ward_err *err);
+
+static const struct {
+	const char *name;
+	int resource;
+} rlimit_names[] = {
+	{"as", RLIMIT_AS}, {"core", RLIMIT_CORE}, {"cpu", RLIMIT_CPU},
+	{"data", RLIMIT_DATA}, {"fsize", RLIMIT_FSIZE},
+	{"locks", RLIMIT_LOCKS}, {"memlock", RLIMIT_MEMLOCK},
+	{"msgqueue", RLIMIT_MSGQUEUE}, {"nice", RLIMIT_NICE},
+	{"nofile", RLIMIT_NOFILE}, {"nproc", RLIMIT_NPROC},
+	{"rss", RLIMIT_RSS}, {"rtprio", RLIMIT_RTPRIO},
+	{"rttime", RLIMIT_RTTIME}, {"sigpending", RLIMIT_SIGPENDING},
+	{"stack", RLIMIT_STACK},
+};
+
+static int rlimit_by_name(const char *name)
+{
+	for (size_t i = 0; i < sizeof(rlimit_names) / sizeof(rlimit_names[0]); i++)
+		if (strcasecmp(name, rlimit_names[i].name) == 0 ||
+		    (strncasecmp(name, "RLIMIT_", 7) == 0 &&
+		     strcasecmp(name + 7, rlimit_names[i].name) == 0))
+			return rlimit_names[i].resource;
+	return -1;
+}
+
+static int parse_rlim_value(const char *s, rlim_t *out)
+{
+	uint64_t v;
+
+	if (strcmp(s, "unlimited") == 0 || strcmp(s, "infinity") == 0) {
+		*out = RLIM_INFINITY;
+		return 0;
+	}
+	if (ward_parse_size(s, &v) < 0 || v == RLIM_INFINITY)
+		return -EINVAL;
+	*out = (rlim_t)v;
+	return 0;
+}
+
+static int resolve_rlimit(const char *spec, struct ward_rlimit *out,
+			  struct ward_err *err)
+{
+	char buf[128];
+	char *eq, *colon;
+
+	if (snprintf(buf, sizeof(buf), "%s", spec) >= (int)sizeof(buf) ||
+	    !(eq = strchr(buf, '=')))
+		return ward_err_set(err, WARD_STEP_PLAN, 0,
+				    "--rlimit %s: expected NAME=SOFT[:HARD]", spec);
+	*eq++ = '\0';
+	out->resource = rlimit_by_name(buf);
+	if (out->resource < 0)
+		return ward_err_set(err, WARD_STEP_PLAN, 0,
+				    "--rlimit %s: unknown limit '%s'", spec, buf);
+	colon = strchr(eq, ':');
+	if (colon)
+		*colon++ = '\0';
+	if (parse_rlim_value(eq, &out->value.rlim_cur) < 0 ||
+	    parse_rlim_value(colon ? colon : eq, &out->value.rlim_max) < 0)
+		return ward_err_set(err, WARD_STEP_PLAN, 0,
+				    "--rlimit %s: bad number", spec);
+	if (out->value.rlim_cur > out->value.rlim_max)
+		return ward_err_set(err, WARD_STEP_PLAN, 0,
+				    "--rlimit %s: soft limit above hard limit", spec);
+	return 0;
+}
+
+int ward_plan_resolve_rlimits(const struct ward_plan_builder *b,
+			      struct ward_plan *plan, struct ward_err *err)
+{
+	for (size_t i = 0; i < b->nrlimits; i++) {
+		int r = resolve_rlimit(b->rlimits[i], &plan->rlimits[i], err);
+
+		if (r < 0)
+			return r;
+		plan->nrlimits++;
+	}
+	return 0;
+}
+
+static bool env_name_valid(const char *s, size_t n)
+{
+	if (n == 0 || isdigit((unsigned char)s[0]))
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (!isalnum((unsigned char)s[i]) && s[i] != '_')
+			return false;
+	return true;
+}
+
+/* Set or replace NAME=VALUE in the plan's environment. */
+static int env_put(struct ward_plan *plan, const char *kv, struct ward_err *err)
+{
+	const char *eq = strchr(kv, '=');
+	size_t n = eq ? (size_t)(eq - kv) : 0;
+	char *copy;
+
+	if (!eq || !env_name_valid(kv, n))
+		return ward_err_set(err, WARD_STEP_PLAN, 0,
+				    "--env %s: expected NAME=VALUE with NAME of letters, digits, _",
+				    kv);
+	copy = strdup(kv);
+	if (!copy)
+		return ward_err_set(err, WARD_STEP_PLAN, ENOMEM, "strdup");
+	for (size_t i = 0; i < plan->nenv; i++)
+		if (strncmp(plan->env[i], kv, n + 1) == 0) {
+			free(plan->env[i]);
+			plan->env[i] = copy;
+			return 0;
+		}
+	if (plan->nenv == WARD_MAX_ENV) {
+		free(copy);
+		return ward_err_set(err, WARD_STEP_PLAN, 0, "--env: too many");
+	}
+	plan->env[plan->nenv++] = copy;
+	plan->env[plan->nenv] = NULL;
+	return 0;
+}
+
+int ward_plan_resolve_env(const struct ward_plan_builder *b,
+			  struct ward_plan *plan, struct ward_err *err)
+{
+	const char *term = getenv("TERM");
+	char buf[256];
+	int r;
+
+	if ((r = env_put(plan, "PATH=" DEFAULT_PATH, err)) < 0 ||
+	    (r = env_put(plan, "HOME=/", err)) < 0)
+		return r;
+	if (term && snprintf(buf, sizeof(buf), "TERM=%s", term) < (int)sizeof(buf) &&
+	    (r = env_put(plan, buf, err)) < 0)
+		return r;
+	for (size_t i = 0; i < b->nenv; i++)
+		if ((r = env_put(plan, b->env[i], err)) < 0)
+			return r;
+	return 0;
+}
+
+static int resolve_hostname(const struct ward_plan_builder *b,
+			    struct ward_plan *plan, struct ward_err *err)
+{
+	const char *h = b->hostname ? b->hostname : "ward";
+	size_t n = strlen(h);
+
+	if (n == 0 || n > 64)
+		return ward_err_set(err, WARD_STEP_PLAN, 0,
+				    "--hostname: 1 to 64 characters");
+	for (size_t i = 0; i < n; i++)
+		if (!isalnum((unsigned char)h[i]) && h[i] != '-' && h[i] != '.')
+			return ward_err_set(err, WARD_STEP_PLAN, 0,
+					    "--hostname %s: only letters, digits, '-' and '.'",
+					    h);
+	plan->hostname = strdup(h);
+	return plan->hostname ? 0 : ward_err_set(err, WARD_STEP_PLAN, ENOMEM, "strdup");
+}
+
+static int resolve_seccomp(const struct ward_plan_builder *b,
+			   struct ward_plan *plan, struct ward_err *err)
+{
+	const char *s = b->seccomp ? b->seccomp : "default";
+	char real[PATH_MAX];
+
+	if (strcmp(s, "default") == 0) {
+		plan->seccomp_mode = WARD_SECCOMP_DEFAULT;
+	} else if (strcmp(s, "strict") == 0) {
+		plan->seccomp_mode = WARD_SECCOMP_STRICT;
+	} else if (strcmp(s, "off-i-know") == 0) {
+		plan->seccomp_mode = WARD_SECCOMP_OFF;
+	} else if (strcmp(s, "off") == 0) {
+		return ward_err_set(err, WARD_STEP_PLAN, 0,
+				    "--seccomp off: write off-i-know to run without a syscall filter");
+	} else {
+		if (!realpath(s, real))
+			return ward_err_set(err, WARD_STEP_PLAN, errno,
+					    "--seccomp %s", s);
+		plan->seccomp_mode = WARD_SECCOMP_FILE;
+		plan->seccomp_path = strdup(real);
+		if (!plan->seccomp_path)
+			return ward_err_set(err, WARD_STEP_PLAN, ENOMEM, "strdup");
+	}
+	return ward_seccomp_build(plan->seccomp_mode, plan->seccomp_path,
+				  &plan->seccomp_prog, err);
+}
+
+static int resolve_workdir(const struct ward_plan_builder *b,
+			   struct ward_plan *plan, struct ward_err *err)
+{
+	char norm[PATH_MAX];
+
+	if (ward_path_normalize(b->workdir ? b->workdir : "/", norm,
+				sizeof(norm)) < 0)
+		return ward_err_set(err, WARD_STEP_PLAN, 0,
+				    "--workdir %s: must be an absolute path without '..'",
+				    b->workdir);
+	plan->workdir = strdup(norm);
+	return plan->workdir ? 0 : ward_err_set(err, WARD_STEP_PLAN, ENOMEM, "strdup");
+}
+
+int ward_plan_resolve_misc(const struct ward_plan_builder *b,
+			   struct ward_plan *plan, struct ward_err *err)
+{
+	size_t bad = 0;
+	int r;
+
+	plan->net = b->net;
+	plan->clone_flags = CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWPID |
+			    CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWCGROUP;
+	if (plan->net != WARD_NET_HOST)
+		plan->clone_flags |= CLONE_NEWNET;
+	plan->own_init = b->init_set && !b->init;
+	plan->verbose = b->verbose;
+	if (b->cap_keep &&
+	    ward_caps_parse_list(b->cap_keep, &plan->caps_keep, &bad) < 0)
+		return ward_err_set(err, WARD_STEP_PLAN, 0,
+				    "--cap-keep: unknown capability '%s'",
+				    b->cap_keep + bad);
+	if ((r = resolve_hostname(b, plan, err)) < 0 ||
+	    (r = resolve_workdir(b, plan, err)) < 0 ||
+	    (r = resolve_seccomp(b, plan, err)) < 0)
+		return r;
+	return 0;
+}

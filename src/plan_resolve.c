@@ -1,0 +1,349 @@
+/* Plan resolution: turn raw directive values into the immutable plan.
+ * Host paths are canonicalised and their identity recorded; names are
+ * looked up in the sandbox root's own /etc; every combination is checked
+ * here, before anything is started. */
+#define _GNU_SOURCE
+#include <ctype.h>
+#include <errno.h>
+#include <limits.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "ward/caps.h"
+#include "ward/cleanup.h"
+#include "ward/dockersock.h"
+#include "ward/identity.h"
+#include "ward/plan_builder.h"
+#include "ward/seccomp.h"
+#include "ward/userdb.h"
+#include "ward/util.h"
+
+#define DEFAULT_PATH "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+#define NOBODY 65534
+
+static int plan_err(struct ward_err *err, int errnum, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static int plan_err(struct ward_err *err, int errnum, const char *fmt, ...)
+{
+	char msg[WARD_ERR_MSG_MAX];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	return ward_err_set(err, WARD_STEP_PLAN, errnum, "%s", msg);
+}
+
+static int resolve_rootfs(const struct ward_plan_builder *b,
+			  struct ward_plan *plan, struct ward_err *err)
+{
+	char real[PATH_MAX];
+	struct stat st;
+
+	if (!b->rootfs || strcmp(b->rootfs, "host") == 0)
+		return 0;
+	if (!realpath(b->rootfs, real))
+		return plan_err(err, errno, "--rootfs %s", b->rootfs);
+	if (stat(real, &st) < 0)
+		return plan_err(err, errno, "--rootfs %s", real);
+	if (!S_ISDIR(st.st_mode))
+		return plan_err(err, ENOTDIR, "--rootfs %s", real);
+	if (strcmp(real, "/") == 0)
+		return plan_err(err, 0,
+				"--rootfs /: the host's whole tree is not a root image; use --rootfs host");
+	plan->rootfs = strdup(real);
+	return plan->rootfs ? 0 : plan_err(err, ENOMEM, "strdup");
+}
+
+static const char *root_of(const struct ward_plan *plan)
+{
+	return plan->rootfs ? plan->rootfs : "/";
+}
+
+/* NAME or numeric id, looked up in the sandbox root's /etc/group. */
+static int resolve_gid(const struct ward_plan *plan, const char *s,
+		       gid_t *gid, struct ward_err *err)
+{
+	_cleanup_free_ char *buf = NULL;
+	uint32_t v;
+	size_t len = 0;
+	int r;
+
+	if (ward_parse_u32(s, &v) == 0) {
+		if (v == UINT32_MAX)
+			return plan_err(err, 0, "group id %s is invalid", s);
+		*gid = v;
+		return 0;
+	}
+	r = ward_userdb_read(root_of(plan), "etc/group", &buf, &len);
+	if (r < 0)
+		return plan_err(err, -r, "group '%s': reading %s/etc/group", s,
+				plan->rootfs ? plan->rootfs : "");
+	r = ward_userdb_parse_group(buf, len, s, gid);
+	if (r < 0)
+		return plan_err(err, 0, "group '%s' is not in %s/etc/group%s", s,
+				plan->rootfs ? plan->rootfs : "",
+				r == -EINVAL ? " (malformed entry)" : "");
+	return 0;
+}
+
+static int resolve_user_name(struct ward_plan *plan, const char *name,
+			     struct ward_err *err)
+{
+	_cleanup_free_ char *buf = NULL;
+	size_t len = 0;
+	int r;
+
+	r = ward_userdb_read(root_of(plan), "etc/passwd", &buf, &len);
+	if (r < 0)
+		return plan_err(err, -r, "--user %s: reading %s/etc/passwd", name,
+				plan->rootfs ? plan->rootfs : "");
+	r = ward_userdb_parse_passwd(buf, len, name, &plan->uid, &plan->gid);
+	if (r < 0)
+		return plan_err(err, 0, "--user %s: no such user in %s/etc/passwd%s",
+				name, plan->rootfs ? plan->rootfs : "",
+				r == -EINVAL ? " (malformed entry)" : "");
+	return 0;
+}
+
+static int resolve_user(const struct ward_plan_builder *b,
+			struct ward_plan *plan, struct ward_err *err)
+{
+	char spec[256];
+	char *colon;
+	uint32_t v;
+	int r;
+
+	plan->uid = NOBODY;
+	plan->gid = NOBODY;
+	if (!b->user)
+		return 0;
+	if (snprintf(spec, sizeof(spec), "%s", b->user) >= (int)sizeof(spec))
+		return plan_err(err, 0, "--user: value too long");
+	colon = strchr(spec, ':');
+	if (colon)
+		*colon++ = '\0';
+	if (ward_parse_u32(spec, &v) == 0) {
+		plan->uid = v;
+		plan->gid = v;
+	} else if ((r = resolve_user_name(plan, spec, err)) < 0) {
+		return r;
+	}
+	if (colon && (r = resolve_gid(plan, colon, &plan->gid, err)) < 0)
+		return r;
+	if (plan->uid == 0 || plan->gid == 0)
+		return plan_err(err, 0,
+				"--user %s: ward does not run programs as root (uid/gid 0)",
+				b->user);
+	if (plan->uid == UINT32_MAX || plan->gid == UINT32_MAX)
+		return plan_err(err, 0, "--user %s: invalid id", b->user);
+	return 0;
+}
+
+static int resolve_group_list(const struct ward_plan_builder *b,
+			      struct ward_plan *plan, struct ward_err *err)
+{
+	char list[1024];
+	char *save = NULL, *tok;
+
+	if (plan->rootless)
+		return plan_err(err, 0,
+				"--groups %s: a rootless launch can map only your own group; run as root to set groups",
+				b->groups);
+	if (snprintf(list, sizeof(list), "%s", b->groups) >= (int)sizeof(list))
+		return plan_err(err, 0, "--groups: value too long");
+	plan->groups = WARD_GROUPS_LIST;
+	for (tok = strtok_r(list, ",", &save); tok;
+	     tok = strtok_r(NULL, ",", &save)) {
+		gid_t g;
+		int r;
+
+		if (plan->ngroups == WARD_MAX_GROUPS)
+			return plan_err(err, 0, "--groups: more than %d groups",
+					WARD_MAX_GROUPS);
+		if ((r = resolve_gid(plan, tok, &g, err)) < 0)
+			return r;
+		if (g == 0)
+			return plan_err(err, 0, "--groups: group 0 is refused");
+		plan->group_list[plan->ngroups++] = g;
+	}
+	return 0;
+}
+
+static int resolve_groups(const struct ward_plan_builder *b,
+			  struct ward_plan *plan, struct ward_err *err)
+{
+	if (!b->groups || strcmp(b->groups, "clear") == 0) {
+		plan->groups = WARD_GROUPS_CLEAR;
+		return plan->rootless ?
+		       ward_identity_check_rootless_groups(plan, err) : 0;
+	}
+	if (strcmp(b->groups, "keep") == 0) {
+		if (!plan->rootless)
+			return plan_err(err, 0,
+					"--groups keep: as root the kept groups would be root's; use clear or a list");
+		plan->groups = WARD_GROUPS_KEEP;
+		return 0;
+	}
+	return resolve_group_list(b, plan, err);
+}
+
+static bool dst_forbidden(const char *dst)
+{
+	return strcmp(dst, "/") == 0 || ward_path_is_beneath(dst, "/proc") ||
+	       ward_path_is_beneath(dst, "/dev");
+}
+
+static bool src_forbidden(const char *src)
+{
+	return ward_path_is_beneath(src, "/proc") ||
+	       ward_path_is_beneath(src, "/sys") ||
+	       strcmp(src, "/dev") == 0;
+}
+
+static int parse_bind(const char *spec, char *src, char *dst, bool *rw,
+		      struct ward_err *err)
+{
+	char buf[PATH_MAX];
+	char *f[3];
+	int n;
+
+	if (snprintf(buf, sizeof(buf), "%s", spec) >= (int)sizeof(buf))
+		return plan_err(err, ENAMETOOLONG, "--bind %s", spec);
+	n = ward_split_colon(buf, f, 3);
+	if (n < 0)
+		return plan_err(err, 0, "--bind %s: expected SRC[:DST][:ro|rw]", spec);
+	*rw = false;
+	if (n >= 2 && (strcmp(f[n - 1], "ro") == 0 || strcmp(f[n - 1], "rw") == 0)) {
+		*rw = strcmp(f[n - 1], "rw") == 0;
+		n--;
+	} else if (n == 3) {
+		return plan_err(err, 0, "--bind %s: mode must be ro or rw, got '%s'",
+				spec, f[2]);
+	}
+	if (!*f[0] || (n == 2 && !*f[1]))
+		return plan_err(err, 0, "--bind %s: empty path", spec);
+	strcpy(src, f[0]);
+	strcpy(dst, n == 2 ? f[1] : f[0]);
+	return 0;
+}
+
+static int resolve_bind(const char *spec, const struct ward_engine_sockets *es,
+			struct ward_bind *bind, struct ward_err *err)
+{
+	char src[PATH_MAX], dst[PATH_MAX], real[PATH_MAX], norm[PATH_MAX];
+	struct stat st;
+	int r;
+
+	if ((r = parse_bind(spec, src, dst, &bind->rw, err)) < 0)
+		return r;
+	if (!realpath(src, real))
+		return plan_err(err, errno, "--bind %s: source %s", spec, src);
+	if (stat(real, &st) < 0)
+		return plan_err(err, errno, "--bind %s: source %s", spec, real);
+	if (src_forbidden(real))
+		return plan_err(err, 0,
+				"--bind %s: binding the host's %s exposes other processes; refused",
+				spec, real);
+	if ((r = ward_dockersock_check(es, real, &st, err)) < 0)
+		return r;
+	if (ward_path_normalize(dst, norm, sizeof(norm)) < 0)
+		return plan_err(err, 0,
+				"--bind %s: destination must be an absolute path without '..'",
+				spec);
+	if (dst_forbidden(norm))
+		return plan_err(err, 0,
+				"--bind %s: destination %s is reserved (/, /proc, /dev)",
+				spec, norm);
+	bind->src = strdup(real);
+	bind->dst = strdup(norm);
+	if (!bind->src || !bind->dst)
+		return plan_err(err, ENOMEM, "strdup");
+	bind->dev = st.st_dev;
+	bind->ino = st.st_ino;
+	bind->type = st.st_mode & S_IFMT;
+	return 0;
+}
+
+static int resolve_binds(const struct ward_plan_builder *b,
+			 struct ward_plan *plan, struct ward_err *err)
+{
+	struct ward_engine_sockets *es = malloc(sizeof(*es));
+	int r = 0;
+
+	if (!es)
+		return plan_err(err, ENOMEM, "malloc");
+	ward_dockersock_scan(es);
+	plan->engine_sockets = es;
+	for (size_t i = 0; i < b->nbinds && r == 0; i++) {
+		r = resolve_bind(b->binds[i], es, &plan->binds[i], err);
+		if (r == 0)
+			plan->nbinds++;
+	}
+	return r;
+}
+
+static int resolve_tmpfs(const struct ward_plan_builder *b,
+			 struct ward_plan *plan, struct ward_err *err)
+{
+	for (size_t i = 0; i < b->ntmpfs; i++) {
+		char buf[PATH_MAX], norm[PATH_MAX];
+		char *f[2];
+		struct ward_tmpfs *t = &plan->tmpfs[i];
+		int n;
+
+		if (snprintf(buf, sizeof(buf), "%s", b->tmpfs[i]) >= (int)sizeof(buf))
+			return plan_err(err, ENAMETOOLONG, "--tmpfs");
+		n = ward_split_colon(buf, f, 2);
+		if (n < 0 || ward_path_normalize(f[0], norm, sizeof(norm)) < 0 ||
+		    dst_forbidden(norm))
+			return plan_err(err, 0,
+					"--tmpfs %s: expected an absolute DST[:size=N] outside /, /proc, /dev",
+					b->tmpfs[i]);
+		if (n == 2 && (strncmp(f[1], "size=", 5) != 0 ||
+			       ward_parse_size(f[1] + 5, &t->size) < 0))
+			return plan_err(err, 0, "--tmpfs %s: bad size '%s'",
+					b->tmpfs[i], f[1]);
+		t->dst = strdup(norm);
+		if (!t->dst)
+			return plan_err(err, ENOMEM, "strdup");
+		plan->ntmpfs++;
+	}
+	return 0;
+}
+
+int ward_plan_resolve_rlimits(const struct ward_plan_builder *b,
+			      struct ward_plan *plan, struct ward_err *err);
+int ward_plan_resolve_env(const struct ward_plan_builder *b,
+			  struct ward_plan *plan, struct ward_err *err);
+int ward_plan_resolve_misc(const struct ward_plan_builder *b,
+			   struct ward_plan *plan, struct ward_err *err);
+
+int ward_plan_resolve(struct ward_plan_builder *b, struct ward_plan *plan,
+		      struct ward_err *err)
+{
+	int r;
+
+	plan->caller_uid = geteuid();
+	plan->caller_gid = getegid();
+	plan->rootless = plan->caller_uid != 0;
+	if (!b->argv || !b->argv[0])
+		return ward_err_set(err, WARD_STEP_USAGE, 0,
+				    "no command given: ward run [OPTIONS] -- CMD [ARG...]");
+	plan->argv = b->argv;
+	if ((r = resolve_rootfs(b, plan, err)) < 0 ||
+	    (r = resolve_user(b, plan, err)) < 0 ||
+	    (r = resolve_groups(b, plan, err)) < 0 ||
+	    (r = resolve_binds(b, plan, err)) < 0 ||
+	    (r = resolve_tmpfs(b, plan, err)) < 0 ||
+	    (r = ward_plan_resolve_rlimits(b, plan, err)) < 0 ||
+	    (r = ward_plan_resolve_env(b, plan, err)) < 0 ||
+	    (r = ward_plan_resolve_misc(b, plan, err)) < 0)
+		return r;
+	return 0;
+}
