@@ -7,6 +7,8 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/vfs.h>
+#include <linux/magic.h>
 #include <unistd.h>
 
 #include "ward/cleanup.h"
@@ -29,13 +31,23 @@ int ward_mnt_open(int rootfd, const char *path)
 	return fd < 0 ? -errno : fd;
 }
 
+static bool create_only_on_tmpfs;
+
+void ward_mnt_restrict_creation(bool only_tmpfs)
+{
+	create_only_on_tmpfs = only_tmpfs;
+}
+
 /* Create the last component of @prefix in its parent (opened inside the
- * root, so the new name cannot land outside it). */
+ * root, so the new name cannot land outside it).  With a root made of
+ * host directories, mount points are created only on ward's own tmpfs:
+ * ward never writes into the host's /usr or /etc. */
 static int create_component(int rootfd, char *prefix, bool last_is_file)
 {
 	char *slash = strrchr(prefix, '/');
 	_cleanup_close_ int parent = -1;
 	const char *name = slash + 1;
+	struct statfs sfs;
 	int fd;
 
 	*slash = '\0';
@@ -43,6 +55,9 @@ static int create_component(int rootfd, char *prefix, bool last_is_file)
 	*slash = '/';
 	if (parent < 0)
 		return parent;
+	if (create_only_on_tmpfs &&
+	    (fstatfs(parent, &sfs) < 0 || sfs.f_type != TMPFS_MAGIC))
+		return -EROFS;
 	if (!last_is_file)
 		return mkdirat(parent, name, 0755) < 0 && errno != EEXIST ? -errno : 0;
 	fd = openat(parent, name,
@@ -81,6 +96,10 @@ int ward_mnt_ensure(int rootfd, const char *path, mode_t type,
 		if (fd != -ENOENT)
 			return ward_err_set(err, step, -fd, "resolving %s", buf);
 		r = create_component(rootfd, buf, last && type != S_IFDIR);
+		if (r == -EROFS && create_only_on_tmpfs)
+			return ward_err_set(err, step, 0,
+					    "mount point %s does not exist, and ward does not create files in the host's directories; bind a directory that exists, or put it under /tmp, /run or a --tmpfs",
+					    buf);
 		if (r < 0)
 			return ward_err_set(err, step, -r, "creating mount point %s",
 					    buf);

@@ -150,13 +150,13 @@ static bool beneath_later_mount(const struct ward_plan *plan, const char *dst)
 }
 
 static int precreate(int rootfd, const struct ward_plan *plan, const char *dst,
-		     mode_t type, struct ward_err *err)
+		     mode_t type, enum ward_step step, struct ward_err *err)
 {
 	int fd;
 
 	if (beneath_later_mount(plan, dst))
 		return 0;
-	fd = ward_mnt_ensure(rootfd, dst, type, WARD_STEP_MOUNTS, err);
+	fd = ward_mnt_ensure(rootfd, dst, type, step, err);
 	if (fd < 0)
 		return fd;
 	close(fd);
@@ -170,15 +170,18 @@ static int create_mount_points(int rootfd, const struct ward_plan *plan,
 	int r;
 
 	for (size_t i = 0; fixed[i]; i++)
-		if ((r = precreate(rootfd, plan, fixed[i], S_IFDIR, err)) < 0)
+		if ((r = precreate(rootfd, plan, fixed[i], S_IFDIR,
+				   WARD_STEP_MOUNTS, err)) < 0)
 			return r;
 	for (size_t i = 0; i < plan->ntmpfs; i++)
-		if ((r = precreate(rootfd, plan, plan->tmpfs[i].dst, S_IFDIR, err)) < 0)
+		if ((r = precreate(rootfd, plan, plan->tmpfs[i].dst, S_IFDIR,
+				   WARD_STEP_TMPFS, err)) < 0)
 			return r;
 	for (size_t i = 0; i < plan->nbinds; i++) {
 		mode_t t = plan->binds[i].type == S_IFDIR ? S_IFDIR : S_IFREG;
 
-		if ((r = precreate(rootfd, plan, plan->binds[i].dst, t, err)) < 0)
+		if ((r = precreate(rootfd, plan, plan->binds[i].dst, t,
+				   WARD_STEP_BINDS, err)) < 0)
 			return r;
 	}
 	return 0;
@@ -341,6 +344,7 @@ static int setup_with_sources(const struct ward_plan *plan, const int *src_fds,
 	if ((r = use_mapped_fsids(plan, err)) < 0 ||
 	    (r = enter_staging(err)) < 0)
 		return r;
+	ward_mnt_restrict_creation(!plan->rootfs);
 	r = plan->rootfs ? build_image_root(plan->rootfs, rootfs_fd, err)
 			 : build_host_root(err);
 	if (r < 0)

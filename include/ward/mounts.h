@@ -20,6 +20,10 @@
 int ward_mnt_ensure(int rootfd, const char *path, mode_t type,
 		    enum ward_step step, struct ward_err *err);
 
+/* With @only_tmpfs, ward_mnt_ensure creates nothing outside a tmpfs (a
+ * root synthesised from host directories must not write to the host). */
+void ward_mnt_restrict_creation(bool only_tmpfs);
+
 /* Open @path inside @rootfd (O_PATH, no creation).  -errno on failure. */
 int ward_mnt_open(int rootfd, const char *path);
 
