@@ -1,15 +1,26 @@
 /* `ward run` options: --key VALUE or --key=VALUE, each a plan directive,
- * so the command line and profiles share one validator. */
+ * so the command line and profiles share one validator.  The profile is
+ * applied first, the command line after it: the command line overrides. */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "ward/cli.h"
+#include "ward/profile.h"
+
+#define MAX_OPTIONS 512
+
+struct cli_option {
+	char key[64];
+	const char *value;
+};
 
 void ward_cli_usage(FILE *out)
 {
 	fputs("usage: ward run [OPTIONS] -- CMD [ARG...]\n"
+	      "  --profile NAME|PATH        apply a profile first (see ward profiles)\n"
 	      "  --rootfs DIR|host          root image directory, or a root built from\n"
 	      "                             the host's /usr /etc /bin /sbin /lib* (default)\n"
 	      "  --user UID[:GID]|NAME      run as this user (default 65534:65534)\n"
@@ -31,63 +42,65 @@ void ward_cli_usage(FILE *out)
 }
 
 /* Split "--key=value" or take the next argument as the value. */
-static int take_option(int argc, char **argv, int *i, char *key, size_t keylen,
-		       const char **value, struct ward_err *err)
+static int take_option(int argc, char **argv, int *i, struct cli_option *opt,
+		       struct ward_err *err)
 {
 	const char *arg = argv[*i] + 2;
 	const char *eq = strchr(arg, '=');
 	size_t n = eq ? (size_t)(eq - arg) : strlen(arg);
 	bool takes = false;
 
-	if (n == 0 || n >= keylen)
+	if (n == 0 || n >= sizeof(opt->key))
 		return ward_err_set(err, WARD_STEP_USAGE, 0, "bad option '%s'",
 				    argv[*i]);
-	memcpy(key, arg, n);
-	key[n] = '\0';
-	if (!ward_plan_key_known(key, &takes))
+	memcpy(opt->key, arg, n);
+	opt->key[n] = '\0';
+	if (strcmp(opt->key, "profile") == 0)
+		takes = true;
+	else if (!ward_plan_key_known(opt->key, &takes))
 		return ward_err_set(err, WARD_STEP_USAGE, 0,
-				    "unknown option '--%s' (see ward run --help)", key);
-	*value = NULL;
+				    "unknown option '--%s' (see ward run --help)",
+				    opt->key);
+	opt->value = NULL;
 	if (!takes) {
 		if (eq)
 			return ward_err_set(err, WARD_STEP_USAGE, 0,
-					    "--%s takes no value", key);
+					    "--%s takes no value", opt->key);
 		return 0;
 	}
 	if (eq) {
-		*value = eq + 1;
+		opt->value = eq + 1;
 	} else {
 		if (*i + 1 >= argc)
 			return ward_err_set(err, WARD_STEP_USAGE, 0,
-					    "--%s needs a value", key);
-		*value = argv[++*i];
+					    "--%s needs a value", opt->key);
+		opt->value = argv[++*i];
 	}
 	return 0;
 }
 
-int ward_cli_parse_run(int argc, char **argv, struct ward_plan_builder *b,
-		       struct ward_err *err)
+/* Collect the options; *cmd is the index of the command. */
+static int collect(int argc, char **argv, struct cli_option *opts, size_t *n,
+		   int *cmd, struct ward_err *err)
 {
-	int i;
+	int i, r;
 
 	for (i = 0; i < argc; i++) {
-		const char *value = NULL;
-		char key[64];
-		int r;
+		struct cli_option *o = &opts[*n];
 
 		if (strcmp(argv[i], "--") == 0) {
 			i++;
 			break;
 		}
-		if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
-			ward_cli_usage(stdout);
+		if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0)
 			return 1;
-		}
-		if (strcmp(argv[i], "-v") == 0 || strcmp(argv[i], "-vv") == 0) {
-			strcpy(key, "verbose");
+		if (*n == MAX_OPTIONS)
+			return ward_err_set(err, WARD_STEP_USAGE, 0, "too many options");
+		if (strcmp(argv[i], "-v") == 0) {
+			strcpy(o->key, "verbose");
+			o->value = NULL;
 		} else if (strncmp(argv[i], "--", 2) == 0) {
-			if ((r = take_option(argc, argv, &i, key, sizeof(key),
-					     &value, err)) < 0)
+			if ((r = take_option(argc, argv, &i, o, err)) < 0)
 				return r;
 		} else if (argv[i][0] == '-') {
 			return ward_err_set(err, WARD_STEP_USAGE, 0,
@@ -96,9 +109,47 @@ int ward_cli_parse_run(int argc, char **argv, struct ward_plan_builder *b,
 		} else {
 			break;
 		}
-		if ((r = ward_plan_apply(b, key, value, NULL, err)) < 0)
-			return r;
+		(*n)++;
 	}
-	ward_plan_set_argv(b, i < argc ? &argv[i] : NULL);
+	*cmd = i;
 	return 0;
+}
+
+static int apply_profile(struct cli_option *opts, size_t n,
+			 struct ward_plan_builder *b, struct ward_err *err)
+{
+	const char *profile = NULL;
+
+	for (size_t i = 0; i < n; i++) {
+		if (strcmp(opts[i].key, "profile") != 0)
+			continue;
+		if (profile)
+			return ward_err_set(err, WARD_STEP_USAGE, 0,
+					    "--profile given twice; use include in a profile to combine");
+		profile = opts[i].value;
+	}
+	return profile ? ward_profile_load(b, profile, stderr, err) : 0;
+}
+
+int ward_cli_parse_run(int argc, char **argv, struct ward_plan_builder *b,
+		       struct ward_err *err)
+{
+	struct cli_option *opts = calloc(MAX_OPTIONS, sizeof(*opts));
+	size_t n = 0;
+	int cmd = argc, r;
+
+	if (!opts)
+		return ward_err_set(err, WARD_STEP_USAGE, ENOMEM, "calloc");
+	r = collect(argc, argv, opts, &n, &cmd, err);
+	if (r == 1)
+		ward_cli_usage(stdout);
+	if (r == 0)
+		r = apply_profile(opts, n, b, err);
+	for (size_t i = 0; r == 0 && i < n; i++)
+		if (strcmp(opts[i].key, "profile") != 0)
+			r = ward_plan_apply(b, opts[i].key, opts[i].value, NULL, err);
+	free(opts);
+	if (r == 0)
+		ward_plan_set_argv(b, cmd < argc ? &argv[cmd] : NULL);
+	return r;
 }

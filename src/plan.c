@@ -28,6 +28,7 @@
 
 static int usage_err(struct ward_err *err, const struct ward_origin *o,
 		     const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static void free_strv(char **v, size_t n);
 
 /* Errors carry "file:line:col: " for profile lines, "--key: " otherwise. */
 static int usage_err(struct ward_err *err, const struct ward_origin *o,
@@ -57,10 +58,100 @@ static void free_strv(char **v, size_t n)
 		free(v[i]);
 }
 
+static const char *const scalar_keys[] = {
+	"rootfs", "user", "groups", "hostname", "net", "cap-keep", "seccomp",
+	"workdir", "init", NULL,
+};
+
+int ward_plan_scalar_index(const char *key)
+{
+	for (int i = 0; scalar_keys[i]; i++)
+		if (strcmp(scalar_keys[i], key) == 0)
+			return i;
+	return -1;
+}
+
+const char *ward_plan_where(const struct ward_plan_builder *b,
+			    const char *key, size_t idx)
+{
+	const char *w = NULL;
+	int i = ward_plan_scalar_index(key);
+
+	if (i >= 0)
+		w = b->where_scalar[i];
+	else if (strcmp(key, "bind") == 0 && idx < WARD_MAX_BINDS)
+		w = b->where_binds[idx];
+	else if (strcmp(key, "tmpfs") == 0 && idx < WARD_MAX_TMPFS)
+		w = b->where_tmpfs[idx];
+	else if (strcmp(key, "rlimit") == 0 && idx < WARD_MAX_RLIMITS)
+		w = b->where_rlimits[idx];
+	else if (strcmp(key, "env") == 0 && idx < WARD_MAX_ENV)
+		w = b->where_env[idx];
+	return w ? w : "";
+}
+
+/* Remember where a value came from; list items use their index. */
+static void record_where(struct ward_plan_builder *b, const char *key,
+			 const struct ward_origin *o)
+{
+	char buf[512];
+	char **slot = NULL;
+	int i = ward_plan_scalar_index(key);
+
+	if (i >= 0)
+		slot = &b->where_scalar[i];
+	else if (strcmp(key, "bind") == 0)
+		slot = &b->where_binds[b->nbinds - 1];
+	else if (strcmp(key, "tmpfs") == 0)
+		slot = &b->where_tmpfs[b->ntmpfs - 1];
+	else if (strcmp(key, "rlimit") == 0)
+		slot = &b->where_rlimits[b->nrlimits - 1];
+	else if (strcmp(key, "env") == 0)
+		slot = &b->where_env[b->nenv - 1];
+	if (!slot)
+		return;
+	free(*slot);
+	*slot = NULL;
+	if (o && o->file) {
+		snprintf(buf, sizeof(buf), "%s:%u:%u: ", o->file, o->line, o->col);
+		*slot = strdup(buf);
+	}
+}
+
+/* A profile may not set one scalar to two different values; the
+ * command line overrides silently (that is what it is for). */
+static int check_redefinition(struct ward_plan_builder *b, const char *key,
+			      const char *value, const struct ward_origin *o,
+			      struct ward_err *err)
+{
+	int i = ward_plan_scalar_index(key);
+
+	if (i < 0 || !o || !o->file)
+		return 0;
+	if (b->profile_value[i] && strcmp(b->profile_value[i], value) != 0) {
+		const char *w = b->where_scalar[i] ? b->where_scalar[i] : "";
+		size_t wl = strlen(w);
+
+		/* where strings end in ": " */
+		return usage_err(err, o, "'%s' redefined as '%s' (first set to '%s' at %.*s)",
+				 key, value, b->profile_value[i],
+				 (int)(wl >= 2 ? wl - 2 : wl), w);
+	}
+	free(b->profile_value[i]);
+	b->profile_value[i] = strdup(value);
+	return b->profile_value[i] ? 0 : ward_err_set(err, WARD_STEP_PROFILE, ENOMEM, "strdup");
+}
+
 void ward_plan_builder_free(struct ward_plan_builder *b)
 {
 	if (!b)
 		return;
+	free_strv(b->where_scalar, 16);
+	free_strv(b->profile_value, 16);
+	free_strv(b->where_binds, WARD_MAX_BINDS);
+	free_strv(b->where_tmpfs, WARD_MAX_TMPFS);
+	free_strv(b->where_rlimits, WARD_MAX_RLIMITS);
+	free_strv(b->where_env, WARD_MAX_ENV);
 	free(b->rootfs);
 	free(b->user);
 	free(b->groups);
@@ -172,16 +263,10 @@ bool ward_plan_key_known(const char *key, bool *takes_value)
 	return false;
 }
 
-int ward_plan_apply(struct ward_plan_builder *b, const char *key,
-		    const char *v, const struct ward_origin *o,
-		    struct ward_err *err)
+static int apply_value(struct ward_plan_builder *b, const char *key,
+		       const char *v, const struct ward_origin *o,
+		       struct ward_err *err)
 {
-	bool takes;
-
-	if (!ward_plan_key_known(key, &takes))
-		return usage_err(err, o, "unknown option '%s'", key);
-	if (takes && (!v || !*v))
-		return usage_err(err, o, "--%s needs a value", key);
 	if (strcmp(key, "rootfs") == 0)
 		return set_scalar(&b->rootfs, v, err);
 	if (strcmp(key, "user") == 0)
@@ -212,6 +297,27 @@ int ward_plan_apply(struct ward_plan_builder *b, const char *key,
 		return parse_yes_no(key, v, &b->init, o, err);
 	}
 	b->verbose++;
+	return 0;
+}
+
+int ward_plan_apply(struct ward_plan_builder *b, const char *key,
+		    const char *v, const struct ward_origin *o,
+		    struct ward_err *err)
+{
+	bool takes;
+	int r;
+
+	if (!ward_plan_key_known(key, &takes))
+		return usage_err(err, o, o && o->file ? "unknown directive '%s'"
+						     : "unknown option '--%s'", key);
+	if (takes && (!v || !*v))
+		return usage_err(err, o, "%s%s needs a value", o && o->file ? "" : "--",
+				 key);
+	if (takes && (r = check_redefinition(b, key, v, o, err)) < 0)
+		return r;
+	if ((r = apply_value(b, key, v, o, err)) < 0)
+		return r;
+	record_where(b, key, o);
 	return 0;
 }
 

@@ -97,7 +97,7 @@ int ward_plan_resolve_rlimits(const struct ward_plan_builder *b,
 		int r = resolve_rlimit(b->rlimits[i], &plan->rlimits[i], err);
 
 		if (r < 0)
-			return r;
+			return ward_err_wrap(err, "%s", ward_plan_where(b, "rlimit", i));
 		plan->nrlimits++;
 	}
 	return 0;
@@ -157,7 +157,7 @@ int ward_plan_resolve_env(const struct ward_plan_builder *b,
 		return r;
 	for (size_t i = 0; i < b->nenv; i++)
 		if ((r = env_put(plan, b->env[i], err)) < 0)
-			return r;
+			return ward_err_wrap(err, "%s", ward_plan_where(b, "env", i));
 	return 0;
 }
 
@@ -239,9 +239,11 @@ int ward_plan_resolve_misc(const struct ward_plan_builder *b,
 		return ward_err_set(err, WARD_STEP_PLAN, 0,
 				    "--cap-keep: unknown capability '%s'",
 				    b->cap_keep + bad);
-	if ((r = resolve_hostname(b, plan, err)) < 0 ||
-	    (r = resolve_workdir(b, plan, err)) < 0 ||
-	    (r = resolve_seccomp(b, plan, err)) < 0)
-		return r;
+	if ((r = resolve_hostname(b, plan, err)) < 0)
+		return ward_err_wrap(err, "%s", ward_plan_where(b, "hostname", 0));
+	if ((r = resolve_workdir(b, plan, err)) < 0)
+		return ward_err_wrap(err, "%s", ward_plan_where(b, "workdir", 0));
+	if ((r = resolve_seccomp(b, plan, err)) < 0)
+		return ward_err_wrap(err, "%s", ward_plan_where(b, "seccomp", 0));
 	return 0;
 }

@@ -284,6 +284,8 @@ static int resolve_binds(const struct ward_plan_builder *b,
 		r = resolve_bind(b->binds[i], es, &plan->binds[i], err);
 		if (r == 0)
 			plan->nbinds++;
+		else
+			ward_err_wrap(err, "%s", ward_plan_where(b, "bind", i));
 	}
 	return r;
 }
@@ -303,12 +305,12 @@ static int resolve_tmpfs(const struct ward_plan_builder *b,
 		if (n < 0 || ward_path_normalize(f[0], norm, sizeof(norm)) < 0 ||
 		    dst_forbidden(norm))
 			return plan_err(err, 0,
-					"--tmpfs %s: expected an absolute DST[:size=N] outside /, /proc, /dev",
-					b->tmpfs[i]);
+					"%s--tmpfs %s: expected an absolute DST[:size=N] outside /, /proc, /dev",
+					ward_plan_where(b, "tmpfs", i), b->tmpfs[i]);
 		if (n == 2 && (strncmp(f[1], "size=", 5) != 0 ||
 			       ward_parse_size(f[1] + 5, &t->size) < 0))
-			return plan_err(err, 0, "--tmpfs %s: bad size '%s'",
-					b->tmpfs[i], f[1]);
+			return plan_err(err, 0, "%s--tmpfs %s: bad size '%s'",
+					ward_plan_where(b, "tmpfs", i), b->tmpfs[i], f[1]);
 		t->dst = strdup(norm);
 		if (!t->dst)
 			return plan_err(err, ENOMEM, "strdup");
@@ -336,10 +338,13 @@ int ward_plan_resolve(struct ward_plan_builder *b, struct ward_plan *plan,
 		return ward_err_set(err, WARD_STEP_USAGE, 0,
 				    "no command given: ward run [OPTIONS] -- CMD [ARG...]");
 	plan->argv = b->argv;
-	if ((r = resolve_rootfs(b, plan, err)) < 0 ||
-	    (r = resolve_user(b, plan, err)) < 0 ||
-	    (r = resolve_groups(b, plan, err)) < 0 ||
-	    (r = resolve_binds(b, plan, err)) < 0 ||
+	if ((r = resolve_rootfs(b, plan, err)) < 0)
+		return ward_err_wrap(err, "%s", ward_plan_where(b, "rootfs", 0));
+	if ((r = resolve_user(b, plan, err)) < 0)
+		return ward_err_wrap(err, "%s", ward_plan_where(b, "user", 0));
+	if ((r = resolve_groups(b, plan, err)) < 0)
+		return ward_err_wrap(err, "%s", ward_plan_where(b, "groups", 0));
+	if ((r = resolve_binds(b, plan, err)) < 0 ||
 	    (r = resolve_tmpfs(b, plan, err)) < 0 ||
 	    (r = ward_plan_resolve_rlimits(b, plan, err)) < 0 ||
 	    (r = ward_plan_resolve_env(b, plan, err)) < 0 ||

@@ -27,7 +27,25 @@ struct ward_plan_builder {
 	char *env[WARD_MAX_ENV];
 	size_t nenv;
 	char **argv;
+
+	/* Where each value came from ("file:line:col: ", or NULL for the
+	 * command line), for diagnostics at resolution time. */
+	char *where_scalar[16];
+	char *where_binds[WARD_MAX_BINDS];
+	char *where_tmpfs[WARD_MAX_TMPFS];
+	char *where_rlimits[WARD_MAX_RLIMITS];
+	char *where_env[WARD_MAX_ENV];
+	/* Scalars set by a profile, to catch conflicting redefinitions. */
+	char *profile_value[16];
 };
+
+/* Index of a scalar key in where_scalar/profile_value, or -1. */
+int ward_plan_scalar_index(const char *key);
+
+/* "file:line:col: " for a scalar key or list item, "" for the command
+ * line. */
+const char *ward_plan_where(const struct ward_plan_builder *b,
+			    const char *key, size_t idx);
 
 /* Resolve every value of @b into @plan (plan_resolve.c). */
 int ward_plan_resolve(struct ward_plan_builder *b, struct ward_plan *plan,
