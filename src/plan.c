@@ -23,8 +23,6 @@
 #include "ward/userdb.h"
 #include "ward/util.h"
 
-#define DEFAULT_PATH "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
-#define NOBODY 65534
 
 static int usage_err(struct ward_err *err, const struct ward_origin *o,
 		     const char *fmt, ...) __attribute__((format(printf, 3, 4)));
@@ -313,6 +311,8 @@ int ward_plan_apply(struct ward_plan_builder *b, const char *key,
 	if (takes && (!v || !*v))
 		return usage_err(err, o, "%s%s needs a value", o && o->file ? "" : "--",
 				 key);
+	if (takes && ward_plan_check_value(key, v, err) < 0)
+		return usage_err(err, o, "%s", err->msg);
 	if (takes && (r = check_redefinition(b, key, v, o, err)) < 0)
 		return r;
 	if ((r = apply_value(b, key, v, o, err)) < 0)

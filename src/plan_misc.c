@@ -17,12 +17,6 @@
 
 #define DEFAULT_PATH "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 
-int ward_plan_resolve_rlimits(const struct ward_plan_builder *b,
-			      struct ward_plan *plan, struct ward_err *err);
-int ward_plan_resolve_env(const struct ward_plan_builder *b,
-			  struct ward_plan *plan, struct ward_err *err);
-int ward_plan_resolve_misc(const struct ward_plan_builder *b,
-			   struct ward_plan *plan, struct ward_err *err);
 
 static const struct {
 	const char *name;
@@ -161,10 +155,8 @@ int ward_plan_resolve_env(const struct ward_plan_builder *b,
 	return 0;
 }
 
-static int resolve_hostname(const struct ward_plan_builder *b,
-			    struct ward_plan *plan, struct ward_err *err)
+static int check_hostname(const char *h, struct ward_err *err)
 {
-	const char *h = b->hostname ? b->hostname : "ward";
 	size_t n = strlen(h);
 
 	if (n == 0 || n > 64)
@@ -175,6 +167,17 @@ static int resolve_hostname(const struct ward_plan_builder *b,
 			return ward_err_set(err, WARD_STEP_PLAN, 0,
 					    "--hostname %s: only letters, digits, '-' and '.'",
 					    h);
+	return 0;
+}
+
+static int resolve_hostname(const struct ward_plan_builder *b,
+			    struct ward_plan *plan, struct ward_err *err)
+{
+	const char *h = b->hostname ? b->hostname : "ward";
+	int r = check_hostname(h, err);
+
+	if (r < 0)
+		return r;
 	plan->hostname = strdup(h);
 	return plan->hostname ? 0 : ward_err_set(err, WARD_STEP_PLAN, ENOMEM, "strdup");
 }
@@ -245,5 +248,25 @@ int ward_plan_resolve_misc(const struct ward_plan_builder *b,
 		return ward_err_wrap(err, "%s", ward_plan_where(b, "workdir", 0));
 	if ((r = resolve_seccomp(b, plan, err)) < 0)
 		return ward_err_wrap(err, "%s", ward_plan_where(b, "seccomp", 0));
+	return 0;
+}
+
+int ward_plan_check_value(const char *key, const char *value,
+			  struct ward_err *err)
+{
+	struct ward_rlimit rl;
+	const char *eq;
+
+	if (strcmp(key, "hostname") == 0)
+		return check_hostname(value, err);
+	if (strcmp(key, "rlimit") == 0)
+		return resolve_rlimit(value, &rl, err);
+	if (strcmp(key, "env") == 0) {
+		eq = strchr(value, '=');
+		if (!eq || !env_name_valid(value, (size_t)(eq - value)))
+			return ward_err_set(err, WARD_STEP_PLAN, 0,
+					    "--env %s: expected NAME=VALUE with NAME of letters, digits, _",
+					    value);
+	}
 	return 0;
 }

@@ -319,12 +319,6 @@ static int resolve_tmpfs(const struct ward_plan_builder *b,
 	return 0;
 }
 
-int ward_plan_resolve_rlimits(const struct ward_plan_builder *b,
-			      struct ward_plan *plan, struct ward_err *err);
-int ward_plan_resolve_env(const struct ward_plan_builder *b,
-			  struct ward_plan *plan, struct ward_err *err);
-int ward_plan_resolve_misc(const struct ward_plan_builder *b,
-			   struct ward_plan *plan, struct ward_err *err);
 
 int ward_plan_resolve(struct ward_plan_builder *b, struct ward_plan *plan,
 		      struct ward_err *err)

@@ -39,6 +39,17 @@ struct ward_plan_builder {
 	char *profile_value[16];
 };
 
+/* Syntax checks that need no filesystem (plan_misc.c), run when a
+ * directive is applied so profiles report them with their line. */
+int ward_plan_check_value(const char *key, const char *value,
+			  struct ward_err *err);
+int ward_plan_resolve_rlimits(const struct ward_plan_builder *b,
+			      struct ward_plan *plan, struct ward_err *err);
+int ward_plan_resolve_env(const struct ward_plan_builder *b,
+			  struct ward_plan *plan, struct ward_err *err);
+int ward_plan_resolve_misc(const struct ward_plan_builder *b,
+			   struct ward_plan *plan, struct ward_err *err);
+
 /* Index of a scalar key in where_scalar/profile_value, or -1. */
 int ward_plan_scalar_index(const char *key);
 
