@@ -1,28 +1,68 @@
-/* The engine-socket guard. */
+/* The engine-socket guard: identity of the host's engine sockets, and the
+ * checks on bind sources, the rootfs and the environment. */
 #define _GNU_SOURCE
+#include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
+#include <linux/openat2.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "ward/dockersock.h"
+#include "ward/sys.h"
+#include "ward/util.h"
 
-static const char *const known_sockets[] = {
-	"/run/docker.sock",
-	"/var/run/docker.sock",
-	"/run/containerd/containerd.sock",
-	"/run/containerd/containerd.sock.ttrpc",
-	"/var/run/containerd/containerd.sock",
-	"/run/podman/podman.sock",
-	"/var/run/podman/podman.sock",
-	"/run/crio/crio.sock",
-	"/var/run/crio/crio.sock",
-	"/run/buildkit/buildkitd.sock",
-	"/run/docker/containerd/containerd.sock",
-	NULL,
+static const char *const engine_names[WARD_ENGINE_COUNT] = {
+	"docker", "containerd", "podman", "crio", "buildkit", "engine-socket",
 };
+
+static const struct {
+	const char *path;
+	enum ward_engine engine;
+} known_sockets[] = {
+	{"/run/docker.sock", WARD_ENGINE_DOCKER},
+	{"/var/run/docker.sock", WARD_ENGINE_DOCKER},
+	{"/run/docker/containerd/containerd.sock", WARD_ENGINE_CONTAINERD},
+	{"/run/containerd/containerd.sock", WARD_ENGINE_CONTAINERD},
+	{"/run/containerd/containerd.sock.ttrpc", WARD_ENGINE_CONTAINERD},
+	{"/var/run/containerd/containerd.sock", WARD_ENGINE_CONTAINERD},
+	{"/run/podman/podman.sock", WARD_ENGINE_PODMAN},
+	{"/var/run/podman/podman.sock", WARD_ENGINE_PODMAN},
+	{"/run/crio/crio.sock", WARD_ENGINE_CRIO},
+	{"/var/run/crio/crio.sock", WARD_ENGINE_CRIO},
+	{"/run/buildkit/buildkitd.sock", WARD_ENGINE_BUILDKIT},
+};
+
+/* Directories whose every socket belongs to an engine (shims, rootless
+ * engines of any user). */
+static const struct {
+	const char *dir;
+	const char *suffix; /* a path below each entry, or NULL */
+	enum ward_engine engine;
+} socket_dirs[] = {
+	{"/run/containerd/s", NULL, WARD_ENGINE_CONTAINERD},
+	{"/run/docker", NULL, WARD_ENGINE_DOCKER},
+	{"/run/user", "docker.sock", WARD_ENGINE_DOCKER},
+	{"/run/user", "podman/podman.sock", WARD_ENGINE_PODMAN},
+	{"/run/user", "buildkit/buildkitd.sock", WARD_ENGINE_BUILDKIT},
+};
+
+int ward_engine_from_name(const char *name)
+{
+	for (int i = 0; i < WARD_ENGINE_EXTRA; i++)
+		if (strcmp(engine_names[i], name) == 0)
+			return i;
+	return -1;
+}
+
+const char *ward_engine_name(enum ward_engine e)
+{
+	return (unsigned)e < WARD_ENGINE_COUNT ? engine_names[e] : "engine";
+}
 
 static void record_parents(struct ward_engine_socket *s)
 {
@@ -30,11 +70,11 @@ static void record_parents(struct ward_engine_socket *s)
 
 	snprintf(dir, sizeof(dir), "%s", s->path);
 	s->nparents = 0;
-	for (;;) {
+	while (s->nparents < WARD_ENGINE_PARENTS) {
 		char *slash = strrchr(dir, '/');
 		struct stat st;
 
-		if (!slash || s->nparents == 16)
+		if (!slash)
 			return;
 		if (slash == dir)
 			slash[1] = '\0';
@@ -50,7 +90,8 @@ static void record_parents(struct ward_engine_socket *s)
 	}
 }
 
-static void add_socket(struct ward_engine_sockets *out, const char *path)
+void ward_dockersock_add(struct ward_engine_sockets *out, const char *path,
+			 enum ward_engine engine)
 {
 	struct ward_engine_socket *s;
 	char real[PATH_MAX];
@@ -67,47 +108,125 @@ static void add_socket(struct ward_engine_sockets *out, const char *path)
 	if ((size_t)snprintf(s->path, sizeof(s->path), "%s", real) >=
 	    sizeof(s->path))
 		return;
+	s->engine = engine;
 	s->dev = st.st_dev;
 	s->ino = st.st_ino;
 	record_parents(s);
 	out->n++;
 }
 
-void ward_dockersock_scan(struct ward_engine_sockets *out)
+static void scan_dir(struct ward_engine_sockets *out, const char *dir,
+		     const char *suffix, enum ward_engine engine)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	char path[PATH_MAX];
+
+	if (!d)
+		return;
+	while ((e = readdir(d)) && out->n < WARD_MAX_ENGINE_SOCKETS) {
+		if (e->d_name[0] == '.')
+			continue;
+		if (snprintf(path, sizeof(path), "%s/%s%s%s", dir, e->d_name,
+			     suffix ? "/" : "", suffix ? suffix : "") <
+		    (int)sizeof(path))
+			ward_dockersock_add(out, path, engine);
+	}
+	closedir(d);
+}
+
+void ward_dockersock_scan(struct ward_engine_sockets *out, char *const *extra)
 {
 	const char *host = getenv("DOCKER_HOST");
 	const char *xdg = getenv("XDG_RUNTIME_DIR");
-	char buf[512];
+	char buf[PATH_MAX];
 
 	out->n = 0;
-	for (size_t i = 0; known_sockets[i]; i++)
-		add_socket(out, known_sockets[i]);
+	for (size_t i = 0; i < sizeof(known_sockets) / sizeof(known_sockets[0]); i++)
+		ward_dockersock_add(out, known_sockets[i].path, known_sockets[i].engine);
+	for (size_t i = 0; i < sizeof(socket_dirs) / sizeof(socket_dirs[0]); i++)
+		scan_dir(out, socket_dirs[i].dir, socket_dirs[i].suffix,
+			 socket_dirs[i].engine);
 	if (host && strncmp(host, "unix://", 7) == 0)
-		add_socket(out, host + 7);
+		ward_dockersock_add(out, host + 7, WARD_ENGINE_DOCKER);
 	if (xdg && snprintf(buf, sizeof(buf), "%s/docker.sock", xdg) <
 			   (int)sizeof(buf))
-		add_socket(out, buf);
+		ward_dockersock_add(out, buf, WARD_ENGINE_DOCKER);
+	for (size_t i = 0; extra && extra[i]; i++)
+		ward_dockersock_add(out, extra[i], WARD_ENGINE_EXTRA);
 }
 
-int ward_dockersock_check(const struct ward_engine_sockets *socks,
-			  const char *path, const struct stat *st,
-			  struct ward_err *err)
+/* The socket @st is, or that lies beneath the directory @st; NULL when
+ * none. */
+static const struct ward_engine_socket *
+find_socket(const struct ward_engine_sockets *socks, const struct stat *st,
+	    bool *beneath)
 {
 	for (int i = 0; i < socks->n; i++) {
 		const struct ward_engine_socket *s = &socks->s[i];
 
+		*beneath = false;
 		if (s->dev == st->st_dev && s->ino == st->st_ino)
-			return ward_err_set(err, WARD_STEP_DOCKERSOCK, 0,
-					    "refusing bind of %s: it is the container-engine socket %s, which gives root on the host",
-					    path, s->path);
+			return s;
 		if (!S_ISDIR(st->st_mode))
 			continue;
+		*beneath = true;
 		for (int p = 0; p < s->nparents; p++)
 			if (s->parent_dev[p] == st->st_dev &&
 			    s->parent_ino[p] == st->st_ino)
-				return ward_err_set(err, WARD_STEP_DOCKERSOCK, 0,
-						    "refusing bind of %s: it contains the container-engine socket %s, which gives root on the host",
-						    path, s->path);
+				return s;
+	}
+	return NULL;
+}
+
+static bool allowed(const struct ward_engine_sockets *socks,
+		    const struct ward_engine_socket *s)
+{
+	return socks->allowed & (1u << s->engine);
+}
+
+static int refuse(struct ward_err *err, const char *what, const char *path,
+		  const struct ward_engine_socket *s, bool beneath)
+{
+	return ward_err_set(err, WARD_STEP_DOCKERSOCK, 0,
+			    "refusing %s %s: %s the %s API socket %s; whoever can talk to it controls the engine, i.e. is root on the host (a profile can opt in with 'allow-engine-socket %s')",
+			    what, path, beneath ? "it contains" : "it is",
+			    ward_engine_name(s->engine), s->path,
+			    s->engine == WARD_ENGINE_EXTRA ? "<engine>"
+						     : ward_engine_name(s->engine));
+}
+
+int ward_dockersock_check(const struct ward_engine_sockets *socks,
+			  const char *what, const char *path,
+			  const struct stat *st, struct ward_err *err)
+{
+	for (int i = 0; i < socks->n; i++) {
+		struct ward_engine_sockets one = {.n = 1, .allowed = socks->allowed};
+		const struct ward_engine_socket *s;
+		bool beneath;
+
+		one.s[0] = socks->s[i];
+		s = find_socket(&one, st, &beneath);
+		if (s && !allowed(socks, s))
+			return refuse(err, what, path, s, beneath);
 	}
 	return 0;
+}
+
+void ward_dockersock_warn(const struct ward_engine_sockets *socks,
+			  const char *path, const struct stat *st)
+{
+	for (int i = 0; i < socks->n; i++) {
+		const struct ward_engine_socket *s = &socks->s[i];
+		struct ward_engine_sockets one = {.n = 1};
+		bool beneath;
+
+		one.s[0] = *s;
+		if (find_socket(&one, st, &beneath) && allowed(socks, s))
+			fprintf(stderr,
+				"ward: WARNING: engine-socket: %s %s the %s API socket %s (allow-engine-socket %s): the program controls the engine, i.e. is root on the host\n",
+				path, beneath ? "contains" : "is",
+				ward_engine_name(s->engine), s->path,
+				ward_engine_name(s->engine));
+	}
 }

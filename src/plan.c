@@ -161,6 +161,7 @@ void ward_plan_builder_free(struct ward_plan_builder *b)
 	free_strv(b->tmpfs, b->ntmpfs);
 	free_strv(b->rlimits, b->nrlimits);
 	free_strv(b->env, b->nenv);
+	free_strv(b->engine_extra, b->nengine_extra);
 	free(b);
 }
 
@@ -242,9 +243,27 @@ static int apply_groups(struct ward_plan_builder *b, const char *v,
 	return set_scalar(&b->groups, v, err);
 }
 
+/* The one way to let an engine socket in: a profile line, loud. */
+static int apply_allow_engine(struct ward_plan_builder *b, const char *v,
+			      const struct ward_origin *o, struct ward_err *err)
+{
+	int e = ward_engine_from_name(v);
+
+	if (!o || !o->file)
+		return usage_err(err, o,
+				 "allow-engine-socket is accepted only in a profile, where it is written down and reviewed");
+	if (e < 0)
+		return usage_err(err, o,
+				 "allow-engine-socket: unknown engine '%s' (docker, containerd, podman, crio, buildkit)",
+				 v);
+	b->allow_engines |= 1u << e;
+	return 0;
+}
+
 static const char *const keys_with_value[] = {
 	"rootfs", "user", "groups", "bind", "tmpfs", "hostname", "net",
-	"cap-keep", "seccomp", "rlimit", "env", "workdir", "init", NULL,
+	"cap-keep", "seccomp", "rlimit", "env", "workdir", "init",
+	"engine-socket", "allow-engine-socket", NULL,
 };
 
 bool ward_plan_key_known(const char *key, bool *takes_value)
@@ -290,6 +309,10 @@ static int apply_value(struct ward_plan_builder *b, const char *key,
 		return set_scalar(&b->seccomp, v, err);
 	if (strcmp(key, "workdir") == 0)
 		return set_scalar(&b->workdir, v, err);
+	if (strcmp(key, "engine-socket") == 0)
+		return append(b->engine_extra, &b->nengine_extra, 16, key, v, o, err);
+	if (strcmp(key, "allow-engine-socket") == 0)
+		return apply_allow_engine(b, v, o, err);
 	if (strcmp(key, "init") == 0) {
 		b->init_set = true;
 		return parse_yes_no(key, v, &b->init, o, err);

@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 
 #include "ward/caps.h"
+#include "ward/dockersock.h"
 #include "ward/plan_builder.h"
 #include "ward/seccomp.h"
 #include "ward/util.h"
@@ -150,7 +151,9 @@ int ward_plan_resolve_env(const struct ward_plan_builder *b,
 	    (r = env_put(plan, buf, err)) < 0)
 		return r;
 	for (size_t i = 0; i < b->nenv; i++)
-		if ((r = env_put(plan, b->env[i], err)) < 0)
+		if ((r = ward_dockersock_check_env(plan->engine_sockets, b->env[i],
+						   err)) < 0 ||
+		    (r = env_put(plan, b->env[i], err)) < 0)
 			return ward_err_wrap(err, "%s", ward_plan_where(b, "env", i));
 	return 0;
 }

@@ -44,6 +44,7 @@ static int resolve_rootfs(const struct ward_plan_builder *b,
 {
 	char real[PATH_MAX];
 	struct stat st;
+	int r;
 
 	if (!b->rootfs || strcmp(b->rootfs, "host") == 0)
 		return 0;
@@ -56,6 +57,8 @@ static int resolve_rootfs(const struct ward_plan_builder *b,
 	if (strcmp(real, "/") == 0)
 		return plan_err(err, 0,
 				"--rootfs /: the host's whole tree is not a root image; use --rootfs host");
+	if ((r = ward_dockersock_check_rootfs(plan->engine_sockets, real, err)) < 0)
+		return r;
 	plan->rootfs = strdup(real);
 	return plan->rootfs ? 0 : plan_err(err, ENOMEM, "strdup");
 }
@@ -250,8 +253,9 @@ static int resolve_bind(const char *spec, const struct ward_engine_sockets *es,
 		return plan_err(err, 0,
 				"--bind %s: binding the host's %s exposes other processes; refused",
 				spec, real);
-	if ((r = ward_dockersock_check(es, real, &st, err)) < 0)
-		return r;
+	if ((r = ward_dockersock_check(es, "bind of", real, &st, err)) < 0)
+		return ward_err_wrap(err, "--bind %s: ", spec);
+	ward_dockersock_warn(es, real, &st);
 	if (ward_path_normalize(dst, norm, sizeof(norm)) < 0)
 		return plan_err(err, 0,
 				"--bind %s: destination must be an absolute path without '..'",
@@ -270,16 +274,25 @@ static int resolve_bind(const char *spec, const struct ward_engine_sockets *es,
 	return 0;
 }
 
+static int scan_engines(const struct ward_plan_builder *b,
+			struct ward_plan *plan, struct ward_err *err)
+{
+	struct ward_engine_sockets *es = calloc(1, sizeof(*es));
+
+	if (!es)
+		return plan_err(err, ENOMEM, "calloc");
+	ward_dockersock_scan(es, b->engine_extra);
+	es->allowed = b->allow_engines;
+	plan->engine_sockets = es;
+	return 0;
+}
+
 static int resolve_binds(const struct ward_plan_builder *b,
 			 struct ward_plan *plan, struct ward_err *err)
 {
-	struct ward_engine_sockets *es = malloc(sizeof(*es));
+	const struct ward_engine_sockets *es = plan->engine_sockets;
 	int r = 0;
 
-	if (!es)
-		return plan_err(err, ENOMEM, "malloc");
-	ward_dockersock_scan(es);
-	plan->engine_sockets = es;
 	for (size_t i = 0; i < b->nbinds && r == 0; i++) {
 		r = resolve_bind(b->binds[i], es, &plan->binds[i], err);
 		if (r == 0)
@@ -332,6 +345,8 @@ int ward_plan_resolve(struct ward_plan_builder *b, struct ward_plan *plan,
 		return ward_err_set(err, WARD_STEP_USAGE, 0,
 				    "no command given: ward run [OPTIONS] -- CMD [ARG...]");
 	plan->argv = b->argv;
+	if ((r = scan_engines(b, plan, err)) < 0)
+		return r;
 	if ((r = resolve_rootfs(b, plan, err)) < 0)
 		return ward_err_wrap(err, "%s", ward_plan_where(b, "rootfs", 0));
 	if ((r = resolve_user(b, plan, err)) < 0)

@@ -220,7 +220,7 @@ static int mount_bind(int rootfd, const struct ward_bind *b, int src,
 	/* The guard again, on the very object about to be mounted. */
 	if (fstat(src, &st) < 0)
 		return ward_err_set(err, WARD_STEP_BINDS, errno, "fstat %s", b->src);
-	if ((r = ward_dockersock_check(es, b->src, &st, err)) < 0)
+	if ((r = ward_dockersock_check(es, "bind of", b->src, &st, err)) < 0)
 		return r;
 	dst = ward_mnt_ensure(rootfd, b->dst,
 			      b->type == S_IFDIR ? S_IFDIR : S_IFREG,

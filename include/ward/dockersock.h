@@ -1,6 +1,8 @@
 /* The engine-socket guard: a container engine's API socket inside a
  * sandbox is root on the host, so ward refuses to bind one in.  Sockets
- * are compared by identity (st_dev, st_ino), not by name. */
+ * are compared by identity (st_dev, st_ino), not by name, so symlinks,
+ * hard links, renamed copies and /proc/<pid>/root or /proc/self/fd paths
+ * are all caught; a directory is refused when a socket lies beneath it. */
 #ifndef WARD_DOCKERSOCK_H
 #define WARD_DOCKERSOCK_H
 
@@ -9,31 +11,70 @@
 
 #include "ward/err.h"
 
-#define WARD_MAX_ENGINE_SOCKETS 32
+#define WARD_MAX_ENGINE_SOCKETS 64
+#define WARD_ENGINE_PARENTS 16
+
+enum ward_engine {
+	WARD_ENGINE_DOCKER = 0,
+	WARD_ENGINE_CONTAINERD,
+	WARD_ENGINE_PODMAN,
+	WARD_ENGINE_CRIO,
+	WARD_ENGINE_BUILDKIT,
+	WARD_ENGINE_EXTRA, /* listed in a profile with engine-socket */
+	WARD_ENGINE_COUNT
+};
 
 struct ward_engine_socket {
 	char path[256];
+	enum ward_engine engine;
 	dev_t dev;
 	ino_t ino;
-	dev_t parent_dev[16]; /* identities of its ancestor directories */
-	ino_t parent_ino[16];
+	dev_t parent_dev[WARD_ENGINE_PARENTS]; /* its ancestor directories */
+	ino_t parent_ino[WARD_ENGINE_PARENTS];
 	int nparents;
 };
 
 struct ward_engine_sockets {
 	struct ward_engine_socket s[WARD_MAX_ENGINE_SOCKETS];
 	int n;
+	unsigned allowed; /* bit per enum ward_engine: profile opt-ins */
 };
 
-/* Find the live engine sockets on the host (known paths, $DOCKER_HOST,
- * $XDG_RUNTIME_DIR/docker.sock). */
-void ward_dockersock_scan(struct ward_engine_sockets *out);
+/* "docker", "containerd", ... → engine; -1 when unknown. */
+int ward_engine_from_name(const char *name);
+const char *ward_engine_name(enum ward_engine e);
 
-/* Pure: refuse when @st (of a bind source at @path) is an engine socket,
- * or a directory that holds one anywhere beneath it.  Errors:
- * WARD_STEP_DOCKERSOCK naming the bind and the socket. */
+/* Find the live engine sockets on the host: the known paths, shim and
+ * per-user runtime directories, $DOCKER_HOST, $XDG_RUNTIME_DIR/docker.sock
+ * and the @extra paths (NULL-terminated, may be NULL). */
+void ward_dockersock_scan(struct ward_engine_sockets *out,
+			  char *const *extra);
+
+/* Add one socket by path (no-op when it is not a live socket). */
+void ward_dockersock_add(struct ward_engine_sockets *out, const char *path,
+			 enum ward_engine engine);
+
+/* Pure: refuse @what ("bind of") when @st (of the object at @path) is an engine socket,
+ * or a directory that holds one beneath it, unless that engine is
+ * allowed; then *warned names it.  Errors: WARD_STEP_DOCKERSOCK naming
+ * the bind, the socket, the danger and the opt-in. */
 int ward_dockersock_check(const struct ward_engine_sockets *socks,
-			  const char *path, const struct stat *st,
-			  struct ward_err *err);
+			  const char *what, const char *path,
+			  const struct stat *st, struct ward_err *err);
+
+/* --rootfs DIR: refuse a root that is an ancestor of a live socket, holds
+ * one at a known path, or has one mounted beneath it. */
+int ward_dockersock_check_rootfs(const struct ward_engine_sockets *socks,
+				 const char *rootfs, struct ward_err *err);
+
+/* Environment: DOCKER_HOST, CONTAINER_HOST and CONTAINERD_ADDRESS hand
+ * the program an engine; refused unless that engine is allowed. */
+int ward_dockersock_check_env(const struct ward_engine_sockets *socks,
+			      const char *kv, struct ward_err *err);
+
+/* Print the warning for every allowed engine whose socket is reachable
+ * through @path (called on each launch). */
+void ward_dockersock_warn(const struct ward_engine_sockets *socks,
+			  const char *path, const struct stat *st);
 
 #endif

@@ -27,6 +27,9 @@ struct ward_plan_builder {
 	char *env[WARD_MAX_ENV];
 	size_t nenv;
 	char **argv;
+	char *engine_extra[17]; /* NULL-terminated */
+	size_t nengine_extra;
+	unsigned allow_engines;  /* bit per enum ward_engine */
 
 	/* Where each value came from ("file:line:col: ", or NULL for the
 	 * command line), for diagnostics at resolution time. */

@@ -1,0 +1,119 @@
+/* The engine-socket guard for a --rootfs directory and the environment. */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <linux/openat2.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "ward/cleanup.h"
+#include "ward/dockersock.h"
+#include "ward/sys.h"
+#include "ward/util.h"
+
+static const char *const rootfs_known[] = {
+	"run/docker.sock", "var/run/docker.sock",
+	"run/containerd/containerd.sock", "run/podman/podman.sock",
+	"run/crio/crio.sock", "run/buildkit/buildkitd.sock", NULL,
+};
+
+/* Known socket paths inside the image, resolved as the sandbox will. */
+static int check_known_paths(const struct ward_engine_sockets *socks,
+			     const char *rootfs, struct ward_err *err)
+{
+	_cleanup_close_ int root = open(rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	struct open_how how = {
+		.flags = O_PATH | O_CLOEXEC,
+		.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS,
+	};
+
+	if (root < 0)
+		return ward_err_set(err, WARD_STEP_PLAN, errno, "--rootfs %s", rootfs);
+	for (size_t i = 0; rootfs_known[i]; i++) {
+		_cleanup_close_ int fd = sys_openat2(root, rootfs_known[i], &how,
+						     sizeof(how));
+		char where[PATH_MAX];
+		struct stat st;
+		int r;
+
+		if (fd < 0 || fstat(fd, &st) < 0)
+			continue;
+		snprintf(where, sizeof(where), "%s/%s", rootfs, rootfs_known[i]);
+		if ((r = ward_dockersock_check(socks, "--rootfs holding", where,
+					       &st, err)) < 0)
+			return r;
+	}
+	return 0;
+}
+
+/* Mounts beneath the rootfs (an engine socket bind-mounted into it). */
+static int check_mounts(const struct ward_engine_sockets *socks,
+			const char *rootfs, struct ward_err *err)
+{
+	_cleanup_fclose_ FILE *f = fopen("/proc/self/mountinfo", "re");
+	char line[4096];
+
+	if (!f)
+		return 0;
+	while (fgets(line, sizeof(line), f)) {
+		char mnt[PATH_MAX];
+		struct stat st;
+
+		/* id parent major:minor root mountpoint ... */
+		if (sscanf(line, "%*s %*s %*s %*s %4095s", mnt) != 1 ||
+		    !ward_path_is_beneath(mnt, rootfs) || stat(mnt, &st) < 0)
+			continue;
+		if (ward_dockersock_check(socks, "--rootfs with a mount at", mnt,
+					  &st, err) < 0)
+			return -EPERM;
+	}
+	return 0;
+}
+
+int ward_dockersock_check_rootfs(const struct ward_engine_sockets *socks,
+				 const char *rootfs, struct ward_err *err)
+{
+	struct stat st;
+	int r;
+
+	if (stat(rootfs, &st) < 0)
+		return ward_err_set(err, WARD_STEP_PLAN, errno, "--rootfs %s", rootfs);
+	if ((r = ward_dockersock_check(socks, "--rootfs", rootfs, &st, err)) < 0)
+		return r;
+	if ((r = check_known_paths(socks, rootfs, err)) < 0)
+		return r;
+	return check_mounts(socks, rootfs, err);
+}
+
+static const struct {
+	const char *name;
+	enum ward_engine engine;
+} engine_env[] = {
+	{"DOCKER_HOST", WARD_ENGINE_DOCKER},
+	{"CONTAINER_HOST", WARD_ENGINE_PODMAN},
+	{"CONTAINERD_ADDRESS", WARD_ENGINE_CONTAINERD},
+	{"BUILDKIT_HOST", WARD_ENGINE_BUILDKIT},
+};
+
+int ward_dockersock_check_env(const struct ward_engine_sockets *socks,
+			      const char *kv, struct ward_err *err)
+{
+	for (size_t i = 0; i < sizeof(engine_env) / sizeof(engine_env[0]); i++) {
+		size_t n = strlen(engine_env[i].name);
+
+		if (strncmp(kv, engine_env[i].name, n) != 0 || kv[n] != '=')
+			continue;
+		if (socks->allowed & (1u << engine_env[i].engine))
+			return 0;
+		return ward_err_set(err, WARD_STEP_DOCKERSOCK, 0,
+				    "refusing --env %s: it hands the program the %s engine, i.e. root on the host (a profile can opt in with 'allow-engine-socket %s')",
+				    engine_env[i].name,
+				    ward_engine_name(engine_env[i].engine),
+				    ward_engine_name(engine_env[i].engine));
+	}
+	return 0;
+}
