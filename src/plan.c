@@ -116,25 +116,29 @@ static void record_where(struct ward_plan_builder *b, const char *key,
 	}
 }
 
-/* A profile may not set one scalar to two different values; the
- * command line overrides silently (that is what it is for). */
+/* Within one profile file a scalar may be set once (or twice to the same
+ * value); across files the later line wins, so an including profile, or
+ * a .local file included at its end, overrides what it includes.  The
+ * command line overrides everything. */
 static int check_redefinition(struct ward_plan_builder *b, const char *key,
 			      const char *value, const struct ward_origin *o,
 			      struct ward_err *err)
 {
 	int i = ward_plan_scalar_index(key);
+	const char *w;
+	size_t wl, fl;
 
 	if (i < 0 || !o || !o->file)
 		return 0;
-	if (b->profile_value[i] && strcmp(b->profile_value[i], value) != 0) {
-		const char *w = b->where_scalar[i] ? b->where_scalar[i] : "";
-		size_t wl = strlen(w);
-
+	w = b->where_scalar[i] ? b->where_scalar[i] : "";
+	wl = strlen(w);
+	fl = strlen(o->file);
+	if (b->profile_value[i] && strcmp(b->profile_value[i], value) != 0 &&
+	    wl > fl && strncmp(w, o->file, fl) == 0 && w[fl] == ':')
 		/* where strings end in ": " */
-		return usage_err(err, o, "'%s' redefined as '%s' (first set to '%s' at %.*s)",
+		return usage_err(err, o, "'%s' redefined as '%s' in the same file (first set to '%s' at %.*s)",
 				 key, value, b->profile_value[i],
 				 (int)(wl >= 2 ? wl - 2 : wl), w);
-	}
 	free(b->profile_value[i]);
 	b->profile_value[i] = strdup(value);
 	return b->profile_value[i] ? 0 : ward_err_set(err, WARD_STEP_PROFILE, ENOMEM, "strdup");
