@@ -98,20 +98,28 @@ void ward_caps_format(uint64_t mask, char *buf, size_t len)
 	}
 }
 
+/* "\nKey:\t0000003fffffffff\n": the kernel prints exactly 16 hex digits;
+ * anything else (a cut read, junk) is refused. */
 static int parse_hex_field(const char *text, const char *key, uint64_t *out)
 {
 	const char *p = strstr(text, key);
-	char *end = NULL;
+	uint64_t v = 0;
+	int digits = 0;
 
 	if (!p)
 		return -EINVAL;
 	p += strlen(key);
 	while (*p == ' ' || *p == '\t')
 		p++;
-	errno = 0;
-	*out = strtoull(p, &end, 16);
-	if (errno || end == p)
+	for (; isxdigit((unsigned char)*p); p++, digits++) {
+		if (digits == 16)
+			return -EINVAL;
+		v = v << 4 | (uint64_t)(isdigit((unsigned char)*p) ? *p - '0'
+					: (tolower((unsigned char)*p) - 'a' + 10));
+	}
+	if (digits != 16 || (*p != '\n' && *p != '\0'))
 		return -EINVAL;
+	*out = v;
 	return 0;
 }
 

@@ -196,10 +196,52 @@ static int refuse(struct ward_err *err, const char *what, const char *path,
 						     : ward_engine_name(s->engine));
 }
 
+/* A socket whose own name is an engine's (a Docker-in-Docker daemon, a
+ * rootless engine ward did not find) is refused by name as well. */
+static const struct {
+	const char *name;
+	enum ward_engine engine;
+} engine_socket_names[] = {
+	{"docker.sock", WARD_ENGINE_DOCKER},
+	{"containerd.sock", WARD_ENGINE_CONTAINERD},
+	{"containerd.sock.ttrpc", WARD_ENGINE_CONTAINERD},
+	{"podman.sock", WARD_ENGINE_PODMAN},
+	{"crio.sock", WARD_ENGINE_CRIO},
+	{"buildkitd.sock", WARD_ENGINE_BUILDKIT},
+};
+
+static int check_name(const struct ward_engine_sockets *socks,
+		      const char *what, const char *path, const struct stat *st,
+		      struct ward_err *err)
+{
+	const char *base = strrchr(path, '/');
+
+	base = base ? base + 1 : path;
+	if (!S_ISSOCK(st->st_mode))
+		return 0;
+	for (size_t i = 0; i < sizeof(engine_socket_names) /
+			       sizeof(engine_socket_names[0]); i++) {
+		enum ward_engine e = engine_socket_names[i].engine;
+
+		if (strcmp(base, engine_socket_names[i].name) != 0 ||
+		    (socks->allowed & (1u << e)))
+			continue;
+		return ward_err_set(err, WARD_STEP_DOCKERSOCK, 0,
+				    "refusing %s %s: a socket named %s is a %s API socket; whoever can talk to it controls the engine, i.e. is root on the host (a profile can opt in with 'allow-engine-socket %s')",
+				    what, path, base, ward_engine_name(e),
+				    ward_engine_name(e));
+	}
+	return 0;
+}
+
 int ward_dockersock_check(const struct ward_engine_sockets *socks,
 			  const char *what, const char *path,
 			  const struct stat *st, struct ward_err *err)
 {
+	int r = check_name(socks, what, path, st, err);
+
+	if (r < 0)
+		return r;
 	for (int i = 0; i < socks->n; i++) {
 		struct ward_engine_sockets one = {.n = 1, .allowed = socks->allowed};
 		const struct ward_engine_socket *s;

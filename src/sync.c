@@ -70,8 +70,10 @@ void ward_sync_send_error(int fd, const struct ward_err *err)
 
 	memcpy(rec.msg, err->msg, sizeof(rec.msg));
 	rec.msg[sizeof(rec.msg) - 1] = '\0';
+	/* write(), not send(): after the seccomp filter is loaded (an exec
+	 * failure) the strict policy allows write but not sendto. */
 	do
-		n = send(fd, &rec, sizeof(rec), MSG_NOSIGNAL);
+		n = write(fd, &rec, sizeof(rec));
 	while (n < 0 && errno == EINTR);
 }
 

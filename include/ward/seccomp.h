@@ -12,18 +12,32 @@
 
 /* Build the BPF program for @mode (and @policy_path for
  * WARD_SECCOMP_FILE) into @out (heap memory, free with
- * ward_seccomp_free).  WARD_SECCOMP_OFF yields out->len == 0.
- * Parent side; no effect beyond memory and a memfd.
- * Errors: WARD_STEP_SECCOMP_BUILD (unknown syscall or group names carry
- * file:line:col in the message). */
+ * ward_seccomp_free).  Always one filter: argument checks (ioctl
+ * TIOCSTI, clone namespace flags, socket families) are encoded as
+ * disjoint rules, see seccomp.c.  WARD_SECCOMP_OFF yields out->len == 0.
+ * @out is written only on success.  Parent side; no effect beyond memory
+ * and a memfd.  Errors: WARD_STEP_SECCOMP_BUILD (policy file errors are
+ * "FILE:LINE:COL: error: MSG" lines, the first three in err->msg). */
 int ward_seccomp_build(enum ward_seccomp_mode mode, const char *policy_path,
 		       struct sock_fprog *out, struct ward_err *err);
 
 void ward_seccomp_free(struct sock_fprog *prog);
 
-/* Load @prog into the calling thread (child side, after no_new_privs).
- * A zero-length program is a no-op.  Errors: WARD_STEP_SECCOMP. */
+/* Load @prog into the calling thread with the raw seccomp() syscall
+ * (child side, after no_new_privs: without it and without CAP_SYS_ADMIN
+ * the kernel answers EACCES).  Flags 0: no TSYNC, so call it while
+ * single-threaded.  A zero-length program is a no-op.  After it returns,
+ * only what the policy allows works; every policy allows execve, the
+ * built-in ones also write and exit_group (not send: strict denies
+ * @network-io).  Errors: WARD_STEP_SECCOMP. */
 int ward_seccomp_load(const struct sock_fprog *prog, struct ward_err *err);
+
+/* Write libseccomp's pseudo filter code (readable BPF) for @mode to @fd,
+ * for `ward check`-style output and tests.  Nothing is written for
+ * WARD_SECCOMP_OFF.  Parent side.  Errors: WARD_STEP_SECCOMP_BUILD. */
+int ward_seccomp_export_pfc(enum ward_seccomp_mode mode,
+			    const char *policy_path, int fd,
+			    struct ward_err *err);
 
 /* True when @name is a syscall libseccomp knows on the native arch. */
 bool ward_seccomp_syscall_known(const char *name);
