@@ -9,6 +9,9 @@
 #include "ward/launch.h"
 #include "ward/log.h"
 #include "ward/plan.h"
+#include "ward/plan_builder.h"
+#include "ward/profile.h"
+#include "ward/seccomp.h"
 
 #define WARD_VERSION "0.1.0"
 
@@ -48,9 +51,37 @@ static int cmd_run(int argc, char **argv)
 	return code;
 }
 
+/* ward check [OPTIONS]: validate options and profile, run nothing. */
+static int cmd_check(int argc, char **argv)
+{
+	static char *placeholder[] = {"/bin/true", NULL};
+	struct ward_plan_builder *b = ward_plan_builder_new();
+	struct ward_plan *plan = NULL;
+	struct ward_err err = {0};
+	int r;
+
+	if (!b)
+		return WARD_EXIT_USAGE;
+	r = ward_cli_parse_run(argc, argv, b, &err);
+	if (r == 1)
+		return 0;
+	if (r == 0 && !b->argv)
+		ward_plan_set_argv(b, placeholder);
+	if (r < 0 || ward_plan_finish(b, &plan, &err) < 0)
+		die(&err);
+	ward_plan_print(plan, stdout);
+	printf("ward: check: the plan is valid; nothing was started\n");
+	ward_plan_free(plan);
+	ward_plan_builder_free(b);
+	return 0;
+}
+
 static void usage(FILE *out)
 {
 	fputs("usage: ward run [OPTIONS] -- CMD [ARG...]   start CMD in a sandbox\n"
+	      "       ward check [OPTIONS]                 validate options and profile\n"
+	      "       ward profiles                        list the profiles found\n"
+	      "       ward seccomp groups                  list the syscall groups\n"
 	      "       ward exit-codes                      what ward's exit codes mean\n"
 	      "       ward version\n", out);
 }
@@ -63,6 +94,17 @@ int main(int argc, char **argv)
 	}
 	if (strcmp(argv[1], "run") == 0)
 		return cmd_run(argc - 2, argv + 2);
+	if (strcmp(argv[1], "check") == 0)
+		return cmd_check(argc - 2, argv + 2);
+	if (strcmp(argv[1], "profiles") == 0) {
+		ward_profile_list(stdout);
+		return 0;
+	}
+	if (strcmp(argv[1], "seccomp") == 0 && argc == 3 &&
+	    strcmp(argv[2], "groups") == 0) {
+		ward_seccomp_print_groups(stdout);
+		return 0;
+	}
 	if (strcmp(argv[1], "exit-codes") == 0) {
 		ward_explain_exit_codes();
 		return 0;

@@ -166,6 +166,7 @@ void ward_plan_builder_free(struct ward_plan_builder *b)
 	free_strv(b->rlimits, b->nrlimits);
 	free_strv(b->env, b->nenv);
 	free_strv(b->engine_extra, b->nengine_extra);
+	free_strv(b->seccomp_lines, b->nseccomp_lines);
 	free(b);
 }
 
@@ -247,6 +248,26 @@ static int apply_groups(struct ward_plan_builder *b, const char *v,
 	return set_scalar(&b->groups, v, err);
 }
 
+/* seccomp-allow NAME|@group..., seccomp-deny ... [errno=E|action=kill],
+ * seccomp-default ACTION, seccomp-log-only yes|no: additions to the base
+ * policy, checked one by one so errors point at their line. */
+static int apply_seccomp_line(struct ward_plan_builder *b, const char *verb,
+			      const char *v, const struct ward_origin *o,
+			      struct ward_err *err)
+{
+	char line[WARD_ERR_MSG_MAX];
+
+	if (strcmp(verb, "log-only") == 0)
+		return parse_yes_no("seccomp-log-only", v, &b->seccomp_log_only, o,
+				    err);
+	if (ward_seccomp_check_directive(verb, v, err) < 0)
+		return usage_err(err, o, "seccomp-%s: %s", verb, err->msg);
+	if ((size_t)snprintf(line, sizeof(line), "%s %s", verb, v) >= sizeof(line))
+		return usage_err(err, o, "seccomp-%s: value too long", verb);
+	return append(b->seccomp_lines, &b->nseccomp_lines, 64, "seccomp-*", line,
+		      o, err);
+}
+
 /* The one way to let an engine socket in: a profile line, loud. */
 static int apply_allow_engine(struct ward_plan_builder *b, const char *v,
 			      const struct ward_origin *o, struct ward_err *err)
@@ -267,7 +288,8 @@ static int apply_allow_engine(struct ward_plan_builder *b, const char *v,
 static const char *const keys_with_value[] = {
 	"rootfs", "user", "groups", "bind", "tmpfs", "hostname", "net",
 	"cap-keep", "seccomp", "rlimit", "env", "workdir", "init",
-	"engine-socket", "allow-engine-socket", NULL,
+	"engine-socket", "allow-engine-socket", "seccomp-allow", "seccomp-deny",
+	"seccomp-default", "seccomp-log-only", NULL,
 };
 
 bool ward_plan_key_known(const char *key, bool *takes_value)
@@ -313,6 +335,8 @@ static int apply_value(struct ward_plan_builder *b, const char *key,
 		return set_scalar(&b->seccomp, v, err);
 	if (strcmp(key, "workdir") == 0)
 		return set_scalar(&b->workdir, v, err);
+	if (strncmp(key, "seccomp-", 8) == 0)
+		return apply_seccomp_line(b, key + 8, v, o, err);
 	if (strcmp(key, "engine-socket") == 0)
 		return append(b->engine_extra, &b->nengine_extra, 16, key, v, o, err);
 	if (strcmp(key, "allow-engine-socket") == 0)

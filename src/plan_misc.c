@@ -9,6 +9,7 @@
 #include <string.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <linux/capability.h>
 
 #include "ward/caps.h"
 #include "ward/dockersock.h"
@@ -16,6 +17,10 @@
 #include "ward/seccomp.h"
 #include "ward/util.h"
 
+/* Capabilities checked against the owner of the network namespace. */
+#define NET_CAPS_OWNED_BY_NETNS ((1ULL << CAP_NET_BIND_SERVICE) | \
+				 (1ULL << CAP_NET_RAW) | (1ULL << CAP_NET_ADMIN) | \
+				 (1ULL << CAP_NET_BROADCAST))
 #define DEFAULT_PATH "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 
 
@@ -185,6 +190,35 @@ static int resolve_hostname(const struct ward_plan_builder *b,
 	return plan->hostname ? 0 : ward_err_set(err, WARD_STEP_PLAN, ENOMEM, "strdup");
 }
 
+/* The profile's seccomp-* lines as policy text over the base policy. */
+static int build_seccomp(const struct ward_plan_builder *b,
+			 struct ward_plan *plan, struct ward_err *err)
+{
+	char *overlay = NULL;
+	size_t size = 0;
+	FILE *f;
+	int r;
+
+	if (plan->seccomp_mode == WARD_SECCOMP_OFF &&
+	    (b->nseccomp_lines || b->seccomp_log_only))
+		return ward_err_set(err, WARD_STEP_PLAN, 0,
+				    "seccomp-* additions given with --seccomp off-i-know");
+	if (b->nseccomp_lines) {
+		f = open_memstream(&overlay, &size);
+		if (!f)
+			return ward_err_set(err, WARD_STEP_PLAN, errno, "open_memstream");
+		fputs("ward-seccomp 1\nallow execve\n", f);
+		for (size_t i = 0; i < b->nseccomp_lines; i++)
+			fprintf(f, "%s\n", b->seccomp_lines[i]);
+		fclose(f);
+	}
+	plan->seccomp_log_only = b->seccomp_log_only;
+	r = ward_seccomp_build_ex(plan->seccomp_mode, plan->seccomp_path, overlay,
+				  b->seccomp_log_only, &plan->seccomp_prog, err);
+	free(overlay);
+	return r;
+}
+
 static int resolve_seccomp(const struct ward_plan_builder *b,
 			   struct ward_plan *plan, struct ward_err *err)
 {
@@ -209,8 +243,7 @@ static int resolve_seccomp(const struct ward_plan_builder *b,
 		if (!plan->seccomp_path)
 			return ward_err_set(err, WARD_STEP_PLAN, ENOMEM, "strdup");
 	}
-	return ward_seccomp_build(plan->seccomp_mode, plan->seccomp_path,
-				  &plan->seccomp_prog, err);
+	return build_seccomp(b, plan, err);
 }
 
 static int resolve_workdir(const struct ward_plan_builder *b,
@@ -245,6 +278,11 @@ int ward_plan_resolve_misc(const struct ward_plan_builder *b,
 		return ward_err_set(err, WARD_STEP_PLAN, 0,
 				    "--cap-keep: unknown capability '%s'",
 				    b->cap_keep + bad);
+	if (plan->net == WARD_NET_HOST && (plan->clone_flags & CLONE_NEWUSER) &&
+	    (plan->caps_keep & NET_CAPS_OWNED_BY_NETNS))
+		return ward_err_set(err, WARD_STEP_PLAN, 0,
+				    "%s--cap-keep: network capabilities have no effect with --net host: the host's network belongs to the host's user namespace, not the sandbox's (listen on a port >= 1024, or lower net.ipv4.ip_unprivileged_port_start)",
+				    ward_plan_where(b, "cap-keep", 0));
 	if ((r = resolve_hostname(b, plan, err)) < 0)
 		return ward_err_wrap(err, "%s", ward_plan_where(b, "hostname", 0));
 	if ((r = resolve_workdir(b, plan, err)) < 0)

@@ -516,15 +516,69 @@ static int mode_policy(enum ward_seccomp_mode mode, const char *policy_path,
 int ward_seccomp_build(enum ward_seccomp_mode mode, const char *policy_path,
 		       struct sock_fprog *out, struct ward_err *err)
 {
+	return ward_seccomp_build_ex(mode, policy_path, NULL, false, out, err);
+}
+
+static int apply_overlay(struct ward_seccomp_policy *pol, const char *overlay,
+			 struct ward_err *err)
+{
+	struct ward_seccomp_policy *over = NULL;
+	int r = ward_seccomp_policy_parse("profile", overlay, strlen(overlay),
+					  &over, err);
+
+	if (r < 0)
+		return r;
+	r = ward_seccomp_policy_overlay(pol, over);
+	ward_seccomp_policy_free(over);
+	if (r < 0)
+		return ward_err_set(err, STEP, -r, "profile seccomp additions");
+	return 0;
+}
+
+int ward_seccomp_build_ex(enum ward_seccomp_mode mode, const char *policy_path,
+			  const char *overlay, bool log_only,
+			  struct sock_fprog *out, struct ward_err *err)
+{
 	struct ward_seccomp_policy *pol = NULL;
 	struct sock_fprog prog = {0, NULL};
 	int r = mode_policy(mode, policy_path, &pol, err);
 
+	if (r == 0 && pol && overlay)
+		r = apply_overlay(pol, overlay, err);
+	if (r == 0 && pol && log_only)
+		ward_seccomp_policy_log_only(pol);
 	if (r == 0 && pol)
 		r = ward_seccomp_policy_build(pol, &prog, err);
 	ward_seccomp_policy_free(pol);
 	if (r == 0)
 		*out = prog;
+	return r;
+}
+
+int ward_seccomp_check_directive(const char *verb, const char *value,
+				 struct ward_err *err)
+{
+	struct ward_seccomp_policy *pol = NULL;
+	char text[WARD_SECCOMP_LINE_MAX + 64];
+	const char *msg;
+	int r;
+
+	if (snprintf(text, sizeof(text), "ward-seccomp 1\nallow execve\n%s %s\n",
+		     verb, value) >= (int)sizeof(text))
+		return ward_err_set(err, STEP, 0, "value too long");
+	r = ward_seccomp_policy_parse("-", text, strlen(text), &pol, err);
+	ward_seccomp_policy_free(pol);
+	if (r == 0)
+		return 0;
+	/* Keep only the message: the line and column are the profile's. */
+	msg = strstr(err->msg, "error: ");
+	if (msg) {
+		char copy[WARD_ERR_MSG_MAX];
+		size_t n = strcspn(msg + 7, "\n");
+
+		snprintf(copy, sizeof(copy), "%.*s", (int)n, msg + 7);
+		snprintf(err->msg, sizeof(err->msg), "%s", copy);
+	}
 	return r;
 }
 

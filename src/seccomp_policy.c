@@ -595,3 +595,32 @@ int ward_seccomp_policy_builtin(enum ward_seccomp_mode mode,
 						 : "<builtin strict>",
 					 text, strlen(text), out, err);
 }
+
+int ward_seccomp_policy_overlay(struct ward_seccomp_policy *base,
+				const struct ward_seccomp_policy *over)
+{
+	for (size_t i = 0; i < over->nrules; i++) {
+		const struct ward_seccomp_rule *o = &over->rules[i];
+		long k = find_rule(base, o->nr);
+		struct ward_seccomp_rule *r = k < 0 ? rule_insert(base, o->nr)
+						    : &base->rules[k];
+
+		if (!r)
+			return -ENOSPC;
+		*r = *o;
+	}
+	if (over->def_line) {
+		base->def_action = over->def_action;
+		base->def_errnum = over->def_errnum;
+		base->def_line = over->def_line;
+	}
+	return 0;
+}
+
+void ward_seccomp_policy_log_only(struct ward_seccomp_policy *pol)
+{
+	for (size_t i = 0; i < pol->nrules; i++)
+		if (pol->rules[i].action != WARD_SECCOMP_ACT_ALLOW)
+			pol->rules[i].action = WARD_SECCOMP_ACT_LOG;
+	pol->def_action = WARD_SECCOMP_ACT_LOG;
+}

@@ -86,6 +86,17 @@ const char *ward_seccomp_policy_builtin_text(enum ward_seccomp_mode mode);
 
 void ward_seccomp_policy_free(struct ward_seccomp_policy *policy);
 
+/* Profile additions: every rule of @over replaces @base's rule for the
+ * same syscall (the profile's word is final, in both directions), and
+ * @over's default action, when it has one, replaces @base's.  Returns 0
+ * or -ENOSPC. */
+int ward_seccomp_policy_overlay(struct ward_seccomp_policy *base,
+				const struct ward_seccomp_policy *over);
+
+/* Log-only mode, for writing a profile: every action that is not an
+ * allow becomes SECCOMP_RET_LOG (the call proceeds, the kernel logs it). */
+void ward_seccomp_policy_log_only(struct ward_seccomp_policy *pol);
+
 /* The rule for syscall @nr, or NULL when the policy does not name it. */
 const struct ward_seccomp_rule *
 ward_seccomp_policy_lookup(const struct ward_seccomp_policy *policy, int nr);

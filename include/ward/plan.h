@@ -12,6 +12,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <sys/types.h>
 #include <sys/resource.h>
 #include <linux/filter.h>
@@ -100,6 +101,7 @@ struct ward_plan {
 	size_t nrlimits;
 	enum ward_seccomp_mode seccomp_mode;
 	char *seccomp_path;
+	bool seccomp_log_only;
 	struct sock_fprog seccomp_prog; /* built before clone */
 
 	int verbose;
@@ -132,5 +134,8 @@ int ward_plan_finish(struct ward_plan_builder *b, struct ward_plan **out,
 		     struct ward_err *err);
 
 void ward_plan_free(struct ward_plan *plan);
+
+/* A readable summary of @plan, one layer a line (plan_print.c). */
+void ward_plan_print(const struct ward_plan *plan, FILE *out);
 
 #endif

@@ -27,6 +27,9 @@ struct ward_plan_builder {
 	char *env[WARD_MAX_ENV];
 	size_t nenv;
 	char **argv;
+	char *seccomp_lines[65]; /* "allow x", "deny y errno=EACCES", ... */
+	size_t nseccomp_lines;
+	bool seccomp_log_only;
 	char *engine_extra[17]; /* NULL-terminated */
 	size_t nengine_extra;
 	unsigned allow_engines;  /* bit per enum ward_engine */

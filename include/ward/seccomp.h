@@ -21,6 +21,18 @@
 int ward_seccomp_build(enum ward_seccomp_mode mode, const char *policy_path,
 		       struct sock_fprog *out, struct ward_err *err);
 
+/* The same, with a profile's additions: @overlay is policy-language text
+ * ("ward-seccomp 1\nallow ...\ndeny ...") whose rules replace the base
+ * policy's, and @log_only turns every refusal into SECCOMP_RET_LOG. */
+int ward_seccomp_build_ex(enum ward_seccomp_mode mode, const char *policy_path,
+			  const char *overlay, bool log_only,
+			  struct sock_fprog *out, struct ward_err *err);
+
+/* Check one profile directive ("allow", "deny", "default" and its value)
+ * in isolation; the message names the offending word. */
+int ward_seccomp_check_directive(const char *verb, const char *value,
+				 struct ward_err *err);
+
 void ward_seccomp_free(struct sock_fprog *prog);
 
 /* Load @prog into the calling thread with the raw seccomp() syscall

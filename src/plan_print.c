@@ -1,0 +1,69 @@
+/* A readable summary of a plan (ward check). */
+#define _GNU_SOURCE
+#include <stdio.h>
+#include <sys/resource.h>
+
+#include "ward/caps.h"
+#include "ward/plan.h"
+
+static const char *net_name(enum ward_net net)
+{
+	switch (net) {
+	case WARD_NET_LOOPBACK: return "new network namespace, lo up";
+	case WARD_NET_NONE: return "new network namespace, nothing up";
+	case WARD_NET_HOST: return "the host's network (shared)";
+	}
+	return "?";
+}
+
+static const char *seccomp_name(const struct ward_plan *plan)
+{
+	switch (plan->seccomp_mode) {
+	case WARD_SECCOMP_DEFAULT: return "default allowlist";
+	case WARD_SECCOMP_STRICT: return "strict allowlist";
+	case WARD_SECCOMP_FILE: return plan->seccomp_path;
+	case WARD_SECCOMP_OFF: return "OFF (off-i-know)";
+	}
+	return "?";
+}
+
+static const char *groups_name(enum ward_groups g)
+{
+	switch (g) {
+	case WARD_GROUPS_CLEAR: return "cleared";
+	case WARD_GROUPS_KEEP: return "kept (the caller's)";
+	case WARD_GROUPS_LIST: return "set from --groups";
+	}
+	return "?";
+}
+
+void ward_plan_print(const struct ward_plan *plan, FILE *out)
+{
+	char caps[1024];
+
+	ward_caps_format(plan->caps_keep, caps, sizeof(caps));
+	fprintf(out, "launch:       %s\n", plan->rootless ? "rootless" : "as root");
+	fprintf(out, "root:         %s, read-only\n",
+		plan->rootfs ? plan->rootfs : "synthesised from the host");
+	fprintf(out, "user:         uid %u gid %u, supplementary groups %s\n",
+		plan->uid, plan->gid, groups_name(plan->groups));
+	fprintf(out, "capabilities: %s\n", caps);
+	fprintf(out, "network:      %s\n", net_name(plan->net));
+	fprintf(out, "hostname:     %s\n", plan->hostname);
+	fprintf(out, "seccomp:      %s%s, %u BPF instructions\n", seccomp_name(plan),
+		plan->seccomp_log_only ? " (LOG ONLY: nothing is refused)" : "",
+		plan->seccomp_prog.len);
+	for (size_t i = 0; i < plan->nbinds; i++)
+		fprintf(out, "bind:         %s -> %s (%s)\n", plan->binds[i].src,
+			plan->binds[i].dst, plan->binds[i].rw ? "read-write" : "read-only");
+	for (size_t i = 0; i < plan->ntmpfs; i++)
+		fprintf(out, "tmpfs:        %s\n", plan->tmpfs[i].dst);
+	for (size_t i = 0; i < plan->nrlimits; i++)
+		fprintf(out, "rlimit:       resource %d soft %llu hard %llu\n",
+			plan->rlimits[i].resource,
+			(unsigned long long)plan->rlimits[i].value.rlim_cur,
+			(unsigned long long)plan->rlimits[i].value.rlim_max);
+	fprintf(out, "workdir:      %s\n", plan->workdir);
+	fprintf(out, "pid 1:        %s\n", plan->own_init ? "the program itself"
+						     : "ward's init");
+}
