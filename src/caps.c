@@ -66,6 +66,10 @@ int ward_caps_parse_list(const char *list, uint64_t *mask, size_t *bad)
 			return -EINVAL;
 		}
 		m |= 1ULL << cap;
+		if (comma && comma[1] == '\0') { /* "a,": an empty last name */
+			*bad = (size_t)(comma + 1 - list);
+			return -EINVAL;
+		}
 		p += n + (comma ? 1 : 0);
 	}
 	*mask = m;

@@ -190,15 +190,25 @@ void ward_child_main(const struct ward_plan *plan, int syncfd)
 	struct ward_err err = {0};
 	sigset_t all;
 	pid_t app;
+	int pdeath = 0;
 
 	if (sys_prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0)
-		_exit(WARD_EXIT_STEP_BASE);
-	/* sync 1: wait until the parent has written the id maps. */
+		pdeath = errno;
+	/* sync 1: wait until the parent has written the id maps.  A failure
+	 * before this point is reported after it: the parent reads error
+	 * records only once it has sent "go". */
 	if (ward_sync_wait_go(syncfd) < 0)
 		_exit(ward_step_exit_code(WARD_STEP_SYNC));
+	if (pdeath) {
+		ward_err_set(&err, WARD_STEP_INIT, pdeath, "PR_SET_PDEATHSIG");
+		fail(syncfd, &err);
+	}
 	if (setup_privileged(plan, &err) < 0 || drop_privileges(plan, &err) < 0 ||
 	    rearm_parent_death(syncfd, &err) < 0)
 		fail(syncfd, &err);
+	/* sync 2 and 3: the launcher verifies the credentials from outside. */
+	if (ward_sync_send_ready(syncfd) < 0 || ward_sync_wait_go(syncfd) < 0)
+		_exit(ward_step_exit_code(WARD_STEP_SYNC));
 	if (plan->own_init)
 		run_program(plan, syncfd);
 	/* pid 1 takes every signal through its signalfd; block them before
@@ -213,7 +223,10 @@ void ward_child_main(const struct ward_plan *plan, int syncfd)
 	}
 	if (app == 0)
 		run_program(plan, syncfd);
-	/* sync 2 is the program's: pid 1 must not hold the socket open. */
+	/* sync 2 is the program's: pid 1 must not hold the socket open, or
+	 * the launcher waits in sync 2 until the program exits, forwarding
+	 * no signal meanwhile.  close() first: close_range may fail. */
+	close(syncfd);
 	sys_close_range(3, UINT_MAX, 0);
 	ward_init_run(app);
 }

@@ -156,27 +156,20 @@ void ward_dockersock_scan(struct ward_engine_sockets *out, char *const *extra)
 		ward_dockersock_add(out, extra[i], WARD_ENGINE_EXTRA);
 }
 
-/* The socket @st is, or that lies beneath the directory @st; NULL when
- * none. */
-static const struct ward_engine_socket *
-find_socket(const struct ward_engine_sockets *socks, const struct stat *st,
-	    bool *beneath)
+/* True when @st is socket @s, or a directory above it (*beneath set). */
+static bool matches(const struct ward_engine_socket *s, const struct stat *st,
+		    bool *beneath)
 {
-	for (int i = 0; i < socks->n; i++) {
-		const struct ward_engine_socket *s = &socks->s[i];
-
-		*beneath = false;
-		if (s->dev == st->st_dev && s->ino == st->st_ino)
-			return s;
-		if (!S_ISDIR(st->st_mode))
-			continue;
-		*beneath = true;
-		for (int p = 0; p < s->nparents; p++)
-			if (s->parent_dev[p] == st->st_dev &&
-			    s->parent_ino[p] == st->st_ino)
-				return s;
-	}
-	return NULL;
+	*beneath = false;
+	if (s->dev == st->st_dev && s->ino == st->st_ino)
+		return true;
+	if (!S_ISDIR(st->st_mode))
+		return false;
+	*beneath = true;
+	for (int p = 0; p < s->nparents; p++)
+		if (s->parent_dev[p] == st->st_dev && s->parent_ino[p] == st->st_ino)
+			return true;
+	return false;
 }
 
 static bool allowed(const struct ward_engine_sockets *socks,
@@ -243,13 +236,10 @@ int ward_dockersock_check(const struct ward_engine_sockets *socks,
 	if (r < 0)
 		return r;
 	for (int i = 0; i < socks->n; i++) {
-		struct ward_engine_sockets one = {.n = 1, .allowed = socks->allowed};
-		const struct ward_engine_socket *s;
+		const struct ward_engine_socket *s = &socks->s[i];
 		bool beneath;
 
-		one.s[0] = socks->s[i];
-		s = find_socket(&one, st, &beneath);
-		if (s && !allowed(socks, s))
+		if (matches(s, st, &beneath) && !allowed(socks, s))
 			return refuse(err, what, path, s, beneath);
 	}
 	return 0;
@@ -260,11 +250,9 @@ void ward_dockersock_warn(const struct ward_engine_sockets *socks,
 {
 	for (int i = 0; i < socks->n; i++) {
 		const struct ward_engine_socket *s = &socks->s[i];
-		struct ward_engine_sockets one = {.n = 1};
 		bool beneath;
 
-		one.s[0] = *s;
-		if (find_socket(&one, st, &beneath) && allowed(socks, s))
+		if (matches(s, st, &beneath) && allowed(socks, s))
 			fprintf(stderr,
 				"ward: WARNING: engine-socket: %s %s the %s API socket %s (allow-engine-socket %s): the program controls the engine, i.e. is root on the host\n",
 				path, beneath ? "contains" : "is",

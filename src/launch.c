@@ -15,6 +15,7 @@
 #include "ward/sync.h"
 #include "ward/sys.h"
 #include "ward/userns.h"
+#include "ward/verify.h"
 
 static pid_t clone_sandbox(const struct ward_plan *plan, int *pidfd,
 			   struct ward_err *err)
@@ -84,7 +85,16 @@ int ward_launch(const struct ward_plan *plan, int *exit_code,
 		kill_and_reap(pid);
 		return r;
 	}
-	/* sync 2: EOF means the program was executed. */
+	/* sync 2 and 3: privileges dropped; check them from outside. */
+	if ((r = ward_sync_wait_ready(fds[0], err)) < 0 ||
+	    (r = ward_verify_from_outside(pid, plan, err)) < 0 ||
+	    (r = ward_sync_send_go(fds[0], err)) < 0) {
+		close(fds[0]);
+		kill_and_reap(pid);
+		return r;
+	}
+	ward_log("verify", "credentials checked from outside");
+	/* sync 4: EOF means the program was executed. */
 	r = ward_sync_wait_exec(fds[0], err);
 	close(fds[0]);
 	if (r < 0) {

@@ -17,6 +17,7 @@
 #include "ward/cleanup.h"
 #include "ward/dockersock.h"
 #include "ward/identity.h"
+#include "ward/mountinfo.h"
 #include "ward/plan_builder.h"
 #include "ward/seccomp.h"
 #include "ward/userdb.h"
@@ -59,6 +60,8 @@ static int resolve_rootfs(const struct ward_plan_builder *b,
 				"--rootfs /: the host's whole tree is not a root image; use --rootfs host");
 	if ((r = ward_dockersock_check_rootfs(plan->engine_sockets, real, err)) < 0)
 		return r;
+	if ((r = ward_mountinfo_check_beneath(real, err)) < 0)
+		return ward_err_wrap(err, "--rootfs %s: ", real);
 	plan->rootfs = strdup(real);
 	return plan->rootfs ? 0 : plan_err(err, ENOMEM, "strdup");
 }
@@ -202,10 +205,14 @@ static bool dst_forbidden(const char *dst)
 	       ward_path_is_beneath(dst, "/dev");
 }
 
+/* Binds are recursive (MS_REC): a source above /proc or /sys, i.e. "/",
+ * brings the host's procfs and sysfs along as submounts. */
 static bool src_forbidden(const char *src)
 {
 	return ward_path_is_beneath(src, "/proc") ||
 	       ward_path_is_beneath(src, "/sys") ||
+	       ward_path_is_beneath("/proc", src) ||
+	       ward_path_is_beneath("/sys", src) ||
 	       strcmp(src, "/dev") == 0;
 }
 
@@ -232,7 +239,7 @@ static int parse_bind(const char *spec, char *src, char *dst, bool *rw,
 	if (!*f[0] || (n == 2 && !*f[1]))
 		return plan_err(err, 0, "--bind %s: empty path", spec);
 	strcpy(src, f[0]);
-	strcpy(dst, n == 2 ? f[1] : f[0]);
+	strcpy(dst, n == 2 ? f[1] : "");
 	return 0;
 }
 
@@ -256,6 +263,10 @@ static int resolve_bind(const char *spec, const struct ward_engine_sockets *es,
 	if ((r = ward_dockersock_check(es, "bind of", real, &st, err)) < 0)
 		return ward_err_wrap(err, "--bind %s: ", spec);
 	ward_dockersock_warn(es, real, &st);
+	if (!*dst)
+		strcpy(dst, real); /* SRC alone: the same place inside */
+	if ((r = ward_mountinfo_check_beneath(real, err)) < 0)
+		return ward_err_wrap(err, "--bind %s: ", spec);
 	if (ward_path_normalize(dst, norm, sizeof(norm)) < 0)
 		return plan_err(err, 0,
 				"--bind %s: destination must be an absolute path without '..'",

@@ -8,6 +8,7 @@
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/fsuid.h>
+#include <sys/statvfs.h>
 #include <unistd.h>
 
 #include "ward/cleanup.h"
@@ -258,6 +259,22 @@ static int mount_writable(int rootfd, const struct ward_plan *plan,
 	return 0;
 }
 
+/* Read back what the kernel says of the new root: read-only, nosuid,
+ * nodev. */
+static int verify_root(struct ward_err *err)
+{
+	struct statvfs sv;
+	unsigned long want = ST_RDONLY | ST_NOSUID | ST_NODEV;
+
+	if (statvfs("/", &sv) < 0)
+		return ward_err_set(err, WARD_STEP_VERIFY, errno, "statvfs /");
+	if ((sv.f_flag & want) != want)
+		return ward_err_set(err, WARD_STEP_VERIFY, 0,
+				    "the new root is not read-only, nosuid and nodev (flags 0x%lx)",
+				    sv.f_flag);
+	return 0;
+}
+
 static int pivot_into(int rootfd, struct ward_err *err)
 {
 	if (fchdir(rootfd) < 0)
@@ -359,5 +376,7 @@ static int setup_with_sources(const struct ward_plan *plan, const int *src_fds,
 	    (r = ward_rootfs_mount_dev(rootfd, err)) < 0 ||
 	    (r = mount_writable(rootfd, plan, src_fds, err)) < 0)
 		return r;
-	return pivot_into(rootfd, err);
+	if ((r = pivot_into(rootfd, err)) < 0)
+		return r;
+	return verify_root(err);
 }

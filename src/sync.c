@@ -10,6 +10,7 @@
 
 #define SYNC_MAGIC_GO 0x77617264u   /* "ward" */
 #define SYNC_MAGIC_ERR 0x65727221u  /* "err!" */
+#define SYNC_MAGIC_READY 0x72647921u /* "rdy!" */
 
 struct sync_record {
 	uint32_t magic;
@@ -59,6 +60,44 @@ int ward_sync_wait_go(int fd)
 	return 0;
 }
 
+int ward_sync_send_ready(int fd)
+{
+	struct sync_record rec = {.magic = SYNC_MAGIC_READY};
+	ssize_t n;
+
+	do
+		n = send(fd, &rec, sizeof(rec), MSG_NOSIGNAL);
+	while (n < 0 && errno == EINTR);
+	return n == (ssize_t)sizeof(rec) ? 0 : -EPIPE;
+}
+
+/* An error record from the child into @err. */
+static int take_error(const struct sync_record *rec, struct ward_err *err)
+{
+	if (rec->magic != SYNC_MAGIC_ERR || rec->step <= WARD_STEP_NONE ||
+	    rec->step >= WARD_STEP_COUNT)
+		return ward_err_set(err, WARD_STEP_SYNC, EPROTO,
+				    "malformed record from the child");
+	err->step = (enum ward_step)rec->step;
+	err->errnum = rec->errnum;
+	memcpy(err->msg, rec->msg, sizeof(err->msg));
+	err->msg[sizeof(err->msg) - 1] = '\0';
+	return rec->errnum > 0 ? -rec->errnum : -EINVAL;
+}
+
+int ward_sync_wait_ready(int fd, struct ward_err *err)
+{
+	struct sync_record rec;
+	ssize_t n = recv_retry(fd, &rec, sizeof(rec));
+
+	if (n == (ssize_t)sizeof(rec) && rec.magic == SYNC_MAGIC_READY)
+		return 0;
+	if (n == (ssize_t)sizeof(rec))
+		return take_error(&rec, err);
+	return ward_err_set(err, WARD_STEP_SYNC, n < 0 ? errno : EPIPE,
+			    "the sandbox died during setup");
+}
+
 void ward_sync_send_error(int fd, const struct ward_err *err)
 {
 	struct sync_record rec = {
@@ -87,13 +126,8 @@ int ward_sync_wait_exec(int fd, struct ward_err *err)
 	if (n < 0)
 		return ward_err_set(err, WARD_STEP_SYNC, errno,
 				    "reading the child's status");
-	if (n != (ssize_t)sizeof(rec) || rec.magic != SYNC_MAGIC_ERR ||
-	    rec.step <= WARD_STEP_NONE || rec.step >= WARD_STEP_COUNT)
+	if (n != (ssize_t)sizeof(rec))
 		return ward_err_set(err, WARD_STEP_SYNC, EPROTO,
 				    "malformed record from the child");
-	rec.msg[sizeof(rec.msg) - 1] = '\0';
-	err->step = (enum ward_step)rec.step;
-	err->errnum = rec.errnum;
-	memcpy(err->msg, rec.msg, sizeof(err->msg));
-	return rec.errnum > 0 ? -rec.errnum : -EINVAL;
+	return take_error(&rec, err);
 }

@@ -105,7 +105,9 @@ int ward_userdb_read(const char *root, const char *file, char **out,
 	if (!buf)
 		return -ENOMEM;
 	for (;;) {
-		ssize_t n = read(fd, buf + used, USERDB_MAX - used);
+		/* One byte more than allowed tells "exactly 4 MiB" from
+		 * "longer". */
+		ssize_t n = read(fd, buf + used, USERDB_MAX + 1 - used);
 
 		if (n < 0 && errno == EINTR)
 			continue;
@@ -114,7 +116,7 @@ int ward_userdb_read(const char *root, const char *file, char **out,
 		if (n == 0)
 			break;
 		used += (size_t)n;
-		if (used == USERDB_MAX)
+		if (used > USERDB_MAX)
 			return -EFBIG;
 	}
 	buf[used] = '\0';

@@ -1,7 +1,10 @@
 /* Parent/child protocol over a SOCK_SEQPACKET socketpair.
  *
- *   sync 1. parent -> child: "maps written" (one record)
- *   sync 2. child  -> parent: an error record, or nothing: the socket is
+ *   sync 1. parent -> child: "go": the id maps are written
+ *   sync 2. child  -> parent: "ready": privileges dropped (or an error
+ *           record); the parent checks /proc/<pid>/status from outside
+ *   sync 3. parent -> child: "go": the credentials are verified
+ *   sync 4. child  -> parent: an error record, or nothing: the socket is
  *           close-on-exec, so a successful execve shows as EOF.
  *
  * Both ends are CLOEXEC; the pid-1 supervisor closes its copy so only the
@@ -21,10 +24,16 @@ int ward_sync_send_go(int fd, struct ward_err *err);
  * else returns -EPIPE (the child must _exit). */
 int ward_sync_wait_go(int fd);
 
-/* sync 2, child side: send @err.  Best effort (the child exits next). */
+/* sync 2, child side: privileges are dropped. */
+int ward_sync_send_ready(int fd);
+
+/* sync 2, parent side: 0 on "ready"; an error record fills @err. */
+int ward_sync_wait_ready(int fd, struct ward_err *err);
+
+/* sync 2 or 4, child side: send @err.  Best effort (the child exits next). */
 void ward_sync_send_error(int fd, const struct ward_err *err);
 
-/* sync 2, parent side: 0 on EOF (the program was executed); -errnum with
+/* sync 4, parent side: 0 on EOF (the program was executed); -errnum with
  * @err filled from the child's record; -EPROTO on a malformed record. */
 int ward_sync_wait_exec(int fd, struct ward_err *err);
 

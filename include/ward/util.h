@@ -23,9 +23,10 @@ int ward_path_normalize(const char *in, char *out, size_t len);
 /* True when @path is @dir or lies beneath it (both normalised). */
 bool ward_path_is_beneath(const char *path, const char *dir);
 
-/* Split "a:b:c" at unescaped colons into at most @max fields pointing
- * into @buf (which is modified).  Returns the field count or -EINVAL
- * when there are more than @max. */
+/* Split "a:b:c" at every colon into at most @max fields pointing into
+ * @buf (which is modified).  There is no escape: a path holding ':'
+ * cannot be given.  Returns the field count or -EINVAL when there are
+ * more than @max. */
 int ward_split_colon(char *buf, char **fields, int max);
 
 #endif

@@ -1,0 +1,24 @@
+/* The host's mount table, read at plan time. */
+#ifndef WARD_MOUNTINFO_H
+#define WARD_MOUNTINFO_H
+
+#include <stdbool.h>
+
+#include "ward/err.h"
+
+/* Pure: true for file systems that expose the kernel or other processes
+ * (proc, sysfs, devtmpfs, debugfs, cgroup, ...): never bound in from the
+ * host, not even as a submount of a recursive bind. */
+bool ward_mountinfo_fstype_forbidden(const char *fstype);
+
+/* Pure: parse one /proc/self/mountinfo line into its mount point and
+ * file system type (octal escapes decoded).  Returns 0 or -EINVAL. */
+int ward_mountinfo_parse_line(const char *line, char *mnt, size_t mntlen,
+			      char *fstype, size_t typelen);
+
+/* Refuse @path (canonical) when it is, or holds beneath it, a mount of a
+ * forbidden file system type: binds are recursive.  Errors:
+ * WARD_STEP_PLAN naming the mount. */
+int ward_mountinfo_check_beneath(const char *path, struct ward_err *err);
+
+#endif

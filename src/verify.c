@@ -1,0 +1,118 @@
+/* Verification of the sandbox's credentials from the launcher's side. */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "ward/caps.h"
+#include "ward/cleanup.h"
+#include "ward/verify.h"
+
+/* "Uid:\t1\t1\t1\t1": all four ids must be @want. */
+static int check_ids(const char *text, const char *key, unsigned want,
+		     struct ward_err *err)
+{
+	const char *p = strstr(text, key);
+	unsigned v[4];
+
+	if (!p || sscanf(p + strlen(key), "%u %u %u %u", &v[0], &v[1], &v[2],
+			 &v[3]) != 4)
+		return ward_err_set(err, WARD_STEP_VERIFY, 0,
+				    "no %s line in the sandbox's status", key + 1);
+	for (int i = 0; i < 4; i++)
+		if (v[i] != want)
+			return ward_err_set(err, WARD_STEP_VERIFY, 0,
+					    "seen from outside, %s is %u %u %u %u, not %u",
+					    key + 1, v[0], v[1], v[2], v[3], want);
+	return 0;
+}
+
+static bool group_expected(const struct ward_plan *plan, unsigned g,
+			   unsigned host_gid)
+{
+	if (plan->groups == WARD_GROUPS_KEEP)
+		return true;
+	if (g == host_gid)
+		return true;
+	for (size_t i = 0; i < plan->ngroups; i++)
+		if (plan->group_list[i] == g)
+			return true;
+	return false;
+}
+
+static int check_groups(const char *text, const struct ward_plan *plan,
+			unsigned host_gid, struct ward_err *err)
+{
+	const char *p = strstr(text, "\nGroups:");
+	char *end;
+
+	if (!p)
+		return ward_err_set(err, WARD_STEP_VERIFY, 0, "no Groups line");
+	p += 8;
+	for (;;) {
+		unsigned long g;
+
+		while (*p == ' ' || *p == '\t')
+			p++;
+		if (*p == '\n' || *p == '\0')
+			return 0;
+		errno = 0;
+		g = strtoul(p, &end, 10);
+		if (errno || end == p)
+			return ward_err_set(err, WARD_STEP_VERIFY, 0, "bad Groups line");
+		if (!group_expected(plan, (unsigned)g, host_gid))
+			return ward_err_set(err, WARD_STEP_VERIFY, 0,
+					    "seen from outside, supplementary group %lu is still attached",
+					    g);
+		p = end;
+	}
+}
+
+int ward_verify_status_text(const char *text, const struct ward_plan *plan,
+			    struct ward_err *err)
+{
+	unsigned uid = plan->rootless ? plan->caller_uid : plan->uid;
+	unsigned gid = plan->rootless ? plan->caller_gid : plan->gid;
+	struct ward_capsets c;
+	uint64_t k = plan->caps_keep;
+	int r;
+
+	if ((r = check_ids(text, "\nUid:", uid, err)) < 0 ||
+	    (r = check_ids(text, "\nGid:", gid, err)) < 0 ||
+	    (r = check_groups(text, plan, gid, err)) < 0)
+		return r;
+	if (ward_caps_parse_status(text, &c) < 0)
+		return ward_err_set(err, WARD_STEP_VERIFY, 0, "no Cap* lines");
+	if (c.inh != k || c.prm != k || c.eff != k || c.bnd != k || c.amb != k)
+		return ward_err_set(err, WARD_STEP_VERIFY, 0,
+				    "seen from outside, a capability set is not %016" PRIx64,
+				    k);
+	if (!strstr(text, "\nNoNewPrivs:\t1\n"))
+		return ward_err_set(err, WARD_STEP_VERIFY, 0,
+				    "seen from outside, NoNewPrivs is not 1");
+	return 0;
+}
+
+int ward_verify_from_outside(pid_t pid, const struct ward_plan *plan,
+			     struct ward_err *err)
+{
+	char path[64], text[8192];
+	_cleanup_close_ int fd = -1;
+	ssize_t n;
+
+	snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return ward_err_set(err, WARD_STEP_VERIFY, errno, "open %s", path);
+	text[0] = '\n';
+	n = read(fd, text + 1, sizeof(text) - 2);
+	if (n <= 0)
+		return ward_err_set(err, WARD_STEP_VERIFY, n < 0 ? errno : EIO,
+				    "read %s", path);
+	text[n + 1] = '\0';
+	return ward_verify_status_text(text, plan, err);
+}

@@ -1,0 +1,675 @@
+/* Fault injection through the sys_* seam: every effectful call of a
+ * launch fails (or lies) once, and the launch must fail closed.
+ *
+ * Each __wrap_sys_x records the call and then calls __real_sys_x, unless
+ * the fault spec says "the Nth call of x whose description contains M
+ * fails with errno E" (or "returns success without doing anything": the
+ * lying libcap-ng of Debian 12).  The spec and the call log live in a
+ * MAP_SHARED page, so the launcher, the sandbox's pid 1 and the program
+ * all see and count the same spec (clone without CLONE_VM copies private
+ * memory but keeps shared mappings shared).
+ *
+ * Every case runs ward_launch in a forked worker (the launch changes the
+ * signal mask, and a worker that must have no children left is easiest
+ * to check from its own process) and asserts:
+ *   - ward_launch returned < 0, with err.step and err.errnum as expected;
+ *   - the program did not run: it would have written /out/ran, a bind of
+ *     a host directory;
+ *   - no child is left: waitpid(-1, WNOHANG) fails with ECHILD.
+ * Cases with no fault (the baselines, and clone3's ENOSYS fallback) must
+ * instead launch and run the program.  A table row per case goes to
+ * stdout.  The match strings mirror the mount data and flags in
+ * rootfs.c and rootfs_special.c: when those change, the case fails with
+ * "the fault was never reached", and WARD_FAULT_TRACE=1 prints the
+ * baseline's call trace to pick new ones.  Needs root (CI runs as
+ * root); otherwise the group setup fails with a message. */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/mount.h>
+#include <linux/openat2.h>
+#include <linux/sched.h>
+#include <sched.h>
+#include <setjmp.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <cap-ng.h>
+#include <cmocka.h>
+
+#include "ward/explain.h"
+#include "ward/launch.h"
+#include "ward/plan.h"
+#include "ward/sys.h"
+
+#define N_ELEMS(a) (sizeof(a) / sizeof((a)[0]))
+#define LOG_MAX 2048
+#define DESC_MAX 112
+#define LAST (-1)          /* nth: the last matching call of the baseline */
+#define WORKER_TIMEOUT 30  /* seconds */
+
+/* ---- the shared fault state ---------------------------------------- */
+
+struct fault_spec {
+	char fn[32];     /* "" = inject nothing */
+	char match[64];  /* substring of the call's description, "" = any */
+	int nth;         /* 1-based count of matching calls */
+	int errnum;
+	bool lie;        /* return 0 without calling the real function */
+};
+
+struct call_record {
+	char fn[24];
+	char desc[DESC_MAX];
+};
+
+struct fault_state {
+	struct fault_spec spec;
+	int seen;  /* matching calls so far */
+	int fired; /* the fault was injected */
+	int ncalls;
+	struct call_record log[LOG_MAX];
+};
+
+static struct fault_state *fault;
+
+enum verdict { REAL, FAIL, LIE };
+
+static enum verdict decide(const char *fn, const char *desc)
+{
+	const struct fault_spec *s = &fault->spec;
+	int n = __atomic_fetch_add(&fault->ncalls, 1, __ATOMIC_SEQ_CST);
+
+	if (n < LOG_MAX) {
+		snprintf(fault->log[n].fn, sizeof(fault->log[n].fn), "%s", fn);
+		snprintf(fault->log[n].desc, sizeof(fault->log[n].desc), "%s", desc);
+	}
+	if (strcmp(s->fn, fn) != 0 || (s->match[0] && !strstr(desc, s->match)))
+		return REAL;
+	if (__atomic_add_fetch(&fault->seen, 1, __ATOMIC_SEQ_CST) != s->nth)
+		return REAL;
+	__atomic_store_n(&fault->fired, 1, __ATOMIC_SEQ_CST);
+	return s->lie ? LIE : FAIL;
+}
+
+/* Describe the call, then fail, lie or pass it on. */
+#define INJECT(fn, call, ...)                                         \
+	do {                                                          \
+		char desc_[DESC_MAX];                                 \
+		snprintf(desc_, sizeof(desc_), __VA_ARGS__);          \
+		switch (decide(#fn, desc_)) {                         \
+		case FAIL:                                            \
+			errno = fault->spec.errnum;                   \
+			return -1;                                    \
+		case LIE:                                             \
+			return 0;                                     \
+		case REAL:                                            \
+			break;                                        \
+		}                                                     \
+		return call;                                          \
+	} while (0)
+
+#define S(p) ((p) ? (const char *)(p) : "-")
+
+#define WRAP_DECL(ret, name, params) \
+	ret __real_##name params;    \
+	ret __wrap_##name params;
+
+WRAP_DECL(pid_t, sys_clone3, (struct clone_args *args, size_t size))
+WRAP_DECL(int, sys_write_file_at, (int dirfd, const char *path,
+				   const char *data, size_t len))
+WRAP_DECL(int, sys_mount, (const char *src, const char *dst,
+			   const char *fstype, unsigned long flags,
+			   const void *data))
+WRAP_DECL(int, sys_mount_setattr, (int dirfd, const char *path,
+				   unsigned int flags, struct mount_attr *attr,
+				   size_t size))
+WRAP_DECL(int, sys_pivot_root, (const char *new_root, const char *put_old))
+WRAP_DECL(int, sys_umount2, (const char *target, int flags))
+WRAP_DECL(int, sys_sethostname, (const char *name, size_t len))
+WRAP_DECL(int, sys_setsid, (void))
+WRAP_DECL(int, sys_close_range, (unsigned int first, unsigned int last,
+				 unsigned int flags))
+WRAP_DECL(int, sys_setgroups, (size_t n, const gid_t *list))
+WRAP_DECL(int, sys_setresgid, (gid_t r, gid_t e, gid_t s))
+WRAP_DECL(int, sys_setresuid, (uid_t r, uid_t e, uid_t s))
+WRAP_DECL(int, sys_prctl, (int option, unsigned long a2, unsigned long a3,
+			   unsigned long a4, unsigned long a5))
+WRAP_DECL(int, sys_setrlimit, (int resource, const struct rlimit *rl))
+WRAP_DECL(int, sys_capng_apply, (int select))
+WRAP_DECL(int, sys_openat2, (int dirfd, const char *path, struct open_how *how,
+			     size_t size))
+WRAP_DECL(int, sys_execve, (const char *path, char *const argv[],
+			    char *const envp[]))
+
+pid_t __wrap_sys_clone3(struct clone_args *args, size_t size)
+{
+	INJECT(sys_clone3, __real_sys_clone3(args, size), "flags=%#llx",
+	       (unsigned long long)args->flags);
+}
+
+int __wrap_sys_write_file_at(int dirfd, const char *path, const char *data,
+			     size_t len)
+{
+	INJECT(sys_write_file_at, __real_sys_write_file_at(dirfd, path, data, len),
+	       "path=%s data=%.*s", path, (int)strcspn(data, "\n"), data);
+}
+
+int __wrap_sys_mount(const char *src, const char *dst, const char *fstype,
+		     unsigned long flags, const void *data)
+{
+	INJECT(sys_mount, __real_sys_mount(src, dst, fstype, flags, data),
+	       "src=%s fstype=%s flags=%#lx data=%s", S(src), S(fstype), flags,
+	       S(data));
+}
+
+int __wrap_sys_mount_setattr(int dirfd, const char *path, unsigned int flags,
+			     struct mount_attr *attr, size_t size)
+{
+	INJECT(sys_mount_setattr,
+	       __real_sys_mount_setattr(dirfd, path, flags, attr, size),
+	       "set=%#llx recursive=%d", (unsigned long long)attr->attr_set,
+	       !!(flags & AT_RECURSIVE));
+}
+
+int __wrap_sys_pivot_root(const char *new_root, const char *put_old)
+{
+	INJECT(sys_pivot_root, __real_sys_pivot_root(new_root, put_old),
+	       "new=%s old=%s", new_root, put_old);
+}
+
+int __wrap_sys_umount2(const char *target, int flags)
+{
+	INJECT(sys_umount2, __real_sys_umount2(target, flags),
+	       "target=%s flags=%d", target, flags);
+}
+
+int __wrap_sys_sethostname(const char *name, size_t len)
+{
+	INJECT(sys_sethostname, __real_sys_sethostname(name, len), "name=%.*s",
+	       (int)len, name);
+}
+
+int __wrap_sys_setsid(void)
+{
+	INJECT(sys_setsid, __real_sys_setsid(), "%s", "");
+}
+
+int __wrap_sys_close_range(unsigned int first, unsigned int last,
+			   unsigned int flags)
+{
+	INJECT(sys_close_range, __real_sys_close_range(first, last, flags),
+	       "first=%u flags=%u", first, flags);
+}
+
+int __wrap_sys_setgroups(size_t n, const gid_t *list)
+{
+	INJECT(sys_setgroups, __real_sys_setgroups(n, list), "n=%zu", n);
+}
+
+int __wrap_sys_setresgid(gid_t r, gid_t e, gid_t s)
+{
+	INJECT(sys_setresgid, __real_sys_setresgid(r, e, s), "gid=%u", e);
+}
+
+int __wrap_sys_setresuid(uid_t r, uid_t e, uid_t s)
+{
+	INJECT(sys_setresuid, __real_sys_setresuid(r, e, s), "uid=%u", e);
+}
+
+static const char *prctl_name(int option)
+{
+	switch (option) {
+	case PR_SET_PDEATHSIG:
+		return "PR_SET_PDEATHSIG";
+	case PR_SET_NO_NEW_PRIVS:
+		return "PR_SET_NO_NEW_PRIVS";
+	case PR_SET_SECUREBITS:
+		return "PR_SET_SECUREBITS";
+	case PR_SET_DUMPABLE:
+		return "PR_SET_DUMPABLE";
+	case PR_CAP_AMBIENT:
+		return "PR_CAP_AMBIENT";
+	case PR_SET_KEEPCAPS:
+		return "PR_SET_KEEPCAPS";
+	default:
+		return "other";
+	}
+}
+
+int __wrap_sys_prctl(int option, unsigned long a2, unsigned long a3,
+		     unsigned long a4, unsigned long a5)
+{
+	INJECT(sys_prctl, __real_sys_prctl(option, a2, a3, a4, a5),
+	       "option=%s a2=%#lx", prctl_name(option), a2);
+}
+
+int __wrap_sys_setrlimit(int resource, const struct rlimit *rl)
+{
+	INJECT(sys_setrlimit, __real_sys_setrlimit(resource, rl), "resource=%d",
+	       resource);
+}
+
+static const char *capng_select_name(int select)
+{
+	switch (select) {
+	case CAPNG_SELECT_CAPS:
+		return "CAPS";
+	case CAPNG_SELECT_BOUNDS:
+		return "BOUNDS";
+	case CAPNG_SELECT_BOTH:
+		return "BOTH";
+	case CAPNG_SELECT_AMBIENT:
+		return "AMBIENT";
+	case CAPNG_SELECT_ALL:
+		return "ALL";
+	default:
+		return "other";
+	}
+}
+
+int __wrap_sys_capng_apply(int select)
+{
+	INJECT(sys_capng_apply, __real_sys_capng_apply(select), "select=%s",
+	       capng_select_name(select));
+}
+
+int __wrap_sys_openat2(int dirfd, const char *path, struct open_how *how,
+		       size_t size)
+{
+	INJECT(sys_openat2, __real_sys_openat2(dirfd, path, how, size), "path=%s",
+	       path);
+}
+
+int __wrap_sys_execve(const char *path, char *const argv[], char *const envp[])
+{
+	INJECT(sys_execve, __real_sys_execve(path, argv, envp), "path=%s", path);
+}
+
+/* ---- the cases ------------------------------------------------------ */
+
+enum variant {
+	V_DEFAULT,  /* pid-1 init, uid 65534, no capabilities */
+	V_NO_INIT,  /* --init no: the program is pid 1 */
+	V_CAPS,     /* --cap-keep net_bind_service (ambient must be raised) */
+	V_USER,     /* --user 10001:10001 (not the overflow id 65534) */
+};
+
+struct fault_case {
+	const char *label;
+	const char *fn;    /* NULL: no fault */
+	const char *match;
+	int nth;
+	int errnum;
+	bool lie;
+	enum variant variant;
+	enum ward_step step; /* WARD_STEP_NONE: the launch must succeed */
+	int want_errnum;     /* err.errnum expected */
+};
+
+#define OK(label, v) {label, NULL, "", 0, 0, false, v, WARD_STEP_NONE, 0}
+#define FAULT(label, fn, match, nth, e, step) \
+	{label, #fn, match, nth, e, false, V_DEFAULT, step, e}
+#define FAULT_V(label, fn, match, nth, e, v, step) \
+	{label, #fn, match, nth, e, false, v, step, e}
+#define LIE_V(label, fn, match, v) \
+	{label, #fn, match, 1, 0, true, v, WARD_STEP_VERIFY, 0}
+
+static const struct fault_case cases[] = {
+	OK("baseline", V_DEFAULT),
+	OK("baseline_no_init", V_NO_INIT),
+	OK("baseline_caps", V_CAPS),
+	OK("baseline_user", V_USER),
+	/* parent side */
+	FAULT("clone3", sys_clone3, "", 1, EPERM, WARD_STEP_CLONE),
+	{"clone3_enosys_falls_back", "sys_clone3", "", 1, ENOSYS, false,
+	 V_DEFAULT, WARD_STEP_NONE, 0},
+	FAULT("gid_map", sys_write_file_at, "path=gid_map", 1, EPERM,
+	      WARD_STEP_USERNS),
+	FAULT("uid_map", sys_write_file_at, "path=uid_map", 1, EINVAL,
+	      WARD_STEP_USERNS),
+	/* child, before "go": reported once "go" arrives, with its step */
+	FAULT("pdeathsig_first", sys_prctl, "PR_SET_PDEATHSIG", 1, EINVAL,
+	      WARD_STEP_INIT),
+	/* child: file descriptors and mounts */
+	FAULT("close_range", sys_close_range, "", 1, EINVAL, WARD_STEP_FDS),
+	FAULT("mount_private", sys_mount, "flags=0x44000", 1, EPERM,
+	      WARD_STEP_MOUNTS),
+	FAULT("mount_staging", sys_mount, "data=mode=0700", 1, ENOMEM,
+	      WARD_STEP_MOUNTS),
+	FAULT("pivot_staging", sys_pivot_root, "", 1, EINVAL, WARD_STEP_MOUNTS),
+	FAULT("mount_root_tmpfs", sys_mount, "data=mode=0755,size=1m", 1, ENOSPC,
+	      WARD_STEP_MOUNTS),
+	FAULT("openat2_first", sys_openat2, "", 1, EACCES, WARD_STEP_MOUNTS),
+	FAULT("bind_host_usr", sys_mount, "src=/oldroot/usr ", 1, EACCES,
+	      WARD_STEP_MOUNTS),
+	FAULT("readonly_root", sys_mount_setattr, "set=0x7 recursive=1", 1, EPERM,
+	      WARD_STEP_READONLY),
+	FAULT("mount_proc", sys_mount, "fstype=proc", 1, EPERM, WARD_STEP_PROC),
+	FAULT("mask_proc_file", sys_mount, "src=/oldroot/dev/null ", 1, EPERM,
+	      WARD_STEP_PROC),
+	FAULT("readonly_proc_sys", sys_mount_setattr, "set=0xf", 1, EPERM,
+	      WARD_STEP_PROC),
+	FAULT("mount_dev", sys_mount, "data=mode=0755,size=64k", 1, ENOMEM,
+	      WARD_STEP_DEV),
+	FAULT("dev_node_zero", sys_mount, "src=/oldroot/dev/zero ", 1, EACCES,
+	      WARD_STEP_DEV),
+	FAULT("mount_devpts", sys_mount, "fstype=devpts", 1, EPERM, WARD_STEP_DEV),
+	FAULT("readonly_dev", sys_mount_setattr, "set=0xb", 1, EPERM,
+	      WARD_STEP_DEV),
+	FAULT("mount_tmp", sys_mount, "flags=0x6 data=mode=1777", 1, ENOMEM,
+	      WARD_STEP_TMPFS),
+	FAULT("mount_run", sys_mount, "data=mode=0755,uid=", 1, ENOMEM,
+	      WARD_STEP_TMPFS),
+	FAULT("bind_out", sys_mount, "", LAST, EACCES, WARD_STEP_BINDS),
+	FAULT("bind_out_setattr", sys_mount_setattr, "set=0x6", 1, EPERM,
+	      WARD_STEP_BINDS),
+	FAULT("pivot_root", sys_pivot_root, "", 2, EINVAL, WARD_STEP_PIVOT),
+	FAULT("umount_old_root", sys_umount2, "", 1, EBUSY, WARD_STEP_PIVOT),
+	/* child: the rest of the privileged setup */
+	FAULT("sethostname", sys_sethostname, "", 1, EPERM, WARD_STEP_HOSTNAME),
+	FAULT("setsid", sys_setsid, "", 1, EPERM, WARD_STEP_SESSION),
+	FAULT("setrlimit", sys_setrlimit, "", 1, EPERM, WARD_STEP_RLIMITS),
+	/* child: dropping privileges */
+	FAULT("capng_bounds", sys_capng_apply, "select=BOUNDS", 1, EPERM,
+	      WARD_STEP_CAPS),
+	FAULT("securebits", sys_prctl, "PR_SET_SECUREBITS", 1, EPERM,
+	      WARD_STEP_CAPS),
+	FAULT("setgroups", sys_setgroups, "", 1, EPERM, WARD_STEP_GROUPS),
+	FAULT("setresgid", sys_setresgid, "", 1, EINVAL, WARD_STEP_IDS),
+	FAULT("setresuid", sys_setresuid, "", 1, EINVAL, WARD_STEP_IDS),
+	FAULT("capng_caps", sys_capng_apply, "select=CAPS", 1, EPERM,
+	      WARD_STEP_CAPS),
+	FAULT("capng_ambient", sys_capng_apply, "select=AMBIENT", 1, EPERM,
+	      WARD_STEP_CAPS),
+	FAULT("no_new_privs", sys_prctl, "PR_SET_NO_NEW_PRIVS", 1, EINVAL,
+	      WARD_STEP_NNP),
+	FAULT("pdeathsig_rearm", sys_prctl, "PR_SET_PDEATHSIG", 2, EINVAL,
+	      WARD_STEP_INIT),
+	FAULT("execve", sys_execve, "", 1, EACCES, WARD_STEP_EXEC),
+	FAULT_V("execve_no_init", sys_execve, "", 1, ENOENT, V_NO_INIT,
+		WARD_STEP_EXEC),
+	FAULT_V("execve_caps", sys_execve, "", 1, ENOEXEC, V_CAPS,
+		WARD_STEP_EXEC),
+	/* the kernel state is read back: a call that "succeeds" without
+	 * effect is caught before the program runs */
+	LIE_V("lie_capng_bounds", sys_capng_apply, "select=BOUNDS", V_DEFAULT),
+	LIE_V("lie_capng_caps", sys_capng_apply, "select=CAPS", V_DEFAULT),
+	LIE_V("lie_capng_ambient", sys_capng_apply, "select=AMBIENT", V_CAPS),
+	LIE_V("lie_no_new_privs", sys_prctl, "PR_SET_NO_NEW_PRIVS", V_DEFAULT),
+	LIE_V("lie_setresuid", sys_setresuid, "", V_USER),
+	LIE_V("lie_setresgid", sys_setresgid, "", V_USER),
+};
+
+/* ---- one launch in a worker ---------------------------------------- */
+
+struct outcome {
+	int rc;
+	int exit_code;
+	struct ward_err err;
+	bool ran;       /* the marker file exists */
+	bool leftover;  /* a child was still there */
+	int fired;
+	char setup_error[WARD_ERR_MSG_MAX + 16];
+};
+
+static char outdir[64];
+static char marker[96];
+static int baseline_calls = -1; /* calls logged by the baseline */
+static struct call_record *baseline_log;
+
+static const struct {
+	const char *key, *value;
+} variant_directives[][2] = {
+	[V_DEFAULT] = {{NULL, NULL}},
+	[V_NO_INIT] = {{"init", "no"}, {NULL, NULL}},
+	[V_CAPS] = {{"cap-keep", "net_bind_service"}, {NULL, NULL}},
+	[V_USER] = {{"user", "10001:10001"}, {NULL, NULL}},
+};
+
+static char *program[] = {
+	"/bin/sh", "-c", "echo ran > /out/ran", NULL,
+};
+
+static struct ward_plan *make_plan(enum variant v, struct ward_err *err)
+{
+	struct ward_plan_builder *b = ward_plan_builder_new();
+	struct ward_plan *plan = NULL;
+	char bind[128];
+	int r;
+
+	if (!b)
+		return NULL;
+	snprintf(bind, sizeof(bind), "%s:/out:rw", outdir);
+	r = ward_plan_apply(b, "bind", bind, NULL, err);
+	if (r == 0)
+		r = ward_plan_apply(b, "rlimit", "nofile=512", NULL, err);
+	for (size_t i = 0; r == 0 && variant_directives[v][i].key; i++)
+		r = ward_plan_apply(b, variant_directives[v][i].key,
+				    variant_directives[v][i].value, NULL, err);
+	ward_plan_set_argv(b, program);
+	if (r == 0)
+		r = ward_plan_finish(b, &plan, err);
+	ward_plan_builder_free(b);
+	return r == 0 ? plan : NULL;
+}
+
+__attribute__((noreturn)) static void worker(const struct fault_case *c,
+					     int nth, int out)
+{
+	struct outcome o = {0};
+	struct ward_plan *plan;
+
+	alarm(WORKER_TIMEOUT);
+	plan = make_plan(c->variant, &o.err);
+	if (!plan) {
+		snprintf(o.setup_error, sizeof(o.setup_error), "plan: %s", o.err.msg);
+		goto report;
+	}
+	memset(&o.err, 0, sizeof(o.err));
+	/* Armed only now: building the plan must not count. */
+	memset(&fault->spec, 0, sizeof(fault->spec));
+	if (c->fn) {
+		snprintf(fault->spec.fn, sizeof(fault->spec.fn), "%s", c->fn);
+		snprintf(fault->spec.match, sizeof(fault->spec.match), "%s",
+			 c->match);
+		fault->spec.nth = nth;
+		fault->spec.errnum = c->errnum;
+		fault->spec.lie = c->lie;
+	}
+	fault->seen = fault->fired = fault->ncalls = 0;
+	o.rc = ward_launch(plan, &o.exit_code, &o.err);
+	o.fired = fault->fired;
+	o.ran = access(marker, F_OK) == 0;
+	o.leftover = !(waitpid(-1, NULL, WNOHANG) < 0 && errno == ECHILD);
+	ward_plan_free(plan);
+report:
+	if (write(out, &o, sizeof(o)) != (ssize_t)sizeof(o))
+		_exit(3);
+	_exit(0);
+}
+
+static void run_case(const struct fault_case *c, int nth, struct outcome *o)
+{
+	int fds[2], status;
+	pid_t pid;
+
+	unlink(marker);
+	assert_int_equal(pipe2(fds, O_CLOEXEC), 0);
+	fflush(NULL);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		close(fds[0]);
+		worker(c, nth, fds[1]);
+	}
+	close(fds[1]);
+	memset(o, 0, sizeof(*o));
+	if (read(fds[0], o, sizeof(*o)) != (ssize_t)sizeof(*o))
+		snprintf(o->setup_error, sizeof(o->setup_error),
+			 "worker died without a report (timeout %ds?)",
+			 WORKER_TIMEOUT);
+	close(fds[0]);
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	unlink(marker);
+}
+
+/* ---- reporting ------------------------------------------------------- */
+
+static void print_row(const struct fault_case *c, int nth,
+		      const struct outcome *o, const char *verdict)
+{
+	char call[96], result[256];
+
+	if (!c->fn)
+		snprintf(call, sizeof(call), "(none)");
+	else
+		snprintf(call, sizeof(call), "%s%s%s%s #%d", c->fn,
+			 c->match[0] ? " [" : "", c->match, c->match[0] ? "]" : "",
+			 nth);
+	if (o->setup_error[0])
+		snprintf(result, sizeof(result), "%.200s", o->setup_error);
+	else if (o->rc < 0)
+		snprintf(result, sizeof(result), "rc=%d step=%s errno=%d ran=%d left=%d",
+			 o->rc, ward_step_name(o->err.step), o->err.errnum, o->ran,
+			 o->leftover);
+	else
+		snprintf(result, sizeof(result), "rc=0 exit=%d ran=%d left=%d",
+			 o->exit_code, o->ran, o->leftover);
+	printf("| %-4s | %-24s | %-12s | %-52s | %-9s | %s\n", verdict, c->label,
+	       c->step == WARD_STEP_NONE ? "(success)" : ward_step_name(c->step),
+	       call, c->lie ? "lie: rc 0" : c->fn ? strerrorname_np(c->errnum) : "-",
+	       result);
+	fflush(stdout);
+}
+
+/* The index of the last matching call in the baseline trace. */
+static int last_matching(const struct fault_case *c)
+{
+	int n = 0;
+
+	for (int i = 0; i < baseline_calls && i < LOG_MAX; i++)
+		if (strcmp(baseline_log[i].fn, c->fn) == 0 &&
+		    (!c->match[0] || strstr(baseline_log[i].desc, c->match)))
+			n++;
+	return n;
+}
+
+static void save_baseline(void)
+{
+	baseline_calls = fault->ncalls;
+	baseline_log = malloc(sizeof(fault->log));
+	assert_non_null(baseline_log);
+	memcpy(baseline_log, fault->log, sizeof(fault->log));
+	if (getenv("WARD_FAULT_TRACE"))
+		for (int i = 0; i < baseline_calls && i < LOG_MAX; i++)
+			printf("  trace %3d %-18s %s\n", i + 1, baseline_log[i].fn,
+			       baseline_log[i].desc);
+}
+
+static void test_fault_case(void **state)
+{
+	const struct fault_case *c = *state;
+	struct outcome o;
+	int nth = c->nth;
+	bool ok;
+
+	if (nth == LAST) {
+		if (baseline_calls < 0)
+			fail_msg("%s needs the baseline's trace", c->label);
+		nth = last_matching(c);
+		assert_true(nth > 0);
+	}
+	run_case(c, nth, &o);
+	if (c->fn == NULL && c->variant == V_DEFAULT)
+		save_baseline();
+	if (c->step == WARD_STEP_NONE)
+		ok = !o.setup_error[0] && o.rc == 0 && o.exit_code == 0 && o.ran &&
+		     !o.leftover;
+	else
+		ok = !o.setup_error[0] && o.rc < 0 && o.fired &&
+		     o.err.step == c->step && o.err.errnum == c->want_errnum &&
+		     !o.ran && !o.leftover;
+	print_row(c, nth, &o, ok ? "ok" : "FAIL");
+	if (o.setup_error[0])
+		fail_msg("%s: %s", c->label, o.setup_error);
+	if (c->fn && !o.fired)
+		fail_msg("%s: the fault was never reached", c->label);
+	if (c->step == WARD_STEP_NONE) {
+		if (o.rc < 0)
+			fail_msg("%s: launch failed: %s: %s", c->label,
+				 ward_step_name(o.err.step), o.err.msg);
+		assert_int_equal(o.exit_code, 0);
+		assert_true(o.ran);
+	} else {
+		if (o.rc >= 0)
+			fail_msg("%s: the launch succeeded (exit %d, program %s)",
+				 c->label, o.exit_code, o.ran ? "ran" : "did not run");
+		if (o.err.step != c->step)
+			fail_msg("%s: step %s, want %s (%s)", c->label,
+				 ward_step_name(o.err.step), ward_step_name(c->step),
+				 o.err.msg);
+		if (o.err.errnum != c->want_errnum)
+			fail_msg("%s: errnum %d, want %d (%s)", c->label,
+				 o.err.errnum, c->want_errnum, o.err.msg);
+		assert_int_equal(o.rc, o.err.errnum > 0 ? -o.err.errnum : -EINVAL);
+		if (o.ran)
+			fail_msg("%s: the program ran", c->label);
+	}
+	if (o.leftover)
+		fail_msg("%s: a child process was left behind", c->label);
+}
+
+static int group_setup(void **state)
+{
+	if (geteuid() != 0) {
+		fprintf(stderr, "test_faults: FAILED: needs root (it launches real "
+				"sandboxes with new namespaces; CI runs as root)\n");
+		return -1;
+	}
+	fault = mmap(NULL, sizeof(*fault), PROT_READ | PROT_WRITE,
+		     MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	assert_true(fault != MAP_FAILED);
+	strcpy(outdir, "/tmp/ward-faults-XXXXXX");
+	assert_non_null(mkdtemp(outdir));
+	/* The program runs as an unprivileged uid. */
+	assert_int_equal(chmod(outdir, 0777), 0);
+	snprintf(marker, sizeof(marker), "%s/ran", outdir);
+	printf("| %-4s | %-24s | %-12s | %-52s | %-9s | %s\n", "", "case",
+	       "want step", "injected call [match] #nth", "errno", "result");
+	return 0;
+}
+
+static int group_teardown(void **state)
+{
+	unlink(marker);
+	rmdir(outdir);
+	free(baseline_log);
+	if (fault)
+		munmap(fault, sizeof(*fault));
+	return 0;
+}
+
+int main(void)
+{
+	struct CMUnitTest tests[N_ELEMS(cases)];
+
+	for (size_t i = 0; i < N_ELEMS(cases); i++)
+		tests[i] = (struct CMUnitTest){
+			.name = cases[i].label,
+			.test_func = test_fault_case,
+			.initial_state = (void *)&cases[i],
+		};
+	return cmocka_run_group_tests(tests, group_setup, group_teardown);
+}
