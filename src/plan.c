@@ -362,6 +362,9 @@ int ward_plan_apply(struct ward_plan_builder *b, const char *key,
 	if (takes && (!v || !*v))
 		return usage_err(err, o, "%s%s needs a value", o && o->file ? "" : "--",
 				 key);
+	if (!takes && v)
+		return usage_err(err, o, "%s%s takes no value", o && o->file ? "" : "--",
+				 key);
 	if (takes && ward_plan_check_value(key, v, err) < 0)
 		return usage_err(err, o, "%s", err->msg);
 	if (takes && (r = check_redefinition(b, key, v, o, err)) < 0)

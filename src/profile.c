@@ -35,6 +35,15 @@ struct line_ctx {
 	size_t len;
 };
 
+/* The scalars one file has set, with where: a file may set each once
+ * (again only to the same value), even with an include in between. */
+#define FILE_SCALARS 16
+struct file_scalars {
+	char *value[FILE_SCALARS];
+	unsigned line[FILE_SCALARS];
+	unsigned col[FILE_SCALARS];
+};
+
 struct ward_profile_parser *ward_profile_parser_new(
 	struct ward_plan_builder *b, FILE *diag, ward_profile_open_fn open_fn,
 	void *open_ctx)
@@ -65,6 +74,8 @@ static void show_source(struct ward_profile_parser *p,
 {
 	size_t shown = l->len > 200 ? 200 : l->len;
 
+	if (shown && l->text[shown - 1] == '\r')
+		shown--; /* CRLF files: do not echo the CR */
 	if (!p->diag)
 		return;
 	fprintf(p->diag, "  %.*s\n  ", (int)shown, l->text);
@@ -139,7 +150,8 @@ static int split_directive(char *line, char **key, char **value)
 
 static void parse_directive(struct ward_profile_parser *p,
 			    const struct line_ctx *l, char *text,
-			    unsigned indent, bool *seen_version)
+			    unsigned indent, bool *seen_version,
+			    struct file_scalars *fs)
 {
 	struct ward_err err = {0};
 	char *key, *value;
@@ -148,6 +160,7 @@ static void parse_directive(struct ward_profile_parser *p,
 	struct ward_origin o = {l->file, l->lineno,
 				vcol ? vcol : indent + 1 + (unsigned)strlen(key)};
 	bool takes;
+	int si;
 
 	if (split < 0) {
 		diag(p, l, (unsigned)-split + indent,
@@ -176,12 +189,27 @@ static void parse_directive(struct ward_profile_parser *p,
 		diag(p, l, indent + 1, "unknown directive '%s'", key);
 		return;
 	}
-	if (ward_plan_apply(p->b, key, vcol ? value : NULL, &o, &err) < 0)
+	si = ward_plan_scalar_index(key);
+	if (si >= 0 && si < FILE_SCALARS && vcol && fs->value[si] &&
+	    strcmp(fs->value[si], value) != 0) {
+		diag(p, l, vcol,
+		     "'%s' redefined as '%s' in the same file (first set to '%s' at %s:%u:%u)",
+		     key, value, fs->value[si], l->file, fs->line[si], fs->col[si]);
+		return;
+	}
+	if (ward_plan_apply(p->b, key, vcol ? value : NULL, &o, &err) < 0) {
 		diag_plan(p, l, o.col, &err);
+		return;
+	}
+	if (si >= 0 && si < FILE_SCALARS && vcol && !fs->value[si]) {
+		fs->value[si] = strdup(value);
+		fs->line[si] = l->lineno;
+		fs->col[si] = vcol;
+	}
 }
 
 static void parse_line(struct ward_profile_parser *p, const struct line_ctx *l,
-		       bool *seen_version)
+		       bool *seen_version, struct file_scalars *fs)
 {
 	char buf[WARD_PROFILE_MAX_LINE + 1];
 	size_t len = l->len, start = 0;
@@ -203,13 +231,14 @@ static void parse_line(struct ward_profile_parser *p, const struct line_ctx *l,
 		return;
 	memcpy(buf, l->text + start, len - start);
 	buf[len - start] = '\0';
-	parse_directive(p, l, buf, (unsigned)start, seen_version);
+	parse_directive(p, l, buf, (unsigned)start, seen_version, fs);
 }
 
 int ward_profile_parse_buffer(struct ward_profile_parser *p, const char *file,
 			      const char *buf, size_t len)
 {
 	struct line_ctx l = {.file = file};
+	struct file_scalars fs = {0};
 	bool seen_version = false;
 	size_t pos = 0;
 
@@ -220,9 +249,11 @@ int ward_profile_parse_buffer(struct ward_profile_parser *p, const char *file,
 		l.lineno++;
 		l.text = buf + pos;
 		l.len = n;
-		parse_line(p, &l, &seen_version);
+		parse_line(p, &l, &seen_version, &fs);
 		pos += n + 1;
 	}
+	for (size_t i = 0; i < FILE_SCALARS; i++)
+		free(fs.value[i]);
 	if (!seen_version) {
 		l.lineno = l.lineno ? l.lineno : 1;
 		l.text = "";
@@ -273,6 +304,16 @@ static int parse_include(struct ward_profile_parser *p,
 	r = p->open_fn(p->open_ctx, name, l->file, &path, &buf, &len, &dev, &ino);
 	if (r == -ENOENT && optional)
 		return 0;
+	if (r == -EPERM) {
+		diag(p, l, col, "cannot include '%s': as root, a profile must be owned by root and not writable by group or others",
+		     name);
+		return r;
+	}
+	if (r == -EINVAL) {
+		diag(p, l, col, "cannot include '%s': not a regular file, or a name with '..'",
+		     name);
+		return r;
+	}
 	if (r < 0) {
 		diag(p, l, col, "cannot include '%s': %s", name, strerror(-r));
 		return r;

@@ -1,6 +1,7 @@
 /* Profile files: the search path, safe reading, `ward profiles`. */
 #define _GNU_SOURCE
 #include <dirent.h>
+#include <stdbool.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <libgen.h>
@@ -127,6 +128,14 @@ static int try_dir(const char *dir, const char *name, char **out_path,
 	return r;
 }
 
+static bool has_dotdot(const char *name)
+{
+	for (const char *p = name; (p = strstr(p, "..")); p += 2)
+		if ((p == name || p[-1] == '/') && (p[2] == '\0' || p[2] == '/'))
+			return true;
+	return false;
+}
+
 int ward_profile_open_file(void *ctx, const char *name, const char *from_file,
 			   char **path, char **buf, size_t *len, dev_t *dev,
 			   ino_t *ino)
@@ -135,7 +144,8 @@ int ward_profile_open_file(void *ctx, const char *name, const char *from_file,
 	int n, r;
 
 	(void)ctx;
-	if (strstr(name, "..") && !strchr(name, '/'))
+	/* Included names stay inside the profile directories. */
+	if (from_file && has_dotdot(name))
 		return -EINVAL;
 	if (name[0] == '/' || (!from_file && strchr(name, '/')))
 		return try_open(name, path, buf, len, dev, ino);
