@@ -91,9 +91,10 @@ sanitize: deps
 		HARDEN='-fstack-protector-strong -fPIE' unit fuzz-replay integration
 
 check: deps
-	$(MAKE) unit fuzz-replay integration
-	$(MAKE) sanitize
-	@echo "ward: all test suites passed"
+	@rm -f build/results.txt; mkdir -p build
+	WARD_RESULTS=$(CURDIR)/build/results.txt $(MAKE) unit fuzz-replay integration
+	WARD_RESULTS=$(CURDIR)/build/results.txt $(MAKE) sanitize
+	@./tests/lib/total.sh build/results.txt
 
 demo: all
 	./tests/demo/demo.sh $(BUILD)/ward

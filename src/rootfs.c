@@ -31,7 +31,7 @@ static const char *const host_dirs[] = {
 static int enter_staging(struct ward_err *err)
 {
 	/* Nothing of what follows may propagate back to the host. */
-	if (sys_mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
+	if (sys_mount("none", "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
 		return ward_err_set(err, WARD_STEP_MOUNTS, errno,
 				    "making / private");
 	if (sys_mount("tmpfs", STAGING, "tmpfs", MS_NOSUID | MS_NODEV,

@@ -117,4 +117,5 @@ fi
 summary="$passed passed, $failed failed"
 [ "$skipped" -gt 0 ] && summary="$summary, $skipped skipped"
 echo "$summary"
+[ -n "${WARD_RESULTS:-}" ] && echo "$passed $failed $skipped" >>"$WARD_RESULTS"
 [ "$failed" -eq 0 ]
