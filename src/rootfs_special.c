@@ -80,9 +80,12 @@ int ward_rootfs_mount_proc(int rootfd, struct ward_err *err)
 	fd = ward_mnt_open(rootfd, "/proc");
 	if (fd < 0)
 		return ward_err_set(err, WARD_STEP_PROC, -fd, "open /proc");
+	/* hidepid=invisible: a process sees only processes of its own uid
+	 * (Linux >= 5.8). */
 	if ((r = ward_mnt_mount_at("proc", fd, "proc",
-				   MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL,
-				   WARD_STEP_PROC, "/proc", err)) < 0)
+				   MS_NOSUID | MS_NODEV | MS_NOEXEC,
+				   "hidepid=invisible", WARD_STEP_PROC, "/proc",
+				   err)) < 0)
 		return r;
 	for (size_t i = 0; masked_paths[i]; i++)
 		if ((r = mask_path(rootfd, masked_paths[i], err)) < 0)

@@ -123,6 +123,13 @@ else
 		"expected 1 to 3 pid directories (init, the probe), saw $pids" "$(last_run)"
 fi
 
+probe_in -- mounts-full
+expect_match "/proc is mounted with hidepid=invisible" \
+	'^/proc [^ ]+ proc proc [^ ]*hidepid=invisible' "$OUT"
+probe_in -- read /proc/1/status
+expect_out "ward's pid 1 is invisible to the program (non-dumpable, hidepid)" \
+	"errno=ENOENT"
+
 for p in /proc/sys/kernel/hostname /proc/sys/net/ipv4/ip_forward \
 	/proc/sysrq-trigger; do
 	probe_in -- write "$p"
