@@ -5,6 +5,7 @@
 
 #include "ward/caps.h"
 #include "ward/plan.h"
+#include "ward/seccomp.h"
 
 static const char *net_name(enum ward_net net)
 {
@@ -50,9 +51,12 @@ void ward_plan_print(const struct ward_plan *plan, FILE *out)
 	fprintf(out, "capabilities: %s\n", caps);
 	fprintf(out, "network:      %s\n", net_name(plan->net));
 	fprintf(out, "hostname:     %s\n", plan->hostname);
-	fprintf(out, "seccomp:      %s%s, %u BPF instructions\n", seccomp_name(plan),
+	fprintf(out, "seccomp:      %s%s, %u BPF instructions%s\n",
+		seccomp_name(plan),
 		plan->seccomp_log_only ? " (LOG ONLY: nothing is refused)" : "",
-		plan->seccomp_prog.len);
+		plan->seccomp_prog.len,
+		ward_seccomp_is_precompiled(&plan->seccomp_prog, plan->seccomp_mode)
+			? " (precompiled at build time)" : "");
 	for (size_t i = 0; i < plan->nbinds; i++)
 		fprintf(out, "bind:         %s -> %s (%s)\n", plan->binds[i].src,
 			plan->binds[i].dst, plan->binds[i].rw ? "read-write" : "read-only");

@@ -535,13 +535,80 @@ static int apply_overlay(struct ward_seccomp_policy *pol, const char *overlay,
 	return 0;
 }
 
+/* The actions the built-in policies use must exist in this kernel for
+ * the precompiled programs to mean what they say. */
+static bool kernel_has_actions(void)
+{
+	static const uint32_t actions[] = {
+		SECCOMP_RET_KILL_PROCESS, SECCOMP_RET_ERRNO, SECCOMP_RET_ALLOW,
+	};
+
+	for (size_t i = 0; i < sizeof(actions) / sizeof(actions[0]); i++) {
+		uint32_t a = actions[i];
+
+		if (syscall(SYS_seccomp, SECCOMP_GET_ACTION_AVAIL, 0, &a) != 0)
+			return false;
+	}
+	return true;
+}
+
+static const struct ward_seccomp_blob *find_blob(enum ward_seccomp_mode mode)
+{
+	if (!ward_seccomp_builtin_blobs)
+		return NULL;
+	for (const struct ward_seccomp_blob *b = ward_seccomp_builtin_blobs;
+	     b->mode != WARD_SECCOMP_OFF; b++)
+		if (b->mode == mode)
+			return b;
+	return NULL;
+}
+
+/* 1 when @out holds a copy of the precompiled program, 0 when there is
+ * none for @mode (or the kernel lacks an action), -ENOMEM. */
+static int use_precompiled(enum ward_seccomp_mode mode, struct sock_fprog *out)
+{
+	const struct ward_seccomp_blob *b = find_blob(mode);
+	size_t size;
+
+	if (!b || !kernel_has_actions())
+		return 0;
+	size = (size_t)b->len * sizeof(struct sock_filter);
+	out->filter = malloc(size);
+	if (!out->filter)
+		return -ENOMEM;
+	memcpy(out->filter, b->insns, size);
+	out->len = b->len;
+	return 1;
+}
+
+bool ward_seccomp_is_precompiled(const struct sock_fprog *prog,
+				 enum ward_seccomp_mode mode)
+{
+	const struct ward_seccomp_blob *b = find_blob(mode);
+
+	return b && prog->len == b->len &&
+	       memcmp(prog->filter, b->insns,
+		      (size_t)b->len * sizeof(struct sock_filter)) == 0;
+}
+
 int ward_seccomp_build_ex(enum ward_seccomp_mode mode, const char *policy_path,
 			  const char *overlay, bool log_only,
 			  struct sock_fprog *out, struct ward_err *err)
 {
 	struct ward_seccomp_policy *pol = NULL;
 	struct sock_fprog prog = {0, NULL};
-	int r = mode_policy(mode, policy_path, &pol, err);
+	int r;
+
+	if (!overlay && !log_only) {
+		r = use_precompiled(mode, &prog);
+		if (r < 0)
+			return ward_err_set(err, STEP, -r, "filter program");
+		if (r == 1) {
+			*out = prog;
+			return 0;
+		}
+	}
+	r = mode_policy(mode, policy_path, &pol, err);
 
 	if (r == 0 && pol && overlay)
 		r = apply_overlay(pol, overlay, err);
