@@ -14,9 +14,9 @@ DESTDIR ?=
 
 CC ?= cc
 PKG_CONFIG ?= pkg-config
-DEPS_PC := libcap-ng libseccomp libmnl
-DEPS_DEB := libcap-ng-dev libseccomp-dev libmnl-dev libcmocka-dev pkg-config \
-	busybox-static bubblewrap iproute2 valgrind
+DEPS_PC := libcap-ng libseccomp libmnl json-c
+DEPS_DEB := libcap-ng-dev libseccomp-dev libmnl-dev libjson-c-dev libcmocka-dev pkg-config \
+	busybox-static bubblewrap iproute2 valgrind procps python3 curl
 BUILD ?= build
 
 WARNINGS := -Wall -Wextra -Werror -Wshadow -Wmissing-prototypes -Wformat=2 \
@@ -117,6 +117,7 @@ check: deps
 	@rm -f build/results.txt; mkdir -p build
 	WARD_RESULTS=$(CURDIR)/build/results.txt $(MAKE) unit fuzz-replay integration
 	WARD_RESULTS=$(CURDIR)/build/results.txt $(MAKE) sanitize
+	WARD_RESULTS=$(CURDIR)/build/results.txt $(MAKE) valgrind
 	@./tests/lib/total.sh build/results.txt
 
 demo: all

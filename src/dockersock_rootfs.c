@@ -40,8 +40,12 @@ static int check_known_paths(const struct ward_engine_sockets *socks,
 		struct stat st;
 		int r;
 
-		if (fd < 0 || fstat(fd, &st) < 0)
+		if (fd < 0 && (errno == ENOENT || errno == ENOTDIR || errno == ELOOP))
 			continue;
+		if (fd < 0 || fstat(fd, &st) < 0)
+			return ward_err_set(err, WARD_STEP_PLAN, errno,
+					    "--rootfs: checking %s/%s", rootfs,
+					    rootfs_known[i]);
 		snprintf(where, sizeof(where), "%s/%s", rootfs, rootfs_known[i]);
 		if ((r = ward_dockersock_check(socks, "--rootfs holding", where,
 					       &st, err)) < 0)

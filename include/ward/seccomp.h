@@ -51,6 +51,23 @@ int ward_seccomp_export_pfc(enum ward_seccomp_mode mode,
 			    const char *policy_path, int fd,
 			    struct ward_err *err);
 
+/* A built-in policy compiled at build time (build/gen/seccomp_builtin.c,
+ * linked into the ward binary only; the array ends with a
+ * WARD_SECCOMP_OFF entry).  Weak: without it every filter is built at
+ * run time. */
+struct ward_seccomp_blob {
+	enum ward_seccomp_mode mode;
+	unsigned short len;
+	const struct sock_filter *insns;
+};
+extern const struct ward_seccomp_blob ward_seccomp_builtin_blobs[]
+	__attribute__((weak));
+
+/* True when the plan's filter for @mode came from the precompiled blob
+ * (for `ward check` and tests). */
+bool ward_seccomp_is_precompiled(const struct sock_fprog *prog,
+				 enum ward_seccomp_mode mode);
+
 /* True when @name is a syscall libseccomp knows on the native arch. */
 bool ward_seccomp_syscall_known(const char *name);
 

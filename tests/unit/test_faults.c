@@ -53,6 +53,8 @@
 #include "ward/plan.h"
 #include "ward/sys.h"
 
+#include "under_valgrind.h"
+
 #define N_ELEMS(a) (sizeof(a) / sizeof((a)[0]))
 #define LOG_MAX 2048
 #define DESC_MAX 112
@@ -585,6 +587,7 @@ static void test_fault_case(void **state)
 	int nth = c->nth;
 	bool ok;
 
+	SKIP_UNDER_VALGRIND(NEEDS_SANDBOX);
 	if (nth == LAST) {
 		if (baseline_calls < 0)
 			fail_msg("%s needs the baseline's trace", c->label);

@@ -36,6 +36,8 @@
 #include "../../src/seccomp_groups.h"
 #include "../../src/seccomp_policy.h"
 
+#include "under_valgrind.h"
+
 #define F "t.policy"
 #define HDR "ward-seccomp 1\n"
 
@@ -720,10 +722,12 @@ static void assert_cond_action(const char *pfc, const char *name,
 
 static void test_default_policy_pfc(void **state)
 {
-	char *pfc = pfc_of(WARD_SECCOMP_DEFAULT);
+	char *pfc;
 	const char *arch;
 
 	(void)state;
+	SKIP_UNDER_VALGRIND(NEEDS_SECCOMP_BUILD);
+	pfc = pfc_of(WARD_SECCOMP_DEFAULT);
 	/* Only the native arch; anything else kills the process. */
 	arch = strstr(pfc, "# filter for arch");
 	assert_non_null(arch);
@@ -756,13 +760,15 @@ static void test_default_policy_pfc(void **state)
 
 static void test_default_policy_bpf(void **state)
 {
-	struct sock_fprog prog = build(WARD_SECCOMP_DEFAULT);
+	struct sock_fprog prog;
 	struct seccomp_data d = {.nr = __NR_getpid, .arch = AUDIT_ARCH_I386};
 	const uint32_t ns = CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC |
 			    CLONE_NEWUSER | CLONE_NEWPID | CLONE_NEWNET |
 			    CLONE_NEWCGROUP;
 
 	(void)state;
+	SKIP_UNDER_VALGRIND(NEEDS_SECCOMP_BUILD);
+	prog = build(WARD_SECCOMP_DEFAULT);
 	srandom(2);
 	assert_int_equal(run_bpf(&prog, &d), SECCOMP_RET_KILL_PROCESS);
 	/* x32 numbers on the x86_64 arch: the bad-arch action. */
@@ -812,9 +818,11 @@ static void test_default_policy_bpf(void **state)
 
 static void test_strict_policy(void **state)
 {
-	struct sock_fprog prog = build(WARD_SECCOMP_STRICT);
+	struct sock_fprog prog;
 
 	(void)state;
+	SKIP_UNDER_VALGRIND(NEEDS_SECCOMP_BUILD);
+	prog = build(WARD_SECCOMP_STRICT);
 	assert_int_equal(eval(&prog, __NR_read, 0, 0, 0), SECCOMP_RET_ALLOW);
 	assert_int_equal(eval(&prog, __NR_execve, 0, 0, 0), SECCOMP_RET_ALLOW);
 	assert_int_equal(eval(&prog, __NR_exit_group, 0, 0, 0),
@@ -834,11 +842,13 @@ static void test_guards_in_policy_files(void **state)
 {
 	const char *text = HDR "default errno\nallow execve ioctl clone "
 			   "socket\ndeny personality errno=EACCES\n";
-	struct ward_seccomp_policy *p = parse_ok(text);
+	struct ward_seccomp_policy *p;
 	struct sock_fprog prog = {0, NULL};
 	struct ward_err err = {0};
 
 	(void)state;
+	SKIP_UNDER_VALGRIND(NEEDS_SECCOMP_BUILD);
+	p = parse_ok(text);
 	assert_int_equal(ward_seccomp_policy_build(p, &prog, &err), 0);
 	/* Guard deny rules equal to the default action are folded in. */
 	assert_int_equal(eval(&prog, __NR_ioctl, 0, TIOCSTI, 0),
@@ -902,6 +912,7 @@ static void test_mode_file(void **state)
 	struct ward_err err = {0};
 
 	(void)state;
+	SKIP_UNDER_VALGRIND(NEEDS_SECCOMP_BUILD);
 	assert_non_null(mkdtemp(dir));
 	snprintf(path, sizeof(path), "%s/p.policy", dir);
 	write_file(path, HDR "allow @default @basic-io\n");
@@ -941,6 +952,7 @@ static void test_example_profiles(void **state)
 	const char *slash;
 
 	(void)state;
+	SKIP_UNDER_VALGRIND(NEEDS_SECCOMP_BUILD);
 	/* __FILE__ is tests/unit/test_seccomp.c relative to the root. */
 	slash = strstr(__FILE__, "tests/unit/");
 	assert_non_null(slash);
@@ -1123,12 +1135,14 @@ static void child_run(const struct sock_fprog *prog, int fd)
 
 static void test_load_default(void **state)
 {
-	struct sock_fprog prog = build(WARD_SECCOMP_DEFAULT);
+	struct sock_fprog prog;
 	int got[NCHECKS], fds[2], status;
 	unsigned bad = 0;
 	pid_t pid;
 
 	(void)state;
+	SKIP_UNDER_VALGRIND(NEEDS_SECCOMP_LOAD);
+	prog = build(WARD_SECCOMP_DEFAULT);
 	assert_int_equal(pipe2(fds, O_CLOEXEC), 0);
 	pid = fork();
 	assert_true(pid >= 0);
@@ -1166,6 +1180,7 @@ static void test_load_strict_static(void **state)
 	pid_t pid;
 
 	(void)state;
+	SKIP_UNDER_VALGRIND(NEEDS_SECCOMP_LOAD);
 	if (access(busybox, X_OK) != 0)
 		skip();
 	prog = build(WARD_SECCOMP_STRICT);
@@ -1203,6 +1218,7 @@ static void test_load_errors(void **state)
 	pid_t pid;
 
 	(void)state;
+	SKIP_UNDER_VALGRIND(NEEDS_SECCOMP_LOAD);
 	pid = fork();
 	assert_true(pid >= 0);
 	if (pid == 0) {

@@ -1,0 +1,250 @@
+/* seccomp_cost: what ward's seccomp filter costs, in isolation.
+ *
+ * Linked against ward's own objects (libward.a), so it measures the real
+ * ward_seccomp_build / ward_seccomp_load.  As root or not.
+ *
+ *   seccomp_cost [-n N]
+ *
+ * 1. Build: ward_seccomp_build(default) -- policy parse + libseccomp
+ *    rules + BPF export.  The first call in a fresh process (what every
+ *    `ward run` pays, cold heap) and the median of the next N calls.
+ *    The parse alone (ward_seccomp_policy_builtin) likewise.
+ * 2. Load: seccomp(SECCOMP_SET_MODE_FILTER) of ward's program in a forked
+ *    child with no_new_privs, median over N children; and of a plain
+ *    linear allow list of 360 syscalls (the floor's filter) for scale.
+ * 3. Per-syscall overhead in a child that has the filter: getppid
+ *    (allowed, hot), open/read/close of /dev/null, and a denied syscall
+ *    (acct, EPERM/ENOSYS by the filter): ns per call, none vs ward vs
+ *    linear, best of 7 children each. */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/audit.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "ward/seccomp.h"
+#include "../src/seccomp_policy.h"
+
+static double now_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec * 1e6 + (double)ts.tv_nsec / 1e3;
+}
+
+static int cmp(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static double median(double *v, int n)
+{
+	qsort(v, (size_t)n, sizeof(*v), cmp);
+	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
+static struct sock_filter lin[400];
+static struct sock_fprog linear = {.filter = lin};
+
+/* The floor's filter: arch check, 360 compares in two blocks, ENOSYS. */
+static void build_linear(void)
+{
+	unsigned i = 0, k = 0, n = 360;
+
+	lin[i++] = (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS,
+			offsetof(struct seccomp_data, arch));
+	lin[i++] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K,
+			AUDIT_ARCH_X86_64, 1, 0);
+	lin[i++] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K,
+			SECCOMP_RET_KILL_PROCESS);
+	lin[i++] = (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS,
+			offsetof(struct seccomp_data, nr));
+	while (k < n) {
+		unsigned m = n - k > 200 ? 200 : n - k, start = i;
+
+		for (unsigned j = 0; j < m; j++, k++) {
+			unsigned nr = k < 336 ? k : k + 88;
+
+			if (nr == __NR_acct) /* keep one syscall denied */
+				nr = 1000;
+			lin[i] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K,
+					nr, (unsigned char)(start + m - i), 0);
+			i++;
+		}
+		lin[i++] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JA, 1, 0, 0);
+		lin[i++] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K,
+				SECCOMP_RET_ALLOW);
+	}
+	lin[i++] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K,
+			SECCOMP_RET_ERRNO | ENOSYS);
+	linear.len = (unsigned short)i;
+}
+
+struct result {
+	double load_us, getppid_ns, open_ns, denied_ns;
+};
+
+static double per_call_ns(int what, int iters)
+{
+	double t0 = now_us();
+	char c;
+
+	for (int i = 0; i < iters; i++) {
+		if (what == 0) {
+			syscall(SYS_getppid);
+		} else if (what == 1) {
+			int fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+
+			if (read(fd, &c, 1) < 0)
+				_exit(3);
+			close(fd);
+		} else {
+			syscall(SYS_acct, NULL);
+		}
+	}
+	return (now_us() - t0) * 1e3 / iters;
+}
+
+/* In a child: NNP, load @prog (unless NULL), time the loops. */
+static struct result in_child(const struct sock_fprog *prog, int loops)
+{
+	struct result r = {0};
+	int p[2];
+	pid_t pid;
+
+	if (pipe(p) < 0)
+		exit(1);
+	pid = fork();
+	if (pid == 0) {
+		double t0;
+
+		close(p[0]);
+		if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+			_exit(2);
+		t0 = now_us();
+		if (prog && syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, prog) < 0)
+			_exit(2);
+		r.load_us = now_us() - t0;
+		if (loops) {
+			r.getppid_ns = per_call_ns(0, 200000);
+			r.open_ns = per_call_ns(1, 50000);
+			r.denied_ns = per_call_ns(2, 200000);
+		}
+		if (write(p[1], &r, sizeof(r)) != sizeof(r))
+			_exit(3);
+		_exit(0);
+	}
+	close(p[1]);
+	if (read(p[0], &r, sizeof(r)) != sizeof(r)) {
+		fprintf(stderr, "seccomp_cost: child failed\n");
+		exit(1);
+	}
+	close(p[0]);
+	waitpid(pid, NULL, 0);
+	return r;
+}
+
+int main(int argc, char **argv)
+{
+	int n = 50, opt;
+	struct sock_fprog prog = {0};
+	struct ward_err err = {0};
+	struct ward_seccomp_policy *pol = NULL;
+	double first_build, first_parse, *t;
+	struct result none, ward, lin_r;
+
+	while ((opt = getopt(argc, argv, "n:")) != -1)
+		if (opt == 'n')
+			n = atoi(optarg);
+	if (n < 3)
+		n = 3;
+	t = calloc((size_t)n, sizeof(*t));
+	build_linear();
+
+	double t0 = now_us();
+	if (ward_seccomp_build(WARD_SECCOMP_DEFAULT, NULL, &prog, &err) < 0) {
+		fprintf(stderr, "seccomp_cost: build: %s\n", err.msg);
+		return 1;
+	}
+	first_build = now_us() - t0;
+	t0 = now_us();
+	if (ward_seccomp_policy_builtin(WARD_SECCOMP_DEFAULT, &pol, &err) < 0)
+		return 1;
+	first_parse = now_us() - t0;
+	ward_seccomp_policy_free(pol);
+
+	for (int i = 0; i < n; i++) {
+		struct sock_fprog p2 = {0};
+
+		t0 = now_us();
+		ward_seccomp_build(WARD_SECCOMP_DEFAULT, NULL, &p2, &err);
+		t[i] = now_us() - t0;
+		ward_seccomp_free(&p2);
+	}
+	printf("ward default filter: %u BPF instructions; floor's linear list: %u\n\n",
+	       prog.len, linear.len);
+	printf("build (parent side, per launch)          first call   median of %d warm\n", n);
+	printf("  ward_seccomp_build(default)           %9.0f us   %9.0f us\n",
+	       first_build, median(t, n));
+	for (int i = 0; i < n; i++) {
+		t0 = now_us();
+		ward_seccomp_policy_builtin(WARD_SECCOMP_DEFAULT, &pol, &err);
+		t[i] = now_us() - t0;
+		ward_seccomp_policy_free(pol);
+	}
+	printf("  of which the policy parse             %9.0f us   %9.0f us\n\n",
+	       first_parse, median(t, n));
+
+	for (int i = 0; i < n; i++)
+		t[i] = in_child(&prog, 0).load_us;
+	printf("load in a child (seccomp(2), median of %d)\n", n);
+	printf("  ward's filter                          %9.0f us\n", median(t, n));
+	for (int i = 0; i < n; i++)
+		t[i] = in_child(&linear, 0).load_us;
+	printf("  linear 360-syscall list                %9.0f us\n\n", median(t, n));
+
+	/* Best of 7 children, interleaved, for each configuration. */
+	none.getppid_ns = none.open_ns = none.denied_ns = 1e18;
+	ward = lin_r = none;
+	for (int i = 0; i < 7; i++) {
+		struct result *dst[3] = {&none, &ward, &lin_r};
+		const struct sock_fprog *src[3] = {NULL, &prog, &linear};
+
+		for (int k = 0; k < 3; k++) {
+			struct result r = in_child(src[k], 1);
+
+			if (r.getppid_ns < dst[k]->getppid_ns)
+				dst[k]->getppid_ns = r.getppid_ns;
+			if (r.open_ns < dst[k]->open_ns)
+				dst[k]->open_ns = r.open_ns;
+			if (r.denied_ns < dst[k]->denied_ns)
+				dst[k]->denied_ns = r.denied_ns;
+		}
+	}
+	printf("per-syscall cost (ns per call, best of 7)  no filter  ward (x)        linear (x)\n");
+	printf("  getppid (allowed)                         %9.0f %9.0f (%4.2f) %9.0f (%4.2f)\n",
+	       none.getppid_ns, ward.getppid_ns, ward.getppid_ns / none.getppid_ns,
+	       lin_r.getppid_ns, lin_r.getppid_ns / none.getppid_ns);
+	printf("  open+read+close /dev/null                 %9.0f %9.0f (%4.2f) %9.0f (%4.2f)\n",
+	       none.open_ns, ward.open_ns, ward.open_ns / none.open_ns,
+	       lin_r.open_ns, lin_r.open_ns / none.open_ns);
+	printf("  acct(NULL) (denied by the filters)        %9.0f %9.0f (%4.2f) %9.0f (%4.2f)\n",
+	       none.denied_ns, ward.denied_ns, ward.denied_ns / none.denied_ns,
+	       lin_r.denied_ns, lin_r.denied_ns / none.denied_ns);
+	ward_seccomp_free(&prog);
+	free(t);
+	return 0;
+}
