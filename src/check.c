@@ -1,0 +1,189 @@
+/* ward check: what could the program do if compromised, read off the
+ * plan.  Each row answers one question; weights are exposure points. */
+#define _GNU_SOURCE
+#include <ctype.h>
+#include <linux/capability.h>
+#include <stdio.h>
+#include <string.h>
+#include <cap-ng.h>
+
+#include "ward/caps.h"
+#include "ward/dockersock.h"
+#include "ward/report.h"
+
+/* How much a kept capability exposes, inside the sandbox's namespaces. */
+static double cap_weight(int cap)
+{
+	switch (cap) {
+	case CAP_SYS_ADMIN: return 5.0;
+	case CAP_SYS_PTRACE: case CAP_SYS_MODULE: case CAP_SYS_RAWIO: return 4.0;
+	case CAP_DAC_OVERRIDE: case CAP_DAC_READ_SEARCH: case CAP_SETUID:
+	case CAP_SETGID: case CAP_NET_ADMIN: case CAP_FOWNER: case CAP_CHOWN:
+		return 3.0;
+	case CAP_NET_RAW: return 1.5;
+	case CAP_NET_BIND_SERVICE: return 0.3;
+	default: return 1.0;
+	}
+}
+
+static void check_identity(const struct ward_plan *plan, struct ward_report *r)
+{
+	ward_report_add(r, "user", true, 0, NULL,
+			"runs as uid %u gid %u, never root", plan->uid, plan->gid);
+	if (plan->groups == WARD_GROUPS_KEEP)
+		ward_report_add(r, "groups", false, 1.0,
+				"run as root, or as a user without supplementary groups",
+				"your supplementary groups stay attached and still grant host file access");
+	else
+		ward_report_add(r, "groups", true, 0, NULL,
+				"supplementary groups %s",
+				plan->groups == WARD_GROUPS_LIST ? "limited to --groups" : "cleared");
+	ward_report_add(r, "no-new-privs", true, 0, NULL,
+			"no_new_privs: setuid files and file capabilities cannot raise privilege");
+}
+
+static void check_caps(const struct ward_plan *plan, struct ward_report *r)
+{
+	if (!plan->caps_keep) {
+		ward_report_add(r, "caps", true, 0, NULL,
+				"no capabilities in any set (bounding, permitted, effective, inheritable, ambient)");
+		return;
+	}
+	for (int c = 0; c < 64; c++) {
+		const char *name;
+
+		if (!(plan->caps_keep & (1ULL << c)))
+			continue;
+		name = capng_capability_to_name((unsigned)c);
+		ward_report_add(r, "caps.kept", false, cap_weight(c),
+				"drop it unless the program cannot work without it",
+				"keeps cap_%s (in its own namespaces)", name ? name : "?");
+	}
+}
+
+static void check_net(const struct ward_plan *plan, struct ward_report *r)
+{
+	if (plan->net == WARD_NET_HOST)
+		ward_report_add(r, "net", false, 2.0,
+				"net loopback (or none), and reach the program through a socket or a proxy",
+				"shares the host's network: can reach every service the host can");
+	else
+		ward_report_add(r, "net", true, 0, NULL, "%s",
+				plan->net == WARD_NET_NONE ? "no network at all"
+							    : "loopback only, in its own network namespace");
+}
+
+static void check_seccomp(const struct ward_plan *plan, struct ward_report *r)
+{
+	if (plan->seccomp_mode == WARD_SECCOMP_OFF)
+		ward_report_add(r, "seccomp", false, 3.0, "seccomp default",
+				"no syscall filter: the whole kernel interface is reachable");
+	else if (plan->seccomp_log_only)
+		ward_report_add(r, "seccomp", false, 3.0,
+				"remove seccomp-log-only once the profile is written",
+				"the syscall filter only logs: nothing is refused");
+	else
+		ward_report_add(r, "seccomp", true, 0, NULL,
+				"syscall filter (%s): namespaces, mount, bpf, keyctl, io_uring, ptrace refused",
+				plan->seccomp_mode == WARD_SECCOMP_STRICT ? "strict" :
+				plan->seccomp_mode == WARD_SECCOMP_FILE ? plan->seccomp_path
+									: "default");
+}
+
+static void check_filesystem(const struct ward_plan *plan, struct ward_report *r)
+{
+	size_t rw = 0;
+
+	if (plan->rootfs)
+		ward_report_add(r, "root", true, 0, NULL,
+				"image %s, read-only", plan->rootfs);
+	else
+		ward_report_add(r, "root", false, 0.3,
+				"--rootfs an image that holds only what the program needs",
+				"the host's /usr and /etc are visible (read-only): installed tools, /etc/passwd");
+	for (size_t i = 0; i < plan->nbinds; i++) {
+		if (!plan->binds[i].rw)
+			continue;
+		ward_report_add(r, "writable", false, rw < 4 ? 0.5 : 0,
+				"bind read-only unless the program must write there; prefer a tmpfs",
+				"can write to the host's %s", plan->binds[i].src);
+		rw++;
+	}
+	if (!rw)
+		ward_report_add(r, "writable", true, 0, NULL,
+				"writes land only in private tmpfs (/tmp, /run%s)",
+				plan->ntmpfs ? " and --tmpfs" : "");
+}
+
+static bool looks_secret(const char *kv)
+{
+	static const char *const words[] = {
+		"KEY", "TOKEN", "SECRET", "PASSWORD", "PASSWD", "CREDENTIAL",
+		"PRIVATE", "AUTH", NULL,
+	};
+	char name[128];
+	size_t n = strcspn(kv, "=");
+
+	if (n >= sizeof(name))
+		n = sizeof(name) - 1;
+	for (size_t i = 0; i < n; i++)
+		name[i] = (char)toupper((unsigned char)kv[i]);
+	name[n] = '\0';
+	for (size_t i = 0; words[i]; i++)
+		if (strstr(name, words[i]))
+			return true;
+	return false;
+}
+
+static void check_secrets_and_engines(const struct ward_plan *plan,
+				      struct ward_report *r)
+{
+	bool any = false;
+
+	for (size_t i = 0; i < plan->nenv; i++) {
+		if (!looks_secret(plan->env[i]))
+			continue;
+		ward_report_add(r, "env.secret", false, 2.0,
+				"pass it as a file (bind a 0400 file) rather than the environment",
+				"%.*s looks like a secret in the environment (readable in /proc/PID/environ, inherited by children)",
+				(int)strcspn(plan->env[i], "="), plan->env[i]);
+		any = true;
+	}
+	if (!any)
+		ward_report_add(r, "env.secret", true, 0, NULL,
+				"no secret-looking variable in the environment");
+	for (int e = 0; e < WARD_ENGINE_COUNT; e++)
+		if (plan->engine_sockets && (plan->engine_sockets->allowed & (1u << e)))
+			ward_report_add(r, "engine-socket", false, 10.0,
+					"remove allow-engine-socket from the profile",
+					"CRITICAL: the %s API socket may be bound in: that is root on the host",
+					ward_engine_name((enum ward_engine)e));
+}
+
+static void check_limits(const struct ward_plan *plan, struct ward_report *r)
+{
+	if (plan->nrlimits)
+		ward_report_add(r, "rlimits", true, 0, NULL, "%zu resource limit(s) set",
+				plan->nrlimits);
+	else
+		ward_report_add(r, "rlimits", false, 0.2,
+				"rlimit nproc=N and rlimit nofile=N",
+				"no resource limits: can fork and open files up to the host's limits");
+	ward_report_add(r, "pid-1", true, 0, NULL, "%s",
+			plan->own_init ? "the program is its own init"
+				       : "ward's init reaps zombies and forwards signals");
+}
+
+void ward_check_plan(const struct ward_plan *plan, struct ward_report *r)
+{
+	check_identity(plan, r);
+	check_caps(plan, r);
+	ward_report_add(r, "namespaces", true, 0, NULL,
+			"own user, mount, pid, uts, ipc and cgroup namespaces%s",
+			plan->net == WARD_NET_HOST ? "" : ", and network");
+	check_net(plan, r);
+	check_seccomp(plan, r);
+	check_filesystem(plan, r);
+	check_secrets_and_engines(plan, r);
+	check_limits(plan, r);
+}

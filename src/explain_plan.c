@@ -1,0 +1,140 @@
+/* ward explain: the launch plan in order, one step a line, each with
+ * what it defends against. */
+#define _GNU_SOURCE
+#include <stdio.h>
+
+#include "ward/caps.h"
+#include "ward/plan.h"
+#include "ward/report.h"
+
+static unsigned step_no;
+
+static void step(FILE *out, const char *what, const char *defends)
+{
+	fprintf(out, "%2u. %s\n    defends: %s\n", ++step_no, what, defends);
+}
+
+static void explain_map(const struct ward_plan *plan, FILE *out)
+{
+	char buf[512];
+
+	snprintf(buf, sizeof(buf),
+		 "map sandbox uid %u and gid %u onto host %s %u:%u; nothing else is mapped",
+		 plan->uid, plan->gid, plan->rootless ? "(your own ids)" : "ids",
+		 plan->rootless ? plan->caller_uid : plan->uid,
+		 plan->rootless ? plan->caller_gid : plan->gid);
+	step(out, buf, "host root is not root inside; files keep their real owners");
+}
+
+static void explain_identity(const struct ward_plan *plan, FILE *out)
+{
+	char buf[512];
+
+	step(out, "clear the capability bounding set and lock securebits NOROOT and NO_SETUID_FIXUP",
+	     "no exec (setuid file, file capabilities, uid 0) can ever regain a capability");
+	snprintf(buf, sizeof(buf), "set supplementary groups (%s), then gid %u, then uid %u",
+		 plan->groups == WARD_GROUPS_KEEP ? "kept: rootless" :
+		 plan->groups == WARD_GROUPS_LIST ? "the --groups list" : "none",
+		 plan->gid, plan->uid);
+	step(out, buf, "file access through root's or your groups");
+	if (plan->caps_keep) {
+		ward_caps_format(plan->caps_keep, buf, sizeof(buf));
+		fprintf(out, "%2u. keep only %s (all five sets); drop the rest\n"
+			"    defends: every other privileged operation\n", ++step_no, buf);
+	} else {
+		step(out, "drop every capability in all five sets, among them CAP_SYS_ADMIN, "
+			  "CAP_NET_RAW, CAP_DAC_OVERRIDE, CAP_SYS_PTRACE, CAP_SETUID",
+		     "mounts and namespaces, forged packets, bypassing file permissions, "
+		     "reading other processes' memory, changing identity");
+	}
+	step(out, "set no_new_privs", "setuid/setgid binaries and file capabilities are inert");
+	step(out, "read every id, capability set and no_new_privs back from the kernel, "
+		  "inside and from outside (/proc/PID/status); abort on any difference",
+	     "a library that reports success for a change it did not make");
+}
+
+static void explain_filesystem(const struct ward_plan *plan, FILE *out)
+{
+	char buf[1024];
+
+	snprintf(buf, sizeof(buf), "make the root from %s, read-only, nosuid, nodev, recursively",
+		 plan->rootfs ? plan->rootfs : "the host's /usr, /etc, /bin, /sbin, /lib*");
+	step(out, buf, "changing the system, device nodes and setuid files in the image");
+	step(out, "mount a fresh /proc (hidepid): kcore, keys, timer_list, sched_debug, acpi, scsi "
+		  "masked; sys, sysrq-trigger, bus, fs, irq read-only",
+	     "reading kernel memory and keys, changing sysctls, triggering sysrq");
+	step(out, "build /dev with null, zero, full, random, urandom, tty, pts, shm only",
+	     "raw disks, memory and hardware");
+	step(out, "mount private tmpfs on /tmp and /run (nosuid, nodev)",
+	     "writes land in memory that vanishes with the sandbox");
+	for (size_t i = 0; i < plan->ntmpfs; i++) {
+		snprintf(buf, sizeof(buf), "mount a private tmpfs on %s", plan->tmpfs[i].dst);
+		step(out, buf, "the program writes only where it was told to");
+	}
+	for (size_t i = 0; i < plan->nbinds; i++) {
+		snprintf(buf, sizeof(buf), "bind %s to %s %s, re-checked by inode right before the mount",
+			 plan->binds[i].src, plan->binds[i].dst,
+			 plan->binds[i].rw ? "READ-WRITE" : "read-only");
+		step(out, buf, plan->binds[i].rw ? "nothing: the program may change these files"
+						  : "changing the bound files");
+	}
+	step(out, "refuse any bind that reaches a Docker, containerd, podman, CRI-O or BuildKit socket",
+	     "an engine socket is root on the host");
+	step(out, "pivot_root into the new root and detach the host's tree",
+	     "reaching any host path that was not bound in");
+}
+
+static void explain_environment(const struct ward_plan *plan, FILE *out)
+{
+	char buf[256];
+
+	step(out, plan->net == WARD_NET_HOST ? "share the host's network (--net host)" :
+		  plan->net == WARD_NET_NONE ? "leave the new network namespace without any interface up"
+					     : "bring up only lo in the new network namespace (rtnetlink)",
+	     plan->net == WARD_NET_HOST ? "nothing: the program reaches what the host reaches"
+					: "reaching any network or the host's abstract sockets");
+	snprintf(buf, sizeof(buf), "set the hostname to %s", plan->hostname);
+	step(out, buf, "learning or changing the host's name");
+	step(out, "start a new session without a controlling terminal",
+	     "pushing keystrokes into your terminal (TIOCSTI)");
+	step(out, "close every inherited file descriptor above 2 at exec",
+	     "leaked host files and directories");
+	snprintf(buf, sizeof(buf), "enter %s and check it lies inside the new root", plan->workdir);
+	step(out, buf, "a working directory that leads back to the host");
+	if (plan->nrlimits) {
+		snprintf(buf, sizeof(buf), "apply %zu resource limit(s)", plan->nrlimits);
+		step(out, buf, "exhausting processes, files or memory");
+	}
+}
+
+static void explain_final(const struct ward_plan *plan, FILE *out)
+{
+	char buf[256];
+
+	step(out, plan->own_init ? "run the program itself as pid 1"
+				 : "run ward's init as pid 1: reap zombies, forward signals, exit with the program's status",
+	     "zombie buildup and lost signals; the sandbox dies with ward");
+	step(out, plan->seccomp_mode == WARD_SECCOMP_OFF ? "load NO syscall filter (off-i-know)"
+		  : "load the seccomp filter last, right before execve",
+	     plan->seccomp_mode == WARD_SECCOMP_OFF ? "nothing"
+		  : "most of the kernel's attack surface: new namespaces, mount, bpf, keyctl, "
+		    "io_uring, perf, userfaultfd, ptrace, modules, other ABIs");
+	snprintf(buf, sizeof(buf), "execute %s, resolved inside the new root", plan->argv[0]);
+	step(out, buf, "running a host binary through a leaked descriptor (CVE-2019-5736)");
+}
+
+void ward_explain_plan(const struct ward_plan *plan, FILE *out)
+{
+	step_no = 0;
+	step(out, "validate every option and profile line before anything starts",
+	     "half-applied configurations: a mistake stops the launch");
+	step(out, plan->net == WARD_NET_HOST
+		  ? "create new user, mount, pid, uts, ipc and cgroup namespaces"
+		  : "create new user, mount, pid, network, uts, ipc and cgroup namespaces",
+	     "seeing or signalling host processes, changing host mounts, host IPC");
+	explain_map(plan, out);
+	explain_filesystem(plan, out);
+	explain_environment(plan, out);
+	explain_identity(plan, out);
+	explain_final(plan, out);
+}
