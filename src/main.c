@@ -107,6 +107,7 @@ static int cmd_check(int argc, char **argv)
 		ward_plan_print(plan, stdout);
 		putchar('\n');
 		ward_report_print(report, stdout);
+		printf("ward: check: the plan is valid; nothing was started\n");
 	}
 	free(report);
 	ward_plan_free(plan);
