@@ -1,0 +1,15 @@
+/* ward's commands (commands.c): argv after the command name in, exit
+ * code out. */
+#ifndef WARD_COMMANDS_H
+#define WARD_COMMANDS_H
+
+/* ward run [OPTIONS] -- CMD [ARG...] */
+int ward_cmd_run(int argc, char **argv);
+
+/* ward check [--json] [OPTIONS]: the exposure report, nothing started. */
+int ward_cmd_check(int argc, char **argv);
+
+/* ward explain [OPTIONS]: the launch plan in order. */
+int ward_cmd_explain(int argc, char **argv);
+
+#endif
