@@ -1,0 +1,105 @@
+#!/bin/bash
+# ward explain lists every step of the plan; ward check scores the shipped
+# profiles as safe, a profile that grants everything as unsafe, and the
+# best configuration reaches the best score (0.0).
+here=$(cd "$(dirname "$0")" && pwd)
+# shellcheck source=tests/lib/tap.sh
+. "$here/../lib/tap.sh"
+# shellcheck source=tests/lib/fixtures.sh
+. "$here/../lib/fixtures.sh"
+
+PROFILES=$(cd "$here/../../profiles" && pwd)
+fixture_dir WORK 755 || skip_all "cannot create a directory"
+
+# ---- ward explain ----------------------------------------------------------
+
+run_ward explain --bind /etc/hostname:/srv/name --tmpfs /scratch --rlimit nofile=64
+for step in "validate every option" "new user, mount, pid, network" \
+	"map sandbox uid 65534" "read-only, nosuid, nodev" "fresh /proc" \
+	"build /dev with" "tmpfs on /tmp and /run" "private tmpfs on /scratch" \
+	"bind /etc/hostname to /srv/name read-only" "refuse any bind that reaches" \
+	"pivot_root" "bring up only lo" "set the hostname to ward" \
+	"new session without a controlling terminal" "close every inherited" \
+	"enter / and check" "apply 1 resource limit" "clear the capability bounding set" \
+	"set supplementary groups" "drop every capability" "set no_new_privs" \
+	"read every id, capability set" "ward's init as pid 1" \
+	"load the seccomp filter last" "execute /bin/true"; do
+	expect_out_match "explain lists: $step" "$step"
+done
+n=$(grep -c 'defends: ' <<<"$OUT")
+steps=$(grep -cE '^ ?[0-9]+\. ' <<<"$OUT")
+expect_eq "explain: every step says what it defends against" "$steps" "$n"
+
+run_ward explain --net host --seccomp off-i-know --cap-keep CHOWN --init no -- /bin/sh
+expect_out_match "explain follows the plan: host network" "share the host's network"
+expect_out_match "explain follows the plan: no filter" "load NO syscall filter"
+expect_out_match "explain follows the plan: kept capability" "keep only cap_chown"
+expect_out_match "explain follows the plan: own init" "run the program itself as pid 1"
+expect_out_match "explain follows the plan: the command" "execute /bin/sh"
+
+# ---- ward check: shipped profiles --------------------------------------------
+
+exposure() { sed -nE 's/^exposure: ([0-9.]+) of 10 \(([A-Z]+)\)$/\1 \2/p' <<<"$OUT"; }
+
+for p in default strict demo; do
+	run_ward check --profile "$PROFILES/$p.profile"
+	expect_out_match "check --profile $p: SAFE" '^exposure: 0\.[0-9] of 10 \(SAFE\)$'
+done
+for p in nginx redis python-web node-web postgres; do
+	run_ward check --profile "$PROFILES/$p.profile"
+	expect_out_match "check --profile $p: at most OK (host network is its one risk)" \
+		'^exposure: [0-2]\.[0-9] of 10 \((SAFE|OK)\)$'
+done
+
+# ---- a profile that grants everything ------------------------------------------
+
+cat >"$WORK/bad.profile" <<'PROFILE'
+ward-profile 1
+net host
+cap-keep SYS_ADMIN,DAC_OVERRIDE,SYS_PTRACE
+seccomp off-i-know
+allow-engine-socket docker
+env API_TOKEN=not-a-real-token
+PROFILE
+chmod 644 "$WORK/bad.profile"
+run_ward check --profile "$WORK/bad.profile" --bind "$WORK:/data:rw"
+expect_out_match "a profile that grants everything: UNSAFE" '^exposure: 10\.0 of 10 \(UNSAFE\)$'
+for id in caps.kept net seccomp writable env.secret engine-socket; do
+	expect_out_match "the bad profile's risk is named: $id" "^$id +RISK "
+done
+if grep -q 'not-a-real-token' <<<"$OUT"; then
+	not_ok "the secret's value is never printed" "$(last_run)"
+else
+	ok "the secret's value is never printed"
+fi
+
+# ---- the best configuration reaches 0.0 ---------------------------------------
+
+mkdir -p "$WORK/img/bin" "$WORK/img/etc" && cp "$PROBE" "$WORK/img/bin/app"
+printf 'root:x:0:0::/:/nonexistent\napp:x:10001:10001::/:/nonexistent\n' >"$WORK/img/etc/passwd"
+printf 'root:x:0:\napp:x:10001:\n' >"$WORK/img/etc/group"
+run_ward check --rootfs "$WORK/img" --user app --net none --seccomp strict \
+	--rlimit nproc=16 --rlimit nofile=64
+expect_out_match "the best configuration reaches 0.0 (SAFE)" '^exposure: 0\.0 of 10 \(SAFE\)$'
+
+# ---- JSON ------------------------------------------------------------------------
+
+run_ward check --json --profile "$WORK/bad.profile"
+if [ "$RC" = 0 ] && PY_OUT=$(python3 -c '
+import json, sys
+d = json.load(sys.stdin)
+assert d["schema"] == 1, d["schema"]
+assert d["verdict"] == "UNSAFE" and d["exposure"] == 10.0
+assert set(d["plan"]) >= {"rootless", "rootfs", "uid", "gid", "capabilities", "net", "seccomp"}
+for r in d["rows"]:
+    assert set(r) == {"id", "ok", "weight", "finding", "fix"}, r
+    assert r["ok"] == (r["weight"] == 0.0) or r["ok"] is False
+ids = {r["id"] for r in d["rows"] if not r["ok"]}
+assert {"engine-socket", "seccomp", "net", "env.secret"} <= ids, ids
+print("ok")' <<<"$OUT" 2>&1) && [ "$PY_OUT" = ok ]; then
+	ok "check --json: schema 1, every row {id, ok, weight, finding, fix}"
+else
+	not_ok "check --json: schema 1, every row {id, ok, weight, finding, fix}" "$PY_OUT" "$(last_run)"
+fi
+
+tap_done
