@@ -47,7 +47,7 @@ static int new_session(struct ward_err *err)
 }
 
 /* Everything ward inherited above stderr is closed at exec. */
-static int close_fds_on_exec(struct ward_err *err)
+int ward_child_close_fds_on_exec(struct ward_err *err)
 {
 	if (sys_close_range(3, UINT_MAX, CLOSE_RANGE_CLOEXEC) < 0)
 		return ward_err_set(err, WARD_STEP_FDS, errno,
@@ -57,7 +57,7 @@ static int close_fds_on_exec(struct ward_err *err)
 
 /* chdir, then check the kernel agrees the cwd is inside the new root
  * (a leaked host directory shows as "(unreachable)": CVE-2024-21626). */
-static int enter_workdir(const struct ward_plan *plan, struct ward_err *err)
+int ward_child_enter_workdir(const struct ward_plan *plan, struct ward_err *err)
 {
 	char cwd[PATH_MAX];
 
@@ -70,7 +70,7 @@ static int enter_workdir(const struct ward_plan *plan, struct ward_err *err)
 	return 0;
 }
 
-static int set_rlimits(const struct ward_plan *plan, struct ward_err *err)
+int ward_child_set_rlimits(const struct ward_plan *plan, struct ward_err *err)
 {
 	for (size_t i = 0; i < plan->nrlimits; i++)
 		if (sys_setrlimit(plan->rlimits[i].resource,
@@ -108,7 +108,7 @@ static int setup_privileged(const struct ward_plan *plan, struct ward_err *err)
 {
 	int r;
 
-	if ((r = close_fds_on_exec(err)) < 0 ||
+	if ((r = ward_child_close_fds_on_exec(err)) < 0 ||
 	    (r = ward_rootfs_setup(plan, err)) < 0)
 		return r;
 	ward_log("mounts", "root %s read-only, /proc /dev /tmp /run, %zu bind(s)",
@@ -116,8 +116,8 @@ static int setup_privileged(const struct ward_plan *plan, struct ward_err *err)
 	if ((r = set_hostname(plan, err)) < 0 ||
 	    (r = ward_net_child_setup(plan, err)) < 0 ||
 	    (r = new_session(err)) < 0 ||
-	    (r = enter_workdir(plan, err)) < 0 ||
-	    (r = set_rlimits(plan, err)) < 0)
+	    (r = ward_child_enter_workdir(plan, err)) < 0 ||
+	    (r = ward_child_set_rlimits(plan, err)) < 0)
 		return r;
 	ward_log("net", "%s", plan->net == WARD_NET_HOST ? "host network" :
 		 plan->net == WARD_NET_NONE ? "new netns, nothing up" :
@@ -125,7 +125,7 @@ static int setup_privileged(const struct ward_plan *plan, struct ward_err *err)
 	return 0;
 }
 
-static int drop_privileges(const struct ward_plan *plan, struct ward_err *err)
+int ward_child_drop_privileges(const struct ward_plan *plan, struct ward_err *err)
 {
 	int r;
 
@@ -169,8 +169,7 @@ static int exec_program(const struct ward_plan *plan, struct ward_err *err)
 			    "%s (searched PATH inside the sandbox)", name);
 }
 
-__attribute__((noreturn)) static void run_program(const struct ward_plan *plan,
-						  int syncfd)
+void ward_child_run_program(const struct ward_plan *plan, int syncfd)
 {
 	struct ward_err err = {0};
 	sigset_t none;
@@ -203,14 +202,14 @@ void ward_child_main(const struct ward_plan *plan, int syncfd)
 		ward_err_set(&err, WARD_STEP_INIT, pdeath, "PR_SET_PDEATHSIG");
 		fail(syncfd, &err);
 	}
-	if (setup_privileged(plan, &err) < 0 || drop_privileges(plan, &err) < 0 ||
+	if (setup_privileged(plan, &err) < 0 || ward_child_drop_privileges(plan, &err) < 0 ||
 	    rearm_parent_death(syncfd, &err) < 0)
 		fail(syncfd, &err);
 	/* sync 2 and 3: the launcher verifies the credentials from outside. */
 	if (ward_sync_send_ready(syncfd) < 0 || ward_sync_wait_go(syncfd) < 0)
 		_exit(ward_step_exit_code(WARD_STEP_SYNC));
 	if (plan->own_init)
-		run_program(plan, syncfd);
+		ward_child_run_program(plan, syncfd);
 	/* pid 1 takes every signal through its signalfd; block them before
 	 * the fork so no SIGCHLD can be lost. */
 	sigfillset(&all);
@@ -222,7 +221,7 @@ void ward_child_main(const struct ward_plan *plan, int syncfd)
 		fail(syncfd, &err);
 	}
 	if (app == 0)
-		run_program(plan, syncfd);
+		ward_child_run_program(plan, syncfd);
 	/* sync 2 is the program's: pid 1 must not hold the socket open, or
 	 * the launcher waits in sync 2 until the program exits, forwarding
 	 * no signal meanwhile.  close() first: close_range may fail. */

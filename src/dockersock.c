@@ -203,6 +203,18 @@ static const struct {
 	{"buildkitd.sock", WARD_ENGINE_BUILDKIT},
 };
 
+int ward_engine_by_socket_name(const char *path)
+{
+	const char *base = strrchr(path, '/');
+
+	base = base ? base + 1 : path;
+	for (size_t i = 0; i < sizeof(engine_socket_names) /
+			       sizeof(engine_socket_names[0]); i++)
+		if (strcmp(base, engine_socket_names[i].name) == 0)
+			return (int)engine_socket_names[i].engine;
+	return -1;
+}
+
 static int check_name(const struct ward_engine_sockets *socks,
 		      const char *what, const char *path, const struct stat *st,
 		      struct ward_err *err)

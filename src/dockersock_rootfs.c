@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <linux/openat2.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -118,6 +119,92 @@ int ward_dockersock_check_env(const struct ward_engine_sockets *socks,
 				    engine_env[i].name,
 				    ward_engine_name(engine_env[i].engine),
 				    ward_engine_name(engine_env[i].engine));
+	}
+	return 0;
+}
+
+/* Field @k (0-based) of a mountinfo line into @out (no unescaping
+ * needed for the names compared here). */
+static bool mountinfo_field(const char *line, int k, char *out, size_t len)
+{
+	const char *p = line;
+	size_t n;
+
+	for (int i = 0; i < k; i++) {
+		p = strchr(p, ' ');
+		if (!p)
+			return false;
+		p++;
+	}
+	n = strcspn(p, " \n");
+	if (n >= len)
+		return false;
+	memcpy(out, p, n);
+	out[n] = '\0';
+	return true;
+}
+
+/* An allowed socket recognised by its name gets the same warning. */
+static void warn_by_name(const struct ward_engine_sockets *socks,
+			 const char *mnt, const char *root)
+{
+	int e = ward_engine_by_socket_name(mnt);
+
+	if (e < 0)
+		e = ward_engine_by_socket_name(root);
+	if (e >= 0 && (socks->allowed & (1u << e)))
+		fprintf(stderr, "ward: WARNING: engine-socket: %s is a %s API socket (allow-engine-socket %s): the program controls the engine, i.e. is root on the host\n",
+			mnt, ward_engine_name((enum ward_engine)e),
+			ward_engine_name((enum ward_engine)e));
+}
+
+static int check_socket_mount(const struct ward_engine_sockets *socks,
+			      const char *root, const char *mnt,
+			      struct ward_err *err)
+{
+	struct stat st;
+	char what[1200];
+
+	if (stat(mnt, &st) < 0 || !S_ISSOCK(st.st_mode))
+		return 0;
+	/* By identity and by the name it has here, then by the name of its
+	 * source (the mount's root): a renamed -v mount is still caught. */
+	if (ward_dockersock_check(socks, "to start: a socket is mounted at", mnt,
+				  &st, err) < 0)
+		return -EPERM;
+	ward_dockersock_warn(socks, mnt, &st);
+	warn_by_name(socks, mnt, root);
+	snprintf(what, sizeof(what), "to start: the socket mounted at %.1024s comes from",
+		 mnt);
+	return ward_dockersock_check(socks, what, root, &st, err) < 0 ? -EPERM : 0;
+}
+
+int ward_dockersock_check_mounted(const struct ward_engine_sockets *socks,
+				  struct ward_err *err)
+{
+	_cleanup_fclose_ FILE *f = fopen("/proc/self/mountinfo", "re");
+	char line[8192], root[PATH_MAX], mnt[PATH_MAX];
+
+	for (int i = 0; i < socks->n; i++)
+		if (socks->allowed & (1u << socks->s[i].engine))
+			fprintf(stderr, "ward: WARNING: engine-socket: the %s API socket %s is reachable (allow-engine-socket %s): the program controls the engine, i.e. is root on the host\n",
+				ward_engine_name(socks->s[i].engine), socks->s[i].path,
+				ward_engine_name(socks->s[i].engine));
+		else
+			return ward_err_set(err, WARD_STEP_DOCKERSOCK, 0,
+					    "refusing to start: the %s API socket %s is reachable here; whoever can talk to it controls the engine, i.e. is root on the host (remove the -v mount, or opt in with 'allow-engine-socket %s' in a profile)",
+					    ward_engine_name(socks->s[i].engine),
+					    socks->s[i].path,
+					    ward_engine_name(socks->s[i].engine));
+	if (!f)
+		return ward_err_set(err, WARD_STEP_DOCKERSOCK, errno,
+				    "reading /proc/self/mountinfo");
+	while (fgets(line, sizeof(line), f)) {
+		if (!mountinfo_field(line, 3, root, sizeof(root)) ||
+		    !mountinfo_field(line, 4, mnt, sizeof(mnt)))
+			continue;
+		if (check_socket_mount(socks, root, mnt, err) < 0)
+			return -EPERM;
 	}
 	return 0;
 }

@@ -4,6 +4,7 @@
 #include <linux/sched.h>
 #include <sched.h>
 #include <signal.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -37,6 +38,32 @@ static pid_t clone_sandbox(const struct ward_plan *plan, int *pidfd,
 	return pid;
 }
 
+/* The kernel refused the namespaces.  Fall back to entrypoint mode only
+ * where a profile said 'fallback entrypoint'; otherwise say what was
+ * refused and how to allow the fallback. */
+static int fall_back(const struct ward_plan *plan, int r, int *exit_code,
+		     struct ward_err *err)
+{
+	int e = -r;
+
+	if (e != EPERM && e != EINVAL && e != ENOSPC && e != EUSERS)
+		return r;
+	if (plan->mode == WARD_MODE_AUTO && plan->fallback_entrypoint) {
+		fprintf(stderr, "ward: namespaces: refused here (%s); the profile allows "
+				"'fallback entrypoint': continuing with fewer layers\n",
+			strerror(e));
+		return ward_entrypoint_run(plan, exit_code, err);
+	}
+	if (plan->mode == WARD_MODE_AUTO) {
+		size_t n = strlen(err->msg);
+
+		snprintf(err->msg + n, sizeof(err->msg) - n,
+			 " (where namespaces are refused, as inside a container: "
+			 "--mode entrypoint, or 'fallback entrypoint' in the profile)");
+	}
+	return r;
+}
+
 static void kill_and_reap(pid_t pid)
 {
 	kill(pid, SIGKILL);
@@ -59,6 +86,8 @@ int ward_launch(const struct ward_plan *plan, int *exit_code,
 	sigset_t block;
 	pid_t pid;
 
+	if (plan->mode == WARD_MODE_ENTRYPOINT)
+		return ward_entrypoint_run(plan, exit_code, err);
 	if ((r = ward_sync_pair(fds, err)) < 0)
 		return r;
 	/* Blocked before clone: nothing sent during setup is lost, it is
@@ -70,7 +99,7 @@ int ward_launch(const struct ward_plan *plan, int *exit_code,
 	if (pid < 0) {
 		close(fds[0]);
 		close(fds[1]);
-		return pid;
+		return fall_back(plan, pid, exit_code, err);
 	}
 	if (pid == 0) {
 		close(fds[0]);

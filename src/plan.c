@@ -58,7 +58,7 @@ static void free_strv(char **v, size_t n)
 
 static const char *const scalar_keys[] = {
 	"rootfs", "user", "groups", "hostname", "net", "cap-keep", "seccomp",
-	"workdir", "init", NULL,
+	"workdir", "init", "mode", "fallback", NULL,
 };
 
 int ward_plan_scalar_index(const char *key)
@@ -160,6 +160,7 @@ void ward_plan_builder_free(struct ward_plan_builder *b)
 	free(b->hostname);
 	free(b->seccomp);
 	free(b->workdir);
+	free(b->mode);
 	free(b->cap_keep);
 	free_strv(b->binds, b->nbinds);
 	free_strv(b->tmpfs, b->ntmpfs);
@@ -268,6 +269,29 @@ static int apply_seccomp_line(struct ward_plan_builder *b, const char *verb,
 		      o, err);
 }
 
+static int apply_mode(struct ward_plan_builder *b, const char *v,
+		      const struct ward_origin *o, struct ward_err *err)
+{
+	if (strcmp(v, "auto") && strcmp(v, "namespaces") && strcmp(v, "entrypoint"))
+		return usage_err(err, o,
+				 "--mode: expected auto, namespaces or entrypoint, got '%s'", v);
+	return set_scalar(&b->mode, v, err);
+}
+
+/* Falling back to fewer layers is written down in a profile, never
+ * implied (STYLE: a weakening fallback exists only behind a flag). */
+static int apply_fallback(struct ward_plan_builder *b, const char *v,
+			  const struct ward_origin *o, struct ward_err *err)
+{
+	if (!o || !o->file)
+		return usage_err(err, o,
+				 "fallback is accepted only in a profile, where it is written down and reviewed");
+	if (strcmp(v, "entrypoint") && strcmp(v, "none"))
+		return usage_err(err, o, "fallback: expected entrypoint or none, got '%s'", v);
+	b->fallback_entrypoint = strcmp(v, "entrypoint") == 0;
+	return 0;
+}
+
 /* The one way to let an engine socket in: a profile line, loud. */
 static int apply_allow_engine(struct ward_plan_builder *b, const char *v,
 			      const struct ward_origin *o, struct ward_err *err)
@@ -289,7 +313,7 @@ static const char *const keys_with_value[] = {
 	"rootfs", "user", "groups", "bind", "tmpfs", "hostname", "net",
 	"cap-keep", "seccomp", "rlimit", "env", "workdir", "init",
 	"engine-socket", "allow-engine-socket", "seccomp-allow", "seccomp-deny",
-	"seccomp-default", "seccomp-log-only", NULL,
+	"seccomp-default", "seccomp-log-only", "mode", "fallback", NULL,
 };
 
 bool ward_plan_key_known(const char *key, bool *takes_value)
@@ -341,6 +365,10 @@ static int apply_value(struct ward_plan_builder *b, const char *key,
 		return append(b->engine_extra, &b->nengine_extra, 16, key, v, o, err);
 	if (strcmp(key, "allow-engine-socket") == 0)
 		return apply_allow_engine(b, v, o, err);
+	if (strcmp(key, "mode") == 0)
+		return apply_mode(b, v, o, err);
+	if (strcmp(key, "fallback") == 0)
+		return apply_fallback(b, v, o, err);
 	if (strcmp(key, "init") == 0) {
 		b->init_set = true;
 		return parse_yes_no(key, v, &b->init, o, err);

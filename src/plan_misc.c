@@ -260,6 +260,43 @@ static int resolve_workdir(const struct ward_plan_builder *b,
 	return plan->workdir ? 0 : ward_err_set(err, WARD_STEP_PLAN, ENOMEM, "strdup");
 }
 
+/* What entrypoint mode cannot do without a mount or network namespace
+ * is refused, not silently dropped. */
+static int check_entrypoint_compatible(const struct ward_plan_builder *b,
+				       const char *why, struct ward_err *err)
+{
+	const char *what = b->nbinds ? "--bind" : b->ntmpfs ? "--tmpfs" :
+			   (b->rootfs && strcmp(b->rootfs, "host")) ? "--rootfs" :
+			   b->hostname ? "--hostname" :
+			   (b->net_set && b->net != WARD_NET_HOST) ? "--net" : NULL;
+
+	if (!what)
+		return 0;
+	return ward_err_set(err, WARD_STEP_PLAN, 0,
+			    "%s needs a mount or network namespace, which %s does not have",
+			    what, why);
+}
+
+static int resolve_mode(const struct ward_plan_builder *b,
+			struct ward_plan *plan, struct ward_err *err)
+{
+	const char *m = b->mode ? b->mode : "auto";
+
+	plan->mode = strcmp(m, "entrypoint") == 0 ? WARD_MODE_ENTRYPOINT :
+		     strcmp(m, "namespaces") == 0 ? WARD_MODE_NAMESPACES :
+						    WARD_MODE_AUTO;
+	plan->fallback_entrypoint = plan->mode == WARD_MODE_AUTO &&
+				    b->fallback_entrypoint;
+	if (plan->mode == WARD_MODE_ENTRYPOINT) {
+		plan->net = WARD_NET_HOST; /* the container's own network */
+		return check_entrypoint_compatible(b, "--mode entrypoint", err);
+	}
+	if (plan->fallback_entrypoint)
+		return check_entrypoint_compatible(b, "the profile's 'fallback entrypoint'",
+						   err);
+	return 0;
+}
+
 int ward_plan_resolve_misc(const struct ward_plan_builder *b,
 			   struct ward_plan *plan, struct ward_err *err)
 {
@@ -267,10 +304,14 @@ int ward_plan_resolve_misc(const struct ward_plan_builder *b,
 	int r;
 
 	plan->net = b->net;
+	if ((r = resolve_mode(b, plan, err)) < 0)
+		return r;
 	plan->clone_flags = CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWPID |
 			    CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWCGROUP;
 	if (plan->net != WARD_NET_HOST)
 		plan->clone_flags |= CLONE_NEWNET;
+	if (plan->mode == WARD_MODE_ENTRYPOINT)
+		plan->clone_flags = 0;
 	plan->own_init = b->init_set && !b->init;
 	plan->verbose = b->verbose;
 	if (b->cap_keep &&

@@ -44,6 +44,10 @@ struct ward_engine_sockets {
 int ward_engine_from_name(const char *name);
 const char *ward_engine_name(enum ward_engine e);
 
+/* The engine whose socket is conventionally named like @path's last
+ * component (docker.sock, containerd.sock, ...), or -1. */
+int ward_engine_by_socket_name(const char *path);
+
 /* Find the live engine sockets on the host: the known paths, shim and
  * per-user runtime directories, $DOCKER_HOST, $XDG_RUNTIME_DIR/docker.sock
  * and the @extra paths (NULL-terminated, may be NULL). */
@@ -71,6 +75,14 @@ int ward_dockersock_check_rootfs(const struct ward_engine_sockets *socks,
  * the program an engine; refused unless that engine is allowed. */
 int ward_dockersock_check_env(const struct ward_engine_sockets *socks,
 			      const char *kv, struct ward_err *err);
+
+/* Entrypoint mode: refuse when an engine socket is already mounted into
+ * this mount namespace (a container run with -v /var/run/docker.sock:...):
+ * a live socket at a known path, a mount point that is a socket named
+ * like an engine's or whose source is one, or one whose identity matches
+ * a known socket. */
+int ward_dockersock_check_mounted(const struct ward_engine_sockets *socks,
+				  struct ward_err *err);
 
 /* Print the warning for every allowed engine whose socket is reachable
  * through @path (called on each launch). */

@@ -28,6 +28,12 @@ struct ward_engine_sockets;
 #define WARD_MAX_GROUPS 32
 
 enum ward_net { WARD_NET_LOOPBACK = 0, WARD_NET_NONE, WARD_NET_HOST };
+
+/* namespaces: the full sandbox.  entrypoint: no namespaces (inside a
+ * container that forbids them): user, capabilities, no_new_privs,
+ * seccomp, fds and pid 1 only.  auto: namespaces, falling back to
+ * entrypoint only when a profile says 'fallback entrypoint'. */
+enum ward_mode { WARD_MODE_AUTO = 0, WARD_MODE_NAMESPACES, WARD_MODE_ENTRYPOINT };
 enum ward_groups { WARD_GROUPS_CLEAR = 0, WARD_GROUPS_KEEP, WARD_GROUPS_LIST };
 enum ward_seccomp_mode {
 	WARD_SECCOMP_DEFAULT = 0,
@@ -92,6 +98,8 @@ struct ward_plan {
 	size_t ntmpfs;
 
 	/* namespaces */
+	enum ward_mode mode;
+	bool fallback_entrypoint; /* auto: a profile allows the fallback */
 	int clone_flags;
 	enum ward_net net;
 	char *hostname;

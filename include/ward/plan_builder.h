@@ -17,6 +17,8 @@ struct ward_plan_builder {
 	bool net_set;
 	bool init;
 	bool init_set;
+	char *mode;
+	bool fallback_entrypoint;
 	int verbose;
 	char *binds[WARD_MAX_BINDS];
 	size_t nbinds;
