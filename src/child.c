@@ -25,6 +25,13 @@
 
 __attribute__((noreturn)) static void fail(int syncfd, const struct ward_err *err)
 {
+	char line[WARD_ERR_MSG_MAX + 256];
+
+	if (syncfd < 0) { /* entrypoint mode, the program as pid 1: no launcher */
+		ward_err_format(err, line, sizeof(line));
+		fprintf(stderr, "%s\n", line);
+		_exit(ward_err_exit_code(err));
+	}
 	ward_sync_send_error(syncfd, err);
 	_exit(ward_err_exit_code(err));
 }
@@ -178,6 +185,11 @@ void ward_child_run_program(const struct ward_plan *plan, int syncfd)
 	sigprocmask(SIG_SETMASK, &none, NULL);
 	/* Last, right before execve: nothing ward does after this point
 	 * needs more than the program itself may do. */
+	if (plan->seccomp_mode != WARD_SECCOMP_OFF && plan->seccomp_prog.len == 0) {
+		ward_err_set(&err, WARD_STEP_SECCOMP, EINVAL,
+			     "empty filter for a mode that needs one");
+		fail(syncfd, &err);
+	}
 	if (ward_seccomp_load(&plan->seccomp_prog, &err) < 0)
 		fail(syncfd, &err);
 	exec_program(plan, &err);
@@ -193,6 +205,12 @@ void ward_child_main(const struct ward_plan *plan, int syncfd)
 
 	if (sys_prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0)
 		pdeath = errno;
+	/* Inherited descriptors are closed before anything reads the image:
+	 * a symlink to /proc/self/fd/N must find nothing (CVE-2019-5736
+	 * class).  The CLOEXEC pass in setup stays as a second layer. */
+	if (syncfd > 3)
+		sys_close_range(3, (unsigned)syncfd - 1, 0);
+	sys_close_range((unsigned)syncfd + 1, UINT_MAX, 0);
 	/* sync 1: wait until the parent has written the id maps.  A failure
 	 * before this point is reported after it: the parent reads error
 	 * records only once it has sent "go". */

@@ -13,6 +13,7 @@
 
 #include "ward/cleanup.h"
 #include "ward/dockersock.h"
+#include "ward/mountinfo.h"
 #include "ward/sys.h"
 #include "ward/util.h"
 
@@ -55,25 +56,31 @@ static int check_known_paths(const struct ward_engine_sockets *socks,
 	return 0;
 }
 
-/* Mounts beneath the rootfs (an engine socket bind-mounted into it). */
-static int check_mounts(const struct ward_engine_sockets *socks,
-			const char *rootfs, struct ward_err *err)
+/* Mounts beneath a rootfs or a bound directory (an engine socket
+ * bind-mounted into it). */
+int ward_dockersock_check_mounts_beneath(const struct ward_engine_sockets *socks,
+					 const char *rootfs, struct ward_err *err)
 {
 	_cleanup_fclose_ FILE *f = fopen("/proc/self/mountinfo", "re");
-	char line[4096];
+	char line[8192];
 
 	if (!f)
-		return 0;
+		return ward_err_set(err, WARD_STEP_PLAN, errno,
+				    "reading /proc/self/mountinfo");
 	while (fgets(line, sizeof(line), f)) {
-		char mnt[PATH_MAX];
+		char mnt[PATH_MAX], type[64];
 		struct stat st;
 
-		/* id parent major:minor root mountpoint ... */
-		if (sscanf(line, "%*s %*s %*s %*s %4095s", mnt) != 1 ||
-		    !ward_path_is_beneath(mnt, rootfs) || stat(mnt, &st) < 0)
+		if (ward_mountinfo_parse_line(line, mnt, sizeof(mnt), type,
+					      sizeof(type)) < 0 ||
+		    !ward_path_is_beneath(mnt, rootfs))
 			continue;
-		if (ward_dockersock_check(socks, "--rootfs with a mount at", mnt,
-					  &st, err) < 0)
+		if (stat(mnt, &st) < 0) {
+			if (errno == ENOENT || errno == EACCES)
+				continue;
+			return ward_err_set(err, WARD_STEP_PLAN, errno, "stat %s", mnt);
+		}
+		if (ward_dockersock_check(socks, "a mount at", mnt, &st, err) < 0)
 			return -EPERM;
 	}
 	return 0;
@@ -91,7 +98,7 @@ int ward_dockersock_check_rootfs(const struct ward_engine_sockets *socks,
 		return r;
 	if ((r = check_known_paths(socks, rootfs, err)) < 0)
 		return r;
-	return check_mounts(socks, rootfs, err);
+	return ward_dockersock_check_mounts_beneath(socks, rootfs, err);
 }
 
 static const struct {
@@ -200,8 +207,11 @@ int ward_dockersock_check_mounted(const struct ward_engine_sockets *socks,
 		return ward_err_set(err, WARD_STEP_DOCKERSOCK, errno,
 				    "reading /proc/self/mountinfo");
 	while (fgets(line, sizeof(line), f)) {
+		char type[64];
+
 		if (!mountinfo_field(line, 3, root, sizeof(root)) ||
-		    !mountinfo_field(line, 4, mnt, sizeof(mnt)))
+		    ward_mountinfo_parse_line(line, mnt, sizeof(mnt), type,
+					      sizeof(type)) < 0)
 			continue;
 		if (check_socket_mount(socks, root, mnt, err) < 0)
 			return -EPERM;

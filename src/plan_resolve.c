@@ -63,6 +63,8 @@ static int resolve_rootfs(const struct ward_plan_builder *b,
 	if ((r = ward_mountinfo_check_beneath(real, err)) < 0)
 		return ward_err_wrap(err, "--rootfs %s: ", real);
 	plan->rootfs = strdup(real);
+	plan->rootfs_dev = st.st_dev;
+	plan->rootfs_ino = st.st_ino;
 	return plan->rootfs ? 0 : plan_err(err, ENOMEM, "strdup");
 }
 
@@ -266,6 +268,9 @@ static int resolve_bind(const char *spec, const struct ward_engine_sockets *es,
 	if (!*dst)
 		strcpy(dst, real); /* SRC alone: the same place inside */
 	if ((r = ward_mountinfo_check_beneath(real, err)) < 0)
+		return ward_err_wrap(err, "--bind %s: ", spec);
+	if (S_ISDIR(st.st_mode) &&
+	    (r = ward_dockersock_check_mounts_beneath(es, real, err)) < 0)
 		return ward_err_wrap(err, "--bind %s: ", spec);
 	if (ward_path_normalize(dst, norm, sizeof(norm)) < 0)
 		return plan_err(err, 0,

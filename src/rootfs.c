@@ -297,6 +297,8 @@ static int pivot_into(int rootfd, struct ward_err *err)
 static int open_sources(const struct ward_plan *plan, int *src_fds,
 			int *rootfs_fd, struct ward_err *err)
 {
+	struct stat st;
+
 	for (size_t i = 0; i < plan->nbinds; i++) {
 		src_fds[i] = open_host_source(&plan->binds[i], err);
 		if (src_fds[i] < 0)
@@ -308,6 +310,11 @@ static int open_sources(const struct ward_plan *plan, int *src_fds,
 					O_CLOEXEC);
 	if (*rootfs_fd < 0)
 		return ward_err_set(err, WARD_STEP_MOUNTS, errno, "open rootfs %s",
+				    plan->rootfs);
+	if (fstat(*rootfs_fd, &st) < 0 || st.st_dev != plan->rootfs_dev ||
+	    st.st_ino != plan->rootfs_ino)
+		return ward_err_set(err, WARD_STEP_MOUNTS, 0,
+				    "rootfs %s changed since it was checked; refusing",
 				    plan->rootfs);
 	return 0;
 }

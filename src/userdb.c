@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/stat.h>
 
 #include "ward/cleanup.h"
 #include "ward/sys.h"
@@ -88,11 +89,12 @@ int ward_userdb_read(const char *root, const char *file, char **out,
 		     size_t *len)
 {
 	struct open_how how = {
-		.flags = O_RDONLY | O_CLOEXEC | O_NOCTTY,
+		.flags = O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK,
 		.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS,
 	};
 	_cleanup_close_ int rootfd = -1, fd = -1;
 	_cleanup_free_ char *buf = NULL;
+	struct stat st;
 	size_t used = 0;
 
 	rootfd = open(root, O_PATH | O_DIRECTORY | O_CLOEXEC);
@@ -101,6 +103,12 @@ int ward_userdb_read(const char *root, const char *file, char **out,
 	fd = sys_openat2(rootfd, file, &how, sizeof(how));
 	if (fd < 0)
 		return -errno;
+	/* An image's /etc/passwd may be a FIFO or a device node: read
+	 * regular files only. */
+	if (fstat(fd, &st) < 0)
+		return -errno;
+	if (!S_ISREG(st.st_mode))
+		return -EINVAL;
 	buf = malloc(USERDB_MAX + 1);
 	if (!buf)
 		return -ENOMEM;

@@ -71,6 +71,11 @@ int ward_dockersock_check(const struct ward_engine_sockets *socks,
 int ward_dockersock_check_rootfs(const struct ward_engine_sockets *socks,
 				 const char *rootfs, struct ward_err *err);
 
+/* Refuse when a mount at or beneath @dir (canonical) is an engine
+ * socket: binds are recursive. */
+int ward_dockersock_check_mounts_beneath(const struct ward_engine_sockets *socks,
+					 const char *dir, struct ward_err *err);
+
 /* Environment: DOCKER_HOST, CONTAINER_HOST and CONTAINERD_ADDRESS hand
  * the program an engine; refused unless that engine is allowed. */
 int ward_dockersock_check_env(const struct ward_engine_sockets *socks,

@@ -91,6 +91,8 @@ struct ward_plan {
 
 	/* filesystem */
 	char *rootfs; /* NULL: synthesised from the host */
+	dev_t rootfs_dev; /* identity of rootfs at plan time */
+	ino_t rootfs_ino;
 	struct ward_engine_sockets *engine_sockets; /* found at plan time */
 	struct ward_bind binds[WARD_MAX_BINDS];
 	size_t nbinds;

@@ -345,7 +345,7 @@ static const struct fault_case cases[] = {
 	FAULT("pdeathsig_first", sys_prctl, "PR_SET_PDEATHSIG", 1, EINVAL,
 	      WARD_STEP_INIT),
 	/* child: file descriptors and mounts */
-	FAULT("close_range", sys_close_range, "", 1, EINVAL, WARD_STEP_FDS),
+	FAULT("close_range", sys_close_range, "flags=4", 1, EINVAL, WARD_STEP_FDS),
 	FAULT("mount_private", sys_mount, "flags=0x44000", 1, EPERM,
 	      WARD_STEP_MOUNTS),
 	FAULT("mount_staging", sys_mount, "data=mode=0700", 1, ENOMEM,
