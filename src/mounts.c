@@ -141,3 +141,54 @@ int ward_mnt_setattr(int fd, unsigned long long set, bool recursive,
 		return ward_err_set(err, step, errno, "mount_setattr %s", what);
 	return 0;
 }
+
+int ward_mnt_new_fs(const char *fstype, const char *const *opts,
+		    unsigned int attrs, enum ward_step step, const char *what,
+		    struct ward_err *err)
+{
+	_cleanup_close_ int fs = sys_fsopen(fstype, FSOPEN_CLOEXEC);
+	int mnt;
+
+	if (fs < 0)
+		return ward_err_set(err, step, errno, "fsopen %s for %s", fstype, what);
+	if (sys_fsconfig(fs, FSCONFIG_SET_STRING, "source", fstype, 0) < 0)
+		return ward_err_set(err, step, errno, "%s source", what);
+	for (size_t i = 0; opts && opts[i]; i += 2)
+		if (sys_fsconfig(fs, FSCONFIG_SET_STRING, opts[i], opts[i + 1], 0) < 0)
+			return ward_err_set(err, step, errno, "%s option %s=%s", what,
+					    opts[i], opts[i + 1]);
+	if (sys_fsconfig(fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0)
+		return ward_err_set(err, step, errno, "creating %s for %s", fstype, what);
+	mnt = sys_fsmount(fs, FSMOUNT_CLOEXEC, attrs);
+	if (mnt < 0)
+		return ward_err_set(err, step, errno, "fsmount %s", what);
+	return mnt;
+}
+
+int ward_mnt_clone(int srcfd, unsigned long long set, enum ward_step step,
+		   const char *what, struct ward_err *err)
+{
+	struct mount_attr attr = {.attr_set = set};
+	int tree = sys_open_tree(srcfd, "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC |
+					    AT_RECURSIVE | AT_EMPTY_PATH);
+
+	if (tree < 0)
+		return ward_err_set(err, step, errno, "open_tree %s", what);
+	if (sys_mount_setattr(tree, "", AT_EMPTY_PATH | AT_RECURSIVE, &attr,
+			      sizeof(attr)) < 0) {
+		int e = errno;
+
+		close(tree);
+		return ward_err_set(err, step, e, "mount_setattr %s", what);
+	}
+	return tree;
+}
+
+int ward_mnt_attach(int mntfd, int dstfd, enum ward_step step,
+		    const char *what, struct ward_err *err)
+{
+	if (sys_move_mount(mntfd, "", dstfd, "",
+			   MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
+		return ward_err_set(err, step, errno, "move_mount %s", what);
+	return 0;
+}

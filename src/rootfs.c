@@ -213,8 +213,7 @@ static int mount_tmpfs(int rootfd, const struct ward_plan *plan,
 static int mount_bind(int rootfd, const struct ward_bind *b, int src,
 		      const struct ward_engine_sockets *es, struct ward_err *err)
 {
-	_cleanup_close_ int dst = -1, mnt = -1;
-	char srcpath[64];
+	_cleanup_close_ int dst = -1, tree = -1;
 	struct stat st;
 	int r;
 
@@ -228,16 +227,15 @@ static int mount_bind(int rootfd, const struct ward_bind *b, int src,
 			      WARD_STEP_BINDS, err);
 	if (dst < 0)
 		return dst;
-	ward_mnt_fd_path(src, srcpath, sizeof(srcpath));
-	if ((r = ward_mnt_mount_at(srcpath, dst, NULL, MS_BIND | MS_REC, NULL,
-				   WARD_STEP_BINDS, b->dst, err)) < 0)
-		return r;
-	mnt = ward_mnt_open(rootfd, b->dst);
-	if (mnt < 0)
-		return ward_err_set(err, WARD_STEP_BINDS, -mnt, "reopen %s", b->dst);
-	return ward_mnt_setattr(mnt, b->rw ? MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV
-					   : RO_ATTRS,
-				true, WARD_STEP_BINDS, b->dst, err);
+	/* Clone the source, set its flags while it is detached, attach it to
+	 * the fd resolved above: nothing is resolved by path twice, and the
+	 * tree is never reachable with the wrong flags. */
+	tree = ward_mnt_clone(src, b->rw ? MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV
+					 : RO_ATTRS,
+			      WARD_STEP_BINDS, b->dst, err);
+	if (tree < 0)
+		return tree;
+	return ward_mnt_attach(tree, dst, WARD_STEP_BINDS, b->dst, err);
 }
 
 static int mount_writable(int rootfd, const struct ward_plan *plan,

@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/mount.h>
+#include <linux/openat2.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/mount.h>
@@ -14,84 +15,98 @@
 #include "ward/rootfs.h"
 #include "ward/sys.h"
 
-/* Docker's default masked and read-only paths (moby oci defaults). */
+/* Docker's default masked and read-only paths (moby oci defaults),
+ * relative to /proc. */
 static const char *const masked_paths[] = {
-	"/proc/asound", "/proc/acpi", "/proc/interrupts", "/proc/kcore",
-	"/proc/keys", "/proc/latency_stats", "/proc/timer_list",
-	"/proc/timer_stats", "/proc/sched_debug", "/proc/scsi",
-	NULL,
+	"asound", "acpi", "interrupts", "kcore", "keys", "latency_stats",
+	"timer_list", "timer_stats", "sched_debug", "scsi", NULL,
 };
 
 static const char *const readonly_paths[] = {
-	"/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys",
-	"/proc/sysrq-trigger", NULL,
+	"bus", "fs", "irq", "sys", "sysrq-trigger", NULL,
 };
 
 static const char *const dev_nodes[] = {
 	"null", "zero", "full", "random", "urandom", "tty", NULL,
 };
 
-static int mask_path(int rootfd, const char *path, struct ward_err *err)
+/* Open @name inside the proc mount @procfd itself: resolved from the
+ * mount's fd, never through the image's paths, so a rename race in the
+ * image cannot move a mask away from the real procfs. */
+static int open_in_proc(int procfd, const char *name)
 {
-	_cleanup_close_ int fd = ward_mnt_open(rootfd, path);
-	struct stat st;
+	struct open_how how = {
+		.flags = O_PATH | O_CLOEXEC,
+		.resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS |
+			   RESOLVE_NO_MAGICLINKS | RESOLVE_NO_XDEV,
+	};
+	int fd = sys_openat2(procfd, name, &how, sizeof(how));
 
-	if (fd == -ENOENT)
-		return 0;
-	if (fd < 0)
-		return ward_err_set(err, WARD_STEP_PROC, -fd, "open %s", path);
-	if (fstat(fd, &st) < 0)
-		return ward_err_set(err, WARD_STEP_PROC, errno, "fstat %s", path);
-	if (S_ISDIR(st.st_mode))
-		return ward_mnt_mount_at("tmpfs", fd, "tmpfs",
-					 MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC,
-					 "size=0,mode=0000", WARD_STEP_PROC, path, err);
-	return ward_mnt_mount_at(WARD_OLDROOT "/dev/null", fd, NULL, MS_BIND,
-				 NULL, WARD_STEP_PROC, path, err);
+	return fd < 0 ? -errno : fd;
 }
 
-static int readonly_path(int rootfd, const char *path, struct ward_err *err)
+static int mask_path(int procfd, const char *name, struct ward_err *err)
 {
-	_cleanup_close_ int fd = ward_mnt_open(rootfd, path), mnt = -1;
-	char self[64];
-	int r;
+	static const char *const opts[] = {"size", "0", "mode", "0000", NULL};
+	_cleanup_close_ int fd = open_in_proc(procfd, name), empty = -1;
+	struct stat st;
+
+	if (fd == -ENOENT) /* not in this kernel */
+		return 0;
+	if (fd < 0)
+		return ward_err_set(err, WARD_STEP_PROC, -fd, "open /proc/%s", name);
+	if (fstat(fd, &st) < 0)
+		return ward_err_set(err, WARD_STEP_PROC, errno, "fstat /proc/%s", name);
+	if (!S_ISDIR(st.st_mode))
+		return ward_mnt_mount_at(WARD_OLDROOT "/dev/null", fd, NULL, MS_BIND,
+					 NULL, WARD_STEP_PROC, name, err);
+	empty = ward_mnt_new_fs("tmpfs", opts, MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID |
+					       MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC,
+				WARD_STEP_PROC, name, err);
+	if (empty < 0)
+		return empty;
+	return ward_mnt_attach(empty, fd, WARD_STEP_PROC, name, err);
+}
+
+static int readonly_path(int procfd, const char *name, struct ward_err *err)
+{
+	_cleanup_close_ int fd = open_in_proc(procfd, name), tree = -1;
 
 	if (fd == -ENOENT)
 		return 0;
 	if (fd < 0)
-		return ward_err_set(err, WARD_STEP_PROC, -fd, "open %s", path);
-	ward_mnt_fd_path(fd, self, sizeof(self));
-	if ((r = ward_mnt_mount_at(self, fd, NULL, MS_BIND | MS_REC, NULL,
-				   WARD_STEP_PROC, path, err)) < 0)
-		return r;
-	mnt = ward_mnt_open(rootfd, path);
-	if (mnt < 0)
-		return ward_err_set(err, WARD_STEP_PROC, -mnt, "reopen %s", path);
-	return ward_mnt_setattr(mnt, MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID |
-				     MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC,
-				true, WARD_STEP_PROC, path, err);
+		return ward_err_set(err, WARD_STEP_PROC, -fd, "open /proc/%s", name);
+	tree = ward_mnt_clone(fd, MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID |
+				  MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC,
+			      WARD_STEP_PROC, name, err);
+	if (tree < 0)
+		return tree;
+	return ward_mnt_attach(tree, fd, WARD_STEP_PROC, name, err);
 }
 
 int ward_rootfs_mount_proc(int rootfd, struct ward_err *err)
 {
-	_cleanup_close_ int fd = -1;
+	/* hidepid=invisible: a process sees only processes it may ptrace
+	 * (Linux >= 5.8); ward's non-dumpable pid 1 is among the hidden. */
+	static const char *const opts[] = {"hidepid", "invisible", NULL};
+	_cleanup_close_ int dir = -1, procfd = -1;
 	int r;
 
-	fd = ward_mnt_open(rootfd, "/proc");
-	if (fd < 0)
-		return ward_err_set(err, WARD_STEP_PROC, -fd, "open /proc");
-	/* hidepid=invisible: a process sees only processes of its own uid
-	 * (Linux >= 5.8). */
-	if ((r = ward_mnt_mount_at("proc", fd, "proc",
-				   MS_NOSUID | MS_NODEV | MS_NOEXEC,
-				   "hidepid=invisible", WARD_STEP_PROC, "/proc",
-				   err)) < 0)
+	dir = ward_mnt_open(rootfd, "/proc");
+	if (dir < 0)
+		return ward_err_set(err, WARD_STEP_PROC, -dir, "open /proc");
+	procfd = ward_mnt_new_fs("proc", opts, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV |
+					       MOUNT_ATTR_NOEXEC,
+				 WARD_STEP_PROC, "/proc", err);
+	if (procfd < 0)
+		return procfd;
+	if ((r = ward_mnt_attach(procfd, dir, WARD_STEP_PROC, "/proc", err)) < 0)
 		return r;
 	for (size_t i = 0; masked_paths[i]; i++)
-		if ((r = mask_path(rootfd, masked_paths[i], err)) < 0)
+		if ((r = mask_path(procfd, masked_paths[i], err)) < 0)
 			return r;
 	for (size_t i = 0; readonly_paths[i]; i++)
-		if ((r = readonly_path(rootfd, readonly_paths[i], err)) < 0)
+		if ((r = readonly_path(procfd, readonly_paths[i], err)) < 0)
 			return r;
 	return 0;
 }
@@ -151,32 +166,28 @@ static int dev_links(int devfd, struct ward_err *err)
 
 int ward_rootfs_mount_dev(int rootfd, struct ward_err *err)
 {
-	_cleanup_close_ int fd = -1, devfd = -1;
+	static const char *const opts[] = {"mode", "0755", "size", "64k", NULL};
+	_cleanup_close_ int dir = -1, devfd = -1;
 	int r;
 
-	fd = ward_mnt_open(rootfd, "/dev");
-	if (fd < 0)
-		return ward_err_set(err, WARD_STEP_DEV, -fd, "open /dev");
-	/* Not nodev: the device binds below are mounts of their own. */
-	if ((r = ward_mnt_mount_at("tmpfs", fd, "tmpfs", MS_NOSUID | MS_NOEXEC,
-				   "mode=0755,size=64k", WARD_STEP_DEV, "/dev",
-				   err)) < 0)
-		return r;
-	devfd = ward_mnt_open(rootfd, "/dev");
+	dir = ward_mnt_open(rootfd, "/dev");
+	if (dir < 0)
+		return ward_err_set(err, WARD_STEP_DEV, -dir, "open /dev");
+	/* Not nodev: the device binds below are mounts of their own.  The
+	 * new mount is filled through its own fd, never through the image's
+	 * paths. */
+	devfd = ward_mnt_new_fs("tmpfs", opts, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC,
+				WARD_STEP_DEV, "/dev", err);
 	if (devfd < 0)
-		return ward_err_set(err, WARD_STEP_DEV, -devfd, "reopen /dev");
-	{
-		_cleanup_close_ int dirfd = openat(devfd, ".", O_RDONLY | O_DIRECTORY |
-							       O_CLOEXEC);
-		if (dirfd < 0)
-			return ward_err_set(err, WARD_STEP_DEV, errno, "open /dev dir");
-		for (size_t i = 0; dev_nodes[i]; i++)
-			if ((r = bind_dev_node(dirfd, dev_nodes[i], err)) < 0)
-				return r;
-		if ((r = dev_submounts(dirfd, err)) < 0 ||
-		    (r = dev_links(dirfd, err)) < 0)
+		return devfd;
+	if ((r = ward_mnt_attach(devfd, dir, WARD_STEP_DEV, "/dev", err)) < 0)
+		return r;
+	for (size_t i = 0; dev_nodes[i]; i++)
+		if ((r = bind_dev_node(devfd, dev_nodes[i], err)) < 0)
 			return r;
-	}
+	if ((r = dev_submounts(devfd, err)) < 0 ||
+	    (r = dev_links(devfd, err)) < 0)
+		return r;
 	/* The /dev tmpfs itself becomes read-only; its submounts keep their
 	 * own flags (non-recursive). */
 	return ward_mnt_setattr(devfd, MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID |

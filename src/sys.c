@@ -54,6 +54,34 @@ int sys_mount_setattr(int dirfd, const char *path, unsigned int flags,
 	return (int)syscall(SYS_mount_setattr, dirfd, path, flags, attr, size);
 }
 
+int sys_open_tree(int dirfd, const char *path, unsigned int flags)
+{
+	return (int)syscall(SYS_open_tree, dirfd, path, flags);
+}
+
+int sys_move_mount(int from_dirfd, const char *from_path, int to_dirfd,
+		   const char *to_path, unsigned int flags)
+{
+	return (int)syscall(SYS_move_mount, from_dirfd, from_path, to_dirfd,
+			    to_path, flags);
+}
+
+int sys_fsopen(const char *fstype, unsigned int flags)
+{
+	return (int)syscall(SYS_fsopen, fstype, flags);
+}
+
+int sys_fsconfig(int fd, unsigned int cmd, const char *key, const void *value,
+		 int aux)
+{
+	return (int)syscall(SYS_fsconfig, fd, cmd, key, value, aux);
+}
+
+int sys_fsmount(int fd, unsigned int flags, unsigned int attr_flags)
+{
+	return (int)syscall(SYS_fsmount, fd, flags, attr_flags);
+}
+
 int sys_openat2(int dirfd, const char *path, struct open_how *how,
 		size_t size)
 {

@@ -37,6 +37,24 @@ int ward_mnt_mount_at(const char *src, int dstfd, const char *fstype,
 		      enum ward_step step, const char *what,
 		      struct ward_err *err);
 
+/* A new file system as a detached mount (fsopen, fsconfig key=value
+ * pairs from @opts, a NULL-terminated list, fsmount with @attrs).
+ * Returns the mount's fd or -errno with @err set. */
+int ward_mnt_new_fs(const char *fstype, const char *const *opts,
+		    unsigned int attrs, enum ward_step step, const char *what,
+		    struct ward_err *err);
+
+/* A detached recursive clone of the mount tree at @srcfd (open_tree),
+ * with @set applied to every mount of it before it is attached anywhere.
+ * Returns its fd or -errno. */
+int ward_mnt_clone(int srcfd, unsigned long long set, enum ward_step step,
+		   const char *what, struct ward_err *err);
+
+/* Attach the detached mount @mntfd onto the object behind @dstfd
+ * (move_mount): nothing is resolved by path again. */
+int ward_mnt_attach(int mntfd, int dstfd, enum ward_step step,
+		    const char *what, struct ward_err *err);
+
 /* mount_setattr(2) on the mount at @fd; @recursive covers submounts. */
 int ward_mnt_setattr(int fd, unsigned long long set, bool recursive,
 		     enum ward_step step, const char *what,

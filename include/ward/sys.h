@@ -22,6 +22,13 @@ int sys_mount(const char *src, const char *dst, const char *fstype,
 int sys_umount2(const char *target, int flags);
 int sys_mount_setattr(int dirfd, const char *path, unsigned int flags,
 		      struct mount_attr *attr, size_t size);
+int sys_open_tree(int dirfd, const char *path, unsigned int flags);
+int sys_move_mount(int from_dirfd, const char *from_path, int to_dirfd,
+		   const char *to_path, unsigned int flags);
+int sys_fsopen(const char *fstype, unsigned int flags);
+int sys_fsconfig(int fd, unsigned int cmd, const char *key, const void *value,
+		 int aux);
+int sys_fsmount(int fd, unsigned int flags, unsigned int attr_flags);
 int sys_openat2(int dirfd, const char *path, struct open_how *how,
 		size_t size);
 int sys_close_range(unsigned int first, unsigned int last, unsigned int flags);

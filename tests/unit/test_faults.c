@@ -137,6 +137,14 @@ WRAP_DECL(int, sys_mount, (const char *src, const char *dst,
 WRAP_DECL(int, sys_mount_setattr, (int dirfd, const char *path,
 				   unsigned int flags, struct mount_attr *attr,
 				   size_t size))
+WRAP_DECL(int, sys_fsopen, (const char *fstype, unsigned int flags))
+WRAP_DECL(int, sys_fsconfig, (int fd, unsigned int cmd, const char *key,
+			      const void *value, int aux))
+WRAP_DECL(int, sys_fsmount, (int fd, unsigned int flags, unsigned int attrs))
+WRAP_DECL(int, sys_open_tree, (int dirfd, const char *path, unsigned int flags))
+WRAP_DECL(int, sys_move_mount, (int from_dirfd, const char *from_path,
+				int to_dirfd, const char *to_path,
+				unsigned int flags))
 WRAP_DECL(int, sys_pivot_root, (const char *new_root, const char *put_old))
 WRAP_DECL(int, sys_umount2, (const char *target, int flags))
 WRAP_DECL(int, sys_sethostname, (const char *name, size_t len))
@@ -174,6 +182,37 @@ int __wrap_sys_mount(const char *src, const char *dst, const char *fstype,
 	INJECT(sys_mount, __real_sys_mount(src, dst, fstype, flags, data),
 	       "src=%s fstype=%s flags=%#lx data=%s", S(src), S(fstype), flags,
 	       S(data));
+}
+
+int __wrap_sys_fsopen(const char *fstype, unsigned int flags)
+{
+	INJECT(sys_fsopen, __real_sys_fsopen(fstype, flags), "fstype=%s", S(fstype));
+}
+
+int __wrap_sys_fsconfig(int fd, unsigned int cmd, const char *key,
+			const void *value, int aux)
+{
+	INJECT(sys_fsconfig, __real_sys_fsconfig(fd, cmd, key, value, aux),
+	       "cmd=%u key=%s value=%s", cmd, S(key),
+	       cmd == FSCONFIG_SET_STRING ? S((const char *)value) : "");
+}
+
+int __wrap_sys_fsmount(int fd, unsigned int flags, unsigned int attrs)
+{
+	INJECT(sys_fsmount, __real_sys_fsmount(fd, flags, attrs), "attrs=%#x", attrs);
+}
+
+int __wrap_sys_open_tree(int dirfd, const char *path, unsigned int flags)
+{
+	INJECT(sys_open_tree, __real_sys_open_tree(dirfd, path, flags), "%s", "");
+}
+
+int __wrap_sys_move_mount(int from_dirfd, const char *from_path, int to_dirfd,
+			  const char *to_path, unsigned int flags)
+{
+	INJECT(sys_move_mount,
+	       __real_sys_move_mount(from_dirfd, from_path, to_dirfd, to_path, flags),
+	       "%s", "");
 }
 
 int __wrap_sys_mount_setattr(int dirfd, const char *path, unsigned int flags,
@@ -358,12 +397,13 @@ static const struct fault_case cases[] = {
 	      WARD_STEP_MOUNTS),
 	FAULT("readonly_root", sys_mount_setattr, "set=0x7 recursive=1", 1, EPERM,
 	      WARD_STEP_READONLY),
-	FAULT("mount_proc", sys_mount, "fstype=proc", 1, EPERM, WARD_STEP_PROC),
+	FAULT("mount_proc", sys_fsopen, "fstype=proc", 1, EPERM, WARD_STEP_PROC),
+	FAULT("mount_proc_attach", sys_move_mount, "", 1, EPERM, WARD_STEP_PROC),
 	FAULT("mask_proc_file", sys_mount, "src=/oldroot/dev/null ", 1, EPERM,
 	      WARD_STEP_PROC),
 	FAULT("readonly_proc_sys", sys_mount_setattr, "set=0xf", 1, EPERM,
 	      WARD_STEP_PROC),
-	FAULT("mount_dev", sys_mount, "data=mode=0755,size=64k", 1, ENOMEM,
+	FAULT("mount_dev", sys_fsconfig, "key=size value=64k", 1, ENOMEM,
 	      WARD_STEP_DEV),
 	FAULT("dev_node_zero", sys_mount, "src=/oldroot/dev/zero ", 1, EACCES,
 	      WARD_STEP_DEV),
@@ -374,7 +414,8 @@ static const struct fault_case cases[] = {
 	      WARD_STEP_TMPFS),
 	FAULT("mount_run", sys_mount, "data=mode=0755,uid=", 1, ENOMEM,
 	      WARD_STEP_TMPFS),
-	FAULT("bind_out", sys_mount, "", LAST, EACCES, WARD_STEP_BINDS),
+	FAULT("bind_out", sys_move_mount, "", LAST, EACCES, WARD_STEP_BINDS),
+	FAULT("bind_out_clone", sys_open_tree, "", LAST, EACCES, WARD_STEP_BINDS),
 	FAULT("bind_out_setattr", sys_mount_setattr, "set=0x6", 1, EPERM,
 	      WARD_STEP_BINDS),
 	FAULT("pivot_root", sys_pivot_root, "", 2, EINVAL, WARD_STEP_PIVOT),
