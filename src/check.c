@@ -63,7 +63,11 @@ static void check_caps(const struct ward_plan *plan, struct ward_report *r)
 
 static void check_net(const struct ward_plan *plan, struct ward_report *r)
 {
-	if (plan->net == WARD_NET_HOST)
+	if (plan->mode == WARD_MODE_ENTRYPOINT)
+		ward_report_add(r, "net", false, 1.0,
+				"docker run --network none, or an internal network",
+				"uses the container's network: ward cannot make its own there");
+	else if (plan->net == WARD_NET_HOST)
 		ward_report_add(r, "net", false, 2.0,
 				"net loopback (or none), and reach the program through a socket or a proxy",
 				"shares the host's network: can reach every service the host can");
@@ -94,6 +98,8 @@ static void check_filesystem(const struct ward_plan *plan, struct ward_report *r
 {
 	size_t rw = 0;
 
+	if (plan->mode == WARD_MODE_ENTRYPOINT)
+		return; /* the container's file system: the namespaces row */
 	if (plan->rootfs)
 		ward_report_add(r, "root", true, 0, NULL,
 				"image %s, read-only", plan->rootfs);
@@ -174,13 +180,31 @@ static void check_limits(const struct ward_plan *plan, struct ward_report *r)
 				       : "ward's init reaps zombies and forwards signals");
 }
 
+static void check_mode(const struct ward_plan *plan, struct ward_report *r)
+{
+	if (plan->mode == WARD_MODE_ENTRYPOINT) {
+		ward_report_add(r, "namespaces", false, 3.0,
+				"run where namespaces are allowed, or rely on the container engine's own read-only root, masked /proc and namespaces",
+				"entrypoint mode: no private or read-only root, masked /proc, minimal /dev, or private pid and network namespaces from ward");
+		ward_report_add(r, "landlock", false, 0.5,
+				"keep the container's root read-only (docker run --read-only)",
+				"entrypoint mode: no file-system restriction beyond the container's");
+		return;
+	}
+	ward_report_add(r, "namespaces", true, 0, NULL,
+			"own user, mount, pid, uts, ipc and cgroup namespaces%s",
+			plan->net == WARD_NET_HOST ? "" : ", and network");
+	if (plan->fallback_entrypoint)
+		ward_report_add(r, "fallback", false, 1.0,
+				"remove 'fallback entrypoint' unless the program must also run inside containers",
+				"where namespaces are refused, the profile lets ward continue in entrypoint mode with fewer layers");
+}
+
 void ward_check_plan(const struct ward_plan *plan, struct ward_report *r)
 {
 	check_identity(plan, r);
 	check_caps(plan, r);
-	ward_report_add(r, "namespaces", true, 0, NULL,
-			"own user, mount, pid, uts, ipc and cgroup namespaces%s",
-			plan->net == WARD_NET_HOST ? "" : ", and network");
+	check_mode(plan, r);
 	check_net(plan, r);
 	check_seccomp(plan, r);
 	check_filesystem(plan, r);
