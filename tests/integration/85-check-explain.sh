@@ -82,6 +82,16 @@ run_ward check --rootfs "$WORK/img" --user app --net none --seccomp strict \
 	--rlimit nproc=16 --rlimit nofile=64
 expect_out_match "the best configuration reaches 0.0 (SAFE)" '^exposure: 0\.0 of 10 \(SAFE\)$'
 
+# ---- entrypoint mode and the fallback are named ------------------------------
+
+run_ward check --mode entrypoint
+expect_out_match "check --mode entrypoint: the missing namespaces are a risk" '^namespaces +RISK +3\.0 '
+expect_out_match "check --mode entrypoint: no Landlock is a risk" '^landlock +RISK '
+printf 'ward-profile 1\nfallback entrypoint\n' >"$WORK/fb.profile"
+chmod 644 "$WORK/fb.profile"
+run_ward check --profile "$WORK/fb.profile"
+expect_out_match "check: a profile's fallback entrypoint is a risk" '^fallback +RISK +1\.0 '
+
 # ---- JSON ------------------------------------------------------------------------
 
 run_ward check --json --profile "$WORK/bad.profile"
