@@ -20,6 +20,10 @@ fi
 mount -t tmpfs -o mode=755 ward-ep-test /run || skip_all "cannot mount a private /run"
 unset DOCKER_HOST CONTAINER_HOST CONTAINERD_ADDRESS BUILDKIT_HOST
 fixture_dir SPOOL 777 || skip_all "cannot create a directory"
+# The program runs as the dropped user: it needs a probe it can reach
+# (the checkout may live in root's 0700 home).
+fixture_user_bins || skip_all "cannot copy the probe to a readable directory"
+PROBE=$PROBE_U
 
 # ---- the layers, seen from inside -----------------------------------------------
 
