@@ -36,6 +36,7 @@
 #include "audit.h"
 #include "ward/cleanup.h"
 #include "ward/report.h"
+#include "ward/userdb.h"
 #include "ward/sys.h"
 #include "ward/util.h"
 
@@ -44,7 +45,6 @@
 #define AUDIT_EXAMPLES 5        /* paths kept per finding */
 #define AUDIT_SHOWN 160         /* bytes of one escaped path kept */
 #define AUDIT_READ_MAX 4096     /* bytes read from a secret candidate */
-#define AUDIT_PASSWD_MAX (4u << 20)
 #define AUDIT_BIG (500ull << 20) /* "a big image": above 500 MiB */
 
 /* ---- text helpers -------------------------------------------------------- */
@@ -712,39 +712,12 @@ static void audit_tools(int rootfd, struct ward_report *r)
 /* Read /etc/passwd of the tree into a NUL-terminated heap buffer. */
 static int read_passwd(int rootfd, char **out, size_t *len)
 {
-	_cleanup_close_ int fd = -1;
-	_cleanup_free_ char *buf = NULL;
-	struct stat st;
-	size_t used = 0;
+	_cleanup_close_ int fd = open_in_root(rootfd, "etc/passwd",
+					      O_RDONLY | O_NONBLOCK | O_NOCTTY);
 
-	fd = open_in_root(rootfd, "etc/passwd",
-			  O_RDONLY | O_NONBLOCK | O_NOCTTY);
 	if (fd < 0)
 		return -errno;
-	if (fstat(fd, &st) < 0)
-		return -errno;
-	if (!S_ISREG(st.st_mode))
-		return -EINVAL;
-	buf = malloc(AUDIT_PASSWD_MAX + 1);
-	if (!buf)
-		return -ENOMEM;
-	for (;;) {
-		ssize_t n = read(fd, buf + used, AUDIT_PASSWD_MAX + 1 - used);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return -errno;
-		if (n == 0)
-			break;
-		used += (size_t)n;
-		if (used > AUDIT_PASSWD_MAX)
-			return -EFBIG;
-	}
-	buf[used] = '\0';
-	*len = used;
-	*out = TAKE_PTR(buf);
-	return 0;
+	return ward_userdb_read_fd(fd, out, len);
 }
 
 /* A login that is a person's or a service's own, not a system account:

@@ -85,24 +85,12 @@ int ward_userdb_parse_group(const char *buf, size_t len, const char *name,
 	return 0;
 }
 
-int ward_userdb_read(const char *root, const char *file, char **out,
-		     size_t *len)
+int ward_userdb_read_fd(int fd, char **out, size_t *len)
 {
-	struct open_how how = {
-		.flags = O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK,
-		.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS,
-	};
-	_cleanup_close_ int rootfd = -1, fd = -1;
 	_cleanup_free_ char *buf = NULL;
 	struct stat st;
 	size_t used = 0;
 
-	rootfd = open(root, O_PATH | O_DIRECTORY | O_CLOEXEC);
-	if (rootfd < 0)
-		return -errno;
-	fd = sys_openat2(rootfd, file, &how, sizeof(how));
-	if (fd < 0)
-		return -errno;
 	/* An image's /etc/passwd may be a FIFO or a device node: read
 	 * regular files only. */
 	if (fstat(fd, &st) < 0)
@@ -131,4 +119,22 @@ int ward_userdb_read(const char *root, const char *file, char **out,
 	*len = used;
 	*out = TAKE_PTR(buf);
 	return 0;
+}
+
+int ward_userdb_read(const char *root, const char *file, char **out,
+		     size_t *len)
+{
+	struct open_how how = {
+		.flags = O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK,
+		.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS,
+	};
+	_cleanup_close_ int rootfd = -1, fd = -1;
+
+	rootfd = open(root, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (rootfd < 0)
+		return -errno;
+	fd = sys_openat2(rootfd, file, &how, sizeof(how));
+	if (fd < 0)
+		return -errno;
+	return ward_userdb_read_fd(fd, out, len);
 }

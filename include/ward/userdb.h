@@ -21,4 +21,8 @@ int ward_userdb_parse_group(const char *buf, size_t len, const char *name,
 int ward_userdb_read(const char *root, const char *file, char **out,
 		     size_t *len);
 
+/* Read the regular file @fd (at most 4 MiB) into NUL-terminated heap
+ * memory.  -EINVAL for anything but a regular file. */
+int ward_userdb_read_fd(int fd, char **out, size_t *len);
+
 #endif
