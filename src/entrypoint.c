@@ -6,6 +6,7 @@
  * program's init.  What it cannot apply is listed on stderr at start. */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <sys/prctl.h>
@@ -17,6 +18,7 @@
 #include "ward/log.h"
 #include "ward/supervisor.h"
 #include "ward/sync.h"
+#include "ward/sys.h"
 
 static void list_layers(const struct ward_plan *plan)
 {
@@ -94,5 +96,7 @@ int ward_entrypoint_run(const struct ward_plan *plan, int *exit_code,
 		return r;
 	ward_log("exec", "%s started as pid %d", plan->argv[0], (int)app);
 	(void)exit_code;
+	/* The init keeps nothing it inherited either. */
+	sys_close_range(3, UINT_MAX, 0);
 	ward_init_run(app);
 }
