@@ -40,7 +40,7 @@ FUZZ_SRC := $(wildcard tests/fuzz/fuzz_*.c)
 FUZZ_REPLAY := $(FUZZ_SRC:tests/fuzz/%.c=$(BUILD)/fuzz/%-replay)
 
 .PHONY: all deps demo check unit integration fuzz-replay sanitize install \
-	uninstall clean bench
+	uninstall clean bench FORCE
 all: deps $(BUILD)/ward $(BUILD)/probe ward
 
 # Install missing build dependencies on Debian (as root), or print the
@@ -50,6 +50,12 @@ deps:
 
 $(BUILD)/obj/%.o: src/%.c $(wildcard include/ward/*.h) | $(BUILD)/obj
 	$(CC) $(ALL_CFLAGS) -c $< -o $@
+
+# The profile search path is compiled in: rebuild when PREFIX changes.
+$(BUILD)/.sharedir: FORCE | $(BUILD)
+	@echo '$(SHAREDIR)' | cmp -s - $@ || echo '$(SHAREDIR)' > $@
+$(BUILD)/obj/profile_files.o: $(BUILD)/.sharedir
+FORCE:
 
 $(BUILD)/libward.a: $(LIB_OBJ)
 	ar rcs $@ $^
@@ -138,6 +144,7 @@ install: all
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/ward
 	rm -rf $(DESTDIR)$(SHAREDIR)
+	rm -f $(DESTDIR)$(MANDIR)/man1/ward.1 $(DESTDIR)$(MANDIR)/man5/ward-profile.5
 
 clean:
 	rm -rf build build-san ward
