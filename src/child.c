@@ -233,7 +233,10 @@ void ward_child_main(const struct ward_plan *plan, int syncfd)
 	sigfillset(&all);
 	sigprocmask(SIG_BLOCK, &all, NULL);
 	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
-	app = fork();
+	/* vfork: the program starts without copying the init's memory; the
+	 * child only unblocks signals, loads the filter and executes (or
+	 * reports and _exits), and the init waits meanwhile. */
+	app = vfork();
 	if (app < 0) {
 		ward_err_set(&err, WARD_STEP_INIT, errno, "fork");
 		fail(syncfd, &err);
