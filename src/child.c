@@ -243,8 +243,8 @@ void ward_child_main(const struct ward_plan *plan, int syncfd)
 	}
 	if (app == 0)
 		ward_child_run_program(plan, syncfd);
-	/* sync 2 is the program's: pid 1 must not hold the socket open, or
-	 * the launcher waits in sync 2 until the program exits, forwarding
+	/* sync 4 is the program's: pid 1 must not hold the socket open, or
+	 * the launcher waits in sync 4 until the program exits, forwarding
 	 * no signal meanwhile.  close() first: close_range may fail. */
 	close(syncfd);
 	sys_close_range(3, UINT_MAX, 0);
