@@ -7,6 +7,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <errno.h>
+#include <unistd.h>
 
 #include "ward/cli.h"
 #include "ward/commands.h"
@@ -127,3 +129,39 @@ int ward_cmd_explain(int argc, char **argv)
 	return 0;
 }
 
+
+/* ward seccomp export [OPTIONS]: the plan's filter as raw BPF on stdout,
+ * loadable by bwrap --seccomp FD or setpriv --seccomp-filter. */
+int ward_cmd_seccomp_export(int argc, char **argv)
+{
+	struct ward_plan_builder *b = NULL;
+	struct ward_plan *plan;
+	size_t size, done = 0;
+	const char *p;
+
+	if (isatty(STDOUT_FILENO)) {
+		fprintf(stderr, "ward: usage: ward seccomp export writes binary BPF; redirect it to a file\n");
+		return WARD_EXIT_USAGE;
+	}
+	plan = plan_without_command(argc, argv, NULL, &b);
+	if (plan->seccomp_prog.len == 0) {
+		fprintf(stderr, "ward: usage: --seccomp off-i-know has no filter to export\n");
+		return WARD_EXIT_USAGE;
+	}
+	size = (size_t)plan->seccomp_prog.len * sizeof(struct sock_filter);
+	p = (const char *)plan->seccomp_prog.filter;
+	while (done < size) {
+		ssize_t n = write(STDOUT_FILENO, p + done, size - done);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			fprintf(stderr, "ward: seccomp export: write: %s\n", strerror(errno));
+			return WARD_EXIT_USAGE;
+		}
+		done += (size_t)n;
+	}
+	ward_plan_free(plan);
+	ward_plan_builder_free(b);
+	return 0;
+}

@@ -21,6 +21,7 @@ static void usage(FILE *out)
 	      "       ward probe [--json]                  what can this process do?\n"
 	      "       ward profiles                        list the profiles found\n"
 	      "       ward seccomp groups                  list the syscall groups\n"
+	      "       ward seccomp export [OPTIONS] > F    the filter as raw BPF\n"
 	      "       ward exit-codes                      what ward's exit codes mean\n"
 	      "       ward version\n", out);
 }
@@ -43,6 +44,9 @@ int main(int argc, char **argv)
 		ward_profile_list(stdout);
 		return 0;
 	}
+	if (strcmp(argv[1], "seccomp") == 0 && argc >= 3 &&
+	    strcmp(argv[2], "export") == 0)
+		return ward_cmd_seccomp_export(argc - 3, argv + 3);
 	if (strcmp(argv[1], "seccomp") == 0 && argc == 3 &&
 	    strcmp(argv[2], "groups") == 0) {
 		ward_seccomp_print_groups(stdout);

@@ -12,4 +12,7 @@ int ward_cmd_check(int argc, char **argv);
 /* ward explain [OPTIONS]: the launch plan in order. */
 int ward_cmd_explain(int argc, char **argv);
 
+/* ward seccomp export [OPTIONS]: the plan's filter as raw BPF. */
+int ward_cmd_seccomp_export(int argc, char **argv);
+
 #endif

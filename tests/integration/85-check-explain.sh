@@ -92,6 +92,33 @@ chmod 644 "$WORK/fb.profile"
 run_ward check --profile "$WORK/fb.profile"
 expect_out_match "check: a profile's fallback entrypoint is a risk" '^fallback +RISK +1\.0 '
 
+# ---- ward seccomp export: the filter, loadable by bwrap -----------------------------
+
+"$WARD" seccomp export >"$WORK/default.bpf" 2>"$WORK/export.err"
+RC=$?
+size=$(stat -c %s "$WORK/default.bpf" 2>/dev/null || echo 0)
+if [ "$RC" = 0 ] && [ "$size" -gt 0 ] && [ $((size % 8)) = 0 ]; then
+	ok "seccomp export: raw BPF, $((size / 8)) instructions"
+else
+	not_ok "seccomp export: raw BPF" "exit $RC, $size bytes: $(cat "$WORK/export.err")"
+fi
+if command -v bwrap >/dev/null; then
+	for case in "mount errno=EPERM" "clone3 errno=ENOSYS" "getpid ret="; do
+		set -- $case
+		out=$(bwrap --ro-bind / / --dev /dev --proc /proc --seccomp 3 \
+			-- "$PROBE" syscall "$1" 3<"$WORK/default.bpf" 2>&1)
+		if [[ $out == "$2"* ]]; then
+			ok "seccomp export: loaded by bwrap --seccomp, $1 gives $2"
+		else
+			not_ok "seccomp export: loaded by bwrap --seccomp, $1 gives $2" "got: $out"
+		fi
+	done
+else
+	not_ok "seccomp export: bwrap (package bubblewrap) to load the filter" "bwrap is missing"
+fi
+run_ward seccomp export --seccomp off-i-know
+expect_rc "seccomp export with off-i-know: nothing to export (125)" 125
+
 # ---- JSON ------------------------------------------------------------------------
 
 run_ward check --json --profile "$WORK/bad.profile"
