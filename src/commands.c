@@ -137,31 +137,30 @@ int ward_cmd_seccomp_export(int argc, char **argv)
 	struct ward_plan_builder *b = NULL;
 	struct ward_plan *plan;
 	size_t size, done = 0;
-	const char *p;
+	const char *p, *problem = NULL;
 
 	if (isatty(STDOUT_FILENO)) {
 		fprintf(stderr, "ward: usage: ward seccomp export writes binary BPF; redirect it to a file\n");
 		return WARD_EXIT_USAGE;
 	}
 	plan = plan_without_command(argc, argv, NULL, &b);
-	if (plan->seccomp_prog.len == 0) {
-		fprintf(stderr, "ward: usage: --seccomp off-i-know has no filter to export\n");
-		return WARD_EXIT_USAGE;
-	}
 	size = (size_t)plan->seccomp_prog.len * sizeof(struct sock_filter);
 	p = (const char *)plan->seccomp_prog.filter;
-	while (done < size) {
+	if (size == 0)
+		problem = "--seccomp off-i-know has no filter to export";
+	while (!problem && done < size) {
 		ssize_t n = write(STDOUT_FILENO, p + done, size - done);
 
 		if (n < 0 && errno == EINTR)
 			continue;
-		if (n <= 0) {
-			fprintf(stderr, "ward: seccomp export: write: %s\n", strerror(errno));
-			return WARD_EXIT_USAGE;
-		}
-		done += (size_t)n;
+		if (n <= 0)
+			problem = strerror(errno);
+		else
+			done += (size_t)n;
 	}
+	if (problem)
+		fprintf(stderr, "ward: seccomp export: %s\n", problem);
 	ward_plan_free(plan);
 	ward_plan_builder_free(b);
-	return 0;
+	return problem ? WARD_EXIT_USAGE : 0;
 }
