@@ -167,19 +167,27 @@ static int add(struct build *b, uint32_t action, const struct cond *c,
 	return 0;
 }
 
+/* One rule: @action when (low32(arg) & mask) == value, and @pre holds
+ * if given. */
+static int add_masked(struct build *b, uint32_t action, const struct cond *pre,
+		      unsigned arg, uint32_t mask, uint32_t value)
+{
+	struct cond c[2] = {{arg, mask, value}};
+
+	if (pre) {
+		c[1] = c[0];
+		c[0] = *pre;
+	}
+	return add(b, action, c, pre ? 2 : 1);
+}
+
 /* @action when low32(arg) is one of @vals (and @pre holds, if given). */
 static int add_in(struct build *b, uint32_t action, const struct cond *pre,
 		  unsigned arg, const uint32_t *vals, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
-		struct cond c[2] = {{arg, 0xffffffffu, vals[i]}};
-		int r;
+		int r = add_masked(b, action, pre, arg, 0xffffffffu, vals[i]);
 
-		if (pre) {
-			c[1] = c[0];
-			c[0] = *pre;
-		}
-		r = add(b, action, c, pre ? 2 : 1);
 		if (r < 0)
 			return r;
 	}
@@ -198,14 +206,8 @@ static int add_not_in(struct build *b, uint32_t action,
 		return ward_err_set(b->err, STEP, -np, "%s: value set",
 				    b->name);
 	for (int i = 0; i < np; i++) {
-		struct cond c[2] = {{arg, pat[i].mask, pat[i].value}};
-		int r;
+		int r = add_masked(b, action, pre, arg, pat[i].mask, pat[i].value);
 
-		if (pre) {
-			c[1] = c[0];
-			c[0] = *pre;
-		}
-		r = add(b, action, c, pre ? 2 : 1);
 		if (r < 0)
 			return r;
 	}
