@@ -38,6 +38,8 @@ static const struct step_info steps[WARD_STEP_COUNT] = {
 		"a fresh /proc needs a pid namespace and an unobstructed host /proc"},
 	[WARD_STEP_DEV] = {"dev", 210, "the minimal /dev could not be built"},
 	[WARD_STEP_TMPFS] = {"tmpfs", 211, "check the tmpfs destination and size"},
+	[WARD_STEP_SECRETS] = {"secrets", 228,
+		"a secret source must exist, be readable by ward and not by others (chmod 600)"},
 	[WARD_STEP_PIVOT] = {"pivot-root", 212,
 		"the root could not be switched; the rootfs must be a directory"},
 	[WARD_STEP_NET] = {"net", 213, "the network namespace could not be configured"},
@@ -53,6 +55,8 @@ static const struct step_info steps[WARD_STEP_COUNT] = {
 	[WARD_STEP_IDS] = {"ids", 220, "the target uid/gid must be mapped"},
 	[WARD_STEP_CAPS] = {"caps", 221, "capabilities could not be trimmed"},
 	[WARD_STEP_NNP] = {"no-new-privs", 222, "PR_SET_NO_NEW_PRIVS failed"},
+	[WARD_STEP_LANDLOCK] = {"landlock", 227,
+		"Landlock is missing or refused a rule; the profile line landlock optional runs without it"},
 	[WARD_STEP_VERIFY] = {"verify", 223,
 		"the kernel reports a state different from the plan; nothing was run"},
 	[WARD_STEP_INIT] = {"init", 224, "the pid-1 supervisor could not start the program"},
@@ -60,6 +64,8 @@ static const struct step_info steps[WARD_STEP_COUNT] = {
 	[WARD_STEP_EXEC] = {"exec", WARD_EXIT_EXEC,
 		"check the program path inside the sandbox root and its permissions"},
 	[WARD_STEP_SUPERVISE] = {"supervise", 226, "ward lost track of the sandbox"},
+	[WARD_STEP_IMAGE] = {"image", 229,
+		"the image archive is malformed, hostile or over a limit; nothing was extracted"},
 };
 
 const char *ward_step_name(enum ward_step step)

@@ -10,7 +10,8 @@
 #include <stdarg.h>
 
 /* The launch steps, in launch order.  Each has its own exit code and hint
- * (see explain.c); keep the order and the table in step. */
+ * (see explain.c); keep the order and the table in step.  Exit codes are
+ * stable: a new step gets the next free code, wherever it sits here. */
 enum ward_step {
 	WARD_STEP_NONE = 0,
 	WARD_STEP_USAGE,      /* command line */
@@ -27,6 +28,7 @@ enum ward_step {
 	WARD_STEP_PROC,
 	WARD_STEP_DEV,
 	WARD_STEP_TMPFS,
+	WARD_STEP_SECRETS,    /* /run/secrets */
 	WARD_STEP_PIVOT,
 	WARD_STEP_NET,
 	WARD_STEP_HOSTNAME,
@@ -38,11 +40,13 @@ enum ward_step {
 	WARD_STEP_IDS,
 	WARD_STEP_CAPS,
 	WARD_STEP_NNP,
+	WARD_STEP_LANDLOCK,   /* filesystem and port rules */
 	WARD_STEP_VERIFY,
 	WARD_STEP_INIT,       /* pid-1 supervisor */
 	WARD_STEP_SECCOMP,    /* filter load */
 	WARD_STEP_EXEC,
 	WARD_STEP_SUPERVISE,  /* outer supervision */
+	WARD_STEP_IMAGE,      /* ward check --image: reading an image archive */
 	WARD_STEP_COUNT
 };
 
