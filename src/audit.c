@@ -36,6 +36,7 @@
 #include "audit.h"
 #include "ward/cleanup.h"
 #include "ward/report.h"
+#include "ward/secret_shapes.h"
 #include "ward/userdb.h"
 #include "ward/sys.h"
 #include "ward/util.h"
@@ -220,129 +221,13 @@ static void note_error(struct walk *w, const char *why)
 	example_add(&w->errors, line);
 }
 
-enum secret_kind {
-	SECRET_NONE,
-	SECRET_BY_NAME,  /* the name alone says it: .env, id_rsa, ... */
-	SECRET_PRIVKEY,  /* *.pem, *.key: a PEM private-key header */
-	SECRET_TOKEN,    /* .npmrc, .pypirc, .netrc: a token/password line */
-	SECRET_GITCRED,  /* .git-credentials: a URL with credentials */
-	SECRET_DOCKER,   /* .docker/config.json: an inline "auth" */
-};
-
-static bool has_suffix(const char *s, const char *suffix)
-{
-	size_t n = strlen(s), k = strlen(suffix);
-
-	return n > k && strcmp(s + n - k, suffix) == 0;
-}
-
-static enum secret_kind secret_kind(const char *parent, const char *name)
-{
-	static const char *const by_name[] = {
-		".env", "id_rsa", "id_dsa", "id_ecdsa", "id_ed25519",
-		"id_ecdsa_sk", "id_ed25519_sk",
-	};
-	static const char *const token[] = {".npmrc", ".pypirc", ".netrc"};
-
-	for (size_t i = 0; i < N_ELEMS(by_name); i++)
-		if (strcmp(name, by_name[i]) == 0)
-			return SECRET_BY_NAME;
-	for (size_t i = 0; i < N_ELEMS(token); i++)
-		if (strcmp(name, token[i]) == 0)
-			return SECRET_TOKEN;
-	if (strcmp(name, ".git-credentials") == 0)
-		return SECRET_GITCRED;
-	if (strcmp(parent, ".aws") == 0 && strcmp(name, "credentials") == 0)
-		return SECRET_BY_NAME;
-	if (strcmp(parent, ".docker") == 0 && strcmp(name, "config.json") == 0)
-		return SECRET_DOCKER;
-	if (has_suffix(name, ".pem") || has_suffix(name, ".key"))
-		return SECRET_PRIVKEY;
-	/* PKCS#12 is binary (no PEM header to look for) and exists to
-	 * carry a private key with its certificate. */
-	if (has_suffix(name, ".p12") || has_suffix(name, ".pfx"))
-		return SECRET_BY_NAME;
-	return SECRET_NONE;
-}
-
-/* The end of the line holding @p. */
-static const char *line_end(const char *p, const char *end)
-{
-	const char *nl = memchr(p, '\n', (size_t)(end - p));
-
-	return nl ? nl : end;
-}
-
-/* "-----BEGIN ... PRIVATE KEY-----" on one line. */
-static bool has_private_key(const char *buf, size_t len)
-{
-	static const char begin[] = "-----BEGIN ", tail[] = "PRIVATE KEY-----";
-	const char *p = buf, *end = buf + len;
-
-	while ((p = memmem(p, (size_t)(end - p), begin, sizeof(begin) - 1))) {
-		const char *eol = line_end(p, end);
-
-		if (memmem(p, (size_t)(eol - p), tail, sizeof(tail) - 1))
-			return true;
-		p = eol;
-	}
-	return false;
-}
-
-static bool has_word_nocase(const char *buf, size_t len, const char *word)
-{
-	size_t k = strlen(word);
-
-	for (size_t i = 0; i + k <= len; i++)
-		if (strncasecmp(buf + i, word, k) == 0)
-			return true;
-	return false;
-}
-
-/* A line "scheme://user:secret@host". */
-static bool has_url_credentials(const char *buf, size_t len)
-{
-	const char *p = buf, *end = buf + len;
-
-	while ((p = memmem(p, (size_t)(end - p), "://", 3))) {
-		const char *eol = line_end(p, end);
-
-		if (memchr(p, '@', (size_t)(eol - p)))
-			return true;
-		p = eol;
-	}
-	return false;
-}
-
-static bool content_is_secret(enum secret_kind kind, const char *buf,
-			      size_t len)
-{
-	switch (kind) {
-	case SECRET_PRIVKEY:
-		return has_private_key(buf, len);
-	case SECRET_TOKEN:
-		return has_word_nocase(buf, len, "token") ||
-		       has_word_nocase(buf, len, "password") ||
-		       has_word_nocase(buf, len, "_auth");
-	case SECRET_GITCRED:
-		return has_url_credentials(buf, len);
-	case SECRET_DOCKER:
-		/* "auth" (not "auths", the map that holds them) */
-		return memmem(buf, len, "\"auth\"", 6) ||
-		       memmem(buf, len, "\"identitytoken\"", 15);
-	case SECRET_NONE:
-	case SECRET_BY_NAME:
-		break;
-	}
-	return kind == SECRET_BY_NAME;
-}
-
 /* Read at most AUDIT_READ_MAX bytes of @dfd/@name, which lstat gave as
  * @st, and decide.  Opened without following a symlink and without
  * blocking (a FIFO swapped in would otherwise hang the walk); anything
  * but the regular file that was lstat'ed is left alone. */
 static bool confirm_secret(struct walk *w, int dfd, const char *name,
-			   const struct stat *st, enum secret_kind kind)
+			   const struct stat *st,
+			   enum ward_secret_kind kind)
 {
 	_cleanup_close_ int fd = -1;
 	char buf[AUDIT_READ_MAX];
@@ -372,7 +257,7 @@ static bool confirm_secret(struct walk *w, int dfd, const char *name,
 			break;
 		used += (size_t)n;
 	}
-	found = content_is_secret(kind, buf, used);
+	found = ward_secret_content(kind, buf, used);
 	explicit_bzero(buf, sizeof(buf));
 	return found;
 }
@@ -397,10 +282,10 @@ static void inspect(struct walk *w, int dfd, const char *parent,
 	if (st->st_mode & S_IWOTH)
 		example_add(&w->ww_files, w->path);
 	if (name && st->st_size > 0) {
-		enum secret_kind kind = secret_kind(parent, name);
+		enum ward_secret_kind kind = ward_secret_file_kind(parent, name);
 
-		if (kind == SECRET_BY_NAME ||
-		    (kind != SECRET_NONE &&
+		if (kind == WARD_SECRET_BY_NAME ||
+		    (kind != WARD_SECRET_NONE &&
 		     confirm_secret(w, dfd, name, st, kind)))
 			example_add(&w->secrets, w->path);
 	}

@@ -237,6 +237,33 @@ static int read_status(char *buf, size_t len, struct ward_err *err)
 	return 0;
 }
 
+int ward_caps_read_self(struct ward_capsets *out, struct ward_err *err)
+{
+	char text[8192];
+
+	if (read_status(text, sizeof(text), err) < 0)
+		return -EIO;
+	if (ward_caps_parse_status(text, out) < 0)
+		return ward_err_set(err, WARD_STEP_VERIFY, 0,
+				    "cannot parse Cap* lines of /proc/self/status");
+	return 0;
+}
+
+int ward_caps_verify_unprivileged(struct ward_err *err)
+{
+	struct ward_capsets got;
+
+	if (ward_caps_read_self(&got, err) < 0)
+		return -EIO;
+	if (got.inh || got.prm || got.eff || got.amb)
+		return ward_err_set(err, WARD_STEP_VERIFY, 0,
+				    "capability sets not empty: inh=%016" PRIx64
+				    " prm=%016" PRIx64 " eff=%016" PRIx64
+				    " amb=%016" PRIx64,
+				    got.inh, got.prm, got.eff, got.amb);
+	return 0;
+}
+
 int ward_caps_verify(uint64_t keep, struct ward_err *err)
 {
 	char text[8192];

@@ -14,6 +14,7 @@
 #include "ward/caps.h"
 #include "ward/explain.h"
 #include "ward/identity.h"
+#include "ward/confine.h"
 #include "ward/launch.h"
 #include "ward/log.h"
 #include "ward/net.h"
@@ -87,7 +88,7 @@ int ward_child_set_rlimits(const struct ward_plan *plan, struct ward_err *err)
 	return 0;
 }
 
-static int set_no_new_privs(struct ward_err *err)
+int ward_child_set_no_new_privs(struct ward_err *err)
 {
 	if (sys_prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
 		return ward_err_set(err, WARD_STEP_NNP, errno, "PR_SET_NO_NEW_PRIVS");
@@ -140,7 +141,7 @@ int ward_child_drop_privileges(const struct ward_plan *plan, struct ward_err *er
 	    (r = ward_identity_apply(plan, err)) < 0 ||
 	    (r = ward_caps_trim(plan->caps_keep, err)) < 0 ||
 	    (r = ward_caps_verify(plan->caps_keep, err)) < 0 ||
-	    (r = set_no_new_privs(err)) < 0)
+	    (r = ward_child_set_no_new_privs(err)) < 0)
 		return r;
 	ward_log("identity", "uid %u gid %u, capabilities verified, no_new_privs",
 		 plan->uid, plan->gid);
@@ -202,6 +203,7 @@ void ward_child_main(const struct ward_plan *plan, int syncfd)
 	sigset_t all;
 	pid_t app;
 	int pdeath = 0;
+	bool landlocked;
 
 	if (sys_prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0)
 		pdeath = errno;
@@ -221,6 +223,7 @@ void ward_child_main(const struct ward_plan *plan, int syncfd)
 		fail(syncfd, &err);
 	}
 	if (setup_privileged(plan, &err) < 0 || ward_child_drop_privileges(plan, &err) < 0 ||
+	    ward_confine_apply(plan, false, &landlocked, &err) < 0 ||
 	    rearm_parent_death(syncfd, &err) < 0)
 		fail(syncfd, &err);
 	/* sync 2 and 3: the launcher verifies the credentials from outside. */

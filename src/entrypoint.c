@@ -1,45 +1,80 @@
 /* Entrypoint mode: ward as the ENTRYPOINT of a container, where the
  * kernel (or the engine's seccomp profile) refuses new namespaces.  ward
  * then applies what needs no namespace: no engine socket mounted in,
- * inherited fds closed, rlimits, the bounding set, groups, ids, the other
- * capability sets, no_new_privs and seccomp; and it stays as the
- * program's init.  What it cannot apply is listed on stderr at start. */
+ * writable paths checked, secret-looking variables withheld, inherited
+ * fds closed, rlimits, the bounding set, groups, ids, the other
+ * capability sets, no_new_privs, Landlock and seccomp; and it stays as
+ * the program's init.  What it cannot apply is listed on stderr. */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <limits.h>
 #include <signal.h>
 #include <stdio.h>
+#include <string.h>
 #include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "ward/caps.h"
+#include "ward/confine.h"
 #include "ward/dockersock.h"
+#include "ward/entrypoint.h"
 #include "ward/launch.h"
 #include "ward/log.h"
 #include "ward/supervisor.h"
 #include "ward/sync.h"
 #include "ward/sys.h"
 
-static void list_layers(const struct ward_plan *plan)
+extern char **environ;
+
+static void list_layers(const struct ward_plan *plan,
+			const struct ward_entrypoint_start *s, bool landlocked,
+			const struct ward_entrypoint_env *env)
 {
 	fprintf(stderr,
 		"ward: entrypoint mode: not applied (no namespaces here): a private, read-only "
 		"root; masked /proc; a minimal /dev; private pid, network, uts, ipc and cgroup "
-		"namespaces\n"
-		"ward: entrypoint mode: applied: uid %u gid %u, groups, every capability set, "
-		"no_new_privs, %s, fds closed, %s\n",
-		plan->uid, plan->gid,
+		"namespaces\n");
+	if (!s->privileged)
+		fprintf(stderr,
+			"ward: entrypoint mode: not applied (started as uid %u, not root): the bounding "
+			"set stays %016llx as the engine gave it; no_new_privs keeps any exec from "
+			"gaining it\n", s->uid, s->bounding);
+	if (!landlocked)
+		fprintf(stderr, "ward: entrypoint mode: not applied: Landlock (the file system "
+			"stays writable wherever the container allows)\n");
+	fprintf(stderr,
+		"ward: entrypoint mode: applied: uid %u gid %u, %s, capabilities: %s, "
+		"no_new_privs, %s%s, fds closed, %s\n",
+		s->uid, s->gid, s->privileged ? "groups cleared" : "groups as started",
+		s->privileged ? "every set trimmed" :
+			"permitted, effective, inheritable and ambient emptied",
+		landlocked ? "Landlock (read-only except the writable paths), " : "",
 		plan->seccomp_mode == WARD_SECCOMP_OFF ? "NO seccomp filter" : "seccomp filter",
 		plan->own_init ? "the program as pid 1" : "ward as the program's init");
+	if (env->nwithheld)
+		fprintf(stderr,
+			"ward: entrypoint mode: withheld %zu secret-looking variable(s) from the "
+			"program: %s (pass one by name with env-pass NAME in the profile, or "
+			"better, as a file)\n", env->nwithheld, env->withheld);
 }
 
-static int check_start(struct ward_err *err)
+static int become_subreaper(struct ward_err *err)
 {
-	if (geteuid() != 0)
-		return ward_err_set(err, WARD_STEP_IDS, EPERM,
-				    "entrypoint mode starts as root and drops to --user itself; start the container as root (leave USER unset)");
 	if (getpid() != 1 && prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) < 0)
 		return ward_err_set(err, WARD_STEP_INIT, errno, "PR_SET_CHILD_SUBREAPER");
+	return 0;
+}
+
+/* Started as a non-root user: nothing to switch, only sets to empty. */
+static int drop_unprivileged(struct ward_err *err)
+{
+	int r;
+
+	if ((r = ward_caps_trim(0, err)) < 0 ||
+	    (r = ward_caps_verify_unprivileged(err)) < 0 ||
+	    (r = ward_child_set_no_new_privs(err)) < 0)
+		return r;
 	return 0;
 }
 
@@ -75,26 +110,67 @@ static int start_program(const struct ward_plan *plan, pid_t *app,
 	return r;
 }
 
-int ward_entrypoint_run(const struct ward_plan *plan, int *exit_code,
-			struct ward_err *err)
+/* The program's copy of the plan: its ids and environment. */
+static void program_plan(struct ward_plan *run, const struct ward_plan *plan,
+			 const struct ward_entrypoint_start *s,
+			 const struct ward_entrypoint_env *env)
 {
-	pid_t app;
+	*run = *plan; /* shallow: borrows the plan's strings, never freed */
+	run->uid = s->uid;
+	run->gid = s->gid;
+	memcpy(run->env, env->vars, sizeof(run->env));
+	run->nenv = env->n;
+}
+
+static int prepare(const struct ward_plan *plan, struct ward_entrypoint_start *s,
+		   struct ward_entrypoint_env *env, struct ward_err *err)
+{
 	int r;
 
 	if ((r = ward_dockersock_check_mounted(plan->engine_sockets, err)) < 0 ||
-	    (r = check_start(err)) < 0)
+	    (r = ward_entrypoint_check_start(plan, s, err)) < 0 ||
+	    (r = ward_entrypoint_check_writable(plan, s->uid, s->gid, err)) < 0 ||
+	    (r = become_subreaper(err)) < 0)
 		return r;
-	list_layers(plan);
+	return ward_entrypoint_env_build(plan, environ, s->uid, env, err);
+}
+
+static int harden(const struct ward_plan *run, const struct ward_entrypoint_start *s,
+		  bool *landlocked, struct ward_err *err)
+{
+	int r;
+
 	if ((r = ward_child_close_fds_on_exec(err)) < 0 ||
-	    (r = ward_child_enter_workdir(plan, err)) < 0 ||
-	    (r = ward_child_set_rlimits(plan, err)) < 0 ||
-	    (r = ward_child_drop_privileges(plan, err)) < 0)
+	    (r = ward_child_enter_workdir(run, err)) < 0 ||
+	    (r = ward_child_set_rlimits(run, err)) < 0)
 		return r;
-	if (plan->own_init)
-		ward_child_run_program(plan, -1);
-	if ((r = start_program(plan, &app, err)) < 0)
+	r = s->privileged ? ward_child_drop_privileges(run, err) : drop_unprivileged(err);
+	if (r < 0)
 		return r;
-	ward_log("exec", "%s started as pid %d", plan->argv[0], (int)app);
+	return ward_confine_apply(run, true, landlocked, err);
+}
+
+int ward_entrypoint_run(const struct ward_plan *plan, int *exit_code,
+			struct ward_err *err)
+{
+	static struct ward_entrypoint_env env; /* lives until exec or exit */
+	struct ward_entrypoint_start start;
+	struct ward_plan run;
+	bool landlocked = false;
+	pid_t app;
+	int r;
+
+	if ((r = prepare(plan, &start, &env, err)) < 0)
+		return r;
+	program_plan(&run, plan, &start, &env);
+	if ((r = harden(&run, &start, &landlocked, err)) < 0)
+		return r;
+	list_layers(plan, &start, landlocked, &env);
+	if (run.own_init)
+		ward_child_run_program(&run, -1);
+	if ((r = start_program(&run, &app, err)) < 0)
+		return r;
+	ward_log("exec", "%s started as pid %d", run.argv[0], (int)app);
 	(void)exit_code;
 	/* The init keeps nothing it inherited either. */
 	sys_close_range(3, UINT_MAX, 0);

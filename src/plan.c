@@ -58,7 +58,8 @@ static void free_strv(char **v, size_t n)
 
 static const char *const scalar_keys[] = {
 	"rootfs", "user", "groups", "hostname", "net", "cap-keep", "seccomp",
-	"workdir", "init", "mode", "fallback", NULL,
+	"workdir", "init", "mode", "fallback", "tcp-bind", "tcp-connect",
+	"landlock", NULL,
 };
 
 int ward_plan_scalar_index(const char *key)
@@ -168,6 +169,7 @@ void ward_plan_builder_free(struct ward_plan_builder *b)
 	free_strv(b->env, b->nenv);
 	free_strv(b->engine_extra, b->nengine_extra);
 	free_strv(b->seccomp_lines, b->nseccomp_lines);
+	ward_plan_free_confine(b, NULL);
 	free(b);
 }
 
@@ -313,7 +315,8 @@ static const char *const keys_with_value[] = {
 	"rootfs", "user", "groups", "bind", "tmpfs", "hostname", "net",
 	"cap-keep", "seccomp", "rlimit", "env", "workdir", "init",
 	"engine-socket", "allow-engine-socket", "seccomp-allow", "seccomp-deny",
-	"seccomp-default", "seccomp-log-only", "mode", "fallback", NULL,
+	"seccomp-default", "seccomp-log-only", "mode", "fallback", "writable",
+	"tcp-bind", "tcp-connect", "landlock", "env-pass", NULL,
 };
 
 bool ward_plan_key_known(const char *key, bool *takes_value)
@@ -369,6 +372,8 @@ static int apply_value(struct ward_plan_builder *b, const char *key,
 		return apply_mode(b, v, o, err);
 	if (strcmp(key, "fallback") == 0)
 		return apply_fallback(b, v, o, err);
+	if (ward_plan_confine_key(key))
+		return ward_plan_apply_confine(b, key, v, err);
 	if (strcmp(key, "init") == 0) {
 		b->init_set = true;
 		return parse_yes_no(key, v, &b->init, o, err);
@@ -421,6 +426,7 @@ void ward_plan_free(struct ward_plan *plan)
 	free(plan->seccomp_path);
 	free(plan->engine_sockets);
 	ward_seccomp_free(&plan->seccomp_prog);
+	ward_plan_free_confine(NULL, plan);
 	free(plan);
 }
 

@@ -15,13 +15,13 @@
 #include "ward/dockersock.h"
 #include "ward/plan_builder.h"
 #include "ward/seccomp.h"
+#include "ward/userdb.h"
 #include "ward/util.h"
 
 /* Capabilities checked against the owner of the network namespace. */
 #define NET_CAPS_OWNED_BY_NETNS ((1ULL << CAP_NET_BIND_SERVICE) | \
 				 (1ULL << CAP_NET_RAW) | (1ULL << CAP_NET_ADMIN) | \
 				 (1ULL << CAP_NET_BROADCAST))
-#define DEFAULT_PATH "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 
 
 static const struct {
@@ -142,6 +142,20 @@ static int env_put(struct ward_plan *plan, const char *kv, struct ward_err *err)
 	return 0;
 }
 
+/* "HOME=<the user's home in the root's /etc/passwd>", or "HOME=/". */
+static void home_of(const struct ward_plan *plan, char *kv, size_t cap)
+{
+	char *buf = NULL;
+	size_t len = 0;
+
+	snprintf(kv, cap, "HOME=/");
+	if (ward_userdb_read(plan->rootfs ? plan->rootfs : "/", "etc/passwd",
+			     &buf, &len) == 0 &&
+	    ward_userdb_home(buf, len, plan->uid, kv + 5, cap - 5) < 0)
+		snprintf(kv, cap, "HOME=/");
+	free(buf);
+}
+
 int ward_plan_resolve_env(const struct ward_plan_builder *b,
 			  struct ward_plan *plan, struct ward_err *err)
 {
@@ -149,8 +163,9 @@ int ward_plan_resolve_env(const struct ward_plan_builder *b,
 	char buf[256];
 	int r;
 
-	if ((r = env_put(plan, "PATH=" DEFAULT_PATH, err)) < 0 ||
-	    (r = env_put(plan, "HOME=/", err)) < 0)
+	home_of(plan, buf, sizeof(buf));
+	if ((r = env_put(plan, "PATH=" WARD_DEFAULT_PATH, err)) < 0 ||
+	    (r = env_put(plan, buf, err)) < 0)
 		return r;
 	if (term && snprintf(buf, sizeof(buf), "TERM=%s", term) < (int)sizeof(buf) &&
 	    (r = env_put(plan, buf, err)) < 0)
@@ -341,6 +356,8 @@ int ward_plan_check_value(const char *key, const char *value,
 
 	if (strcmp(key, "hostname") == 0)
 		return check_hostname(value, err);
+	if (ward_plan_confine_key(key))
+		return ward_plan_check_confine(key, value, err);
 	if (strcmp(key, "rlimit") == 0)
 		return resolve_rlimit(value, &rl, err);
 	if (strcmp(key, "env") == 0) {

@@ -23,7 +23,6 @@
 #include "ward/userdb.h"
 #include "ward/util.h"
 
-#define DEFAULT_PATH "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 #define NOBODY 65534
 
 static int plan_err(struct ward_err *err, int errnum, const char *fmt, ...)
@@ -303,10 +302,32 @@ static int scan_engines(const struct ward_plan_builder *b,
 	return 0;
 }
 
+/* With namespaces, "writable PATH" is a read-write bind of the same path
+ * of the root.  Resolved on the host, so it must stay inside the rootfs
+ * (a symlink in the image pointing at a host path is refused). */
+static int resolve_writable_bind(const struct ward_plan *plan, const char *path,
+				 struct ward_bind *bind, struct ward_err *err)
+{
+	char spec[PATH_MAX * 2 + 8], real[PATH_MAX];
+	const char *root = plan->rootfs ? plan->rootfs : "";
+
+	if (snprintf(spec, sizeof(spec), "%s%s", root, path) >= PATH_MAX)
+		return plan_err(err, ENAMETOOLONG, "writable %s", path);
+	if (!realpath(spec, real))
+		return plan_err(err, errno, "writable %s: %s", path, spec);
+	if (plan->rootfs && !ward_path_is_beneath(real, plan->rootfs))
+		return plan_err(err, 0,
+				"writable %s: resolves to %s, outside the rootfs %s; refused",
+				path, real, plan->rootfs);
+	snprintf(spec, sizeof(spec), "%s:%s:rw", real, path);
+	return resolve_bind(spec, plan->engine_sockets, bind, err);
+}
+
 static int resolve_binds(const struct ward_plan_builder *b,
 			 struct ward_plan *plan, struct ward_err *err)
 {
 	const struct ward_engine_sockets *es = plan->engine_sockets;
+	bool namespaces = !b->mode || strcmp(b->mode, "entrypoint") != 0;
 	int r = 0;
 
 	for (size_t i = 0; i < b->nbinds && r == 0; i++) {
@@ -315,6 +336,15 @@ static int resolve_binds(const struct ward_plan_builder *b,
 			plan->nbinds++;
 		else
 			ward_err_wrap(err, "%s", ward_plan_where(b, "bind", i));
+	}
+	for (size_t i = 0; namespaces && i < plan->nwritable && r == 0; i++) {
+		if (plan->nbinds == WARD_MAX_BINDS)
+			return plan_err(err, 0, "writable: more than %d binds in all",
+					WARD_MAX_BINDS);
+		r = resolve_writable_bind(plan, plan->writable[i],
+					  &plan->binds[plan->nbinds], err);
+		if (r == 0)
+			plan->nbinds++;
 	}
 	return r;
 }
@@ -369,7 +399,8 @@ int ward_plan_resolve(struct ward_plan_builder *b, struct ward_plan *plan,
 		return ward_err_wrap(err, "%s", ward_plan_where(b, "user", 0));
 	if ((r = resolve_groups(b, plan, err)) < 0)
 		return ward_err_wrap(err, "%s", ward_plan_where(b, "groups", 0));
-	if ((r = resolve_binds(b, plan, err)) < 0 ||
+	if ((r = ward_plan_resolve_confine(b, plan, err)) < 0 ||
+	    (r = resolve_binds(b, plan, err)) < 0 ||
 	    (r = resolve_tmpfs(b, plan, err)) < 0 ||
 	    (r = ward_plan_resolve_rlimits(b, plan, err)) < 0 ||
 	    (r = ward_plan_resolve_env(b, plan, err)) < 0 ||

@@ -139,6 +139,24 @@ int sys_capng_apply(int select)
 	return capng_apply((capng_select_t)select);
 }
 
+int sys_landlock_create_ruleset(const void *attr, size_t size,
+				uint32_t flags)
+{
+	return (int)syscall(SYS_landlock_create_ruleset, attr, size, flags);
+}
+
+int sys_landlock_add_rule(int ruleset_fd, int rule_type, const void *attr,
+			  uint32_t flags)
+{
+	return (int)syscall(SYS_landlock_add_rule, ruleset_fd, rule_type, attr,
+			    flags);
+}
+
+int sys_landlock_restrict_self(int ruleset_fd, uint32_t flags)
+{
+	return (int)syscall(SYS_landlock_restrict_self, ruleset_fd, flags);
+}
+
 int sys_write_file_at(int dirfd, const char *path, const char *data,
 		      size_t len)
 {

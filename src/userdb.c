@@ -69,6 +69,31 @@ int ward_userdb_parse_passwd(const char *buf, size_t len, const char *name,
 	return 0;
 }
 
+/* The home directory of the first entry with uid @uid. */
+int ward_userdb_home(const char *buf, size_t len, uid_t uid, char *home,
+		     size_t cap)
+{
+	const char *p = buf, *end = buf + len;
+	char copy[1024];
+	char *f[USERDB_FIELDS];
+	uint32_t u;
+
+	while (p < end) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		size_t n = nl ? (size_t)(nl - p) : (size_t)(end - p);
+
+		if (split_line(p, n, copy, sizeof(copy), f) >= 6 &&
+		    ward_parse_u32(f[2], &u) == 0 && u == uid) {
+			if (f[5][0] != '/' || strlen(f[5]) >= cap)
+				return -EINVAL;
+			strcpy(home, f[5]);
+			return 0;
+		}
+		p += n + 1;
+	}
+	return -ENOENT;
+}
+
 int ward_userdb_parse_group(const char *buf, size_t len, const char *name,
 			    gid_t *gid)
 {

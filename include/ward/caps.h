@@ -44,4 +44,12 @@ int ward_caps_trim(uint64_t keep, struct ward_err *err);
  * from prctl; any difference from @keep is an error (WARD_STEP_VERIFY). */
 int ward_caps_verify(uint64_t keep, struct ward_err *err);
 
+/* Read every set of the calling thread from /proc/self/status. */
+int ward_caps_read_self(struct ward_capsets *out, struct ward_err *err);
+
+/* Entrypoint mode started as a non-root user: the bounding set cannot be
+ * changed (no CAP_SETPCAP), so only inheritable, permitted, effective and
+ * ambient are checked, all empty (WARD_STEP_VERIFY). */
+int ward_caps_verify_unprivileged(struct ward_err *err);
+
 #endif

@@ -26,6 +26,12 @@ struct ward_engine_sockets;
 #define WARD_MAX_RLIMITS 16
 #define WARD_MAX_ENV 128
 #define WARD_MAX_GROUPS 32
+#define WARD_MAX_WRITABLE 32
+#define WARD_MAX_ENV_PASS 32
+#define WARD_MAX_PORTS 64
+
+/* PATH when the program is given none. */
+#define WARD_DEFAULT_PATH "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 
 enum ward_net { WARD_NET_LOOPBACK = 0, WARD_NET_NONE, WARD_NET_HOST };
 
@@ -113,6 +119,24 @@ struct ward_plan {
 	char *seccomp_path;
 	bool seccomp_log_only;
 	struct sock_fprog seccomp_prog; /* built before clone */
+
+	/* Landlock: writable paths (entrypoint mode: every other path is
+	 * read-only; namespace mode: each becomes a read-write bind of the
+	 * same path of the root) and TCP port rules (every mode). */
+	char *writable[WARD_MAX_WRITABLE];
+	size_t nwritable;
+	bool tcp_bind_set, tcp_connect_set;
+	uint16_t tcp_bind[WARD_MAX_PORTS];
+	size_t ntcp_bind;
+	uint16_t tcp_connect[WARD_MAX_PORTS];
+	size_t ntcp_connect;
+	bool landlock_optional; /* continue without Landlock, loudly */
+
+	/* entrypoint mode: the environment ward was given reaches the
+	 * program, except secret-looking names not listed here */
+	char *env_pass[WARD_MAX_ENV_PASS];
+	size_t nenv_pass;
+	bool user_set; /* --user given (entrypoint: else the current user) */
 
 	int verbose;
 };

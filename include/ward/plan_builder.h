@@ -29,6 +29,13 @@ struct ward_plan_builder {
 	char *env[WARD_MAX_ENV];
 	size_t nenv;
 	char **argv;
+	char *writable[WARD_MAX_WRITABLE];
+	size_t nwritable;
+	char *env_pass[WARD_MAX_ENV_PASS];
+	size_t nenv_pass;
+	char *tcp_bind;
+	char *tcp_connect;
+	char *landlock;
 	char *seccomp_lines[65]; /* "allow x", "deny y errno=EACCES", ... */
 	size_t nseccomp_lines;
 	bool seccomp_log_only;
@@ -57,6 +64,15 @@ int ward_plan_resolve_env(const struct ward_plan_builder *b,
 			  struct ward_plan *plan, struct ward_err *err);
 int ward_plan_resolve_misc(const struct ward_plan_builder *b,
 			   struct ward_plan *plan, struct ward_err *err);
+/* Landlock and entrypoint-environment directives (plan_confine.c). */
+bool ward_plan_confine_key(const char *key);
+int ward_plan_check_confine(const char *key, const char *value,
+			    struct ward_err *err);
+int ward_plan_apply_confine(struct ward_plan_builder *b, const char *key,
+			    const char *value, struct ward_err *err);
+int ward_plan_resolve_confine(const struct ward_plan_builder *b,
+			      struct ward_plan *plan, struct ward_err *err);
+void ward_plan_free_confine(struct ward_plan_builder *b, struct ward_plan *plan);
 
 /* Index of a scalar key in where_scalar/profile_value, or -1. */
 int ward_plan_scalar_index(const char *key);

@@ -43,6 +43,14 @@ int sys_execve(const char *path, char *const argv[], char *const envp[]);
 int sys_setsid(void);
 int sys_capng_apply(int select);
 
+/* Landlock (attr structs are passed opaque: ward defines its own, newer
+ * than Debian 12's <linux/landlock.h>). */
+int sys_landlock_create_ruleset(const void *attr, size_t size,
+				uint32_t flags);
+int sys_landlock_add_rule(int ruleset_fd, int rule_type, const void *attr,
+			  uint32_t flags);
+int sys_landlock_restrict_self(int ruleset_fd, uint32_t flags);
+
 /* Write @len bytes of @data to @dirfd/@path with one write(2) (the
  * user-namespace map files need exactly one write).  Returns 0 or -1. */
 int sys_write_file_at(int dirfd, const char *path, const char *data,

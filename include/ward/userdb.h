@@ -11,6 +11,12 @@
 int ward_userdb_parse_passwd(const char *buf, size_t len, const char *name,
 			     uid_t *uid, gid_t *gid);
 
+/* Pure: the home directory (an absolute path shorter than @cap) of the
+ * first passwd entry with @uid.  -ENOENT when none, -EINVAL when the
+ * field is not an absolute path. */
+int ward_userdb_home(const char *buf, size_t len, uid_t uid, char *home,
+		     size_t cap);
+
 /* Pure: find group @name in group-format @buf[len]. */
 int ward_userdb_parse_group(const char *buf, size_t len, const char *name,
 			    gid_t *gid);

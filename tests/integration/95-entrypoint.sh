@@ -102,16 +102,87 @@ run_ward run --mode entrypoint --net loopback -- "$PROBE" exit 0
 expect_rc "entrypoint: --net loopback needs a network namespace: refused (125)" 125
 run_ward run --fallback entrypoint -- "$PROBE" exit 0
 expect_rc "fallback is accepted only in a profile (125)" 125
+# ---- started as a non-root user (USER in the image, docker run --user) --------------
+
 if fixture_test_user && fixture_user_bins; then
-	run_cmd setpriv "--reuid=$WARD_TEST_UID" "--regid=$WARD_TEST_UID" --clear-groups \
-		"$WARD_U" run --mode entrypoint -- "$PROBE_U" exit 0
-	if [ "$RC" != 0 ] && grep -q 'starts as root' <<<"$ERR"; then
-		ok "entrypoint: started as non-root, a clear refusal"
+	as_user=(setpriv "--reuid=$WARD_TEST_UID" "--regid=$WARD_TEST_UID" --clear-groups)
+	run_cmd "${as_user[@]}" "$WARD_U" run --mode entrypoint -- /bin/sh -c \
+		"\"$PROBE_U\" id; \"$PROBE_U\" status"
+	if [ "$RC" = 0 ] && grep -q '^uid=2345/2345/2345/2345 gid=2345/2345/2345/2345 groups=$' <<<"$OUT" &&
+		grep -Eq '^CapPrm:[[:space:]]+0+$' <<<"$OUT" && grep -Eq '^CapInh:[[:space:]]+0+$' <<<"$OUT" &&
+		grep -Eq '^CapAmb:[[:space:]]+0+$' <<<"$OUT" && grep -Eq '^NoNewPrivs:[[:space:]]+1$' <<<"$OUT" &&
+		grep -Eq '^Seccomp:[[:space:]]+2$' <<<"$OUT" &&
+		grep -q 'not applied (started as uid 2345, not root): the bounding set' <<<"$ERR"; then
+		ok "entrypoint started as non-root: same user, empty sets, NNP, filter; the bounding set listed as not applied"
 	else
-		not_ok "entrypoint: started as non-root, a clear refusal" "$(last_run)"
+		not_ok "entrypoint started as non-root: works with what it can apply" "$(last_run)"
+	fi
+	run_cmd "${as_user[@]}" "$WARD_U" run --mode entrypoint --user 3000 -- "$PROBE_U" exit 0
+	if [ "$RC" = 220 ] && grep -q 'switching to 3000:3000 needs a root start' <<<"$ERR"; then
+		ok "entrypoint started as non-root: another --user is refused, saying why (220)"
+	else
+		not_ok "entrypoint started as non-root: another --user is refused" "$(last_run)"
 	fi
 else
 	not_ok "entrypoint: the unprivileged test user" "$FIXTURE_WHY"
+fi
+
+# ---- root without the capabilities a drop needs (docker run --cap-drop ALL) ---------
+
+run_cmd setpriv --inh-caps=-all --bounding-set=-setuid,-setpcap -- \
+	"$WARD" run --mode entrypoint --user 10001 -- "$PROBE" write "$SPOOL/ran" started
+if [ "$RC" = 221 ] && grep -q 'without CAP_SETUID, CAP_SETPCAP' <<<"$ERR" &&
+	grep -q -- '--cap-add SETUID --cap-add SETPCAP' <<<"$ERR" && ! started; then
+	ok "entrypoint as root without SETUID/SETPCAP: names them and the --cap-add flags (221)"
+else
+	not_ok "entrypoint as root without SETUID/SETPCAP: a clear message" "$(last_run)"
+fi
+
+# ---- environment: secret-looking names withheld -------------------------------------
+
+run_cmd env API_TOKEN=t0ken-value DB_PASSWORD=pw PLAIN=kept "$WARD" run --mode entrypoint \
+	--user 10001 -- "$PROBE" env
+if grep -q '^PLAIN=kept$' <<<"$OUT" && ! grep -q 'API_TOKEN\|DB_PASSWORD\|t0ken' <<<"$OUT" &&
+	grep -q 'withheld 2 secret-looking variable(s) from the program: API_TOKEN, DB_PASSWORD' <<<"$ERR" &&
+	! grep -q 't0ken-value' <<<"$ERR"; then
+	ok "entrypoint: secret-looking variables withheld and named (never their values)"
+else
+	not_ok "entrypoint: secret-looking variables withheld" "$(last_run)"
+fi
+printf 'ward-profile 1\nenv-pass API_TOKEN\n' >"$SPOOL/pass.profile"
+chmod 644 "$SPOOL/pass.profile"
+run_cmd env API_TOKEN=t0ken-value "$WARD" run --profile "$SPOOL/pass.profile" --mode entrypoint \
+	--user 10001 -- "$PROBE" env
+expect_out_match "entrypoint: env-pass NAME lets that one through" '^API_TOKEN=t0ken-value$'
+run_cmd env HOME=/root "$WARD" run --mode entrypoint --user nobody -- "$PROBE" env
+expect_out_match "entrypoint: HOME is the user's, from /etc/passwd" "^HOME=$(getent passwd nobody | cut -d: -f6)\$"
+
+# ---- Landlock: read-only except the writable paths -----------------------------------
+
+fixture_dir WDIR 755 && chown 10001:10001 "$WDIR" || not_ok "writable directory created"
+fixture_dir ODIR 777 || not_ok "other directory created"
+run_ward run --mode entrypoint --user 10001 --writable "$WDIR" -- /bin/sh -c \
+	"\"$PROBE\" write $WDIR/f data; \"$PROBE\" write $ODIR/f data; \"$PROBE\" write /dev/null data"
+if [ "$(sed -n 1p <<<"$OUT")" = ok ] && [ "$(sed -n 2p <<<"$OUT")" = errno=EACCES ] &&
+	[ "$(sed -n 3p <<<"$OUT")" = ok ] && [ ! -e "$ODIR/f" ]; then
+	ok "entrypoint: Landlock: a writable path takes writes, a world-writable other one does not (EACCES), /dev/null does"
+else
+	not_ok "entrypoint: Landlock read-only except the writable paths" "$(last_run)"
+fi
+chmod 755 "$ODIR"
+run_ward run --mode entrypoint --user 10001 --writable "$ODIR" -- "$PROBE" exit 0
+if [ "$RC" = 217 ] && grep -q "writable $ODIR: owned by 0:0 with mode 0755, not writable by uid 10001" <<<"$ERR" &&
+	grep -q "RUN chown 10001:10001 $ODIR" <<<"$ERR"; then
+	ok "entrypoint: a writable path the user cannot write: owner, mode and the chown line (217)"
+else
+	not_ok "entrypoint: the writable-path ownership check" "$(last_run)"
+fi
+run_ward run --mode entrypoint --user 10001 --tcp-bind 18080 -- /bin/sh -c \
+	"\"$PROBE\" bind-tcp 18080; \"$PROBE\" bind-tcp 18081"
+if [ "$OUT" = "$(printf 'ok\nerrno=EACCES')" ]; then
+	ok "entrypoint: Landlock --tcp-bind: the listed port binds, another is EACCES"
+else
+	not_ok "entrypoint: Landlock --tcp-bind" "$(last_run)"
 fi
 
 tap_done

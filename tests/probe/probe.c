@@ -46,6 +46,7 @@
  *   connect-unix P   ok | errno=E
  *   mksock P         ok   (a unix socket file nobody listens on)
  *   bind-tcp PORT    ok | errno=E   (127.0.0.1:PORT)
+ *   connect-tcp PORT ok | errno=E   (127.0.0.1:PORT)
  *   sleep S */
 #define _GNU_SOURCE
 #include <ctype.h>
@@ -167,7 +168,7 @@ static int usage(void)
 	      "read PATH|cat PATH|ls DIR|stat PATH|syscall NAME|fds|hostname|netifs|cwd|env|"
 	      "exit N|kill-self SIG|zombies N|zombie-check|zombie-test N|"
 	      "orphan-sleep SECS|wait-signal|pid|mounts|mounts-full|"
-	      "connect-unix PATH|mksock PATH|bind-tcp PORT|limits|sleep SECS\n",
+	      "connect-unix PATH|mksock PATH|bind-tcp PORT|connect-tcp PORT|limits|sleep SECS\n",
 	      stderr);
 	return 2;
 }
@@ -1029,6 +1030,32 @@ static int cmd_bind_tcp(const char *port_s)
 	return 0;
 }
 
+/* connect(2) to 127.0.0.1:PORT: "ok", or the errno (ECONNREFUSED means
+ * the kernel let the connection attempt through). */
+static int cmd_connect_tcp(const char *port_s)
+{
+	long port;
+	struct sockaddr_in sa;
+
+	if (parse_long(port_s, &port) < 0 || port < 1 || port > 65535)
+		return 2;
+	int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0) {
+		print_errno(errno);
+		return 0;
+	}
+	memset(&sa, 0, sizeof(sa));
+	sa.sin_family = AF_INET;
+	sa.sin_port = htons((uint16_t)port);
+	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0)
+		print_errno(errno);
+	else
+		puts("ok");
+	close(fd);
+	return 0;
+}
+
 /* ---- processes and signals ----------------------------------------------- */
 
 static int cmd_kill_self(const char *sig_s)
@@ -1246,6 +1273,7 @@ ARG0(cmd_zombie_check) ARG0(cmd_wait_signal)
 ARG1(cmd_read) ARG1(cmd_cat) ARG1(cmd_ls) ARG1(cmd_stat) ARG1(cmd_syscall)
 ARG1(cmd_exit) ARG1(cmd_kill_self) ARG1(cmd_zombies) ARG1(cmd_zombie_test)
 ARG1(cmd_orphan_sleep) ARG1(cmd_connect_unix) ARG1(cmd_bind_tcp)
+ARG1(cmd_connect_tcp)
 ARG1(cmd_mksock)
 ARG1(cmd_sleep)
 #undef ARG0
@@ -1298,6 +1326,7 @@ static const struct {
 	{"wait-signal", 0, cmd_wait_signal_argv},
 	{"connect-unix", 1, cmd_connect_unix_argv},
 	{"bind-tcp", 1, cmd_bind_tcp_argv},
+	{"connect-tcp", 1, cmd_connect_tcp_argv},
 	{"mksock", 1, cmd_mksock_argv},
 	{"sleep", 1, cmd_sleep_argv},
 };

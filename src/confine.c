@@ -1,0 +1,58 @@
+/* Landlock rules from the plan (see confine.h). */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "ward/confine.h"
+#include "ward/landlock.h"
+
+bool ward_confine_wanted(const struct ward_plan *plan, bool restrict_fs)
+{
+	return restrict_fs || plan->tcp_bind_set || plan->tcp_connect_set;
+}
+
+static void rules_from_plan(const struct ward_plan *plan, bool restrict_fs,
+			    struct ward_landlock *ll)
+{
+	memset(ll, 0, sizeof(*ll));
+	ll->fs = restrict_fs;
+	for (size_t i = 0; restrict_fs && i < plan->nwritable; i++)
+		ll->writable[ll->nwritable++] = plan->writable[i];
+	ll->tcp_bind = plan->tcp_bind_set;
+	memcpy(ll->bind_ports, plan->tcp_bind, plan->ntcp_bind * sizeof(uint16_t));
+	ll->nbind = plan->ntcp_bind;
+	ll->tcp_connect = plan->tcp_connect_set;
+	memcpy(ll->connect_ports, plan->tcp_connect,
+	       plan->ntcp_connect * sizeof(uint16_t));
+	ll->nconnect = plan->ntcp_connect;
+}
+
+int ward_confine_apply(const struct ward_plan *plan, bool restrict_fs,
+		       bool *applied, struct ward_err *err)
+{
+	struct ward_landlock ll;
+	int abi;
+
+	_Static_assert(WARD_MAX_WRITABLE <= WARD_LANDLOCK_MAX_PATHS, "paths");
+	_Static_assert(WARD_MAX_PORTS <= WARD_LANDLOCK_MAX_PORTS, "ports");
+	*applied = false;
+	if (!ward_confine_wanted(plan, restrict_fs))
+		return 0;
+	abi = ward_landlock_abi();
+	if (abi <= 0 && plan->landlock_optional) {
+		fprintf(stderr, "ward: landlock: not available in this kernel (%s); "
+			"continuing without it, as the profile's 'landlock optional' allows\n",
+			abi < 0 ? strerror(-abi) : "no Landlock");
+		return 0;
+	}
+	if (abi <= 0)
+		return ward_err_set(err, WARD_STEP_LANDLOCK, abi < 0 ? -abi : EOPNOTSUPP,
+				    "the plan needs Landlock (%s), which this kernel does not offer; "
+				    "'landlock optional' in the profile runs without it",
+				    restrict_fs ? "read-only filesystem" : "TCP port rules");
+	rules_from_plan(plan, restrict_fs, &ll);
+	if (ward_landlock_apply(&ll, err) < 0)
+		return -EPERM;
+	*applied = true;
+	return 0;
+}
