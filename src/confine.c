@@ -31,7 +31,7 @@ int ward_confine_apply(const struct ward_plan *plan, bool restrict_fs,
 		       bool *applied, struct ward_err *err)
 {
 	struct ward_landlock ll;
-	int abi;
+	int abi, r;
 
 	_Static_assert(WARD_MAX_WRITABLE <= WARD_LANDLOCK_MAX_PATHS, "paths");
 	_Static_assert(WARD_MAX_PORTS <= WARD_LANDLOCK_MAX_PORTS, "ports");
@@ -51,8 +51,8 @@ int ward_confine_apply(const struct ward_plan *plan, bool restrict_fs,
 				    "'landlock optional' in the profile runs without it",
 				    restrict_fs ? "read-only filesystem" : "TCP port rules");
 	rules_from_plan(plan, restrict_fs, &ll);
-	if (ward_landlock_apply(&ll, err) < 0)
-		return -EPERM;
+	if ((r = ward_landlock_apply(&ll, err)) < 0)
+		return r;
 	*applied = true;
 	return 0;
 }
