@@ -3,7 +3,8 @@
 #   make            build ./ward (and the test probe)
 #   make demo       build and run the teaching demo
 #   make check      build and run every test (unit, integration, fuzz replay,
-#                   sanitizer build)
+#                   real Docker containers, sanitizer build, valgrind)
+#   make static     one static binary (build/ward-static) for images
 #   make install    PREFIX=/usr/local DESTDIR=
 
 PREFIX ?= /usr/local
@@ -40,7 +41,7 @@ FUZZ_SRC := $(wildcard tests/fuzz/fuzz_*.c)
 FUZZ_REPLAY := $(FUZZ_SRC:tests/fuzz/%.c=$(BUILD)/fuzz/%-replay)
 
 .PHONY: all deps demo check unit integration fuzz-replay sanitize install \
-	uninstall clean bench FORCE
+	uninstall clean bench static FORCE
 all: deps $(BUILD)/ward $(BUILD)/probe ward
 
 # Install missing build dependencies on Debian (as root), or print the
@@ -79,6 +80,26 @@ $(BUILD)/ward: src/main.c $(BUILD)/libward.a $(BUILD)/gen/seccomp_builtin.o
 ward: $(BUILD)/ward
 	ln -sf $(BUILD)/ward ward
 
+# One static binary to COPY into images (see examples/).  Debian ships
+# libmnl only as a shared library: the static build raises the loopback
+# with an ioctl instead (src/static/net_ioctl.c), and leaves out the image
+# audit (libarchive), which has no place inside an image.
+STATIC_EXCLUDE := src/net.c $(wildcard src/image*.c)
+STATIC_SRC := $(filter-out $(STATIC_EXCLUDE),$(LIB_SRC)) $(wildcard src/static/*.c)
+STATIC_OBJ := $(STATIC_SRC:src/%.c=$(BUILD)/static-obj/%.o)
+STATIC_LIBS := -l:libcap-ng.a -l:libseccomp.a -l:libjson-c.a
+
+$(BUILD)/static-obj/%.o: src/%.c $(wildcard include/ward/*.h) | $(BUILD)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -DWARD_STATIC -c $< -o $@
+
+$(BUILD)/ward-static: src/main.c $(STATIC_OBJ) $(BUILD)/gen/seccomp_builtin.o
+	$(CC) $(ALL_CFLAGS) -DWARD_STATIC -static -Wl,-z,relro,-z,now src/main.c \
+		$(STATIC_OBJ) $(BUILD)/gen/seccomp_builtin.o $(STATIC_LIBS) -o $@
+
+static: deps $(BUILD)/ward-static
+	@echo "$(BUILD)/ward-static: one static binary; COPY it into an image (see examples/)"
+
 # The probe runs inside sandboxes and must not depend on the rootfs's libc.
 $(BUILD)/probe: tests/probe/probe.c | $(BUILD)
 	$(CC) -std=gnu11 -O2 -Wall -Wextra -Werror -static $< -o $@
@@ -108,6 +129,13 @@ fuzz-replay: all $(FUZZ_REPLAY)
 integration: all
 	@./tests/lib/run-integration.sh $(BUILD)/ward $(BUILD)/probe
 
+# Real containers on a private Docker engine (installed if missing), with
+# the static binary an image would COPY.
+.PHONY: docker-check
+docker-check: all $(BUILD)/ward-static
+	@WARD_SUITE_BUDGET=600 ./tests/lib/run-integration.sh $(BUILD)/ward-static \
+		$(BUILD)/probe tests/docker/*.sh
+
 # The whole suite again with ASan+UBSan.
 sanitize: deps
 	$(MAKE) BUILD=build-san OPT='-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all' \
@@ -121,7 +149,7 @@ valgrind: all $(UNIT_BIN)
 
 check: deps
 	@rm -f build/results.txt; mkdir -p build
-	WARD_RESULTS=$(CURDIR)/build/results.txt $(MAKE) unit fuzz-replay integration
+	WARD_RESULTS=$(CURDIR)/build/results.txt $(MAKE) unit fuzz-replay integration docker-check
 	WARD_RESULTS=$(CURDIR)/build/results.txt $(MAKE) sanitize
 	WARD_RESULTS=$(CURDIR)/build/results.txt $(MAKE) valgrind
 	@./tests/lib/total.sh build/results.txt

@@ -40,6 +40,11 @@ static void list_layers(const struct ward_plan *plan,
 			"ward: entrypoint mode: not applied (started as uid %u, not root): the bounding "
 			"set stays %016llx as the engine gave it; no_new_privs keeps any exec from "
 			"gaining it\n", s->uid, s->bounding);
+	if (s->kept_groups[0])
+		fprintf(stderr,
+			"ward: entrypoint mode: not applied (started as uid %u, not root): supplementary "
+			"groups %s stay; remove the user from them in the image's /etc/group\n",
+			s->uid, s->kept_groups);
 	if (!landlocked)
 		fprintf(stderr, "ward: entrypoint mode: not applied: Landlock (the file system "
 			"stays writable wherever the container allows)\n");

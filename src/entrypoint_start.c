@@ -64,10 +64,12 @@ static int check_root_start(const struct ward_plan *plan,
 }
 
 /* A non-root process cannot drop supplementary groups; refuse root's. */
-static int check_groups_unprivileged(gid_t gid, struct ward_err *err)
+static int check_groups_unprivileged(gid_t gid, struct ward_entrypoint_start *s,
+				     struct ward_err *err)
 {
 	gid_t list[NGROUPS_MAX];
 	int n = getgroups(NGROUPS_MAX, list);
+	size_t used = 0;
 
 	if (n < 0)
 		return ward_err_set(err, WARD_STEP_GROUPS, errno, "getgroups");
@@ -81,6 +83,11 @@ static int check_groups_unprivileged(gid_t gid, struct ward_err *err)
 					    "started with root's group 0 among the supplementary groups, "
 					    "which a non-root process cannot drop; remove the user from "
 					    "group 0 in the image's /etc/group");
+	for (int i = 0; i < n; i++)
+		if (list[i] != gid && used + 12 < sizeof(s->kept_groups))
+			used += (size_t)snprintf(s->kept_groups + used,
+						 sizeof(s->kept_groups) - used, "%s%u",
+						 used ? "," : "", list[i]);
 	return 0;
 }
 
@@ -103,7 +110,7 @@ static int check_user_start(const struct ward_plan *plan,
 	s->privileged = false;
 	s->uid = uid;
 	s->gid = gid;
-	return check_groups_unprivileged(gid, err);
+	return check_groups_unprivileged(gid, s, err);
 }
 
 int ward_entrypoint_check_start(const struct ward_plan *plan,
@@ -115,6 +122,7 @@ int ward_entrypoint_check_start(const struct ward_plan *plan,
 	if (ward_caps_read_self(&c, err) < 0)
 		return -EIO;
 	s->bounding = c.bnd;
+	s->kept_groups[0] = '\0';
 	if (geteuid() == 0)
 		return check_root_start(plan, &c, s, err);
 	return check_user_start(plan, s, err);

@@ -185,9 +185,13 @@ static int resolve_group_list(const struct ward_plan_builder *b,
 static int resolve_groups(const struct ward_plan_builder *b,
 			  struct ward_plan *plan, struct ward_err *err)
 {
+	bool entrypoint = b->mode && strcmp(b->mode, "entrypoint") == 0;
+
 	if (!b->groups || strcmp(b->groups, "clear") == 0) {
 		plan->groups = WARD_GROUPS_CLEAR;
-		return plan->rootless ?
+		/* Entrypoint mode started non-root keeps them, listed at start
+		 * (entrypoint_start.c), and refuses only root's group. */
+		return plan->rootless && !entrypoint ?
 		       ward_identity_check_rootless_groups(plan, err) : 0;
 	}
 	if (strcmp(b->groups, "keep") == 0) {

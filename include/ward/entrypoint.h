@@ -39,6 +39,7 @@ struct ward_entrypoint_start {
 	uid_t uid;
 	gid_t gid;
 	unsigned long long bounding; /* what the engine left in the bounding set */
+	char kept_groups[256]; /* non-root start: supplementary groups kept */
 };
 int ward_entrypoint_check_start(const struct ward_plan *plan,
 				struct ward_entrypoint_start *s,

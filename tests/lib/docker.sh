@@ -22,6 +22,8 @@ _docker_client() {
 }
 
 # dk ARGS...: the docker client talking to the private daemon only.
+# DK is the same as an array, for run_cmd (which cannot run functions).
+DK=()
 dk() {
 	"$(_docker_client)" -H "unix://$DOCKER_DIR/docker.sock" "$@"
 }
@@ -69,6 +71,7 @@ docker_start() {
 		return 1
 	}
 	chmod 700 "$DOCKER_DIR"
+	DK=("$(_docker_client)" -H "unix://$DOCKER_DIR/docker.sock")
 	tap_cleanup _docker_stop
 	dockerd --data-root "$DOCKER_DIR/data" --exec-root "$DOCKER_DIR/exec" \
 		--pidfile "$DOCKER_DIR/dockerd.pid" -H "unix://$DOCKER_DIR/docker.sock" \
