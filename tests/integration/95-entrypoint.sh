@@ -185,4 +185,49 @@ else
 	not_ok "entrypoint: Landlock --tcp-bind" "$(last_run)"
 fi
 
+# ---- a simulated Docker start: what the engine cannot fault-inject --------------------
+# A filter already loaded (ward's own default, exported, loaded by bwrap),
+# Docker's 14 capabilities as the bounding set; and a kernel "without
+# Landlock" (the pre-loaded filter answers ENOSYS to landlock_*).
+
+docker_caps=-all,+chown,+dac_override,+fowner,+fsetid,+kill,+setgid,+setuid,+setpcap
+docker_caps=$docker_caps,+net_bind_service,+net_raw,+sys_chroot,+mknod,+audit_write,+setfcap
+if command -v bwrap >/dev/null; then
+	"$WARD" seccomp export >"$SPOOL/docker-like.bpf"
+	"$WARD" seccomp export --seccomp-deny 'landlock_create_ruleset errno=ENOSYS' >"$SPOOL/no-landlock.bpf"
+	in_docker_like() { # FILTER ARGS...
+		local f=$1
+		shift
+		run_cmd unshare -pf --mount-proc bwrap --dev-bind / / --cap-add ALL --seccomp 9 \
+			setpriv "--bounding-set=$docker_caps" --inh-caps=-all -- "$@" 9<"$f"
+	}
+	in_docker_like "$SPOOL/docker-like.bpf" "$WARD" run --mode entrypoint --user 10001 -- "$PROBE" status
+	if [ "$RC" = 0 ] && grep -Eq '^CapBnd:[[:space:]]+0+$' <<<"$OUT" &&
+		grep -Eq '^Seccomp_filters:[[:space:]]+2$' <<<"$OUT" && grep -Eq '^NoNewPrivs:[[:space:]]+1$' <<<"$OUT"; then
+		ok "docker-like start (filter loaded, 14 caps bounding): every set empty, ward's filter stacked"
+	else
+		not_ok "docker-like start: every set empty, filters stacked" "$(last_run)"
+	fi
+	in_docker_like "$SPOOL/no-landlock.bpf" "$WARD" run --mode entrypoint --user 10001 -- \
+		"$PROBE" write "$SPOOL/ran" started
+	if [ "$RC" = 227 ] && grep -q "^ward: landlock: the plan needs Landlock" <<<"$ERR" && ! started; then
+		ok "no Landlock in the kernel: refused before the program runs (227), naming 'landlock optional'"
+	else
+		not_ok "no Landlock in the kernel: refused" "$(last_run)"
+	fi
+	printf 'ward-profile 1\nlandlock optional\n' >"$SPOOL/ll-optional.profile"
+	chmod 644 "$SPOOL/ll-optional.profile"
+	in_docker_like "$SPOOL/no-landlock.bpf" "$WARD" run --profile "$SPOOL/ll-optional.profile" \
+		--mode entrypoint --user 10001 -- "$PROBE" write "$SPOOL/ran" started
+	if [ "$RC" = 0 ] && started && grep -q "continuing without it, as the profile's 'landlock optional' allows" <<<"$ERR" &&
+		grep -q 'not applied: Landlock' <<<"$ERR"; then
+		ok "no Landlock with 'landlock optional': runs, saying so and listing Landlock as not applied"
+	else
+		not_ok "no Landlock with 'landlock optional': runs, saying so" "$(last_run)"
+	fi
+	rm -f "$SPOOL/ran"
+else
+	not_ok "bwrap (package bubblewrap) for the docker-like start"
+fi
+
 tap_done
