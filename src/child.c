@@ -184,6 +184,12 @@ void ward_child_run_program(const struct ward_plan *plan, int syncfd)
 
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
+	/* init-signals group: the program leads a process group of its own,
+	 * which the init signals as a whole. */
+	if (plan->signal_group && !plan->own_init && setpgid(0, 0) < 0) {
+		ward_err_set(&err, WARD_STEP_INIT, errno, "setpgid");
+		fail(syncfd, &err);
+	}
 	/* Last, right before execve: nothing ward does after this point
 	 * needs more than the program itself may do. */
 	if (plan->seccomp_mode != WARD_SECCOMP_OFF && plan->seccomp_prog.len == 0) {
@@ -251,5 +257,5 @@ void ward_child_main(const struct ward_plan *plan, int syncfd)
 	 * no signal meanwhile.  close() first: close_range may fail. */
 	close(syncfd);
 	sys_close_range(3, UINT_MAX, 0);
-	ward_init_run(app);
+	ward_init_run(app, plan->signal_group);
 }

@@ -34,7 +34,17 @@ void ward_cli_usage(FILE *out)
 	      "  --rlimit NAME=SOFT[:HARD]  resource limit (nofile, nproc, as, core, ...)\n"
 	      "  --env NAME=VALUE           add to the (otherwise minimal) environment\n"
 	      "  --workdir DIR              working directory inside (default /)\n"
-	      "  --init yes|no              ward's pid-1 init (default yes)\n"
+	      "  --init yes|no, --no-init   ward's pid-1 init (default yes); no: the\n"
+	      "                             program is pid 1 itself (exec in place)\n"
+	      "  --init-signals child|group forward signals to the program or its group\n"
+	      "  --mode auto|namespaces|entrypoint\n"
+	      "                             entrypoint: no namespaces (inside a container)\n"
+	      "  --writable PATH            keep PATH of the root writable (entrypoint:\n"
+	      "                             Landlock makes every other path read-only)\n"
+	      "  --tcp-bind PORTS           bind only these TCP ports (80,8000-8010|none)\n"
+	      "  --tcp-connect PORTS        connect only to these TCP ports\n"
+	      "  --landlock required|optional   without Landlock: refuse (default) or warn\n"
+	      "  --env-pass NAME            entrypoint: pass this secret-looking variable\n"
 	      "  -v, --verbose              narrate each step with timings\n"
 	      "Exit status: the program's; 128+N if it died of signal N; 125 bad usage;\n"
 	      "126/127 cannot execute / not found; 200+ a setup step (ward exit-codes).\n",
@@ -55,6 +65,11 @@ static int take_option(int argc, char **argv, int *i, struct cli_option *opt,
 				    argv[*i]);
 	memcpy(opt->key, arg, n);
 	opt->key[n] = '\0';
+	if (strcmp(opt->key, "no-init") == 0 && !eq) { /* tini/docker spelling */
+		strcpy(opt->key, "init");
+		opt->value = "no";
+		return 0;
+	}
 	if (strcmp(opt->key, "profile") == 0)
 		takes = true;
 	else if (!ward_plan_key_known(opt->key, &takes))

@@ -59,8 +59,10 @@ static void free_strv(char **v, size_t n)
 static const char *const scalar_keys[] = {
 	"rootfs", "user", "groups", "hostname", "net", "cap-keep", "seccomp",
 	"workdir", "init", "mode", "fallback", "tcp-bind", "tcp-connect",
-	"landlock", NULL,
+	"landlock", "init-signals", NULL,
 };
+_Static_assert(sizeof(scalar_keys) / sizeof(scalar_keys[0]) <= WARD_SCALAR_KEYS,
+	       "scalar_keys outgrew where_scalar");
 
 int ward_plan_scalar_index(const char *key)
 {
@@ -149,8 +151,8 @@ void ward_plan_builder_free(struct ward_plan_builder *b)
 {
 	if (!b)
 		return;
-	free_strv(b->where_scalar, 16);
-	free_strv(b->profile_value, 16);
+	free_strv(b->where_scalar, WARD_SCALAR_KEYS);
+	free_strv(b->profile_value, WARD_SCALAR_KEYS);
 	free_strv(b->where_binds, WARD_MAX_BINDS);
 	free_strv(b->where_tmpfs, WARD_MAX_TMPFS);
 	free_strv(b->where_rlimits, WARD_MAX_RLIMITS);
@@ -316,7 +318,7 @@ static const char *const keys_with_value[] = {
 	"cap-keep", "seccomp", "rlimit", "env", "workdir", "init",
 	"engine-socket", "allow-engine-socket", "seccomp-allow", "seccomp-deny",
 	"seccomp-default", "seccomp-log-only", "mode", "fallback", "writable",
-	"tcp-bind", "tcp-connect", "landlock", "env-pass", NULL,
+	"tcp-bind", "tcp-connect", "landlock", "env-pass", "init-signals", NULL,
 };
 
 bool ward_plan_key_known(const char *key, bool *takes_value)

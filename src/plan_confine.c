@@ -20,7 +20,8 @@
 #include "ward/util.h"
 
 static const char *const confine_keys[] = {
-	"writable", "tcp-bind", "tcp-connect", "landlock", "env-pass", NULL,
+	"writable", "tcp-bind", "tcp-connect", "landlock", "env-pass",
+	"init-signals", NULL,
 };
 
 bool ward_plan_confine_key(const char *key)
@@ -71,6 +72,10 @@ int ward_plan_check_confine(const char *key, const char *value,
 		return ward_err_set(err, WARD_STEP_PLAN, 0,
 				    "--landlock: expected required or optional, got '%s'",
 				    value);
+	if (strcmp(key, "init-signals") == 0 && strcmp(value, "child") &&
+	    strcmp(value, "group"))
+		return ward_err_set(err, WARD_STEP_PLAN, 0,
+				    "--init-signals: expected child or group, got '%s'", value);
 	if (strcmp(key, "env-pass") == 0 && !env_name_ok(value))
 		return ward_err_set(err, WARD_STEP_PLAN, 0,
 				    "--env-pass %s: expected a variable name (letters, digits, _)",
@@ -114,6 +119,8 @@ int ward_plan_apply_confine(struct ward_plan_builder *b, const char *key,
 		return set(&b->tcp_bind, value, err);
 	if (strcmp(key, "tcp-connect") == 0)
 		return set(&b->tcp_connect, value, err);
+	if (strcmp(key, "init-signals") == 0)
+		return set(&b->init_signals, value, err);
 	return set(&b->landlock, value, err);
 }
 
@@ -161,6 +168,7 @@ int ward_plan_resolve_confine(const struct ward_plan_builder *b,
 		return r;
 	plan->landlock_optional = b->landlock && strcmp(b->landlock, "optional") == 0;
 	plan->user_set = b->user != NULL;
+	plan->signal_group = b->init_signals && strcmp(b->init_signals, "group") == 0;
 	return 0;
 }
 
@@ -174,6 +182,7 @@ void ward_plan_free_confine(struct ward_plan_builder *b, struct ward_plan *plan)
 		free(b->tcp_bind);
 		free(b->tcp_connect);
 		free(b->landlock);
+		free(b->init_signals);
 	}
 	if (plan) {
 		for (size_t i = 0; i < plan->nwritable; i++)

@@ -2,6 +2,7 @@
  * and read from a signalfd; SIGCHLD means "reap now". */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <stdbool.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -58,7 +59,15 @@ static int reap(pid_t app, int *code)
 	}
 }
 
-void ward_init_run(pid_t app)
+/* To the program, or to its process group (init-signals group, as tini
+ * -g): a group the program has not created yet gets it directly. */
+static void forward_from_init(pid_t app, bool group, int sig)
+{
+	if (!group || kill(-app, sig) < 0)
+		kill(app, sig);
+}
+
+void ward_init_run(pid_t app, bool group)
 {
 	struct signalfd_siginfo si;
 	sigset_t all;
@@ -79,7 +88,7 @@ void ward_init_run(pid_t app)
 			if (reap(app, &code))
 				_exit(code);
 		} else if (is_forwarded((int)si.ssi_signo)) {
-			kill(app, (int)si.ssi_signo);
+			forward_from_init(app, group, (int)si.ssi_signo);
 		}
 	}
 }

@@ -86,6 +86,7 @@ struct ward_plan {
 	size_t nenv;
 	char *workdir;
 	bool own_init; /* the program is its own pid 1 */
+	bool signal_group; /* the init signals the program's process group */
 
 	/* identity */
 	uid_t uid;

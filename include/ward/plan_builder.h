@@ -5,6 +5,9 @@
 
 #include "ward/plan.h"
 
+/* Room for the scalar keys (plan.c checks the count at compile time). */
+#define WARD_SCALAR_KEYS 24
+
 struct ward_plan_builder {
 	char *rootfs;
 	char *user;
@@ -36,6 +39,7 @@ struct ward_plan_builder {
 	char *tcp_bind;
 	char *tcp_connect;
 	char *landlock;
+	char *init_signals;
 	char *seccomp_lines[65]; /* "allow x", "deny y errno=EACCES", ... */
 	size_t nseccomp_lines;
 	bool seccomp_log_only;
@@ -45,13 +49,13 @@ struct ward_plan_builder {
 
 	/* Where each value came from ("file:line:col: ", or NULL for the
 	 * command line), for diagnostics at resolution time. */
-	char *where_scalar[16];
+	char *where_scalar[WARD_SCALAR_KEYS];
 	char *where_binds[WARD_MAX_BINDS];
 	char *where_tmpfs[WARD_MAX_TMPFS];
 	char *where_rlimits[WARD_MAX_RLIMITS];
 	char *where_env[WARD_MAX_ENV];
 	/* Scalars set by a profile, to catch conflicting redefinitions. */
-	char *profile_value[16];
+	char *profile_value[WARD_SCALAR_KEYS];
 };
 
 /* Syntax checks that need no filesystem (plan_misc.c), run when a

@@ -3,6 +3,7 @@
 #define WARD_SUPERVISOR_H
 
 #include <signal.h>
+#include <stdbool.h>
 #include <sys/types.h>
 
 #include "ward/err.h"
@@ -12,9 +13,9 @@
 void ward_supervisor_forwarded(sigset_t *set);
 
 /* Inside, as pid 1, after fork: reap every child, forward the forwarded
- * signals to @app, and exit with @app's status (128+N for a signal
+ * signals to @app (to its process group when @group), and exit with @app's status (128+N for a signal
  * death) once it is gone.  Never returns. */
-__attribute__((noreturn)) void ward_init_run(pid_t app);
+__attribute__((noreturn)) void ward_init_run(pid_t app, bool group);
 
 /* Outside: forward signals to @child (through @pidfd when >= 0) until it
  * exits; return its exit code (128+N for a signal death).  Errors:

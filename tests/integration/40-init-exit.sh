@@ -140,4 +140,29 @@ teardown_case() {
 teardown_case KILL
 teardown_case TERM
 
+# ---- init-signals group: the program's whole process group gets the signal --------
+
+signal_case() { # child|group
+	local out="$TAP_TMP/sig-$1"
+	ward_bg "$out" run --bind "$(dirname "$PROBE"):/opt/p" --init-signals "$1" -- \
+		/bin/sh -c '/opt/p/probe wait-signal & wait'
+	wait_for_line "$out" '^ready$' 5
+	sleep 0.2
+	kill -TERM "$WARD_PID"
+	wait_bg "$WARD_PID" 5
+	OUT=$(cat "$out") ERR=$(cat "$out.err")
+}
+signal_case group
+if [ "$RC" = 143 ] && grep -q '^signal=SIGTERM$' <<<"$OUT"; then
+	ok "--init-signals group: SIGTERM reaches the shell's background child too (tini -g)"
+else
+	not_ok "--init-signals group: the whole group is signalled" "rc=$RC out=$OUT err=$ERR"
+fi
+signal_case child
+if [ "$RC" = 143 ] && ! grep -q '^signal=' <<<"$OUT"; then
+	ok "--init-signals child (default): only the program gets it"
+else
+	not_ok "--init-signals child: only the program gets it" "rc=$RC out=$OUT"
+fi
+
 tap_done
