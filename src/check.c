@@ -180,15 +180,51 @@ static void check_limits(const struct ward_plan *plan, struct ward_report *r)
 				       : "ward's init reaps zombies and forwards signals");
 }
 
+/* Entrypoint mode: Landlock stands in for the read-only root. */
+static void check_landlock_entrypoint(const struct ward_plan *plan,
+				      struct ward_report *r)
+{
+	char list[512] = "";
+
+	for (size_t i = 0; i < plan->nwritable; i++)
+		snprintf(list + strlen(list), sizeof(list) - strlen(list), "%s%s",
+			 i ? ", " : "", plan->writable[i]);
+	if (plan->landlock_optional)
+		ward_report_add(r, "landlock", false, 1.0,
+				"remove 'landlock optional' where the kernel has Landlock (Linux >= 5.13)",
+				"Landlock is optional: on a kernel without it the file system stays as writable as the container made it");
+	else
+		ward_report_add(r, "landlock", true, 0, NULL,
+				"Landlock: the file system read-only except %s",
+				*list ? list : "nothing (no writable path)");
+	ward_report_add(r, "env.withheld", true, 0, NULL,
+			"secret-looking variables of the image are withheld from the program%s",
+			plan->nenv_pass ? " (except the env-pass names)" : "");
+}
+
+/* tcp-bind / tcp-connect, every mode. */
+static void check_ports(const struct ward_plan *plan, struct ward_report *r)
+{
+	if (plan->tcp_bind_set)
+		ward_report_add(r, "ports.bind", true, 0, NULL,
+				"bind(2) limited to %zu TCP port(s) (Landlock)", plan->ntcp_bind);
+	else if (plan->net == WARD_NET_HOST)
+		ward_report_add(r, "ports.bind", false, 0.5,
+				"tcp-bind PORTS: the ports the program serves",
+				"may listen on any TCP port of the host's network");
+	if (plan->tcp_connect_set)
+		ward_report_add(r, "ports.connect", true, 0, NULL,
+				"connect(2) limited to %zu TCP port(s) (Landlock)",
+				plan->ntcp_connect);
+}
+
 static void check_mode(const struct ward_plan *plan, struct ward_report *r)
 {
 	if (plan->mode == WARD_MODE_ENTRYPOINT) {
 		ward_report_add(r, "namespaces", false, 3.0,
 				"run where namespaces are allowed, or rely on the container engine's own read-only root, masked /proc and namespaces",
 				"entrypoint mode: no private or read-only root, masked /proc, minimal /dev, or private pid and network namespaces from ward");
-		ward_report_add(r, "landlock", false, 0.5,
-				"keep the container's root read-only (docker run --read-only)",
-				"entrypoint mode: no file-system restriction beyond the container's");
+		check_landlock_entrypoint(plan, r);
 		return;
 	}
 	ward_report_add(r, "namespaces", true, 0, NULL,
@@ -210,4 +246,5 @@ void ward_check_plan(const struct ward_plan *plan, struct ward_report *r)
 	check_filesystem(plan, r);
 	check_secrets_and_engines(plan, r);
 	check_limits(plan, r);
+	check_ports(plan, r);
 }

@@ -38,14 +38,43 @@ static const char *groups_name(enum ward_groups g)
 	return "?";
 }
 
+static void print_ports(const char *what, bool set, const uint16_t *ports,
+			size_t n, FILE *out)
+{
+	if (!set)
+		return;
+	fprintf(out, "%s", what);
+	if (n == 0)
+		fprintf(out, " none");
+	for (size_t i = 0; i < n; i++)
+		fprintf(out, "%s%u", i ? "," : " ", ports[i]);
+	fprintf(out, " (Landlock)\n");
+}
+
+static void print_confinement(const struct ward_plan *plan, FILE *out)
+{
+	for (size_t i = 0; i < plan->nwritable; i++)
+		fprintf(out, "writable:     %s%s\n", plan->writable[i],
+			plan->mode == WARD_MODE_ENTRYPOINT ? " (Landlock)" : " (read-write bind)");
+	print_ports("tcp bind:    ", plan->tcp_bind_set, plan->tcp_bind, plan->ntcp_bind, out);
+	print_ports("tcp connect: ", plan->tcp_connect_set, plan->tcp_connect,
+		    plan->ntcp_connect, out);
+	if (plan->landlock_optional)
+		fprintf(out, "landlock:     optional (runs without it where the kernel lacks it)\n");
+}
+
 void ward_plan_print(const struct ward_plan *plan, FILE *out)
 {
 	char caps[1024];
 
 	ward_caps_format(plan->caps_keep, caps, sizeof(caps));
-	fprintf(out, "launch:       %s\n", plan->rootless ? "rootless" : "as root");
-	fprintf(out, "root:         %s, read-only\n",
-		plan->rootfs ? plan->rootfs : "synthesised from the host");
+	fprintf(out, "launch:       %s%s\n", plan->rootless ? "rootless" : "as root",
+		plan->mode == WARD_MODE_ENTRYPOINT ? ", entrypoint mode (no namespaces)" : "");
+	if (plan->mode == WARD_MODE_ENTRYPOINT)
+		fprintf(out, "root:         the container's, read-only by Landlock except the writable paths\n");
+	else
+		fprintf(out, "root:         %s, read-only\n",
+			plan->rootfs ? plan->rootfs : "synthesised from the host");
 	fprintf(out, "user:         uid %u gid %u, supplementary groups %s\n",
 		plan->uid, plan->gid, groups_name(plan->groups));
 	fprintf(out, "capabilities: %s\n", caps);
@@ -67,6 +96,7 @@ void ward_plan_print(const struct ward_plan *plan, FILE *out)
 			plan->rlimits[i].resource,
 			(unsigned long long)plan->rlimits[i].value.rlim_cur,
 			(unsigned long long)plan->rlimits[i].value.rlim_max);
+	print_confinement(plan, out);
 	fprintf(out, "workdir:      %s\n", plan->workdir);
 	fprintf(out, "pid 1:        %s\n", plan->own_init ? "the program itself"
 						     : "ward's init");

@@ -290,7 +290,7 @@ echo "hello from python under ward $$" >"$PYSITE/index.html"
 chmod 644 "$PYSITE/index.html"
 PORT=$(free_port)
 PY_ARGS=(--profile "$PROFILES/python-web.profile" --bind "$PYSITE:/srv/app")
-start_server python "${PY_ARGS[@]}" -- python3 -m http.server "$PORT" --bind 127.0.0.1
+start_server python "${PY_ARGS[@]}" --tcp-bind "$PORT" -- python3 -m http.server "$PORT" --bind 127.0.0.1
 if wait_ready python curl -fsS -m 2 "http://127.0.0.1:$PORT/index.html"; then
 	run_cmd curl -fsS -m 5 "http://127.0.0.1:$PORT/index.html"
 	expect_out "python-web: GET from the host returns the page from /srv/app" \
@@ -316,7 +316,7 @@ EOF
 chmod 644 "$NODEAPP/server.js"
 PORT=$(free_port)
 NODE_ARGS=(--profile "$PROFILES/node-web.profile" --bind "$NODEAPP:/srv/app")
-start_server node "${NODE_ARGS[@]}" -- node /srv/app/server.js "$PORT"
+start_server node "${NODE_ARGS[@]}" --tcp-bind "$PORT" -- node /srv/app/server.js "$PORT"
 if wait_ready node curl -fsS -m 2 "http://127.0.0.1:$PORT/"; then
 	run_cmd curl -fsS -m 5 "http://127.0.0.1:$PORT/"
 	expect_out "node-web: GET from the host, NODE_ENV from the profile" \

@@ -86,7 +86,11 @@ expect_out_match "the best configuration reaches 0.0 (SAFE)" '^exposure: 0\.0 of
 
 run_ward check --mode entrypoint
 expect_out_match "check --mode entrypoint: the missing namespaces are a risk" '^namespaces +RISK +3\.0 '
-expect_out_match "check --mode entrypoint: no Landlock is a risk" '^landlock +RISK '
+expect_out_match "check --mode entrypoint: Landlock keeps the file system read-only" '^landlock +ok '
+printf 'ward-profile 1\nmode entrypoint\nlandlock optional\n' >"$TAP_TMP/ll.profile"
+chmod 644 "$TAP_TMP/ll.profile"
+run_ward check --profile "$TAP_TMP/ll.profile"
+expect_out_match "check: 'landlock optional' is a risk" '^landlock +RISK '
 printf 'ward-profile 1\nfallback entrypoint\n' >"$WORK/fb.profile"
 chmod 644 "$WORK/fb.profile"
 run_ward check --profile "$WORK/fb.profile"
