@@ -15,9 +15,10 @@ DESTDIR ?=
 
 CC ?= cc
 PKG_CONFIG ?= pkg-config
-DEPS_PC := libcap-ng libseccomp libmnl json-c
+DEPS_PC := libcap-ng libseccomp libmnl json-c libarchive
 DEPS_DEB := libcap-ng-dev libseccomp-dev libmnl-dev libjson-c-dev libcmocka-dev pkg-config \
-	busybox-static bubblewrap iproute2 valgrind procps python3 curl
+	busybox-static bubblewrap iproute2 valgrind procps python3 curl \
+	libarchive-dev skopeo
 BUILD ?= build
 
 WARNINGS := -Wall -Wextra -Werror -Wshadow -Wmissing-prototypes -Wformat=2 \
@@ -82,9 +83,10 @@ ward: $(BUILD)/ward
 
 # One static binary to COPY into images (see examples/).  Debian ships
 # libmnl only as a shared library: the static build raises the loopback
-# with an ioctl instead (src/static/net_ioctl.c), and leaves out the image
+# with an ioctl instead (src/static/net_ioctl.c; --net veth is refused at
+# launch), and leaves out the image
 # audit (libarchive), which has no place inside an image.
-STATIC_EXCLUDE := src/net.c $(wildcard src/image*.c)
+STATIC_EXCLUDE := src/net.c src/net_veth.c $(wildcard src/netlink*.c) $(wildcard src/image*.c)
 STATIC_SRC := $(filter-out $(STATIC_EXCLUDE),$(LIB_SRC)) $(wildcard src/static/*.c)
 STATIC_OBJ := $(STATIC_SRC:src/%.c=$(BUILD)/static-obj/%.o)
 STATIC_LIBS := -l:libcap-ng.a -l:libseccomp.a -l:libjson-c.a

@@ -13,6 +13,7 @@
 #include "ward/cli.h"
 #include "ward/commands.h"
 #include "ward/explain.h"
+#include "ward/image.h"
 #include "ward/launch.h"
 #include "ward/log.h"
 #include "ward/plan.h"
@@ -85,17 +86,143 @@ static struct ward_plan *plan_without_command(int argc, char **argv, bool *json,
 	return plan;
 }
 
+/* --image FILE (or --image=FILE) and --suggest: ward check's own
+ * options, taken out of @argv before the plan options are parsed.
+ * Returns the new argc. */
+static int take_image_options(int argc, char **argv, const char **image,
+			      bool *suggest)
+{
+	struct ward_err err = {0};
+	int n = 0;
+
+	for (int i = 0; i < argc; i++) {
+		if (strcmp(argv[i], "--") == 0) {
+			while (i < argc)
+				argv[n++] = argv[i++];
+			break;
+		}
+		if (strcmp(argv[i], "--suggest") == 0) {
+			*suggest = true;
+		} else if (strcmp(argv[i], "--image") == 0 ||
+			   strncmp(argv[i], "--image=", 8) == 0) {
+			const char *v = argv[i][7] == '=' ? argv[i] + 8
+				      : i + 1 < argc ? argv[++i] : NULL;
+
+			if (*image || !v || !*v) {
+				ward_err_set(&err, WARD_STEP_USAGE, 0, *image ? "--image given twice"
+									: "--image needs a FILE");
+				die(&err);
+			}
+			*image = v;
+		} else {
+			argv[n++] = argv[i];
+		}
+	}
+	if (*suggest && !*image) {
+		ward_err_set(&err, WARD_STEP_USAGE, 0, "--suggest needs --image FILE");
+		die(&err);
+	}
+	return n;
+}
+
+#ifdef WARD_STATIC
+/* The static build (make static, for COPYing into images) leaves the
+ * image audit and libarchive out. */
+static int check_image(int argc, char **argv, const char *path, bool suggest)
+{
+	struct ward_err err = {0};
+
+	ward_err_set(&err, WARD_STEP_USAGE, 0,
+		     "--image %s: this static build has no image audit; use the regular ward",
+		     path);
+	die(&err);
+}
+#else
+/* ward check --image FILE [--json|--suggest] [OPTIONS]: the image audit,
+ * with the plan's rows too when plan options are given. */
+static int check_image(int argc, char **argv, const char *path, bool suggest)
+{
+	struct ward_plan_builder *b = NULL;
+	struct ward_plan *plan = NULL;
+	struct ward_image *img = NULL;
+	struct ward_report *report = NULL;
+	struct ward_err err = {0};
+	bool json = false;
+	int plan_args = 0, code = 0;
+	char desc[WARD_REPORT_TEXT];
+
+	for (int i = 0; i < argc; i++) {
+		if (strcmp(argv[i], "--json") == 0)
+			json = true;
+		else
+			plan_args++;
+	}
+	if (suggest && json) {
+		ward_err_set(&err, WARD_STEP_USAGE, 0,
+			     "--suggest prints a profile: it does not combine with --json");
+		die(&err);
+	}
+	if (plan_args)
+		plan = plan_without_command(argc, argv, &json, &b);
+	if (ward_image_read(path, NULL, &img, &err) < 0)
+		die(&err);
+	if (suggest) {
+		ward_image_suggest(img, path, stdout);
+		goto out;
+	}
+	report = calloc(1, sizeof(*report));
+	if (!report) {
+		code = WARD_EXIT_USAGE;
+		goto out;
+	}
+	if (plan)
+		ward_check_plan(plan, report);
+	if (plan && plan->rootfs && ward_audit_rootfs(plan->rootfs, report, &err) < 0)
+		die(&err);
+	ward_image_report(img, report);
+	ward_report_finish(report);
+	if (json) {
+		if (ward_report_print_json(report, plan, stdout) < 0)
+			code = WARD_EXIT_USAGE;
+	} else {
+		if (plan) {
+			ward_plan_print(plan, stdout);
+			putchar('\n');
+		}
+		ward_image_describe(img, desc, sizeof(desc));
+		printf("image: %s\n\n", desc);
+		ward_report_print(report, stdout);
+		printf("ward: check: the image was read; nothing was extracted or run\n");
+	}
+out:
+	free(report);
+	ward_image_free(img);
+	if (plan)
+		ward_plan_free(plan);
+	if (b)
+		ward_plan_builder_free(b);
+	return code;
+}
+#endif
+
 /* ward check [--json] [OPTIONS]: what could the program do if
- * compromised?  With --rootfs DIR the image tree is audited too. */
+ * compromised?  With --rootfs DIR the image tree is audited too; with
+ * --image FILE an image archive (check_image). */
 int ward_cmd_check(int argc, char **argv)
 {
 	struct ward_plan_builder *b = NULL;
 	struct ward_err err = {0};
-	bool json = false;
-	struct ward_plan *plan = plan_without_command(argc, argv, &json, &b);
-	struct ward_report *report = calloc(1, sizeof(*report));
+	bool json = false, suggest = false;
+	const char *image = NULL;
+	struct ward_plan *plan;
+	struct ward_report *report;
 	int code = 0;
 
+	argc = take_image_options(argc, argv, &image, &suggest);
+	if (image)
+		return check_image(argc, argv, image, suggest);
+	plan = plan_without_command(argc, argv, &json, &b);
+	report = calloc(1, sizeof(*report));
 	if (!report)
 		return WARD_EXIT_USAGE;
 	ward_check_plan(plan, report);

@@ -1,0 +1,319 @@
+#!/bin/bash
+# ward check --image FILE: real images from a real Docker engine, in both
+# formats, and hostile archives.  Nothing is run from the images.
+#
+# A private dockerd (tests/lib/docker.sh: own data root and socket, no
+# bridge, stopped at exit) imports a busybox base and builds, with the
+# classic builder and --network none:
+#   leaky  COPY .env (layer 1) and id_rsa (layer 2), ARG API_TOKEN used in
+#          RUN, ENV DB_PASSWORD, both files deleted by a later RUN (layer
+#          3), setuid busybox (the shell) and a world-writable directory
+#          (layer 4), EXPOSE 80, no USER;
+#   clean  its own /etc/passwd with app (10001), a static server, the
+#          shell deleted, USER app, EXPOSE 8080, VOLUME /data.
+# Both are saved (docker save) and converted with skopeo to an OCI layout
+# directory (gzip layers) and an OCI tar (zstd layers).  ward must find
+# every planted problem with its layer index in every format, print no
+# secret value, score the leaky image EXPOSED or UNSAFE and the clean
+# one SAFE or OK, and suggest profiles that ward itself accepts.  Then
+# hostile archives written here by python (a ../ member, an absolute
+# member, a symlink chain, a symlink out of the archive, a gzip bomb, a
+# truncated tar, malformed and oversized JSON, a ../ entry inside a
+# layer) each get one clear error (exit 229), fast.
+here=$(cd "$(dirname "$0")" && pwd)
+# shellcheck source=tests/lib/tap.sh
+. "$here/../lib/tap.sh"
+# shellcheck source=tests/lib/fixtures.sh
+. "$here/../lib/fixtures.sh"
+# shellcheck source=tests/lib/docker.sh
+. "$here/../lib/docker.sh"
+
+command -v python3 >/dev/null || skip_all "python3 is missing (package python3)"
+[ -x /bin/busybox ] || skip_all "/bin/busybox is missing (package busybox-static)"
+
+SECRET_TOKEN=tok-WARDTESTbuildarg9f3k2
+SECRET_ENVFILE=envfile-WARDTEST-7d2a
+SECRET_KEY=KEYMATERIALwardtestb3BlbnNzaC1rZXk
+SECRET_DBPW=dbpw-WARDTEST-41c8
+SECRETS="$SECRET_TOKEN|$SECRET_ENVFILE|$SECRET_KEY|$SECRET_DBPW"
+
+fixture_dir T || skip_all "cannot create a directory under ${TMPDIR:-/tmp}"
+WARD_TIMEOUT=20
+
+# bail DESC WHY: a missing engine is a failure, never a skip.
+bail() {
+	not_ok "$1" "$2"
+	tap_done
+}
+
+# ---- the engine and the images --------------------------------------------------
+docker_start || bail "a private Docker daemon starts" "$DOCKER_WHY"
+ok "a private Docker daemon starts"
+if ! command -v skopeo >/dev/null; then
+	{ apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
+		apt-get install -y -qq --no-install-recommends skopeo; } >/dev/null 2>&1 ||
+		bail "skopeo is installed" "apt-get install skopeo failed"
+fi
+
+B=$T/base
+mkdir -p "$B"/{bin,etc,tmp,root}
+chmod 1777 "$B/tmp"
+cp /bin/busybox "$B/bin/busybox"
+for a in sh ls rm cat chmod cp mkdir echo wc; do
+	ln -s busybox "$B/bin/$a"
+done
+printf 'root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/nonexistent:/bin/false\n' \
+	>"$B/etc/passwd"
+docker_import wardtest/base "$B" || bail "docker import of the busybox base" "docker import failed"
+
+L=$T/leaky
+mkdir -p "$L"
+echo "API_KEY=$SECRET_ENVFILE" >"$L/.env"
+printf -- '-----BEGIN OPENSSH PRIVATE KEY-----\n%s\n-----END OPENSSH PRIVATE KEY-----\n' \
+	"$SECRET_KEY" >"$L/id_rsa"
+cat >"$L/Dockerfile" <<EOF
+FROM wardtest/base
+COPY .env /app/.env
+COPY id_rsa /root/.ssh/id_rsa
+ARG API_TOKEN
+RUN echo "\$API_TOKEN" | wc -c >/dev/null
+ENV DB_PASSWORD=$SECRET_DBPW
+RUN rm /app/.env /root/.ssh/id_rsa
+RUN chmod 4755 /bin/busybox && mkdir -p /srv/drop && chmod 0777 /srv/drop
+EXPOSE 80
+VOLUME /data
+CMD ["/bin/sh"]
+EOF
+C=$T/clean
+mkdir -p "$C"
+cp "$PROBE" "$C/server"
+printf 'root:x:0:0:root:/root:/sbin/nologin\napp:x:10001:10001:app:/app:/sbin/nologin\n' >"$C/passwd"
+cat >"$C/Dockerfile" <<'EOF'
+FROM wardtest/base
+COPY passwd /etc/passwd
+COPY server /app/server
+RUN ["/bin/busybox", "rm", "-rf", "/bin", "/root"]
+USER app
+WORKDIR /app
+EXPOSE 8080
+VOLUME /data
+ENTRYPOINT ["/app/server"]
+EOF
+build() {
+	local out
+	out=$(DOCKER_BUILDKIT=0 dk build --network none "$@" 2>&1) ||
+		bail "docker build $*" "$(tail -n 20 <<<"$out")"
+}
+build --build-arg "API_TOKEN=$SECRET_TOKEN" -t wardtest/leaky "$L"
+build -t wardtest/clean "$C"
+dk save wardtest/leaky -o "$T/leaky.tar" && dk save wardtest/clean -o "$T/clean.tar" ||
+	bail "docker save" "docker save failed"
+skopeo copy -q docker-archive:"$T/leaky.tar" oci:"$T/leaky-oci:latest" &&
+	skopeo copy -q --dest-compress-format zstd docker-archive:"$T/leaky.tar" \
+		oci-archive:"$T/leaky-oci.tar:latest" &&
+	skopeo copy -q docker-archive:"$T/clean.tar" oci:"$T/clean-oci:latest" ||
+	bail "skopeo copy to OCI layouts" "skopeo copy failed"
+ok "images built, saved and converted (docker save, OCI directory, OCI tar)"
+
+# ---- the leaky image, in every format -------------------------------------------------
+# check_json FILE KIND: the report of FILE in JSON, checked by python;
+# prints "ok" or what is wrong.
+check_json() {
+	python3 - "$1" "$2" <<'EOF'
+import json, sys
+doc = json.load(open(sys.argv[1]))
+kind = sys.argv[2]
+errs = []
+def want(c, what):
+    if not c:
+        errs.append(what)
+rows = doc.get("rows", [])
+want(doc.get("schema") == 1, "schema 1")
+want("plan" not in doc, "no plan object for --image alone")
+for r in rows:
+    want(set(r) == {"id", "ok", "weight", "finding", "fix"}, "row keys %r" % sorted(r))
+by = {}
+for r in rows:
+    by.setdefault(r["id"], []).append(r)
+for i in ("image.read", "image.user", "image.secret-file", "image.secret-env",
+          "image.secret-history", "image.setuid", "image.world-writable",
+          "image.tools", "image.packages", "image.size", "image.ports",
+          "image.entrypoint"):
+    want(i in by, "a row %s" % i)
+def find(i, *parts):
+    return [r for r in by.get(i, []) if all(p in r["finding"] for p in parts)]
+if kind == "leaky":
+    want(find("image.user", "no USER", "root") and not by["image.user"][0]["ok"], "user: root")
+    env = find("image.secret-file", "/app/.env", "added in layer 1", "deleted in layer 3",
+               "still readable in layer 1")
+    want(env and not env[0]["ok"] and env[0]["weight"] > 0, "secret-file /app/.env layer 1, deleted in 3: %r" % by.get("image.secret-file"))
+    key = find("image.secret-file", "/root/.ssh/id_rsa", "holds a private key",
+               "added in layer 2", "deleted in layer 3")
+    want(key, "secret-file id_rsa layer 2, private key, deleted in 3")
+    want(all("COPY file:" in r["finding"] for r in by["image.secret-file"]),
+         "secret-file rows name the COPY that added them")
+    want(len(by["image.secret-file"]) == 2, "two secret files")
+    want(find("image.secret-history", "build arg API_TOKEN=***", "layers 3"),
+         "secret-history: API_TOKEN, in the RUN that made layer 3: %r" % by.get("image.secret-history"))
+    want(find("image.secret-env", "ENV DB_PASSWORD=***"), "secret-env DB_PASSWORD")
+    want(find("image.setuid", "/bin/busybox", "a shell"), "setuid shell /bin/busybox")
+    want(find("image.world-writable", "/srv/drop"), "world-writable /srv/drop")
+    want(find("image.tools", "shell"), "tools: a shell")
+    want(find("image.ports", "80/tcp") and not by["image.ports"][0]["ok"], "port 80")
+    want(find("image.size", "5 layers", "largest: layer"), "size: per layer")
+    want(doc.get("verdict") in ("EXPOSED", "UNSAFE"), "verdict %r" % doc.get("verdict"))
+else:
+    bad = [r for r in rows if not r["ok"] and r["weight"] > 0 and r["id"] != "image.entrypoint"]
+    want(not bad, "clean: no risk rows but the entrypoint: %r" % bad)
+    want(find("image.user", "USER app", "uid 10001") and by["image.user"][0]["ok"], "user app 10001")
+    want(find("image.ports", "8080/tcp") and by["image.ports"][0]["ok"], "port 8080 ok")
+    want(doc.get("verdict") in ("SAFE", "OK"), "verdict %r" % doc.get("verdict"))
+total = min(10.0, sum(r["weight"] for r in rows))
+want(abs(doc.get("exposure", -1) - total) < 1e-6, "exposure is the sum")
+print("\n".join(errs) if errs else "ok")
+EOF
+}
+
+for f in leaky.tar leaky-oci leaky-oci.tar; do
+	run_ward check --image "$T/$f" --json
+	expect_rc "leaky $f: exit 0" 0
+	printf '%s\n' "$OUT" >"$T/$f.json"
+	expect_eq "leaky $f: every planted problem, with its layer index; EXPOSED or UNSAFE" ok \
+		"$(check_json "$T/$f.json" leaky 2>&1)"
+	expect_no_match "leaky $f: no secret value in the report" "$SECRETS" "$OUT$ERR"
+done
+same=$(python3 - "$T"/leaky.tar.json "$T"/leaky-oci.json "$T"/leaky-oci.tar.json <<'EOF'
+import json, sys
+docs = [json.load(open(p)) for p in sys.argv[1:]]
+def rows(d):
+    return [(r["id"], r["ok"], r["weight"], r["finding"]) for r in d["rows"]
+            if r["id"] != "image.read"]
+print("ok" if all(rows(d) == rows(docs[0]) for d in docs) else
+      "differ:\n" + "\n".join(map(str, rows(docs[0]))) + "\n--\n" + "\n".join(map(str, rows(docs[1]))))
+EOF
+)
+expect_eq "leaky: the same rows from docker save, OCI directory (gzip) and OCI tar (zstd)" ok "$same"
+
+run_ward check --image "$T/leaky.tar"
+expect_match "text: the setuid row" '^image\.setuid +RISK +2\.5 +1 setuid/setgid file, a shell among them: /bin/busybox$' "$OUT"
+expect_match "text: the .env row" '^image\.secret-file +RISK +2\.0 +/app/\.env \(secret by its name\) added in layer 1 by "COPY file:[0-9a-f]{12}\.\.\. in /app/\.env"; deleted in layer 3' "$OUT"
+expect_match "text: the exposure line" '^exposure: 10\.0 of 10 \(UNSAFE\)$' "$OUT"
+expect_no_match "text: no secret value" "$SECRETS" "$OUT$ERR"
+
+# ---- the clean image ------------------------------------------------------------------
+for f in clean.tar clean-oci; do
+	run_ward check --image "$T/$f" --json
+	printf '%s\n' "$OUT" >"$T/$f.json"
+	expect_eq "clean $f: a clean report, SAFE or OK" ok "$(check_json "$T/$f.json" clean 2>&1)"
+done
+
+# ---- --suggest ----------------------------------------------------------------------------
+run_ward check --image "$T/clean.tar" --suggest
+printf '%s\n' "$OUT" >"$T/clean.profile"
+if [ "$RC" = 0 ] && grep -qx 'user 10001:10001' <<<"$OUT" && grep -qx 'tmpfs /data' <<<"$OUT" &&
+	grep -qx 'tmpfs /tmp' <<<"$OUT" && grep -qx 'seccomp default' <<<"$OUT" &&
+	grep -qx 'workdir /app' <<<"$OUT" && ! grep -q '^cap-keep' <<<"$OUT"; then
+	ok "suggest (clean): the image's user app, tmpfs for /tmp and the VOLUME, no capability"
+else
+	not_ok "suggest (clean): the image's user app, tmpfs for /tmp and the VOLUME, no capability" "$(last_run)"
+fi
+run_ward check --profile "$T/clean.profile"
+expect_rc "suggest (clean): ward accepts the profile" 0
+run_ward check --image "$T/leaky.tar" --suggest
+printf '%s\n' "$OUT" >"$T/leaky.profile"
+if [ "$RC" = 0 ] && grep -qx 'user 10001:10001' <<<"$OUT" &&
+	grep -qx '#   RUN chown -R 10001:10001 /data' <<<"$OUT" &&
+	grep -q 'left out.*DB_PASSWORD' <<<"$OUT" && ! grep -q '^env DB_PASSWORD' <<<"$OUT" &&
+	grep -qx '#   cap-keep net_bind_service' <<<"$OUT"; then
+	ok "suggest (leaky): a uid of its own with the chown lines, the secret left out, port 80 explained"
+else
+	not_ok "suggest (leaky): a uid of its own with the chown lines, the secret left out, port 80 explained" "$(last_run)"
+fi
+expect_no_match "suggest (leaky): no secret value" "$SECRETS" "$OUT$ERR"
+run_ward check --profile "$T/leaky.profile"
+expect_rc "suggest (leaky): ward accepts the profile" 0
+
+# ---- usage ------------------------------------------------------------------------------------
+run_ward run --image "$T/leaky.tar" -- /bin/true
+expect_rc "ward run --image: a usage error" 125
+run_ward check --suggest
+expect_rc "--suggest without --image: a usage error" 125
+run_ward check --image "$T/leaky.tar" --suggest --json
+expect_rc "--suggest with --json: a usage error" 125
+run_ward check --image "$T/missing.tar"
+expect_rc "a missing image: exit 229" 229
+
+# ---- hostile archives ----------------------------------------------------------------------
+H=$T/hostile
+mkdir -p "$H"
+python3 - "$H" <<'EOF' || not_ok "the hostile archives are written"
+import gzip, io, json, os, sys, tarfile
+out = sys.argv[1]
+def add(t, name, data):
+    ti = tarfile.TarInfo(name); ti.size = len(data); ti.mode = 0o644
+    t.addfile(ti, io.BytesIO(data))
+def link(t, name, target):
+    ti = tarfile.TarInfo(name); ti.type = tarfile.SYMTYPE; ti.linkname = target
+    t.addfile(ti)
+def layer(entries):
+    b = io.BytesIO()
+    with tarfile.open(fileobj=b, mode="w", format=tarfile.PAX_FORMAT) as t:
+        for n, d in entries:
+            add(t, n, d)
+    return b.getvalue()
+CONFIG = json.dumps({"config": {"User": "app"}, "history": [{"created_by": "COPY x"}]}).encode()
+def save(name, members, manifest=None, config=CONFIG):
+    man = manifest if manifest is not None else json.dumps(
+        [{"Config": "config.json", "RepoTags": ["hostile:1"], "Layers": ["l0/layer.tar"]}]).encode()
+    with tarfile.open(os.path.join(out, name), "w", format=tarfile.PAX_FORMAT) as t:
+        for m in members:
+            m(t)
+        add(t, "config.json", config)
+        add(t, "manifest.json", man)
+ok = layer([("etc/passwd", b"root:x:0:0::/root:/bin/sh\n")])
+save("dotdot.tar", [lambda t: add(t, "l0/layer.tar", ok), lambda t: add(t, "../evil", b"x")])
+save("absolute.tar", [lambda t: add(t, "l0/layer.tar", ok), lambda t: add(t, "/etc/evil", b"x")])
+save("chain.tar", [lambda t: link(t, "l0/layer.tar", "../l1/layer.tar"),
+                   lambda t: link(t, "l1/layer.tar", "../l2/layer.tar"),
+                   lambda t: add(t, "l2/layer.tar", ok)])
+save("escape.tar", [lambda t: link(t, "l0/layer.tar", "../../etc/passwd")])
+# 8 GiB of zeros declared, as gzip members of 64 MiB each: an 8 MB file
+hdr = tarfile.TarInfo("zeros"); hdr.size = 8 << 30
+chunk = gzip.compress(b"\0" * (64 << 20), compresslevel=9)
+bomb = gzip.compress(hdr.tobuf(format=tarfile.GNU_FORMAT), 9) + chunk * 128
+save("bomb.tar", [lambda t: add(t, "l0/layer.tar", bomb)])
+save("full.tar", [lambda t: add(t, "l0/layer.tar", ok + b"\0" * 20000)])
+data = open(os.path.join(out, "full.tar"), "rb").read()
+open(os.path.join(out, "truncated.tar"), "wb").write(data[:6000])
+save("badjson.tar", [lambda t: add(t, "l0/layer.tar", ok)],
+     manifest=b'[{"Config": "config.json", "Layers": ["l0/layer.tar"]')
+save("bigjson.tar", [lambda t: add(t, "l0/layer.tar", ok)],
+     config=b'{"history": "' + b"a" * (9 << 20) + b'"}')
+save("layerdotdot.tar", [lambda t: add(t, "l0/layer.tar", layer([("../../etc/cron.d/x", b"x")]))])
+save("configdotdot.tar", [lambda t: add(t, "l0/layer.tar", ok)],
+     manifest=json.dumps([{"Config": "../config.json", "Layers": ["l0/layer.tar"]}]).encode())
+EOF
+# hostile FILE DESC ERE: exit 229 within the timeout, one line matching ERE.
+hostile() {
+	local t0 t1
+	t0=$(date +%s%N)
+	run_ward check --image "$H/$1"
+	t1=$(date +%s%N)
+	if [ "$RC" = 229 ] && grep -Eq -- "^ward: image: $H/$1: $3" <<<"$ERR"; then
+		ok "hostile: $2 ($(((t1 - t0) / 1000000)) ms)"
+	else
+		not_ok "hostile: $2" "expected exit 229 and: ward: image: $H/$1: $3" "$(last_run)"
+	fi
+}
+hostile dotdot.tar "a ../ member" "member '\.\./evil' has a '\.\.' component: refused"
+hostile absolute.tar "an absolute member" "member '/etc/evil' is an absolute path: refused"
+hostile chain.tar "a symlink chain" "member 'l0/layer\.tar' is a symlink chain \(a link to a link\): refused"
+hostile escape.tar "a symlink out of the archive" "member 'l0/layer\.tar' links outside the archive"
+hostile bomb.tar "a gzip bomb" "layer 0 \(l0/layer\.tar\): [0-9]+ bytes expanded from [0-9]+, more than 500:1 \(WARD_IMAGE_MAX_RATIO\): a decompression bomb"
+hostile truncated.tar "a truncated tar" "Truncated"
+hostile badjson.tar "malformed JSON" "manifest\.json: malformed JSON"
+hostile bigjson.tar "a 9 MiB config" "config\.json: [0-9]+ bytes, more than the 8388608 allowed \(WARD_IMAGE_MAX_JSON\)"
+hostile layerdotdot.tar "a ../ entry inside a layer" "layer 0 \(l0/layer\.tar\): entry '\.\./\.\./etc/cron\.d/x' has a '\.\.' component"
+hostile configdotdot.tar "a Config outside the archive" "manifest\.json: Config '\.\./config\.json' is not a plain name"
+
+tap_done

@@ -1,0 +1,558 @@
+/* image_tree.c, image_layers.c, image_archive.c, image.c: the final tree
+ * with whiteouts, and whole archives written here with libarchive.
+ *
+ *   whiteouts     .wh.NAME hides NAME and what is beneath it, for lower
+ *                 layers only; .wh..wh..opq empties a directory; a file
+ *                 over a directory hides its children; re-added paths
+ *                 come back
+ *   secrets       which layer added each one and which deleted or
+ *                 overwrote it
+ *   archives      a docker save tar (with a symlinked repeated layer, a
+ *                 gzip layer, whiteouts), an OCI directory (a symlinked
+ *                 blob refused), duplicates and hostile names refused
+ *   bounds        each bound, lowered, gives its own error: members,
+ *                 entries per layer and in all, JSON size, layer bytes,
+ *                 expansion ratio, path length, layers */
+#define _GNU_SOURCE
+#include <archive.h>
+#include <archive_entry.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include "ward/image.h"
+
+#define HEX_A "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+#define HEX_B "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb"
+#define HEX_C "cccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccc"
+#define PRIVKEY "-----BEGIN OPENSSH PRIVATE KEY-----\nSECRETKEYMATERIAL\n-----END OPENSSH PRIVATE KEY-----\n"
+
+static struct ward_image_limits lim;
+static char dir[64];
+
+static int setup(void **state)
+{
+	(void)state;
+	ward_image_limits_default(&lim);
+	snprintf(dir, sizeof(dir), "/tmp/ward-test-image.XXXXXX");
+	assert_non_null(mkdtemp(dir));
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	char cmd[128];
+
+	(void)state;
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	assert_int_equal(system(cmd), 0);
+	return 0;
+}
+
+/* ---- the final tree, by hand -------------------------------------------------------- */
+
+static void add(struct ward_image_layer_scan *s, const char *path,
+		enum ward_image_ev type)
+{
+	assert_true(ward_image_layer_add(s, path, type, type == WARD_IMAGE_EV_DIR ? 0755 : 0644,
+					 type == WARD_IMAGE_EV_FILE ? 10 : 0) >= 0);
+}
+
+/* A file whose content was read and found secret. */
+static void add_secret(struct ward_image_layer_scan *s, const char *path)
+{
+	long ev = ward_image_layer_add(s, path, WARD_IMAGE_EV_FILE, 0600, 10);
+
+	assert_true(ev >= 0);
+	s->contents = realloc(s->contents, (s->ncontents + 1) * sizeof(*s->contents));
+	assert_non_null(s->contents);
+	s->contents[s->ncontents] = (struct ward_image_content){
+		.kind = WARD_IMAGE_C_SECRET, .secret = WARD_SECRET_BY_NAME,
+	};
+	s->ev[ev].content = (int32_t)s->ncontents++;
+}
+
+static bool visible(const struct ward_image_tree *t, const char *path)
+{
+	return ward_image_tree_lookup(t, path, NULL);
+}
+
+static void count_visit(void *ctx, const char *path,
+			const struct ward_image_node_info *info)
+{
+	(void)path;
+	(void)info;
+	(*(size_t *)ctx)++;
+}
+
+static void test_whiteouts(void **state)
+{
+	struct ward_image_layer_scan l[4] = {0};
+	const struct ward_image_layer_scan *layers[5] = {&l[0], &l[1], &l[2], &l[3], &l[0]};
+	struct ward_image_tree *t = NULL;
+	struct ward_err err = {0};
+	struct ward_image_node_info info;
+	size_t n = 0;
+
+	(void)state;
+	/* layer 0: the base */
+	add(&l[0], "app", WARD_IMAGE_EV_DIR);
+	add_secret(&l[0], "app/.env");
+	add(&l[0], "app/lib/x.py", WARD_IMAGE_EV_FILE); /* implicit app/lib */
+	add(&l[0], "d", WARD_IMAGE_EV_DIR);
+	add(&l[0], "d/x", WARD_IMAGE_EV_FILE);
+	add(&l[0], "d/y", WARD_IMAGE_EV_FILE);
+	add(&l[0], "f", WARD_IMAGE_EV_DIR);
+	add(&l[0], "f/child", WARD_IMAGE_EV_FILE);
+	add_secret(&l[0], "k/id_rsa");
+	/* layer 1: deletes .env and the whole lib, makes d opaque and adds
+	 * d/z (listed before the marker: order inside a layer does not
+	 * matter), replaces the directory f by a file */
+	add(&l[1], "d/z", WARD_IMAGE_EV_FILE);
+	add(&l[1], "app/.env", WARD_IMAGE_EV_WHITEOUT);
+	add(&l[1], "app/lib", WARD_IMAGE_EV_WHITEOUT);
+	add(&l[1], "d", WARD_IMAGE_EV_OPAQUE);
+	add(&l[1], "f", WARD_IMAGE_EV_FILE);
+	add(&l[1], "nothing/here", WARD_IMAGE_EV_WHITEOUT);
+	/* layer 2: overwrites k/id_rsa with a harmless file, brings back
+	 * app/lib/new.py (app/lib again, without x.py) */
+	add(&l[2], "k/id_rsa", WARD_IMAGE_EV_FILE);
+	add(&l[2], "app/lib/new.py", WARD_IMAGE_EV_FILE);
+	/* layer 3: a fresh .env */
+	add_secret(&l[3], "app/.env");
+
+	assert_int_equal(ward_image_tree_build(layers, 4, &lim, &t, &err), 0);
+	assert_false(visible(t, "app/lib/x.py"));
+	assert_true(visible(t, "app/lib/new.py"));
+	assert_true(visible(t, "app/lib"));
+	assert_true(visible(t, "d"));
+	assert_false(visible(t, "d/x"));
+	assert_false(visible(t, "d/y"));
+	assert_true(visible(t, "d/z"));
+	assert_true(ward_image_tree_lookup(t, "f", &info));
+	assert_int_equal(info.type, WARD_IMAGE_EV_FILE);
+	assert_int_equal(info.layer, 1);
+	assert_false(visible(t, "f/child"));
+	assert_true(ward_image_tree_lookup(t, "app/.env", &info));
+	assert_int_equal(info.layer, 3);
+	assert_non_null(info.content);
+	{
+		size_t ns;
+		const struct ward_image_secret *s = ward_image_tree_secrets(t, &ns);
+
+		assert_int_equal(ns, 3);
+		assert_string_equal(s[0].path, "app/.env");
+		assert_int_equal(s[0].layer, 0);
+		assert_int_equal(s[0].fate, WARD_IMAGE_DELETED);
+		assert_int_equal(s[0].fate_layer, 1);
+		assert_string_equal(s[1].path, "k/id_rsa");
+		assert_int_equal(s[1].fate, WARD_IMAGE_OVERWRITTEN);
+		assert_int_equal(s[1].fate_layer, 2);
+		assert_int_equal(s[2].layer, 3);
+		assert_int_equal(s[2].fate, WARD_IMAGE_VISIBLE);
+	}
+	/* app, app/.env, app/lib, app/lib/new.py, d, d/z, f, k, k/id_rsa */
+	ward_image_tree_walk(t, count_visit, &n);
+	assert_int_equal(n, 9);
+	ward_image_tree_free(t);
+
+	/* the same scan shared by two layer indexes (docker save links
+	 * repeated layers): layer 4 re-adds what layer 1 deleted */
+	assert_int_equal(ward_image_tree_build(layers, 5, &lim, &t, &err), 0);
+	assert_true(visible(t, "d/x"));
+	assert_true(ward_image_tree_lookup(t, "app/.env", &info));
+	assert_int_equal(info.layer, 4);
+	ward_image_tree_free(t);
+	for (int i = 0; i < 4; i++)
+		ward_image_layer_scan_free(&l[i]);
+}
+
+static void test_tree_bound(void **state)
+{
+	struct ward_image_layer_scan l = {0};
+	const struct ward_image_layer_scan *layers[1] = {&l};
+	struct ward_image_tree *t = NULL;
+	struct ward_err err = {0};
+
+	(void)state;
+	lim.max_entries = 2; /* at most 5 paths */
+	add(&l, "a/b/c/d/e/f", WARD_IMAGE_EV_FILE);
+	assert_int_equal(ward_image_tree_build(layers, 1, &lim, &t, &err), -E2BIG);
+	assert_non_null(strstr(err.msg, "WARD_IMAGE_MAX_ENTRIES"));
+	ward_image_layer_scan_free(&l);
+}
+
+/* ---- archives -------------------------------------------------------------------------- */
+
+static struct archive *tar_new(bool gzip)
+{
+	struct archive *a = archive_write_new();
+
+	assert_non_null(a);
+	assert_int_equal(archive_write_set_format_pax_restricted(a), ARCHIVE_OK);
+	if (gzip)
+		assert_int_equal(archive_write_add_filter_gzip(a), ARCHIVE_OK);
+	return a;
+}
+
+static void tar_entry(struct archive *a, const char *name, unsigned type,
+		      unsigned mode, const void *data, size_t len, const char *link)
+{
+	struct archive_entry *e = archive_entry_new();
+
+	archive_entry_set_pathname(e, name);
+	archive_entry_set_filetype(e, type);
+	archive_entry_set_perm(e, mode);
+	archive_entry_set_size(e, type == AE_IFREG ? (la_int64_t)len : 0);
+	if (link)
+		archive_entry_set_symlink(e, link);
+	assert_int_equal(archive_write_header(a, e), ARCHIVE_OK);
+	if (type == AE_IFREG && len)
+		assert_int_equal(archive_write_data(a, data, len), (la_ssize_t)len);
+	archive_entry_free(e);
+}
+
+static void tar_file(struct archive *a, const char *name, const char *text)
+{
+	tar_entry(a, name, AE_IFREG, 0644, text, strlen(text), NULL);
+}
+
+/* A layer tar in memory (heap, *len bytes): pairs NAME, CONTENT, then
+ * NULL; a NAME ending in "/" is a directory, a CONTENT "mode:4755" a
+ * one-byte file with that mode. */
+static void *layer(bool gzip, size_t *len, ...)
+{
+	size_t cap = 1 << 20;
+	char *buf = malloc(cap);
+	struct archive *a = tar_new(gzip);
+	va_list ap;
+	const char *name;
+
+	assert_non_null(buf);
+	assert_int_equal(archive_write_open_memory(a, buf, cap, len), ARCHIVE_OK);
+	va_start(ap, len);
+	while ((name = va_arg(ap, const char *))) {
+		const char *text = va_arg(ap, const char *);
+
+		if (name[strlen(name) - 1] == '/')
+			tar_entry(a, name, AE_IFDIR, 0755, NULL, 0, NULL);
+		else if (strncmp(text, "mode:", 5) == 0)
+			tar_entry(a, name, AE_IFREG, (unsigned)strtoul(text + 5, NULL, 8),
+				  "x", 1, NULL);
+		else
+			tar_file(a, name, text);
+	}
+	va_end(ap);
+	assert_int_equal(archive_write_close(a), ARCHIVE_OK);
+	archive_write_free(a);
+	return buf;
+}
+
+static const char config_json[] =
+	"{\"config\":{\"User\":\"\",\"ExposedPorts\":{\"80/tcp\":{}}},"
+	"\"history\":[{\"created_by\":\"ADD base /\"},"
+	"{\"created_by\":\"|1 API_TOKEN=tok-SECRET /bin/sh -c make\"},"
+	"{\"created_by\":\"RUN rm -rf /root\"},{\"created_by\":\"RUN true\"}]}";
+
+/* A docker save archive at @path: layer 0 (base, with a key), layer 1
+ * (gzip: a setuid shell, an .env), layer 2 (whiteouts), layer 3 a
+ * symlink to layer 0's member.  @extra, if set, adds members. */
+static void write_docker(const char *path, const char *manifest,
+			 void (*extra)(struct archive *))
+{
+	struct archive *a = tar_new(false);
+	size_t l0n, l1n, l2n;
+	void *l0 = layer(false, &l0n, "etc/", "", "etc/passwd",
+			 "root:x:0:0::/root:/bin/sh\napp:x:10001:10001::/app:/bin/sh\n",
+			 "root/", "", "root/.ssh/id_ed25519", PRIVKEY, "tmp/", "", NULL);
+	void *l1 = layer(true, &l1n, "bin/", "", "bin/sh", "mode:4755", "app/.env",
+			 "X=1\n", "var/lib/dpkg/status",
+			 "Package: a\nStatus: install ok installed\n\nPackage: b\nStatus: install ok installed\n",
+			 NULL);
+	void *l2 = layer(false, &l2n, "root/.wh..wh..opq", "", "app/.wh..env", "", NULL);
+
+	assert_int_equal(archive_write_open_filename(a, path), ARCHIVE_OK);
+	tar_entry(a, "l0/layer.tar", AE_IFREG, 0644, l0, l0n, NULL);
+	tar_entry(a, "l1/layer.tar", AE_IFREG, 0644, l1, l1n, NULL);
+	tar_entry(a, "l2/layer.tar", AE_IFREG, 0644, l2, l2n, NULL);
+	tar_entry(a, "l3/layer.tar", AE_IFLNK, 0777, NULL, 0, "../l0/layer.tar");
+	if (extra)
+		extra(a);
+	tar_file(a, "config.json", config_json);
+	tar_file(a, "manifest.json", manifest ? manifest :
+		 "[{\"Config\":\"config.json\",\"RepoTags\":[\"t:1\"],\"Layers\":"
+		 "[\"l0/layer.tar\",\"l1/layer.tar\",\"l2/layer.tar\",\"l3/layer.tar\"]}]");
+	assert_int_equal(archive_write_close(a), ARCHIVE_OK);
+	archive_write_free(a);
+	free(l0);
+	free(l1);
+	free(l2);
+}
+
+static bool has_row(const struct ward_report *r, const char *id, bool ok,
+		    const char *part)
+{
+	for (size_t i = 0; i < r->n; i++)
+		if (strcmp(r->rows[i].id, id) == 0 && r->rows[i].ok == ok &&
+		    strstr(r->rows[i].what, part))
+			return true;
+	return false;
+}
+
+static void test_docker_archive(void **state)
+{
+	char path[128];
+	struct ward_image *img = NULL;
+	struct ward_err err = {0};
+	struct ward_report *r = calloc(1, sizeof(*r));
+
+	(void)state;
+	assert_non_null(r);
+	snprintf(path, sizeof(path), "%s/img.tar", dir);
+	write_docker(path, NULL, NULL);
+	assert_int_equal(ward_image_read(path, &lim, &img, &err), 0);
+	assert_int_equal(img->meta.nlayers, 4);
+	assert_int_equal(img->nscans, 3); /* l3 is l0 */
+	assert_ptr_equal(img->by_layer[3], img->by_layer[0]);
+	assert_string_equal(img->meta.name, "t:1");
+	ward_image_report(img, r);
+	ward_report_finish(r);
+	assert_true(has_row(r, "image.user", false, "no USER"));
+	/* layer 0's key: hidden by layer 2's opaque /root, back in layer 3 */
+	assert_true(has_row(r, "image.secret-file", false,
+			    "/root/.ssh/id_ed25519 (secret by its name, holds a private key) added in layer 0 by \"ADD base /\"; deleted in layer 2"));
+	assert_true(has_row(r, "image.secret-file", false, "/root/.ssh/id_ed25519 (secret by its name, holds a private key) added in layer 3"));
+	assert_true(has_row(r, "image.secret-file", false,
+			    "/app/.env (secret by its name) added in layer 1 by \"|1 API_TOKEN=*** /bin/sh -c make\"; deleted in layer 2"));
+	assert_true(has_row(r, "image.secret-history", false, "build arg API_TOKEN=*** recorded in history 1 (layers 1)"));
+	assert_true(has_row(r, "image.setuid", false, "/bin/sh"));
+	assert_true(has_row(r, "image.tools", false, "shell (sh)"));
+	assert_true(has_row(r, "image.packages", false, "2 packages installed (dpkg)"));
+	assert_true(has_row(r, "image.ports", false, "80/tcp"));
+	assert_true(has_row(r, "image.secret-env", true, "no secret"));
+	for (size_t i = 0; i < r->n; i++) {
+		assert_null(strstr(r->rows[i].what, "tok-SECRET"));
+		assert_null(strstr(r->rows[i].what, "SECRETKEYMATERIAL"));
+	}
+	assert_true(r->exposure >= 6.0);
+	ward_image_free(img);
+	free(r);
+}
+
+static int read_err(const char *path, struct ward_err *err)
+{
+	struct ward_image *img = NULL;
+	int r = ward_image_read(path, &lim, &img, err);
+
+	ward_image_free(img);
+	return r;
+}
+
+static void extra_dup(struct archive *a)
+{
+	tar_file(a, "./config.json", "{}");
+}
+
+static void extra_dotdot(struct archive *a)
+{
+	tar_file(a, "x/../../evil", "x");
+}
+
+static void test_archive_refusals(void **state)
+{
+	char path[128];
+	struct ward_err err = {0};
+
+	(void)state;
+	snprintf(path, sizeof(path), "%s/img.tar", dir);
+	write_docker(path, NULL, extra_dup);
+	assert_int_equal(read_err(path, &err), -EINVAL);
+	assert_non_null(strstr(err.msg, "appears twice"));
+	write_docker(path, NULL, extra_dotdot);
+	assert_int_equal(read_err(path, &err), -EINVAL);
+	assert_non_null(strstr(err.msg, "has a '..' component: refused"));
+	write_docker(path, "[{\"Config\":\"config.json\",\"Layers\":[\"nope/layer.tar\"]}]", NULL);
+	assert_int_equal(read_err(path, &err), -ENOENT);
+	assert_non_null(strstr(err.msg, "no member 'nope/layer.tar'"));
+	write_docker(path, "[{\"Config\":\"l3/layer.tar\",\"Layers\":[]}]", NULL);
+	assert_int_equal(read_err(path, &err), -EINVAL);
+	assert_non_null(strstr(err.msg, "image config: malformed JSON"));
+	assert_int_equal(read_err(dir, &err), -ENOENT);
+	assert_non_null(strstr(err.msg, "without index.json"));
+	assert_int_equal(err.step, WARD_STEP_IMAGE);
+}
+
+/* A zero-byte layer is an empty layer. */
+static void test_empty_layer(void **state)
+{
+	char path[128];
+	struct archive *a = tar_new(false);
+	struct ward_image *img = NULL;
+	struct ward_err err = {0};
+
+	(void)state;
+	snprintf(path, sizeof(path), "%s/empty.tar", dir);
+	assert_int_equal(archive_write_open_filename(a, path), ARCHIVE_OK);
+	tar_entry(a, "l0/layer.tar", AE_IFREG, 0644, NULL, 0, NULL);
+	tar_file(a, "c.json", "{\"config\":{\"User\":\"1000:1000\"}}");
+	tar_file(a, "manifest.json", "[{\"Config\":\"c.json\",\"Layers\":[\"l0/layer.tar\"]}]");
+	assert_int_equal(archive_write_close(a), ARCHIVE_OK);
+	archive_write_free(a);
+	assert_int_equal(ward_image_read(path, &lim, &img, &err), 0);
+	assert_int_equal(img->meta.nlayers, 1);
+	assert_int_equal(img->entries, 0);
+	ward_image_free(img);
+}
+
+/* Each bound, lowered, trips with its own message. */
+static void bound(const char *path, size_t off, size_t value, int want,
+		  const char *name)
+{
+	struct ward_err err = {0};
+	struct ward_image_limits saved = lim;
+
+	if (off == offsetof(struct ward_image_limits, ratio_after) ||
+	    off == offsetof(struct ward_image_limits, max_ratio) ||
+	    off == offsetof(struct ward_image_limits, max_layer_bytes))
+		*(uint64_t *)((char *)&lim + off) = value;
+	else
+		*(size_t *)((char *)&lim + off) = value;
+	assert_int_equal(read_err(path, &err), want);
+	if (!strstr(err.msg, name))
+		fail_msg("bound %s: got '%s'", name, err.msg);
+	lim = saved;
+}
+
+static void test_bounds(void **state)
+{
+	char path[128];
+
+	(void)state;
+	snprintf(path, sizeof(path), "%s/img.tar", dir);
+	write_docker(path, NULL, NULL);
+	bound(path, offsetof(struct ward_image_limits, max_members), 3, -E2BIG,
+	      "WARD_IMAGE_MAX_MEMBERS");
+	bound(path, offsetof(struct ward_image_limits, max_layer_entries), 2, -E2BIG,
+	      "more than 2 entries (WARD_IMAGE_MAX_LAYER_ENTRIES)");
+	bound(path, offsetof(struct ward_image_limits, max_entries), 7, -E2BIG,
+	      "in all layers together (WARD_IMAGE_MAX_ENTRIES)");
+	bound(path, offsetof(struct ward_image_limits, max_json), 64, -EFBIG,
+	      "WARD_IMAGE_MAX_JSON");
+	bound(path, offsetof(struct ward_image_limits, max_layer_bytes), 1000, -EFBIG,
+	      "WARD_IMAGE_MAX_LAYER_BYTES");
+	bound(path, offsetof(struct ward_image_limits, max_path), 12, -ENAMETOOLONG,
+	      "WARD_IMAGE_MAX_PATH");
+	bound(path, offsetof(struct ward_image_limits, max_layers), 3, -E2BIG,
+	      "WARD_IMAGE_MAX_LAYERS");
+	bound(path, offsetof(struct ward_image_limits, max_history), 2, -E2BIG,
+	      "WARD_IMAGE_MAX_HISTORY");
+}
+
+/* A gzip layer of zeros trips the ratio guard once past ratio_after. */
+static void test_ratio(void **state)
+{
+	char path[128];
+	size_t zn = 4 << 20, ln = 0;
+	char *zeros = calloc(1, zn), *buf = malloc(1 << 20);
+	struct archive *a = tar_new(true), *o = tar_new(false);
+	struct ward_err err = {0};
+
+	(void)state;
+	assert_non_null(zeros);
+	assert_non_null(buf);
+	assert_int_equal(archive_write_open_memory(a, buf, 1 << 20, &ln), ARCHIVE_OK);
+	tar_entry(a, "zeros", AE_IFREG, 0644, zeros, zn, NULL);
+	assert_int_equal(archive_write_close(a), ARCHIVE_OK);
+	archive_write_free(a);
+	snprintf(path, sizeof(path), "%s/bomb.tar", dir);
+	assert_int_equal(archive_write_open_filename(o, path), ARCHIVE_OK);
+	tar_entry(o, "l0/layer.tar", AE_IFREG, 0644, buf, ln, NULL);
+	tar_file(o, "config.json", "{}");
+	tar_file(o, "manifest.json", "[{\"Config\":\"config.json\",\"Layers\":[\"l0/layer.tar\"]}]");
+	assert_int_equal(archive_write_close(o), ARCHIVE_OK);
+	archive_write_free(o);
+	assert_int_equal(read_err(path, &err), 0);   /* 4 MiB: under ratio_after */
+	lim.ratio_after = 1 << 20;
+	assert_int_equal(read_err(path, &err), -EFBIG);
+	assert_non_null(strstr(err.msg, "a decompression bomb"));
+	free(zeros);
+	free(buf);
+}
+
+/* ---- an OCI directory --------------------------------------------------------------------- */
+
+static void write_file(const char *rel, const void *data, size_t len)
+{
+	char path[256];
+	int fd;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, rel);
+	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, data, len), (ssize_t)len);
+	close(fd);
+}
+
+static void test_oci_dir(void **state)
+{
+	char path[256];
+	size_t ln = 0;
+	void *l = layer(true, &ln, "app/", "", "app/server", "x", NULL);
+	struct ward_image *img = NULL;
+	struct ward_err err = {0};
+	static const char manifest[] =
+		"{\"schemaVersion\":2,\"config\":{\"digest\":\"sha256:" HEX_B "\"},"
+		"\"layers\":[{\"digest\":\"sha256:" HEX_C "\"}]}";
+	static const char index[] =
+		"{\"schemaVersion\":2,\"manifests\":[{\"mediaType\":"
+		"\"application/vnd.oci.image.manifest.v1+json\",\"digest\":\"sha256:" HEX_A "\","
+		"\"annotations\":{\"org.opencontainers.image.ref.name\":\"v2\"}}]}";
+
+	(void)state;
+	snprintf(path, sizeof(path), "%s/blobs", dir);
+	assert_int_equal(mkdir(path, 0755), 0);
+	snprintf(path, sizeof(path), "%s/blobs/sha256", dir);
+	assert_int_equal(mkdir(path, 0755), 0);
+	write_file("index.json", index, strlen(index));
+	write_file("blobs/sha256/" HEX_A, manifest, strlen(manifest));
+	write_file("blobs/sha256/" HEX_B, "{\"config\":{\"User\":\"10001\"}}",
+		   strlen("{\"config\":{\"User\":\"10001\"}}"));
+	write_file("blobs/sha256/" HEX_C, l, ln);
+	free(l);
+	assert_int_equal(ward_image_read(dir, &lim, &img, &err), 0);
+	assert_int_equal(img->meta.format, WARD_IMAGE_OCI_DIR);
+	assert_string_equal(img->meta.name, "v2");
+	assert_true(ward_image_tree_lookup(img->tree, "app/server", NULL));
+	ward_image_free(img);
+	/* a blob that is a symlink is not followed */
+	snprintf(path, sizeof(path), "%s/blobs/sha256/" HEX_C, dir);
+	assert_int_equal(unlink(path), 0);
+	assert_int_equal(symlink("/etc/passwd", path), 0);
+	assert_int_equal(read_err(dir, &err), -ELOOP);
+	assert_non_null(strstr(err.msg, "a symlink: not followed"));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_whiteouts, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_tree_bound, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_docker_archive, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_archive_refusals, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_empty_layer, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_bounds, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_ratio, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_oci_dir, setup, teardown),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
