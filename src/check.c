@@ -10,6 +10,8 @@
 #include "ward/caps.h"
 #include "ward/dockersock.h"
 #include "ward/report.h"
+#include "ward/secret_shapes.h"
+#include "ward/secrets.h"
 
 /* How much a kept capability exposes, inside the sandbox's namespaces. */
 static double cap_weight(int cap)
@@ -69,8 +71,12 @@ static void check_net(const struct ward_plan *plan, struct ward_report *r)
 				"uses the container's network: ward cannot make its own there");
 	else if (plan->net == WARD_NET_HOST)
 		ward_report_add(r, "net", false, 2.0,
-				"net loopback (or none), and reach the program through a socket or a proxy",
+				"net loopback (or none), and reach the program through a socket or a proxy; or keep host and narrow it with tcp-bind/tcp-connect PORTS (Landlock)",
 				"shares the host's network: can reach every service the host can");
+	else if (plan->net == WARD_NET_VETH)
+		ward_report_add(r, "net", false, 0.5,
+				"bind host services to 127.0.0.1 (or firewall ward* interfaces); tcp-connect PORTS limits what it may reach",
+				"own network namespace reached through a veth: the host end's address (and whatever the host routes or forwards) is reachable");
 	else
 		ward_report_add(r, "net", true, 0, NULL, "%s",
 				plan->net == WARD_NET_NONE ? "no network at all"
@@ -86,6 +92,10 @@ static void check_seccomp(const struct ward_plan *plan, struct ward_report *r)
 		ward_report_add(r, "seccomp", false, 3.0,
 				"remove seccomp-log-only once the profile is written",
 				"the syscall filter only logs: nothing is refused");
+	else if (plan->seccomp_mode == WARD_SECCOMP_DOCKER)
+		ward_report_add(r, "seccomp", true, 0, NULL,
+				"syscall filter: Docker JSON profile %s (ward seccomp show lists its rules)",
+				plan->seccomp_path);
 	else
 		ward_report_add(r, "seccomp", true, 0, NULL,
 				"syscall filter (%s): namespaces, mount, bpf, keyctl, io_uring, ptrace refused",
@@ -141,23 +151,60 @@ static bool looks_secret(const char *kv)
 	return false;
 }
 
-static void check_secrets_and_engines(const struct ward_plan *plan,
-				      struct ward_report *r)
+/* --env NAME=VALUE whose name or value looks like a secret (a private
+ * key, a GitHub/GitLab/Slack token, an AWS key id).  The value is only
+ * looked at, never printed. */
+static void check_env_secrets(const struct ward_plan *plan, struct ward_report *r)
 {
+	size_t plain = plan->nenv - plan->nenv_secret; /* secret-env: rows below */
 	bool any = false;
 
-	for (size_t i = 0; i < plan->nenv; i++) {
-		if (!looks_secret(plan->env[i]))
+	for (size_t i = 0; i < plain; i++) {
+		const char *kv = plan->env[i], *v = kv + strcspn(kv, "=");
+		const char *shape = *v ? ward_secret_shape(v + 1, strlen(v + 1)) : NULL;
+		int n = (int)(v - kv);
+		char fix[WARD_REPORT_TEXT], what[64] = "looks like a secret";
+
+		if (!looks_secret(kv) && !shape)
 			continue;
-		ward_report_add(r, "env.secret", false, 2.0,
-				"pass it as a file (bind a 0400 file) rather than the environment",
-				"%.*s looks like a secret in the environment (readable in /proc/PID/environ, inherited by children)",
-				(int)strcspn(plan->env[i], "="), plan->env[i]);
+		if (shape)
+			snprintf(what, sizeof(what), "holds what looks like %s", shape);
+		snprintf(fix, sizeof(fix),
+			 "--secret %.*s=FILE (or fd:N, env:VAR): the program reads /run/secrets/%.*s, a 0400 file on a tmpfs",
+			 n, kv, n, kv);
+		ward_report_add(r, "env.secret", false, 2.0, fix,
+				"%.*s %s in the environment (readable in /proc/PID/environ, inherited by children)",
+				n, kv, what);
 		any = true;
 	}
 	if (!any)
 		ward_report_add(r, "env.secret", true, 0, NULL,
 				"no secret-looking variable in the environment");
+}
+
+static void check_secret_files(const struct ward_plan *plan, struct ward_report *r)
+{
+	for (size_t i = 0; i < plan->nsecrets; i++) {
+		const struct ward_secret *s = &plan->secrets[i];
+
+		ward_report_add(r, "secret", true, 0, NULL,
+				"%s from %s, " WARD_SECRETS_DIR "/%s 0400, %s",
+				s->name, ward_secret_source_name(s->source), s->name,
+				plan->mode == WARD_MODE_ENTRYPOINT ? "in the container's tmpfs"
+								   : "read-only tmpfs");
+		if (s->env)
+			ward_report_add(r, "secret.env", false, 1.0,
+					"drop secret-env and let the program read /run/secrets/NAME",
+					"%s is also in the environment (secret-env): readable in /proc/PID/environ, inherited by children, kept in crash reports",
+					s->name);
+	}
+}
+
+static void check_secrets_and_engines(const struct ward_plan *plan,
+				      struct ward_report *r)
+{
+	check_env_secrets(plan, r);
+	check_secret_files(plan, r);
 	for (int e = 0; e < WARD_ENGINE_COUNT; e++)
 		if (plan->engine_sockets && (plan->engine_sockets->allowed & (1u << e)))
 			ward_report_add(r, "engine-socket", false, 10.0,

@@ -20,6 +20,8 @@
 #include "ward/net.h"
 #include "ward/rootfs.h"
 #include "ward/seccomp.h"
+#include "ward/seccomp_learn.h"
+#include "ward/secrets.h"
 #include "ward/supervisor.h"
 #include "ward/sync.h"
 #include "ward/sys.h"
@@ -117,7 +119,8 @@ static int setup_privileged(const struct ward_plan *plan, struct ward_err *err)
 	int r;
 
 	if ((r = ward_child_close_fds_on_exec(err)) < 0 ||
-	    (r = ward_rootfs_setup(plan, err)) < 0)
+	    (r = ward_rootfs_setup(plan, err)) < 0 ||
+	    (r = ward_secrets_child_setup(plan, err)) < 0)
 		return r;
 	ward_log("mounts", "root %s read-only, /proc /dev /tmp /run, %zu bind(s)",
 		 plan->rootfs ? plan->rootfs : "(host)", plan->nbinds);
@@ -129,6 +132,7 @@ static int setup_privileged(const struct ward_plan *plan, struct ward_err *err)
 		return r;
 	ward_log("net", "%s", plan->net == WARD_NET_HOST ? "host network" :
 		 plan->net == WARD_NET_NONE ? "new netns, nothing up" :
+		 plan->net == WARD_NET_VETH ? "new netns, lo and eth0 up, default route via the host end" :
 		 "new netns, lo up");
 	return 0;
 }
@@ -197,7 +201,9 @@ void ward_child_run_program(const struct ward_plan *plan, int syncfd)
 			     "empty filter for a mode that needs one");
 		fail(syncfd, &err);
 	}
-	if (ward_seccomp_load(&plan->seccomp_prog, &err) < 0)
+	if ((plan->seccomp_learn
+	     ? ward_seccomp_learn_load(&plan->seccomp_prog, syncfd, &err)
+	     : ward_seccomp_load(&plan->seccomp_prog, &err)) < 0)
 		fail(syncfd, &err);
 	exec_program(plan, &err);
 	fail(syncfd, &err);

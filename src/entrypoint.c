@@ -21,6 +21,7 @@
 #include "ward/entrypoint.h"
 #include "ward/launch.h"
 #include "ward/log.h"
+#include "ward/secrets.h"
 #include "ward/supervisor.h"
 #include "ward/sync.h"
 #include "ward/sys.h"
@@ -135,6 +136,8 @@ static int prepare(const struct ward_plan *plan, struct ward_entrypoint_start *s
 	if ((r = ward_dockersock_check_mounted(plan->engine_sockets, err)) < 0 ||
 	    (r = ward_entrypoint_check_start(plan, s, err)) < 0 ||
 	    (r = ward_entrypoint_check_writable(plan, s->uid, s->gid, err)) < 0 ||
+	    (r = ward_secrets_entrypoint_setup(plan, s->uid, s->gid, s->privileged,
+					       err)) < 0 ||
 	    (r = become_subreaper(err)) < 0)
 		return r;
 	return ward_entrypoint_env_build(plan, environ, s->uid, env, err);
@@ -175,6 +178,7 @@ int ward_entrypoint_run(const struct ward_plan *plan, int *exit_code,
 		ward_child_run_program(&run, -1);
 	if ((r = start_program(&run, &app, err)) < 0)
 		return r;
+	ward_secrets_wipe(plan, env.vars); /* the program has its copy */
 	ward_log("exec", "%s started as pid %d", run.argv[0], (int)app);
 	(void)exit_code;
 	/* The init keeps nothing it inherited either. */

@@ -19,6 +19,7 @@
 #include "ward/dockersock.h"
 #include "ward/entrypoint.h"
 #include "ward/secret_shapes.h"
+#include "ward/secrets.h"
 #include "ward/userdb.h"
 
 static bool passed_by_name(const struct ward_plan *plan, const char *kv,
@@ -79,6 +80,8 @@ static int take_inherited(const struct ward_plan *plan, const char *kv,
 	name[n] = '\0';
 	if ((r = ward_dockersock_check_env(plan->engine_sockets, kv, err)) < 0)
 		return ward_err_wrap(err, "environment: ");
+	if (ward_secrets_env_source(plan, name))
+		return 0; /* an env: secret's source: the file has it */
 	if (ward_secret_name_looks_secret(name) && !passed_by_name(plan, kv, n)) {
 		note_withheld(e, kv, n);
 		e->nwithheld++;

@@ -2,6 +2,7 @@
  * what it defends against. */
 #define _GNU_SOURCE
 #include <stdio.h>
+#include <string.h>
 
 #include "ward/caps.h"
 #include "ward/plan.h"
@@ -53,6 +54,30 @@ static void explain_identity(const struct ward_plan *plan, FILE *out)
 	     "a library that reports success for a change it did not make");
 }
 
+/* The secrets step (secrets.c): values read before clone, files made in
+ * a tmpfs that is read-only before it is attached. */
+static void explain_secrets(const struct ward_plan *plan, FILE *out)
+{
+	char buf[1024], names[512] = "";
+	size_t nenv = 0;
+
+	if (!plan->nsecrets)
+		return;
+	for (size_t i = 0; i < plan->nsecrets; i++) {
+		snprintf(names + strlen(names), sizeof(names) - strlen(names), "%s%s",
+			 i ? ", " : "", plan->secrets[i].name);
+		nenv += plan->secrets[i].env;
+	}
+	snprintf(buf, sizeof(buf),
+		 "write %zu secret(s) (%s), read by ward before the namespaces were made, as "
+		 "0400 files owned by uid %u into a fresh tmpfs, make it read-only, then "
+		 "mount it on " WARD_SECRETS_DIR "%s",
+		 plan->nsecrets, names, plan->uid,
+		 nenv ? "; the secret-env ones also go into the environment (a risk)" : "");
+	step(out, buf, "secrets in images, profiles, the environment (/proc/PID/environ), "
+		       "on disk or in core dumps; the program changing them");
+}
+
 static void explain_filesystem(const struct ward_plan *plan, FILE *out)
 {
 	char buf[1024];
@@ -71,6 +96,7 @@ static void explain_filesystem(const struct ward_plan *plan, FILE *out)
 		snprintf(buf, sizeof(buf), "mount a private tmpfs on %s", plan->tmpfs[i].dst);
 		step(out, buf, "the program writes only where it was told to");
 	}
+	explain_secrets(plan, out);
 	for (size_t i = 0; i < plan->nbinds; i++) {
 		snprintf(buf, sizeof(buf), "bind %s to %s %s, re-checked by inode right before the mount",
 			 plan->binds[i].src, plan->binds[i].dst,
@@ -89,9 +115,13 @@ static void explain_environment(const struct ward_plan *plan, FILE *out)
 	char buf[256];
 
 	step(out, plan->net == WARD_NET_HOST ? "share the host's network (--net host)" :
-		  plan->net == WARD_NET_NONE ? "leave the new network namespace without any interface up"
+		  plan->net == WARD_NET_NONE ? "leave the new network namespace without any interface up" :
+		  plan->net == WARD_NET_VETH ? "create a veth pair (host end ward<PID>, eth0 inside), "
+					       "bring up lo and eth0, route by default via the host end (rtnetlink)"
 					     : "bring up only lo in the new network namespace (rtnetlink)",
-	     plan->net == WARD_NET_HOST ? "nothing: the program reaches what the host reaches"
+	     plan->net == WARD_NET_HOST ? "nothing: the program reaches what the host reaches" :
+	     plan->net == WARD_NET_VETH ? "reaching the host's other interfaces, its networks and "
+					  "abstract sockets (the host end's address stays reachable)"
 					: "reaching any network or the host's abstract sockets");
 	snprintf(buf, sizeof(buf), "set the hostname to %s", plan->hostname);
 	step(out, buf, "learning or changing the host's name");

@@ -12,6 +12,10 @@
 #include "ward/cleanup.h"
 #include "ward/launch.h"
 #include "ward/log.h"
+#include "ward/seccomp.h"
+#include "ward/seccomp_learn.h"
+#include "ward/net.h"
+#include "ward/secrets.h"
 #include "ward/supervisor.h"
 #include "ward/sync.h"
 #include "ward/sys.h"
@@ -82,6 +86,10 @@ int ward_launch(const struct ward_plan *plan, int *exit_code,
 		struct ward_err *err)
 {
 	_cleanup_close_ int pidfd = -1;
+	/* Runs at every return below, after the sandbox is reaped. */
+	__attribute__((cleanup(ward_net_parent_cleanup))) struct ward_net_parent net = {0};
+	__attribute__((cleanup(ward_sigsys_watch_close))) struct ward_sigsys_watch sigsys =
+		WARD_SIGSYS_WATCH_INIT;
 	int fds[2], r;
 	sigset_t block;
 	pid_t pid;
@@ -95,6 +103,7 @@ int ward_launch(const struct ward_plan *plan, int *exit_code,
 	ward_supervisor_forwarded(&block);
 	sigaddset(&block, SIGCHLD);
 	sigprocmask(SIG_BLOCK, &block, NULL);
+	ward_sigsys_watch_start(&sigsys, plan); /* the kernel log, from now on */
 	pid = clone_sandbox(plan, &pidfd, err);
 	if (pid < 0) {
 		close(fds[0]);
@@ -106,9 +115,12 @@ int ward_launch(const struct ward_plan *plan, int *exit_code,
 		ward_child_main(plan, fds[1]);
 	}
 	close(fds[1]);
+	ward_secrets_wipe(plan, NULL); /* the child has its own copy now */
 	ward_log("namespaces", "sandbox is pid %d", (int)pid);
-	/* sync 1: maps, then go. */
+	/* sync 1: maps, the veth pair (its sandbox end must exist before the
+	 * child configures it), then go. */
 	if ((r = ward_userns_parent_setup(pid, plan, err)) < 0 ||
+	    (r = ward_net_parent_setup(pid, plan, &net, err)) < 0 ||
 	    (r = ward_sync_send_go(fds[0], err)) < 0) {
 		close(fds[0]);
 		kill_and_reap(pid);
@@ -123,6 +135,9 @@ int ward_launch(const struct ward_plan *plan, int *exit_code,
 		return r;
 	}
 	ward_log("verify", "credentials checked from outside");
+	if (plan->seccomp_learn) /* ward seccomp learn: sync 4 and supervision */
+		return ward_seccomp_learn_supervise(plan, pid, pidfd, fds[0],
+						    exit_code, err);
 	/* sync 4: EOF means the program was executed. */
 	r = ward_sync_wait_exec(fds[0], err);
 	close(fds[0]);
@@ -134,5 +149,9 @@ int ward_launch(const struct ward_plan *plan, int *exit_code,
 		return r;
 	}
 	ward_log("exec", "%s started", plan->argv[0]);
-	return ward_supervise(pid, pidfd, exit_code, err);
+	ward_sigsys_watch_exec(&sigsys, plan, pid);
+	r = ward_supervise(pid, pidfd, exit_code, err);
+	if (r == 0)
+		ward_sigsys_watch_report(&sigsys, *exit_code);
+	return r;
 }

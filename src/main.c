@@ -17,11 +17,17 @@ static void usage(FILE *out)
 {
 	fputs("usage: ward run [OPTIONS] -- CMD [ARG...]   start CMD in a sandbox\n"
 	      "       ward check [--json] [OPTIONS]        what could it do if compromised?\n"
+	      "       ward check --image FILE [--json|--suggest]\n"
+	      "                                            inspect an image archive (docker\n"
+	      "                                            save, OCI layout) before trusting it\n"
 	      "       ward explain [OPTIONS]               the launch plan, step by step\n"
 	      "       ward probe [--json]                  what can this process do?\n"
 	      "       ward profiles                        list the profiles found\n"
 	      "       ward seccomp groups                  list the syscall groups\n"
 	      "       ward seccomp export [OPTIONS] > F    the filter as raw BPF\n"
+	      "       ward seccomp show [OPTIONS]          the filter's rules, readable\n"
+	      "       ward seccomp learn [--output F] [OPTIONS] -- CMD\n"
+	      "                                            the syscalls CMD makes (review it)\n"
 	      "       ward exit-codes                      what ward's exit codes mean\n"
 	      "       ward version\n", out);
 }
@@ -47,6 +53,12 @@ int main(int argc, char **argv)
 	if (strcmp(argv[1], "seccomp") == 0 && argc >= 3 &&
 	    strcmp(argv[2], "export") == 0)
 		return ward_cmd_seccomp_export(argc - 3, argv + 3);
+	if (strcmp(argv[1], "seccomp") == 0 && argc >= 3 &&
+	    strcmp(argv[2], "show") == 0)
+		return ward_cmd_seccomp_show(argc - 3, argv + 3);
+	if (strcmp(argv[1], "seccomp") == 0 && argc >= 3 &&
+	    strcmp(argv[2], "learn") == 0)
+		return ward_cmd_seccomp_learn(argc - 3, argv + 3);
 	if (strcmp(argv[1], "seccomp") == 0 && argc == 3 &&
 	    strcmp(argv[2], "groups") == 0) {
 		ward_seccomp_print_groups(stdout);

@@ -1,83 +1,93 @@
-/* rtnetlink through libmnl: every request carries NLM_F_ACK and a
- * sequence number, and the reply is matched on sequence and port id. */
+/* The child's side of the network: inside its new network namespace,
+ * raise lo and, for --net veth, configure eth0 (created there by the
+ * parent before "go") and the default route.  rtnetlink through libmnl:
+ * every request carries NLM_F_ACK and its own sequence number, and the
+ * reply is matched on sequence and port id (netlink.c). */
 #define _GNU_SOURCE
+#include <arpa/inet.h>
 #include <errno.h>
 #include <net/if.h>
-#include <linux/rtnetlink.h>
-#include <libmnl/libmnl.h>
-#include <string.h>
-#include <time.h>
+#include <stdio.h>
 
 #include "ward/net.h"
+#include "ward/netlink.h"
 
-/* Send @nlh and wait for its ACK; a NLMSG_ERROR with a nonzero error
- * makes mnl_cb_run return -1 with errno set to the kernel's errno. */
-static int rtnl_transact(struct nlmsghdr *nlh, const char *what,
-			 struct ward_err *err)
+static int link_up(struct ward_nl *nl, int ifindex, const char *name,
+		   struct ward_err *err)
 {
-	char buf[MNL_SOCKET_BUFFER_SIZE];
-	struct mnl_socket *nl = mnl_socket_open2(NETLINK_ROUTE, SOCK_CLOEXEC);
-	unsigned int portid;
-	ssize_t n;
-	int r = 0;
+	char buf[WARD_NL_REQ_MAX], what[64];
 
-	if (!nl)
-		return ward_err_set(err, WARD_STEP_NET, errno, "netlink socket");
-	if (mnl_socket_bind(nl, 0, MNL_SOCKET_AUTOPID) < 0) {
-		r = ward_err_set(err, WARD_STEP_NET, errno, "netlink bind");
-		goto out;
-	}
-	portid = mnl_socket_get_portid(nl);
-	if (mnl_socket_sendto(nl, nlh, nlh->nlmsg_len) < 0) {
-		r = ward_err_set(err, WARD_STEP_NET, errno, "%s: send", what);
-		goto out;
-	}
-	for (;;) {
-		n = mnl_socket_recvfrom(nl, buf, sizeof(buf));
-		if (n < 0) {
-			r = ward_err_set(err, WARD_STEP_NET, errno, "%s: receive", what);
-			break;
-		}
-		n = mnl_cb_run(buf, (size_t)n, nlh->nlmsg_seq, portid, NULL, NULL);
-		if (n < 0) {
-			r = ward_err_set(err, WARD_STEP_NET, errno, "%s", what);
-			break;
-		}
-		if (n == MNL_CB_STOP)
-			break;
-	}
-out:
-	mnl_socket_close(nl);
-	return r;
+	snprintf(what, sizeof(what), "RTM_NEWLINK %s up", name);
+	return ward_nl_transact(nl, ward_nl_link_up(buf, sizeof(buf),
+						    ward_nl_next_seq(nl), ifindex),
+				what, err);
 }
 
 int ward_net_link_up(int ifindex, struct ward_err *err)
 {
-	char buf[MNL_SOCKET_BUFFER_SIZE];
-	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
-	struct ifinfomsg *ifi;
-	char what[64];
+	struct ward_nl nl;
+	char name[IF_NAMESIZE + 16];
+	int r;
 
-	nlh->nlmsg_type = RTM_NEWLINK;
-	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK;
-	nlh->nlmsg_seq = (unsigned int)time(NULL);
-	ifi = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifi));
-	ifi->ifi_family = AF_UNSPEC;
-	ifi->ifi_index = ifindex;
-	ifi->ifi_flags = IFF_UP;
-	ifi->ifi_change = IFF_UP;
-	snprintf(what, sizeof(what), "RTM_NEWLINK ifindex %d up", ifindex);
-	return rtnl_transact(nlh, what, err);
+	if (!if_indextoname((unsigned)ifindex, name))
+		snprintf(name, sizeof(name), "ifindex %d", ifindex);
+	if ((r = ward_nl_open(&nl, err)) < 0)
+		return r;
+	r = link_up(&nl, ifindex, name, err);
+	ward_nl_close(&nl);
+	return r;
+}
+
+static int lookup(const char *name, int *ifindex, struct ward_err *err)
+{
+	unsigned idx = if_nametoindex(name);
+
+	if (idx == 0)
+		return ward_err_set(err, WARD_STEP_NET, errno ? errno : ENODEV,
+				    "no interface %s in the sandbox", name);
+	*ifindex = (int)idx;
+	return 0;
+}
+
+/* eth0: address, up, then the default route (the gateway must already
+ * be reachable through eth0's subnet). */
+static int setup_eth0(struct ward_nl *nl, const struct ward_veth *v,
+		      struct ward_err *err)
+{
+	char buf[WARD_NL_REQ_MAX], what[96], addr[INET_ADDRSTRLEN];
+	int eth0 = 0, r;
+
+	if ((r = lookup(WARD_VETH_PEER, &eth0, err)) < 0)
+		return r;
+	inet_ntop(AF_INET, &v->sandbox, addr, sizeof(addr));
+	snprintf(what, sizeof(what), "RTM_NEWADDR %s %s/%u", WARD_VETH_PEER, addr,
+		 v->prefix);
+	r = ward_nl_transact(nl, ward_nl_addr_new(buf, sizeof(buf), ward_nl_next_seq(nl),
+						  eth0, v->sandbox, v->prefix),
+			     what, err);
+	if (r < 0 || (r = link_up(nl, eth0, WARD_VETH_PEER, err)) < 0)
+		return r;
+	inet_ntop(AF_INET, &v->host, addr, sizeof(addr));
+	snprintf(what, sizeof(what), "RTM_NEWROUTE default via %s dev %s", addr,
+		 WARD_VETH_PEER);
+	return ward_nl_transact(nl, ward_nl_route_default(buf, sizeof(buf),
+							  ward_nl_next_seq(nl), eth0,
+							  v->host),
+				what, err);
 }
 
 int ward_net_child_setup(const struct ward_plan *plan, struct ward_err *err)
 {
-	unsigned int lo;
+	struct ward_nl nl;
+	int lo = 0, r;
 
-	if (plan->net != WARD_NET_LOOPBACK)
+	if (plan->net != WARD_NET_LOOPBACK && plan->net != WARD_NET_VETH)
 		return 0;
-	lo = if_nametoindex("lo");
-	if (lo == 0)
-		return ward_err_set(err, WARD_STEP_NET, errno, "no loopback interface");
-	return ward_net_link_up((int)lo, err);
+	if ((r = lookup("lo", &lo, err)) < 0 || (r = ward_nl_open(&nl, err)) < 0)
+		return r;
+	r = link_up(&nl, lo, "lo", err);
+	if (r == 0 && plan->net == WARD_NET_VETH)
+		r = setup_eth0(&nl, &plan->veth, err);
+	ward_nl_close(&nl);
+	return r;
 }

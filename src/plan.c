@@ -17,6 +17,7 @@
 #include "ward/caps.h"
 #include "ward/cleanup.h"
 #include "ward/dockersock.h"
+#include "ward/net.h"
 #include "ward/plan.h"
 #include "ward/plan_builder.h"
 #include "ward/seccomp.h"
@@ -172,6 +173,7 @@ void ward_plan_builder_free(struct ward_plan_builder *b)
 	free_strv(b->engine_extra, b->nengine_extra);
 	free_strv(b->seccomp_lines, b->nseccomp_lines);
 	ward_plan_free_confine(b, NULL);
+	ward_plan_free_secrets(b, NULL);
 	free(b);
 }
 
@@ -218,6 +220,22 @@ static int parse_yes_no(const char *key, const char *v, bool *out,
 	return usage_err(err, o, "--%s: expected yes or no, got '%s'", key, v);
 }
 
+/* veth, or veth:HOSTADDR/PREFIX,SANDBOXADDR (syntax checked here, so a
+ * profile line reports it with its position). */
+static int apply_net_veth(struct ward_plan_builder *b, const char *v,
+			  const struct ward_origin *o, struct ward_err *err)
+{
+	struct ward_veth veth = {0};
+	char why[128];
+
+	if (v[4] == ':' && ward_veth_parse(v + 5, &veth, why, sizeof(why)) < 0)
+		return usage_err(err, o, "--net %s: %s", v, why);
+	b->net = WARD_NET_VETH;
+	b->veth = veth;
+	b->net_set = true;
+	return 0;
+}
+
 static int apply_net(struct ward_plan_builder *b, const char *v,
 		     const struct ward_origin *o, struct ward_err *err)
 {
@@ -227,9 +245,11 @@ static int apply_net(struct ward_plan_builder *b, const char *v,
 		b->net = WARD_NET_NONE;
 	else if (strcmp(v, "host") == 0)
 		b->net = WARD_NET_HOST;
+	else if (strncmp(v, "veth", 4) == 0 && (v[4] == '\0' || v[4] == ':'))
+		return apply_net_veth(b, v, o, err);
 	else
 		return usage_err(err, o,
-				 "--net: expected loopback, none or host, got '%s'",
+				 "--net: expected loopback, none, host or veth[:HOSTADDR/PREFIX,SANDBOXADDR], got '%s'",
 				 v);
 	b->net_set = true;
 	return 0;
@@ -318,7 +338,8 @@ static const char *const keys_with_value[] = {
 	"cap-keep", "seccomp", "rlimit", "env", "workdir", "init",
 	"engine-socket", "allow-engine-socket", "seccomp-allow", "seccomp-deny",
 	"seccomp-default", "seccomp-log-only", "mode", "fallback", "writable",
-	"tcp-bind", "tcp-connect", "landlock", "env-pass", "init-signals", NULL,
+	"tcp-bind", "tcp-connect", "landlock", "env-pass", "init-signals",
+	"secret", "secret-env", NULL,
 };
 
 bool ward_plan_key_known(const char *key, bool *takes_value)
@@ -376,6 +397,8 @@ static int apply_value(struct ward_plan_builder *b, const char *key,
 		return apply_fallback(b, v, o, err);
 	if (ward_plan_confine_key(key))
 		return ward_plan_apply_confine(b, key, v, err);
+	if (ward_plan_secret_key(key))
+		return ward_plan_apply_secret(b, key, v, o, err);
 	if (strcmp(key, "init") == 0) {
 		b->init_set = true;
 		return parse_yes_no(key, v, &b->init, o, err);
@@ -414,6 +437,7 @@ void ward_plan_free(struct ward_plan *plan)
 {
 	if (!plan)
 		return;
+	ward_plan_free_secrets(NULL, plan); /* first: it owns env[]'s last entries */
 	for (size_t i = 0; i < plan->nbinds; i++) {
 		free(plan->binds[i].src);
 		free(plan->binds[i].dst);

@@ -9,10 +9,12 @@
 #include <string.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <unistd.h>
 #include <linux/capability.h>
 
 #include "ward/caps.h"
 #include "ward/dockersock.h"
+#include "ward/net.h"
 #include "ward/plan_builder.h"
 #include "ward/seccomp.h"
 #include "ward/userdb.h"
@@ -209,9 +211,12 @@ static int resolve_hostname(const struct ward_plan_builder *b,
 static int build_seccomp(const struct ward_plan_builder *b,
 			 struct ward_plan *plan, struct ward_err *err)
 {
+	struct ward_seccomp_source src = {
+		.mode = plan->seccomp_mode, .path = plan->seccomp_path,
+		.log_only = b->seccomp_log_only, .caps = plan->caps_keep,
+		.verbose = b->verbose > 0,
+	};
 	char *overlay = NULL;
-	size_t size = 0;
-	FILE *f;
 	int r;
 
 	if (plan->seccomp_mode == WARD_SECCOMP_OFF &&
@@ -219,17 +224,13 @@ static int build_seccomp(const struct ward_plan_builder *b,
 		return ward_err_set(err, WARD_STEP_PLAN, 0,
 				    "seccomp-* additions given with --seccomp off-i-know");
 	if (b->nseccomp_lines) {
-		f = open_memstream(&overlay, &size);
-		if (!f)
-			return ward_err_set(err, WARD_STEP_PLAN, errno, "open_memstream");
-		fputs("ward-seccomp 1\nallow execve\n", f);
-		for (size_t i = 0; i < b->nseccomp_lines; i++)
-			fprintf(f, "%s\n", b->seccomp_lines[i]);
-		fclose(f);
+		overlay = ward_seccomp_overlay_text(b->seccomp_lines, b->nseccomp_lines);
+		if (!overlay)
+			return ward_err_set(err, WARD_STEP_PLAN, ENOMEM, "seccomp-*");
 	}
+	src.overlay = overlay;
 	plan->seccomp_log_only = b->seccomp_log_only;
-	r = ward_seccomp_build_ex(plan->seccomp_mode, plan->seccomp_path, overlay,
-				  b->seccomp_log_only, &plan->seccomp_prog, err);
+	r = ward_seccomp_build_src(&src, &plan->seccomp_prog, err);
 	free(overlay);
 	return r;
 }
@@ -250,10 +251,13 @@ static int resolve_seccomp(const struct ward_plan_builder *b,
 		return ward_err_set(err, WARD_STEP_PLAN, 0,
 				    "--seccomp off: write off-i-know to run without a syscall filter");
 	} else {
-		if (!realpath(s, real))
+		/* docker:FILE.json: a Docker/OCI JSON profile */
+		bool docker = strncmp(s, "docker:", 7) == 0;
+
+		if (!realpath(docker ? s + 7 : s, real))
 			return ward_err_set(err, WARD_STEP_PLAN, errno,
 					    "--seccomp %s", s);
-		plan->seccomp_mode = WARD_SECCOMP_FILE;
+		plan->seccomp_mode = docker ? WARD_SECCOMP_DOCKER : WARD_SECCOMP_FILE;
 		plan->seccomp_path = strdup(real);
 		if (!plan->seccomp_path)
 			return ward_err_set(err, WARD_STEP_PLAN, ENOMEM, "strdup");
@@ -321,6 +325,8 @@ int ward_plan_resolve_misc(const struct ward_plan_builder *b,
 	plan->net = b->net;
 	if ((r = resolve_mode(b, plan, err)) < 0)
 		return r;
+	if ((r = ward_veth_resolve(plan, &b->veth, getpid(), err)) < 0)
+		return ward_err_wrap(err, "%s", ward_plan_where(b, "net", 0));
 	plan->clone_flags = CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWPID |
 			    CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWCGROUP;
 	if (plan->net != WARD_NET_HOST)
@@ -358,6 +364,8 @@ int ward_plan_check_value(const char *key, const char *value,
 		return check_hostname(value, err);
 	if (ward_plan_confine_key(key))
 		return ward_plan_check_confine(key, value, err);
+	if (ward_plan_secret_key(key))
+		return ward_plan_check_secret(key, value, err);
 	if (strcmp(key, "rlimit") == 0)
 		return resolve_rlimit(value, &rl, err);
 	if (strcmp(key, "env") == 0) {

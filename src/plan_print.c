@@ -4,8 +4,10 @@
 #include <sys/resource.h>
 
 #include "ward/caps.h"
+#include "ward/net.h"
 #include "ward/plan.h"
 #include "ward/seccomp.h"
+#include "ward/secrets.h"
 
 static const char *net_name(enum ward_net net)
 {
@@ -13,6 +15,7 @@ static const char *net_name(enum ward_net net)
 	case WARD_NET_LOOPBACK: return "new network namespace, lo up";
 	case WARD_NET_NONE: return "new network namespace, nothing up";
 	case WARD_NET_HOST: return "the host's network (shared)";
+	case WARD_NET_VETH: return "new network namespace, lo up, eth0 through a veth";
 	}
 	return "?";
 }
@@ -23,6 +26,7 @@ static const char *seccomp_name(const struct ward_plan *plan)
 	case WARD_SECCOMP_DEFAULT: return "default allowlist";
 	case WARD_SECCOMP_STRICT: return "strict allowlist";
 	case WARD_SECCOMP_FILE: return plan->seccomp_path;
+	case WARD_SECCOMP_DOCKER: return plan->seccomp_path;
 	case WARD_SECCOMP_OFF: return "OFF (off-i-know)";
 	}
 	return "?";
@@ -79,6 +83,12 @@ void ward_plan_print(const struct ward_plan *plan, FILE *out)
 		plan->uid, plan->gid, groups_name(plan->groups));
 	fprintf(out, "capabilities: %s\n", caps);
 	fprintf(out, "network:      %s\n", net_name(plan->net));
+	if (plan->net == WARD_NET_VETH) {
+		char veth[128];
+
+		ward_veth_format(&plan->veth, veth, sizeof(veth));
+		fprintf(out, "veth:         ward<PID> %s\n", veth);
+	}
 	fprintf(out, "hostname:     %s\n", plan->hostname);
 	fprintf(out, "seccomp:      %s%s, %u BPF instructions%s\n",
 		seccomp_name(plan),
@@ -91,6 +101,11 @@ void ward_plan_print(const struct ward_plan *plan, FILE *out)
 			plan->binds[i].dst, plan->binds[i].rw ? "read-write" : "read-only");
 	for (size_t i = 0; i < plan->ntmpfs; i++)
 		fprintf(out, "tmpfs:        %s\n", plan->tmpfs[i].dst);
+	for (size_t i = 0; i < plan->nsecrets; i++) /* never the value */
+		fprintf(out, "secret:       %s from %s -> " WARD_SECRETS_DIR "/%s (0400)%s\n",
+			plan->secrets[i].name, ward_secret_source_name(plan->secrets[i].source),
+			plan->secrets[i].name,
+			plan->secrets[i].env ? ", also in the environment (secret-env)" : "");
 	for (size_t i = 0; i < plan->nrlimits; i++)
 		fprintf(out, "rlimit:       resource %d soft %llu hard %llu\n",
 			plan->rlimits[i].resource,

@@ -408,7 +408,8 @@ int ward_plan_resolve(struct ward_plan_builder *b, struct ward_plan *plan,
 	    (r = resolve_tmpfs(b, plan, err)) < 0 ||
 	    (r = ward_plan_resolve_rlimits(b, plan, err)) < 0 ||
 	    (r = ward_plan_resolve_env(b, plan, err)) < 0 ||
-	    (r = ward_plan_resolve_misc(b, plan, err)) < 0)
+	    (r = ward_plan_resolve_misc(b, plan, err)) < 0 ||
+	    (r = ward_plan_resolve_secrets(b, plan, err)) < 0)
 		return r;
 	return 0;
 }

@@ -84,11 +84,13 @@ static json_object *plan_json(const struct ward_plan *plan)
 	json_object_object_add(o, "capabilities", json_object_new_string(caps));
 	json_object_object_add(o, "net", json_object_new_string(
 		plan->net == WARD_NET_HOST ? "host" :
-		plan->net == WARD_NET_NONE ? "none" : "loopback"));
+		plan->net == WARD_NET_NONE ? "none" :
+		plan->net == WARD_NET_VETH ? "veth" : "loopback"));
 	json_object_object_add(o, "seccomp", json_object_new_string(
 		plan->seccomp_mode == WARD_SECCOMP_DEFAULT ? "default" :
 		plan->seccomp_mode == WARD_SECCOMP_STRICT ? "strict" :
-		plan->seccomp_mode == WARD_SECCOMP_FILE ? "file" : "off"));
+		plan->seccomp_mode == WARD_SECCOMP_FILE ? "file" :
+		plan->seccomp_mode == WARD_SECCOMP_DOCKER ? "docker" : "off"));
 	return o;
 }
 

@@ -44,6 +44,8 @@
 
 #include "ward/cleanup.h"
 #include "ward/seccomp.h"
+#include "ward/seccomp_docker.h"
+#include "seccomp_build.h"
 #include "seccomp_groups.h"
 #include "seccomp_policy.h"
 
@@ -79,13 +81,14 @@ struct build {
 	struct ward_err *err;
 };
 
-static void ctx_releasep(scmp_filter_ctx *ctx)
+void ward_seccomp_ctx_release(scmp_filter_ctx *ctx)
 {
 	if (*ctx)
 		seccomp_release(*ctx);
+	*ctx = NULL;
 }
 
-static uint32_t scmp_action(enum ward_seccomp_action action, int errnum)
+uint32_t ward_seccomp_scmp_action(enum ward_seccomp_action action, int errnum)
 {
 	switch (action) {
 	case WARD_SECCOMP_ACT_ALLOW:
@@ -302,18 +305,29 @@ static int guard_personality(struct build *b)
 	return r;
 }
 
-/* Syscalls whose allowed form is narrower than the bare name. */
+/* Syscalls whose allowed form is narrower than the bare name, with what
+ * `ward seccomp show` says about them. */
 static const struct {
 	const char *name;
 	int (*add)(struct build *b);
+	const char *text;
 } guards[] = {
-	{"clone", guard_clone},
-	{"clone3", guard_clone3},
-	{"unshare", guard_unshare},
-	{"ioctl", guard_ioctl},
-	{"socket", guard_socket},
-	{"personality", guard_personality},
+	{"clone", guard_clone, "without namespace flags in arg0, else EPERM"},
+	{"clone3", guard_clone3, "never: ENOSYS, so libc falls back to clone"},
+	{"unshare", guard_unshare, "without namespace flags, else EPERM"},
+	{"ioctl", guard_ioctl, "except TIOCSTI and TIOCLINUX (EPERM)"},
+	{"socket", guard_socket, "for unix, inet, inet6 and netlink-route only"},
+	{"personality", guard_personality,
+	 "for Docker's values 0x0 0x8 0x20000 0x20008 0xffffffff, else EPERM"},
 };
+
+const char *ward_seccomp_guard_text(const char *name)
+{
+	for (size_t i = 0; i < sizeof(guards) / sizeof(guards[0]); i++)
+		if (strcmp(guards[i].name, name) == 0)
+			return guards[i].text;
+	return NULL;
+}
 
 static int add_rule(struct build *b, const struct ward_seccomp_rule *rule)
 {
@@ -323,7 +337,8 @@ static int add_rule(struct build *b, const struct ward_seccomp_rule *rule)
 		for (size_t i = 0; i < sizeof(guards) / sizeof(guards[0]); i++)
 			if (strcmp(guards[i].name, rule->name) == 0)
 				return guards[i].add(b);
-	return add(b, scmp_action(rule->action, rule->errnum), NULL, 0);
+	return add(b, ward_seccomp_scmp_action(rule->action, rule->errnum), NULL,
+		   0);
 }
 
 static int set_attrs(scmp_filter_ctx ctx, struct ward_err *err)
@@ -354,26 +369,51 @@ static int set_attrs(scmp_filter_ctx ctx, struct ward_err *err)
 	return 0;
 }
 
-static int new_ctx(const struct ward_seccomp_policy *pol,
-		   scmp_filter_ctx *out, struct ward_err *err)
+int ward_seccomp_ctx_new(uint32_t def_action, scmp_filter_ctx *out,
+			 struct ward_err *err)
 {
-	__attribute__((cleanup(ctx_releasep))) scmp_filter_ctx ctx = NULL;
-	struct build b = {.err = err};
+	__attribute__((cleanup(ward_seccomp_ctx_release))) scmp_filter_ctx ctx = NULL;
 	int r;
 
-	b.def_action = scmp_action(pol->def_action, pol->def_errnum);
-	ctx = seccomp_init(b.def_action);
+	ctx = seccomp_init(def_action);
 	if (!ctx)
-		return ward_err_set(err, STEP, ENOMEM, "seccomp_init");
+		return ward_err_set(err, STEP, 0, "seccomp_init(%#x) failed: out "
+				    "of memory, or an action libseccomp refuses",
+				    def_action);
 	r = set_attrs(ctx, err);
 	if (r < 0)
 		return r;
-	b.ctx = ctx;
+	*out = TAKE_PTR(ctx);
+	return 0;
+}
+
+int ward_seccomp_ctx_add_policy(scmp_filter_ctx ctx, uint32_t def_action,
+				const struct ward_seccomp_policy *pol,
+				struct ward_err *err)
+{
+	struct build b = {.ctx = ctx, .def_action = def_action, .err = err};
+
 	for (size_t i = 0; i < pol->nrules; i++) {
-		r = add_rule(&b, &pol->rules[i]);
+		int r = add_rule(&b, &pol->rules[i]);
+
 		if (r < 0)
 			return r;
 	}
+	return 0;
+}
+
+static int new_ctx(const struct ward_seccomp_policy *pol,
+		   scmp_filter_ctx *out, struct ward_err *err)
+{
+	__attribute__((cleanup(ward_seccomp_ctx_release))) scmp_filter_ctx ctx = NULL;
+	uint32_t def = ward_seccomp_scmp_action(pol->def_action,
+						pol->def_errnum);
+	int r = ward_seccomp_ctx_new(def, &ctx, err);
+
+	if (r == 0)
+		r = ward_seccomp_ctx_add_policy(ctx, def, pol, err);
+	if (r < 0)
+		return r;
 	*out = TAKE_PTR(ctx);
 	return 0;
 }
@@ -399,8 +439,8 @@ static int read_full(int fd, void *buf, size_t size)
 
 /* libseccomp 2.5 exports only to a file descriptor: go through a memfd
  * and keep the program in memory for the child. */
-static int export_bpf(scmp_filter_ctx ctx, struct sock_fprog *out,
-		      struct ward_err *err)
+int ward_seccomp_ctx_export(scmp_filter_ctx ctx, struct sock_fprog *out,
+			    struct ward_err *err)
 {
 	_cleanup_close_ int fd = memfd_create("ward-seccomp", MFD_CLOEXEC);
 	_cleanup_free_ struct sock_filter *insns = NULL;
@@ -437,18 +477,18 @@ static int export_bpf(scmp_filter_ctx ctx, struct sock_fprog *out,
 int ward_seccomp_policy_build(const struct ward_seccomp_policy *policy,
 			      struct sock_fprog *out, struct ward_err *err)
 {
-	__attribute__((cleanup(ctx_releasep))) scmp_filter_ctx ctx = NULL;
+	__attribute__((cleanup(ward_seccomp_ctx_release))) scmp_filter_ctx ctx = NULL;
 	int r = new_ctx(policy, &ctx, err);
 
 	if (r < 0)
 		return r;
-	return export_bpf(ctx, out, err);
+	return ward_seccomp_ctx_export(ctx, out, err);
 }
 
 int ward_seccomp_policy_export_pfc(const struct ward_seccomp_policy *policy,
 				   int fd, struct ward_err *err)
 {
-	__attribute__((cleanup(ctx_releasep))) scmp_filter_ctx ctx = NULL;
+	__attribute__((cleanup(ward_seccomp_ctx_release))) scmp_filter_ctx ctx = NULL;
 	int r = new_ctx(policy, &ctx, err);
 
 	if (r < 0)
@@ -459,9 +499,8 @@ int ward_seccomp_policy_export_pfc(const struct ward_seccomp_policy *policy,
 	return 0;
 }
 
-int ward_seccomp_policy_read(const char *path,
-			     struct ward_seccomp_policy **out,
-			     struct ward_err *err)
+int ward_seccomp_read_file(const char *path, size_t max, const char *what,
+			   char **out, size_t *len, struct ward_err *err)
 {
 	_cleanup_close_ int fd = -1;
 	_cleanup_free_ char *buf = NULL;
@@ -471,26 +510,39 @@ int ward_seccomp_policy_read(const char *path,
 	/* O_NONBLOCK: a FIFO must not hang the launch before the check. */
 	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
 	if (fd < 0)
-		return ward_err_set(err, STEP, errno, "seccomp policy %s",
-				    path);
+		return ward_err_set(err, STEP, errno, "%s %s", what, path);
 	if (fstat(fd, &st) < 0)
 		return ward_err_set(err, STEP, errno, "fstat %s", path);
 	if (!S_ISREG(st.st_mode))
-		return ward_err_set(err, STEP, EINVAL, "seccomp policy %s: "
-				    "not a regular file", path);
-	if (st.st_size > WARD_SECCOMP_FILE_MAX)
-		return ward_err_set(err, STEP, EFBIG, "seccomp policy %s: "
-				    "larger than %d bytes", path,
-				    WARD_SECCOMP_FILE_MAX);
+		return ward_err_set(err, STEP, EINVAL, "%s %s: not a regular "
+				    "file", what, path);
+	if ((uint64_t)st.st_size > max)
+		return ward_err_set(err, STEP, EFBIG, "%s %s: larger than %zu "
+				    "bytes", what, path, max);
 	buf = malloc((size_t)st.st_size + 1);
 	if (!buf)
-		return ward_err_set(err, STEP, ENOMEM, "seccomp policy %s",
-				    path);
+		return ward_err_set(err, STEP, ENOMEM, "%s %s", what, path);
 	r = read_full(fd, buf, (size_t)st.st_size);
 	if (r < 0)
 		return ward_err_set(err, STEP, -r, "read %s", path);
-	return ward_seccomp_policy_parse(path, buf, (size_t)st.st_size, out,
-					 err);
+	buf[st.st_size] = '\0';
+	*len = (size_t)st.st_size;
+	*out = TAKE_PTR(buf);
+	return 0;
+}
+
+int ward_seccomp_policy_read(const char *path,
+			     struct ward_seccomp_policy **out,
+			     struct ward_err *err)
+{
+	_cleanup_free_ char *buf = NULL;
+	size_t len = 0;
+	int r = ward_seccomp_read_file(path, WARD_SECCOMP_FILE_MAX,
+				       "seccomp policy", &buf, &len, err);
+
+	if (r < 0)
+		return r;
+	return ward_seccomp_policy_parse(path, buf, len, out, err);
 }
 
 /* The policy for a mode; *out stays NULL for WARD_SECCOMP_OFF. */
@@ -510,6 +562,8 @@ static int mode_policy(enum ward_seccomp_mode mode, const char *policy_path,
 	case WARD_SECCOMP_DEFAULT:
 	case WARD_SECCOMP_STRICT:
 		return ward_seccomp_policy_builtin(mode, out, err);
+	case WARD_SECCOMP_DOCKER:
+		break; /* not a ward policy: see build_docker */
 	}
 	return ward_err_set(err, STEP, EINVAL, "unknown seccomp mode %d",
 			    (int)mode);
@@ -521,20 +575,80 @@ int ward_seccomp_build(enum ward_seccomp_mode mode, const char *policy_path,
 	return ward_seccomp_build_ex(mode, policy_path, NULL, false, out, err);
 }
 
-static int apply_overlay(struct ward_seccomp_policy *pol, const char *overlay,
+static int parse_overlay(const char *overlay, struct ward_seccomp_policy **out,
+			 struct ward_err *err)
+{
+	*out = NULL;
+	if (!overlay)
+		return 0;
+	return ward_seccomp_policy_parse("profile", overlay, strlen(overlay),
+					 out, err);
+}
+
+/* A Docker profile, decided against the plan's capabilities and this
+ * kernel, with the profile's additions merged in. */
+static int resolve_docker(const struct ward_seccomp_source *src,
+			  struct ward_seccomp_resolved *res,
+			  struct ward_err *err)
+{
+	struct ward_docker_context ctx;
+	int r;
+
+	if (!src->path)
+		return ward_err_set(err, STEP, EINVAL,
+				    "Docker seccomp profile not given");
+	r = ward_seccomp_docker_context(src->caps, &ctx, err);
+	if (r == 0)
+		r = ward_seccomp_docker_read(src->path, &ctx, &res->docker, err);
+	if (r == 0)
+		r = parse_overlay(src->overlay, &res->over, err);
+	if (r == 0 && res->over && src->log_only)
+		ward_seccomp_policy_log_only(res->over);
+	if (r == 0)
+		r = ward_seccomp_docker_merge(res->docker, res->over,
+					      src->log_only, err);
+	if (r == 0 && src->verbose && res->docker->unknown_names)
+		fprintf(stderr, "ward: seccomp: %s: %u syscall names unknown "
+			"on this architecture or to this libseccomp were "
+			"skipped, as Docker skips them (ward seccomp show "
+			"lists them)\n", src->path, res->docker->unknown_names);
+	return r;
+}
+
+int ward_seccomp_resolve(const struct ward_seccomp_source *src,
+			 struct ward_seccomp_resolved *res,
 			 struct ward_err *err)
 {
 	struct ward_seccomp_policy *over = NULL;
-	int r = ward_seccomp_policy_parse("profile", overlay, strlen(overlay),
-					  &over, err);
+	int r;
 
+	*res = (struct ward_seccomp_resolved){NULL, NULL, NULL};
+	if (src->mode == WARD_SECCOMP_DOCKER)
+		r = resolve_docker(src, res, err);
+	else
+		r = mode_policy(src->mode, src->path, &res->pol, err);
+	/* The additions are kept beside the merged policy: show marks the
+	 * rules they decided. */
+	if (r == 0 && res->pol && src->overlay) {
+		r = parse_overlay(src->overlay, &over, err);
+		if (r == 0 && ward_seccomp_policy_overlay(res->pol, over) < 0)
+			r = ward_err_set(err, STEP, ENOSPC,
+					 "profile seccomp additions");
+		res->over = over;
+	}
+	if (r == 0 && res->pol && src->log_only)
+		ward_seccomp_policy_log_only(res->pol);
 	if (r < 0)
-		return r;
-	r = ward_seccomp_policy_overlay(pol, over);
-	ward_seccomp_policy_free(over);
-	if (r < 0)
-		return ward_err_set(err, STEP, -r, "profile seccomp additions");
-	return 0;
+		ward_seccomp_resolved_free(res);
+	return r;
+}
+
+void ward_seccomp_resolved_free(struct ward_seccomp_resolved *res)
+{
+	ward_seccomp_policy_free(res->pol);
+	ward_seccomp_policy_free(res->over);
+	ward_seccomp_docker_free(res->docker);
+	*res = (struct ward_seccomp_resolved){NULL, NULL, NULL};
 }
 
 /* The actions the built-in policies use must exist in this kernel for
@@ -597,12 +711,23 @@ int ward_seccomp_build_ex(enum ward_seccomp_mode mode, const char *policy_path,
 			  const char *overlay, bool log_only,
 			  struct sock_fprog *out, struct ward_err *err)
 {
-	struct ward_seccomp_policy *pol = NULL;
+	const struct ward_seccomp_source src = {
+		.mode = mode, .path = policy_path, .overlay = overlay,
+		.log_only = log_only,
+	};
+
+	return ward_seccomp_build_src(&src, out, err);
+}
+
+int ward_seccomp_build_src(const struct ward_seccomp_source *src,
+			   struct sock_fprog *out, struct ward_err *err)
+{
+	struct ward_seccomp_resolved res;
 	struct sock_fprog prog = {0, NULL};
 	int r;
 
-	if (!overlay && !log_only) {
-		r = use_precompiled(mode, &prog);
+	if (!src->overlay && !src->log_only) {
+		r = use_precompiled(src->mode, &prog);
 		if (r < 0)
 			return ward_err_set(err, STEP, -r, "filter program");
 		if (r == 1) {
@@ -610,18 +735,35 @@ int ward_seccomp_build_ex(enum ward_seccomp_mode mode, const char *policy_path,
 			return 0;
 		}
 	}
-	r = mode_policy(mode, policy_path, &pol, err);
-
-	if (r == 0 && pol && overlay)
-		r = apply_overlay(pol, overlay, err);
-	if (r == 0 && pol && log_only)
-		ward_seccomp_policy_log_only(pol);
-	if (r == 0 && pol)
-		r = ward_seccomp_policy_build(pol, &prog, err);
-	ward_seccomp_policy_free(pol);
+	r = ward_seccomp_resolve(src, &res, err);
+	if (r == 0 && res.pol)
+		r = ward_seccomp_policy_build(res.pol, &prog, err);
+	else if (r == 0 && res.docker)
+		r = ward_seccomp_docker_build(res.docker, res.over, &prog, err);
+	ward_seccomp_resolved_free(&res);
 	if (r == 0)
 		*out = prog;
 	return r;
+}
+
+char *ward_seccomp_overlay_text(char *const *lines, size_t n)
+{
+	char *text = NULL;
+	size_t size = 0;
+	FILE *f = open_memstream(&text, &size);
+
+	if (!f)
+		return NULL;
+	/* The base policy decides execve (and ward refuses one that denies
+	 * it); the additions must not turn it off either. */
+	fputs("ward-seccomp 1\nallow execve\n", f);
+	for (size_t i = 0; i < n; i++)
+		fprintf(f, "%s\n", lines[i]);
+	if (fclose(f) != 0) {
+		free(text);
+		return NULL;
+	}
+	return text;
 }
 
 int ward_seccomp_check_directive(const char *verb, const char *value,

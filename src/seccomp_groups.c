@@ -230,6 +230,16 @@ const struct ward_seccomp_group *ward_seccomp_group_find(const char *name)
 	return NULL;
 }
 
+bool ward_seccomp_group_plain(const struct ward_seccomp_group *group)
+{
+	if (strncmp(group->name, "@ward-", 6) == 0)
+		return false;
+	for (const char *const *m = group->members; *m; m++)
+		if ((*m)[0] == '@')
+			return false;
+	return true;
+}
+
 size_t ward_seccomp_group_count(void)
 {
 	return sizeof(groups) / sizeof(groups[0]);

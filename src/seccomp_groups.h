@@ -11,6 +11,7 @@
 #ifndef WARD_SECCOMP_GROUPS_H
 #define WARD_SECCOMP_GROUPS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 /* Deepest nesting of '@' references in the table (checked by the tests). */
@@ -24,6 +25,10 @@ struct ward_seccomp_group {
 
 /* The group called @name ("@basic-io", with the '@'), or NULL. */
 const struct ward_seccomp_group *ward_seccomp_group_find(const char *name);
+
+/* True for a plain group: no nested groups and not one of ward's own
+ * policies (@ward-*), so a syscall found there is "where it belongs". */
+bool ward_seccomp_group_plain(const struct ward_seccomp_group *group);
 
 /* Number of groups and the i-th one, in display order. */
 size_t ward_seccomp_group_count(void);

@@ -42,6 +42,7 @@ struct verdict {
 	enum ward_seccomp_action action;
 	int errnum;
 	unsigned col;
+	const char *group; /* the @group being expanded, or NULL */
 };
 
 static const struct {
@@ -66,6 +67,16 @@ static const struct {
 	{"EHOSTUNREACH", EHOSTUNREACH}, {"ECONNREFUSED", ECONNREFUSED},
 	{"ETIMEDOUT", ETIMEDOUT}, {"ECANCELED", ECANCELED},
 };
+
+const char *ward_seccomp_errno_name(int e)
+{
+	/* EOPNOTSUPP and ENOTSUP share a value: the first name wins. */
+	for (size_t i = 0; i < sizeof(errno_names) / sizeof(errno_names[0]);
+	     i++)
+		if (errno_names[i].value == e)
+			return errno_names[i].name;
+	return NULL;
+}
 
 int ward_seccomp_errno_from_name(const char *name)
 {
@@ -245,6 +256,7 @@ static void set_rule(struct verdict *v, int nr, const char *name)
 	r->errnum = v->errnum;
 	r->line = v->p->line;
 	r->col = v->col;
+	snprintf(r->group, sizeof(r->group), "%s", v->group ? v->group : "");
 }
 
 /* A group member: names this libseccomp does not know, or that do not
@@ -270,11 +282,13 @@ static void apply_name(struct verdict *v, const struct token *t, bool apply)
 		const struct ward_seccomp_group *g;
 
 		g = fits ? ward_seccomp_group_find(name) : NULL;
+		v->group = g ? g->name : NULL;
 		if (!g)
 			perr(v->p, t->col, "unknown syscall group '%s'", q);
 		else if (apply &&
 			 ward_seccomp_group_foreach(g, apply_member, v) < 0)
 			perr(v->p, t->col, "group '%s' is broken", q);
+		v->group = NULL;
 		return;
 	}
 	nr = fits ? seccomp_syscall_resolve_name(name) : __NR_SCMP_ERROR;
@@ -371,7 +385,7 @@ static bool deny_option(struct parser *p, const struct token *t,
 static void do_names(struct parser *p, const struct token *t, size_t n,
 		     bool deny)
 {
-	struct verdict v = {p, WARD_SECCOMP_ACT_ALLOW, 0, 0};
+	struct verdict v = {p, WARD_SECCOMP_ACT_ALLOW, 0, 0, NULL};
 	bool seen = false, ok = true;
 	size_t names = 0;
 
@@ -575,6 +589,7 @@ const char *ward_seccomp_policy_builtin_text(enum ward_seccomp_mode mode)
 		return strict_text;
 	case WARD_SECCOMP_FILE:
 	case WARD_SECCOMP_OFF:
+	case WARD_SECCOMP_DOCKER:
 		break;
 	}
 	return NULL;

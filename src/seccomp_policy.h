@@ -51,6 +51,7 @@ struct ward_seccomp_rule {
 	int errnum;             /* WARD_SECCOMP_ACT_ERRNO */
 	unsigned line, col;     /* the directive that decided it */
 	char name[32];
+	char group[32];         /* the @group named there, or "" */
 };
 
 struct ward_seccomp_policy {
@@ -103,6 +104,9 @@ ward_seccomp_policy_lookup(const struct ward_seccomp_policy *policy, int nr);
 
 /* Errno value for a name such as "EPERM", or 0 when unknown. */
 int ward_seccomp_errno_from_name(const char *name);
+
+/* The name of errno @e ("EPERM"), or NULL when not in the table. */
+const char *ward_seccomp_errno_name(int e);
 
 /* Build BPF (seccomp.c). */
 int ward_seccomp_policy_build(const struct ward_seccomp_policy *policy,

@@ -4,6 +4,7 @@
 #include <stdint.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "ward/sync.h"
@@ -11,6 +12,7 @@
 #define SYNC_MAGIC_GO 0x77617264u   /* "ward" */
 #define SYNC_MAGIC_ERR 0x65727221u  /* "err!" */
 #define SYNC_MAGIC_READY 0x72647921u /* "rdy!" */
+#define SYNC_MAGIC_FD 0x66642121u    /* "fd!!" */
 
 struct sync_record {
 	uint32_t magic;
@@ -130,4 +132,82 @@ int ward_sync_wait_exec(int fd, struct ward_err *err)
 		return ward_err_set(err, WARD_STEP_SYNC, EPROTO,
 				    "malformed record from the child");
 	return take_error(&rec, err);
+}
+
+int ward_sync_send_fd(int fd, int passfd, uint64_t tag)
+{
+	struct sync_record rec = {.magic = SYNC_MAGIC_FD};
+	union {
+		char buf[CMSG_SPACE(sizeof(int))];
+		struct cmsghdr align;
+	} u;
+	struct iovec iov = {&rec, sizeof(rec)};
+	struct msghdr msg = {
+		.msg_iov = &iov, .msg_iovlen = 1,
+		.msg_control = u.buf, .msg_controllen = sizeof(u.buf),
+	};
+	struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
+	long n;
+
+	memset(u.buf, 0, sizeof(u.buf));
+	c->cmsg_level = SOL_SOCKET;
+	c->cmsg_type = SCM_RIGHTS;
+	c->cmsg_len = CMSG_LEN(sizeof(int));
+	memcpy(CMSG_DATA(c), &passfd, sizeof(int));
+	/* The raw syscall: libc's sendmsg takes an int and would drop the
+	 * tag. */
+	do
+		n = syscall(SYS_sendmsg, (unsigned long)(unsigned)fd | tag, &msg,
+			    MSG_NOSIGNAL);
+	while (n < 0 && errno == EINTR);
+	return n == (long)sizeof(rec) ? 0 : -EPIPE;
+}
+
+/* The descriptor carried by @msg, if any. */
+static int take_fd(struct msghdr *msg)
+{
+	for (struct cmsghdr *c = CMSG_FIRSTHDR(msg); c; c = CMSG_NXTHDR(msg, c)) {
+		int fd;
+
+		if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS ||
+		    c->cmsg_len != CMSG_LEN(sizeof(int)))
+			continue;
+		memcpy(&fd, CMSG_DATA(c), sizeof(int));
+		return fd;
+	}
+	return -1;
+}
+
+int ward_sync_recv_fd(int fd, int *passfd, struct ward_err *err)
+{
+	struct sync_record rec;
+	union {
+		char buf[CMSG_SPACE(sizeof(int))];
+		struct cmsghdr align;
+	} u;
+	struct iovec iov = {&rec, sizeof(rec)};
+	struct msghdr msg = {
+		.msg_iov = &iov, .msg_iovlen = 1,
+		.msg_control = u.buf, .msg_controllen = sizeof(u.buf),
+	};
+	ssize_t n;
+	int got;
+
+	do
+		n = recvmsg(fd, &msg, MSG_CMSG_CLOEXEC);
+	while (n < 0 && errno == EINTR);
+	got = n > 0 ? take_fd(&msg) : -1;
+	if (n == (ssize_t)sizeof(rec) && rec.magic == SYNC_MAGIC_FD && got >= 0 &&
+	    !(msg.msg_flags & MSG_CTRUNC)) {
+		*passfd = got;
+		return 0;
+	}
+	if (got >= 0)
+		close(got);
+	if (n == (ssize_t)sizeof(rec) && rec.magic == SYNC_MAGIC_ERR)
+		return take_error(&rec, err);
+	return ward_err_set(err, WARD_STEP_SYNC, n < 0 ? errno : EPROTO,
+			    n == 0 ? "the sandbox ended before handing over "
+				     "its seccomp listener"
+				   : "expected the seccomp listener from the child");
 }

@@ -9,8 +9,10 @@
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/prctl.h>
+#include <sys/socket.h>
 #include <sys/syscall.h>
 #include <unistd.h>
+#include <linux/netlink.h>
 #include <cap-ng.h>
 
 #include "ward/sys.h"
@@ -175,6 +177,21 @@ int sys_write_file_at(int dirfd, const char *path, const char *data,
 	}
 	if ((size_t)n != len) {
 		errno = EIO;
+		return -1;
+	}
+	return 0;
+}
+
+int sys_netlink_send(int fd, const void *buf, size_t len)
+{
+	struct sockaddr_nl kernel = {.nl_family = AF_NETLINK};
+	ssize_t n = sendto(fd, buf, len, 0, (const struct sockaddr *)&kernel,
+			   sizeof(kernel));
+
+	if (n < 0)
+		return -1;
+	if ((size_t)n != len) {
+		errno = EMSGSIZE;
 		return -1;
 	}
 	return 0;

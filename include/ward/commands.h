@@ -15,4 +15,12 @@ int ward_cmd_explain(int argc, char **argv);
 /* ward seccomp export [OPTIONS]: the plan's filter as raw BPF. */
 int ward_cmd_seccomp_export(int argc, char **argv);
 
+/* ward seccomp show [OPTIONS]: the filter's rules, readable
+ * (seccomp_cmd.c). */
+int ward_cmd_seccomp_show(int argc, char **argv);
+
+/* ward seccomp learn [--output FILE] [OPTIONS] -- CMD: the syscalls CMD
+ * makes, as a profile fragment to review (seccomp_cmd.c). */
+int ward_cmd_seccomp_learn(int argc, char **argv);
+
 #endif

@@ -20,6 +20,7 @@
 #include "ward/err.h"
 
 struct ward_engine_sockets;
+struct ward_seccomp_learned;
 
 #define WARD_MAX_BINDS 64
 #define WARD_MAX_TMPFS 16
@@ -29,11 +30,24 @@ struct ward_engine_sockets;
 #define WARD_MAX_WRITABLE 32
 #define WARD_MAX_ENV_PASS 32
 #define WARD_MAX_PORTS 64
+#define WARD_MAX_SECRETS 32
+#define WARD_SECRET_NAME_MAX 64
+#define WARD_SECRET_MAX_BYTES (1u << 20) /* per secret */
+#define WARD_SECRETS_DIR "/run/secrets"
 
 /* PATH when the program is given none. */
 #define WARD_DEFAULT_PATH "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 
-enum ward_net { WARD_NET_LOOPBACK = 0, WARD_NET_NONE, WARD_NET_HOST };
+enum ward_net { WARD_NET_LOOPBACK = 0, WARD_NET_NONE, WARD_NET_HOST, WARD_NET_VETH };
+
+/* --net veth: IPv4 only.  Addresses in network byte order; prefix 0 means
+ * "not given" in the builder (the plan always holds a valid one). */
+struct ward_veth {
+	uint32_t host;    /* the host end's address */
+	uint32_t sandbox; /* eth0's address; the default route goes via host */
+	unsigned prefix;  /* 1-30, shared by both ends */
+	bool derived;     /* taken from ward's pid, not given */
+};
 
 /* namespaces: the full sandbox.  entrypoint: no namespaces (inside a
  * container that forbids them): user, capabilities, no_new_privs,
@@ -46,6 +60,7 @@ enum ward_seccomp_mode {
 	WARD_SECCOMP_STRICT,
 	WARD_SECCOMP_FILE,  /* a ward seccomp policy file */
 	WARD_SECCOMP_OFF,   /* off-i-know */
+	WARD_SECCOMP_DOCKER, /* docker:PATH, a Docker/OCI JSON profile */
 };
 
 /* Where a directive came from, for file:line:col diagnostics. */
@@ -72,6 +87,26 @@ struct ward_tmpfs {
 struct ward_rlimit {
 	int resource;
 	struct rlimit value;
+};
+
+enum ward_secret_source {
+	WARD_SECRET_SRC_FILE = 0, /* a host file, read by path */
+	WARD_SECRET_SRC_FD,       /* fd:N, read to EOF, then closed */
+	WARD_SECRET_SRC_ENV,      /* env:VAR, taken out of ward's environment */
+};
+
+/* One secret, read in the parent at plan time.  Its bytes live in a
+ * mapping of their own (MADV_DONTDUMP, mlocked where allowed) laid out
+ * as "NAME=VALUE\0", so a secret-env entry of env[] can point into it.
+ * Never printed, never logged (plan_secrets.c, secrets.c). */
+struct ward_secret {
+	char name[WARD_SECRET_NAME_MAX + 1];
+	enum ward_secret_source source;
+	char *origin;   /* "PATH", "fd:N" or "env:VAR": for messages */
+	char *map;      /* "NAME=VALUE\0", or NULL once released */
+	size_t map_len; /* of the mapping */
+	size_t len;     /* of VALUE (it may hold any byte) */
+	bool env;       /* secret-env: NAME=VALUE also in the environment */
 };
 
 struct ward_plan {
@@ -111,6 +146,7 @@ struct ward_plan {
 	bool fallback_entrypoint; /* auto: a profile allows the fallback */
 	int clone_flags;
 	enum ward_net net;
+	struct ward_veth veth; /* WARD_NET_VETH */
 	char *hostname;
 
 	/* limits and filters */
@@ -120,6 +156,9 @@ struct ward_plan {
 	char *seccomp_path;
 	bool seccomp_log_only;
 	struct sock_fprog seccomp_prog; /* built before clone */
+	/* ward seccomp learn: seccomp_prog reports every syscall to the
+	 * launcher, which records it here (owned by the command). */
+	struct ward_seccomp_learned *seccomp_learn;
 
 	/* Landlock: writable paths (entrypoint mode: every other path is
 	 * read-only; namespace mode: each becomes a read-write bind of the
@@ -138,6 +177,12 @@ struct ward_plan {
 	char *env_pass[WARD_MAX_ENV_PASS];
 	size_t nenv_pass;
 	bool user_set; /* --user given (entrypoint: else the current user) */
+
+	/* secrets: files on a read-only tmpfs at /run/secrets; the last
+	 * nenv_secret entries of env[] point into secrets[].map (secret-env) */
+	struct ward_secret secrets[WARD_MAX_SECRETS];
+	size_t nsecrets;
+	size_t nenv_secret;
 
 	int verbose;
 };

@@ -18,6 +18,7 @@ struct ward_plan_builder {
 	char *cap_keep;
 	enum ward_net net;
 	bool net_set;
+	struct ward_veth veth; /* net veth:ADDRS, prefix 0 when none given */
 	bool init;
 	bool init_set;
 	char *mode;
@@ -46,6 +47,14 @@ struct ward_plan_builder {
 	char *engine_extra[17]; /* NULL-terminated */
 	size_t nengine_extra;
 	unsigned allow_engines;  /* bit per enum ward_engine */
+	/* secret NAME=SOURCE and secret-env NAME (plan_secrets.c), each with
+	 * "file:line:col: " or NULL for the command line */
+	char *secrets[WARD_MAX_SECRETS];
+	char *where_secrets[WARD_MAX_SECRETS];
+	size_t nsecrets;
+	char *secret_env[WARD_MAX_SECRETS];
+	char *where_secret_env[WARD_MAX_SECRETS];
+	size_t nsecret_env;
 
 	/* Where each value came from ("file:line:col: ", or NULL for the
 	 * command line), for diagnostics at resolution time. */
@@ -77,6 +86,21 @@ int ward_plan_apply_confine(struct ward_plan_builder *b, const char *key,
 int ward_plan_resolve_confine(const struct ward_plan_builder *b,
 			      struct ward_plan *plan, struct ward_err *err);
 void ward_plan_free_confine(struct ward_plan_builder *b, struct ward_plan *plan);
+
+/* Secret directives (plan_secrets.c): secret NAME=SOURCE, secret-env
+ * NAME.  Syntax at apply time; at resolution every source is read (in the
+ * parent, before clone) and checked, with WARD_STEP_SECRETS errors. */
+bool ward_plan_secret_key(const char *key);
+int ward_plan_check_secret(const char *key, const char *value,
+			   struct ward_err *err);
+int ward_plan_apply_secret(struct ward_plan_builder *b, const char *key,
+			   const char *value, const struct ward_origin *o,
+			   struct ward_err *err);
+int ward_plan_resolve_secrets(const struct ward_plan_builder *b,
+			      struct ward_plan *plan, struct ward_err *err);
+/* Frees the builder's lists and/or wipes and unmaps the plan's secrets
+ * (taking the secret-env entries out of plan->env first). */
+void ward_plan_free_secrets(struct ward_plan_builder *b, struct ward_plan *plan);
 
 /* Index of a scalar key in where_scalar/profile_value, or -1. */
 int ward_plan_scalar_index(const char *key);

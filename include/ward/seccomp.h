@@ -4,7 +4,9 @@
 #define WARD_SECCOMP_H
 
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
+#include <sys/types.h>
 #include <linux/filter.h>
 
 #include "ward/err.h"
@@ -27,6 +29,61 @@ int ward_seccomp_build(enum ward_seccomp_mode mode, const char *policy_path,
 int ward_seccomp_build_ex(enum ward_seccomp_mode mode, const char *policy_path,
 			  const char *overlay, bool log_only,
 			  struct sock_fprog *out, struct ward_err *err);
+
+/* Where a plan's filter comes from. */
+struct ward_seccomp_source {
+	enum ward_seccomp_mode mode;
+	const char *path;     /* WARD_SECCOMP_FILE and WARD_SECCOMP_DOCKER */
+	const char *overlay;  /* the profile's seccomp-* lines as policy text
+			       * (ward_seccomp_overlay_text), or NULL */
+	bool log_only;        /* seccomp-log-only */
+	uint64_t caps;        /* kept capabilities: Docker includes/excludes */
+	bool verbose;         /* -v: say what a Docker profile skipped */
+};
+
+/* The same as ward_seccomp_build_ex, for any source. */
+int ward_seccomp_build_src(const struct ward_seccomp_source *src,
+			   struct sock_fprog *out, struct ward_err *err);
+
+/* The policy text for a profile's seccomp-* lines (@lines are "allow x",
+ * "deny y errno=E", ...), heap memory; NULL when out of memory. */
+char *ward_seccomp_overlay_text(char *const *lines, size_t n);
+
+/* `ward seccomp show`: the effective rules of @src, readable, one per
+ * line, groups expanded with the group named, the default action last.
+ * Printed from ward's own representation (the parsed policy or Docker
+ * profile), not decompiled from BPF.  Errors: as the build's. */
+int ward_seccomp_show(const struct ward_seccomp_source *src, FILE *out,
+		      struct ward_err *err);
+
+/* Naming the syscall behind a SIGSYS death (seccomp_sigsys.c).  With
+ * SECCOMP_RET_KILL_PROCESS the kernel writes an audit record (type 1326,
+ * with pid, arch and syscall) to its log; the launcher reads /dev/kmsg
+ * from before the program starts, when it may (root or CAP_SYSLOG, or
+ * kernel.dmesg_restrict=0).  Parent side; every call is best effort. */
+struct ward_sigsys_watch {
+	int kmsg;           /* /dev/kmsg, positioned at its end, or -1 */
+	pid_t pids[2];      /* the launcher's child and the program */
+	bool active;        /* the plan has a filter that can kill */
+};
+#define WARD_SIGSYS_WATCH_INIT {-1, {0, 0}, false}
+
+/* Before clone: open /dev/kmsg at its end when the plan has a filter. */
+void ward_sigsys_watch_start(struct ward_sigsys_watch *w,
+			     const struct ward_plan *plan);
+
+/* After sync 4 (the program was executed): note its pid, the only child
+ * of the sandbox's init, or @child itself when the program is pid 1. */
+void ward_sigsys_watch_exec(struct ward_sigsys_watch *w,
+			    const struct ward_plan *plan, pid_t child);
+
+/* After the program ended with @exit_code: when it is 128+SIGSYS, print
+ * "ward: seccomp: the program was killed for calling NAME (NR), which
+ * the filter denies" to stderr, or a hint when the log has no record. */
+void ward_sigsys_watch_report(struct ward_sigsys_watch *w, int exit_code);
+
+/* Close what start opened (a cleanup function: any path may call it). */
+void ward_sigsys_watch_close(struct ward_sigsys_watch *w);
 
 /* Check one profile directive ("allow", "deny", "default" and its value)
  * in isolation; the message names the offending word. */

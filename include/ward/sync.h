@@ -1,9 +1,12 @@
 /* Parent/child protocol over a SOCK_SEQPACKET socketpair.
  *
- *   sync 1. parent -> child: "go": the id maps are written
+ *   sync 1. parent -> child: "go": the id maps are written (and, for
+ *           --net veth, the pair created with its end in the child's netns)
  *   sync 2. child  -> parent: "ready": privileges dropped (or an error
  *           record); the parent checks /proc/<pid>/status from outside
  *   sync 3. parent -> child: "go": the credentials are verified
+ *   (ward seccomp learn only, before sync 4: child -> parent: the
+ *           seccomp listener, SCM_RIGHTS, or an error record)
  *   sync 4. child  -> parent: an error record, or nothing: the socket is
  *           close-on-exec, so a successful execve shows as EOF.
  *
@@ -11,6 +14,8 @@
  * program's exec can end the stream. */
 #ifndef WARD_SYNC_H
 #define WARD_SYNC_H
+
+#include <stdint.h>
 
 #include "ward/err.h"
 
@@ -36,5 +41,17 @@ void ward_sync_send_error(int fd, const struct ward_err *err);
 /* sync 4, parent side: 0 on EOF (the program was executed); -errnum with
  * @err filled from the child's record; -EPROTO on a malformed record. */
 int ward_sync_wait_exec(int fd, struct ward_err *err);
+
+/* ward seccomp learn, between sync 3 and 4: the child passes a
+ * descriptor (the seccomp listener) with SCM_RIGHTS.  @tag is OR-ed into
+ * the upper half of sendmsg's socket argument: the kernel reads it as an
+ * int, a seccomp filter sees all 64 bits, so the learn filter can let
+ * exactly this call through (a call blocked on a listener nobody holds
+ * yet would never return).  Child side; returns 0 or -errno. */
+int ward_sync_send_fd(int fd, int passfd, uint64_t tag);
+
+/* Parent side: *passfd (close-on-exec) on success; an error record from
+ * the child fills @err; EOF or a malformed record is WARD_STEP_SYNC. */
+int ward_sync_recv_fd(int fd, int *passfd, struct ward_err *err);
 
 #endif

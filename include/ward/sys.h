@@ -56,4 +56,8 @@ int sys_landlock_restrict_self(int ruleset_fd, uint32_t flags);
 int sys_write_file_at(int dirfd, const char *path, const char *data,
 		      size_t len);
 
+/* Send one netlink message of @len bytes to the kernel (port 0) on the
+ * netlink socket @fd.  Returns 0 or -1 (EMSGSIZE for a short send). */
+int sys_netlink_send(int fd, const void *buf, size_t len);
+
 #endif

@@ -2,7 +2,8 @@
  * shared library, so the single static binary (make static, for COPY
  * into images) raises the loopback interface with the classic
  * SIOCSIFFLAGS ioctl instead of rtnetlink and reads the flags back.
- * Everything beyond lo up needs the libmnl build and is refused. */
+ * Everything beyond lo up (--net veth) needs the libmnl build and is
+ * refused at launch, before the sandbox runs anything. */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <net/if.h>
@@ -36,9 +37,28 @@ int ward_net_link_up(int ifindex, struct ward_err *err)
 	return r;
 }
 
+static int veth_refused(struct ward_err *err)
+{
+	return ward_err_set(err, WARD_STEP_NET, EOPNOTSUPP,
+			    "--net veth needs the libmnl build of ward (this is the static one)");
+}
+
 int ward_net_child_setup(const struct ward_plan *plan, struct ward_err *err)
 {
+	if (plan->net == WARD_NET_VETH)
+		return veth_refused(err);
 	if (plan->net != WARD_NET_LOOPBACK)
 		return 0;
 	return ward_net_link_up(1, err);
+}
+
+int ward_net_parent_setup(pid_t pid, const struct ward_plan *plan,
+			  struct ward_net_parent *st, struct ward_err *err)
+{
+	memset(st, 0, sizeof(*st));
+	return plan->net == WARD_NET_VETH ? veth_refused(err) : 0;
+}
+
+void ward_net_parent_cleanup(struct ward_net_parent *st)
+{
 }

@@ -9,7 +9,8 @@
  * ward_plan_finish only reads the host (stat, realpath, the root's
  * /etc/passwd and /etc/group, the engine-socket scan), except that a
  * seccomp policy *file* is read by the seccomp module: inputs whose last
- * --seccomp is a path are not finished.  Checked beyond not crashing:
+ * --seccomp is a path are not finished, nor are inputs with a secret
+ * from fd:N or env:VAR (reading one consumes it).  Checked beyond not crashing:
  * errors carry a step, a message and the matching return value; a
  * finished plan never runs as root, keeps its namespaces, and holds only
  * normalised, permitted mount destinations.
@@ -76,6 +77,13 @@ static bool apply_line(struct ward_plan_builder *b, char *line, unsigned no)
 		abort();
 	if (r == 0 && strcmp(line, "seccomp") == 0)
 		return seccomp_keyword(value);
+	/* secret NAME=fd:N would read and close the fuzzer's own fds, and
+	 * env:VAR would take VAR out of its environment. */
+	if (r == 0 && strcmp(line, "secret") == 0) {
+		const char *src = value + strcspn(value, "=") + 1;
+
+		return strncmp(src, "fd:", 3) != 0 && strncmp(src, "env:", 4) != 0;
+	}
 	return true;
 }
 

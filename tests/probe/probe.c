@@ -26,7 +26,10 @@
  *   cat PATH         the contents (up to 1 MiB)
  *   ls DIR           entries=a,b/,c@   (sorted; / dir, @ symlink, = socket)
  *   stat PATH        type=chr mode=0666 uid=N gid=N rdev=MAJ:MIN size=N
- *   syscall NAME     ret=N | errno=E   (see cmd_syscall for the names)
+ *   syscall NAME     ret=N | errno=E   (see cmd_syscall for the names;
+ *                    read, write, chroot-bogus, personality-rie, mbind,
+ *                    userfaultfd-user, socket-vsock/-alg/-audit and
+ *                    clone-newuser serve the seccomp interop table)
  *   fds              fds=0,1,2
  *   hostname | cwd   hostname=NAME | cwd=PATH
  *   netifs           lo:UP,LOOPBACK,RUNNING eth0:... | none
@@ -546,10 +549,9 @@ static int cmd_mounts(int full)
 
 /* ---- syscalls ------------------------------------------------------------ */
 
-static int sys_clone_newns(void)
+static int sys_clone_flags(unsigned long flags)
 {
-	long r = syscall(SYS_clone, (unsigned long)(CLONE_NEWNS | SIGCHLD), 0,
-			 0, 0, 0);
+	long r = syscall(SYS_clone, flags | SIGCHLD, 0, 0, 0, 0);
 	if (r == 0)
 		_exit(0);
 	int e = errno;
@@ -675,6 +677,27 @@ static int cmd_syscall(const char *name)
 
 	if (!strcmp(name, "getpid")) {
 		r = syscall(SYS_getpid);
+	} else if (!strcmp(name, "read") || !strcmp(name, "write")) {
+		/* fd -1: EBADF when allowed */
+		r = syscall(name[0] == 'r' ? SYS_read : SYS_write, -1, NULL, 0);
+	} else if (!strcmp(name, "chroot-bogus")) {
+		r = chroot(bogus); /* the path is looked up first: ENOENT */
+	} else if (!strcmp(name, "personality-rie")) {
+		/* READ_IMPLIES_EXEC: only the probe's own, which exits */
+		r = syscall(SYS_personality, 0x0400000UL);
+	} else if (!strcmp(name, "mbind")) {
+		/* no range, MPOL_DEFAULT: 0 when allowed */
+		r = syscall(SYS_mbind, 0, 0, 0, NULL, 0, 0);
+	} else if (!strcmp(name, "userfaultfd-user")) {
+		/* UFFD_USER_MODE_ONLY (1): allowed without privilege */
+		r = syscall(SYS_userfaultfd, O_CLOEXEC | 1);
+		return sys_fd_returning(r, errno);
+	} else if (!strcmp(name, "socket-vsock")) {
+		return sys_socket(40 /* AF_VSOCK */, SOCK_STREAM, 0);
+	} else if (!strcmp(name, "socket-alg")) {
+		return sys_socket(38 /* AF_ALG */, SOCK_SEQPACKET, 0);
+	} else if (!strcmp(name, "socket-audit")) {
+		return sys_socket(AF_NETLINK, SOCK_RAW, 9 /* NETLINK_AUDIT */);
 	} else if (!strcmp(name, "mount")) {
 		r = mount("none", bogus, "tmpfs", 0, NULL);
 	} else if (!strcmp(name, "umount2") || !strcmp(name, "umount")) {
@@ -690,7 +713,9 @@ static int cmd_syscall(const char *name)
 	} else if (!strcmp(name, "unshare-ns")) {
 		return sys_unshare(CLONE_NEWNS);
 	} else if (!strcmp(name, "clone-newns")) {
-		return sys_clone_newns();
+		return sys_clone_flags(CLONE_NEWNS);
+	} else if (!strcmp(name, "clone-newuser")) {
+		return sys_clone_flags(CLONE_NEWUSER);
 	} else if (!strcmp(name, "clone-plain") || !strcmp(name, "fork")) {
 		return sys_clone_plain();
 	} else if (!strcmp(name, "clone3")) {

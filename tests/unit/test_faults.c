@@ -22,11 +22,17 @@
  * rootfs.c and rootfs_special.c: when those change, the case fails with
  * "the fault was never reached", and WARD_FAULT_TRACE=1 prints the
  * baseline's call trace to pick new ones.  Needs root (CI runs as
- * root); otherwise the group setup fails with a message. */
+ * root); otherwise the group setup fails with a message.
+ *
+ * The --net veth cases run their worker in a network namespace of its
+ * own (it plays the host), and also assert that no "ward*" interface is
+ * left there once ward_launch has returned. */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/mount.h>
+#include <linux/netlink.h>
+#include <linux/rtnetlink.h>
 #include <linux/openat2.h>
 #include <linux/sched.h>
 #include <sched.h>
@@ -39,6 +45,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <net/if.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
@@ -162,6 +169,7 @@ WRAP_DECL(int, sys_openat2, (int dirfd, const char *path, struct open_how *how,
 			     size_t size))
 WRAP_DECL(int, sys_execve, (const char *path, char *const argv[],
 			    char *const envp[]))
+WRAP_DECL(int, sys_netlink_send, (int fd, const void *buf, size_t len))
 
 pid_t __wrap_sys_clone3(struct clone_args *args, size_t size)
 {
@@ -338,6 +346,28 @@ int __wrap_sys_execve(const char *path, char *const argv[], char *const envp[])
 	INJECT(sys_execve, __real_sys_execve(path, argv, envp), "path=%s", path);
 }
 
+static const char *rtm_name(const void *buf, size_t len)
+{
+	const struct nlmsghdr *nlh = buf;
+
+	if (len < sizeof(*nlh))
+		return "short";
+	switch (nlh->nlmsg_type) {
+	case RTM_NEWLINK: return "RTM_NEWLINK";
+	case RTM_DELLINK: return "RTM_DELLINK";
+	case RTM_NEWADDR: return "RTM_NEWADDR";
+	case RTM_NEWROUTE: return "RTM_NEWROUTE";
+	default: return "other";
+	}
+}
+
+int __wrap_sys_netlink_send(int fd, const void *buf, size_t len)
+{
+	INJECT(sys_netlink_send, __real_sys_netlink_send(fd, buf, len),
+	       "%s flags=%#x", rtm_name(buf, len),
+	       len >= sizeof(struct nlmsghdr) ? ((const struct nlmsghdr *)buf)->nlmsg_flags : 0);
+}
+
 /* ---- the cases ------------------------------------------------------ */
 
 enum variant {
@@ -345,6 +375,7 @@ enum variant {
 	V_NO_INIT,  /* --init no: the program is pid 1 */
 	V_CAPS,     /* --cap-keep net_bind_service (ambient must be raised) */
 	V_USER,     /* --user 10001:10001 (not the overflow id 65534) */
+	V_VETH,     /* --net veth, the worker in a network namespace of its own */
 };
 
 struct fault_case {
@@ -372,6 +403,7 @@ static const struct fault_case cases[] = {
 	OK("baseline_no_init", V_NO_INIT),
 	OK("baseline_caps", V_CAPS),
 	OK("baseline_user", V_USER),
+	OK("baseline_veth", V_VETH),
 	/* parent side */
 	FAULT("clone3", sys_clone3, "", 1, EPERM, WARD_STEP_CLONE),
 	{"clone3_enosys_falls_back", "sys_clone3", "", 1, ENOSYS, false,
@@ -422,6 +454,8 @@ static const struct fault_case cases[] = {
 	FAULT("umount_old_root", sys_umount2, "", 1, EBUSY, WARD_STEP_PIVOT),
 	/* child: the rest of the privileged setup */
 	FAULT("sethostname", sys_sethostname, "", 1, EPERM, WARD_STEP_HOSTNAME),
+	FAULT("lo_up", sys_netlink_send, "RTM_NEWLINK flags=0x5", 1, EPERM,
+	      WARD_STEP_NET),
 	FAULT("setsid", sys_setsid, "", 1, EPERM, WARD_STEP_SESSION),
 	FAULT("setrlimit", sys_setrlimit, "", 1, EPERM, WARD_STEP_RLIMITS),
 	/* child: dropping privileges */
@@ -445,6 +479,23 @@ static const struct fault_case cases[] = {
 		WARD_STEP_EXEC),
 	FAULT_V("execve_caps", sys_execve, "", 1, ENOEXEC, V_CAPS,
 		WARD_STEP_EXEC),
+	/* --net veth: the parent's requests (the pair, the host end's
+	 * address and link), then the child's (lo, eth0, the route); the
+	 * host end must be gone whichever fails */
+	FAULT_V("veth_create", sys_netlink_send, "RTM_NEWLINK flags=0x605", 1,
+		EPERM, V_VETH, WARD_STEP_NET),
+	FAULT_V("veth_host_addr", sys_netlink_send, "RTM_NEWADDR", 1, EADDRINUSE,
+		V_VETH, WARD_STEP_NET),
+	FAULT_V("veth_host_up", sys_netlink_send, "RTM_NEWLINK flags=0x5", 1, EBUSY,
+		V_VETH, WARD_STEP_NET),
+	FAULT_V("veth_lo_up", sys_netlink_send, "RTM_NEWLINK flags=0x5", 2, EPERM,
+		V_VETH, WARD_STEP_NET),
+	FAULT_V("veth_eth0_addr", sys_netlink_send, "RTM_NEWADDR", 2, EACCES,
+		V_VETH, WARD_STEP_NET),
+	FAULT_V("veth_eth0_up", sys_netlink_send, "RTM_NEWLINK flags=0x5", 3, ENOBUFS,
+		V_VETH, WARD_STEP_NET),
+	FAULT_V("veth_route", sys_netlink_send, "RTM_NEWROUTE", 1, ENETUNREACH,
+		V_VETH, WARD_STEP_NET),
 	/* the kernel state is read back: a call that "succeeds" without
 	 * effect is caught before the program runs */
 	LIE_V("lie_capng_bounds", sys_capng_apply, "select=BOUNDS", V_DEFAULT),
@@ -463,6 +514,7 @@ struct outcome {
 	struct ward_err err;
 	bool ran;       /* the marker file exists */
 	bool leftover;  /* a child was still there */
+	int leftover_ifs; /* "ward*" interfaces still there */
 	int fired;
 	char setup_error[WARD_ERR_MSG_MAX + 16];
 };
@@ -479,6 +531,7 @@ static const struct {
 	[V_NO_INIT] = {{"init", "no"}, {NULL, NULL}},
 	[V_CAPS] = {{"cap-keep", "net_bind_service"}, {NULL, NULL}},
 	[V_USER] = {{"user", "10001:10001"}, {NULL, NULL}},
+	[V_VETH] = {{"net", "veth"}, {NULL, NULL}},
 };
 
 static char *program[] = {
@@ -508,6 +561,20 @@ static struct ward_plan *make_plan(enum variant v, struct ward_err *err)
 	return r == 0 ? plan : NULL;
 }
 
+/* Interfaces named like a veth's host end, in the worker's netns. */
+static int count_ward_ifs(void)
+{
+	struct if_nameindex *ni = if_nameindex(), *p;
+	int n = 0;
+
+	if (!ni)
+		return -1;
+	for (p = ni; p->if_name; p++)
+		n += strncmp(p->if_name, "ward", 4) == 0;
+	if_freenameindex(ni);
+	return n;
+}
+
 __attribute__((noreturn)) static void worker(const struct fault_case *c,
 					     int nth, int out)
 {
@@ -515,6 +582,13 @@ __attribute__((noreturn)) static void worker(const struct fault_case *c,
 	struct ward_plan *plan;
 
 	alarm(WORKER_TIMEOUT);
+	/* The veth's host end goes into a throwaway namespace, never the
+	 * machine's own. */
+	if (c->variant == V_VETH && unshare(CLONE_NEWNET) < 0) {
+		snprintf(o.setup_error, sizeof(o.setup_error), "unshare(CLONE_NEWNET): %s",
+			 strerror(errno));
+		goto report;
+	}
 	plan = make_plan(c->variant, &o.err);
 	if (!plan) {
 		snprintf(o.setup_error, sizeof(o.setup_error), "plan: %s", o.err.msg);
@@ -536,6 +610,7 @@ __attribute__((noreturn)) static void worker(const struct fault_case *c,
 	o.fired = fault->fired;
 	o.ran = access(marker, F_OK) == 0;
 	o.leftover = !(waitpid(-1, NULL, WNOHANG) < 0 && errno == ECHILD);
+	o.leftover_ifs = c->variant == V_VETH ? count_ward_ifs() : 0;
 	ward_plan_free(plan);
 report:
 	if (write(out, &o, sizeof(o)) != (ssize_t)sizeof(o))
@@ -584,12 +659,12 @@ static void print_row(const struct fault_case *c, int nth,
 	if (o->setup_error[0])
 		snprintf(result, sizeof(result), "%.200s", o->setup_error);
 	else if (o->rc < 0)
-		snprintf(result, sizeof(result), "rc=%d step=%s errno=%d ran=%d left=%d",
+		snprintf(result, sizeof(result), "rc=%d step=%s errno=%d ran=%d left=%d ifs=%d",
 			 o->rc, ward_step_name(o->err.step), o->err.errnum, o->ran,
-			 o->leftover);
+			 o->leftover, o->leftover_ifs);
 	else
-		snprintf(result, sizeof(result), "rc=0 exit=%d ran=%d left=%d",
-			 o->exit_code, o->ran, o->leftover);
+		snprintf(result, sizeof(result), "rc=0 exit=%d ran=%d left=%d ifs=%d",
+			 o->exit_code, o->ran, o->leftover, o->leftover_ifs);
 	printf("| %-4s | %-24s | %-12s | %-52s | %-9s | %s\n", verdict, c->label,
 	       c->step == WARD_STEP_NONE ? "(success)" : ward_step_name(c->step),
 	       call, c->lie ? "lie: rc 0" : c->fn ? strerrorname_np(c->errnum) : "-",
@@ -640,11 +715,11 @@ static void test_fault_case(void **state)
 		save_baseline();
 	if (c->step == WARD_STEP_NONE)
 		ok = !o.setup_error[0] && o.rc == 0 && o.exit_code == 0 && o.ran &&
-		     !o.leftover;
+		     !o.leftover && o.leftover_ifs == 0;
 	else
 		ok = !o.setup_error[0] && o.rc < 0 && o.fired &&
 		     o.err.step == c->step && o.err.errnum == c->want_errnum &&
-		     !o.ran && !o.leftover;
+		     !o.ran && !o.leftover && o.leftover_ifs == 0;
 	print_row(c, nth, &o, ok ? "ok" : "FAIL");
 	if (o.setup_error[0])
 		fail_msg("%s: %s", c->label, o.setup_error);
@@ -673,6 +748,8 @@ static void test_fault_case(void **state)
 	}
 	if (o.leftover)
 		fail_msg("%s: a child process was left behind", c->label);
+	if (o.leftover_ifs != 0)
+		fail_msg("%s: %d ward* interface(s) left behind", c->label, o.leftover_ifs);
 }
 
 static int group_setup(void **state)

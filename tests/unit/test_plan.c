@@ -190,7 +190,7 @@ static const struct err_case error_cases[] = {
 	{"key without its value", {{"bind", ""}}, AT_APPLY, WARD_STEP_USAGE, 0,
 	 "--bind needs a value"},
 	{"bad net", {{"net", "wifi"}}, AT_APPLY, WARD_STEP_USAGE, 0,
-	 "expected loopback, none or host, got 'wifi'"},
+	 "expected loopback, none, host or veth[:HOSTADDR/PREFIX,SANDBOXADDR], got 'wifi'"},
 	{"bad init", {{"init", "maybe"}}, AT_APPLY, WARD_STEP_USAGE, 0,
 	 "expected yes or no"},
 	{"unknown capability", {{"cap-keep", "net_raw,bogus"}}, AT_APPLY,

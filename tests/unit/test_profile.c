@@ -324,11 +324,11 @@ static void test_bad_directive_name(void **state)
 static void test_bad_values(void **state)
 {
 	check_text("ward-profile 1\nnet bogus\n", 1,
-		   "t.profile:2:5: error: --net: expected loopback, none or host, got 'bogus'\n"
+		   "t.profile:2:5: error: --net: expected loopback, none, host or veth[:HOSTADDR/PREFIX,SANDBOXADDR], got 'bogus'\n"
 		   "  net bogus\n"
 		   "      ^\n");
 	check_text("ward-profile 1\nnet=bogus\n", 1,
-		   "t.profile:2:5: error: --net: expected loopback, none or host, got 'bogus'\n"
+		   "t.profile:2:5: error: --net: expected loopback, none, host or veth[:HOSTADDR/PREFIX,SANDBOXADDR], got 'bogus'\n"
 		   "  net=bogus\n"
 		   "      ^\n");
 	check_text("ward-profile 1\ncap-keep FOO\n", 1,
@@ -621,7 +621,7 @@ static void test_long_line(void **state)
 		     "t.profile:2:4097: error: line longer than 4096 bytes\n"
 		     "  #%.199s\n"
 		     "  %200s^\n"
-		     "t.profile:3:5: error: --net: expected loopback, none or host, got 'bogus'\n"
+		     "t.profile:3:5: error: --net: expected loopback, none, host or veth[:HOSTADDR/PREFIX,SANDBOXADDR], got 'bogus'\n"
 		     "  net bogus\n"
 		     "      ^\n",
 		     text + 16, "");
@@ -679,7 +679,7 @@ static void test_crlf_error(void **state)
 	nl = strchr(r.diag, '\n');
 	assert_non_null(nl);
 	assert_int_equal(strncmp(r.diag,
-				 "t.profile:2:5: error: --net: expected loopback, none or host, got 'bogus'\n",
+				 "t.profile:2:5: error: --net: expected loopback, none, host or veth[:HOSTADDR/PREFIX,SANDBOXADDR], got 'bogus'\n",
 				 (size_t)(nl - r.diag) + 1), 0);
 	/* the source line (a trailing CR is tolerated) and the caret */
 	assert_true(strcmp(nl + 1, "  net bogus\n      ^\n") == 0 ||
@@ -810,7 +810,7 @@ static void test_errors_collected(void **state)
 		   "frobnicate\n"
 		   "cap-keep FOO\n",
 		   3,
-		   "t.profile:2:5: error: --net: expected loopback, none or host, got 'bogus'\n"
+		   "t.profile:2:5: error: --net: expected loopback, none, host or veth[:HOSTADDR/PREFIX,SANDBOXADDR], got 'bogus'\n"
 		   "  net bogus\n"
 		   "      ^\n"
 		   "t.profile:4:1: error: unknown directive 'frobnicate'\n"
@@ -838,7 +838,7 @@ static void test_errors_across_includes(void **state)
 		    "/etc/ward/profiles/bad.profile:2:1: error: unknown directive 'frobnicate'\n"
 		    "  frobnicate\n"
 		    "  ^\n"
-		    "top.profile:3:5: error: --net: expected loopback, none or host, got 'bogus'\n"
+		    "top.profile:3:5: error: --net: expected loopback, none, host or veth[:HOSTADDR/PREFIX,SANDBOXADDR], got 'bogus'\n"
 		    "  net bogus\n"
 		    "      ^\n");
 	parsed_free(&r);
@@ -1037,7 +1037,7 @@ static void test_cli_profile_errors(void **state)
 	snprintf(want, sizeof(want), "%s: 2 errors; nothing was started", t->top);
 	assert_string_equal(c.err.msg, want);
 	snprintf(want, sizeof(want),
-		 "%s:2:5: error: --net: expected loopback, none or host, got 'bogus'\n"
+		 "%s:2:5: error: --net: expected loopback, none, host or veth[:HOSTADDR/PREFIX,SANDBOXADDR], got 'bogus'\n"
 		 "  net bogus\n"
 		 "      ^\n"
 		 "%s:3:1: error: unknown directive 'frobnicate'\n"
