@@ -17,6 +17,8 @@
 #include "ward/entrypoint.h"
 #include "ward/plan.h"
 
+#include "under_valgrind.h"
+
 static char *test_argv[] = {"/bin/true", NULL};
 
 struct kv {
@@ -63,6 +65,7 @@ static const char *get(const struct ward_entrypoint_env *e, const char *name)
 
 static void test_env_withholds_secret_names(void **state)
 {
+	SKIP_UNDER_VALGRIND(NEEDS_SECCOMP_PLAN);
 	const struct kv kv[] = {{"mode", "entrypoint"}, {"user", "10001"}, {NULL, NULL}};
 	char *inherited[] = {"PATH=/app/bin", "API_TOKEN=t0k", "db_password=x",
 			     "PLAIN=kept", "AWS_SECRET_ACCESS_KEY=k", "GITHUB_AUTH=a",
@@ -92,6 +95,7 @@ static void test_env_withholds_secret_names(void **state)
 
 static void test_env_pass_and_plan_values(void **state)
 {
+	SKIP_UNDER_VALGRIND(NEEDS_SECCOMP_PLAN);
 	const struct kv kv[] = {{"mode", "entrypoint"}, {"user", "10001"},
 				{"env-pass", "API_TOKEN"}, {"env", "PLAIN=from-ward"},
 				{NULL, NULL}};
@@ -115,6 +119,7 @@ static void test_env_pass_and_plan_values(void **state)
 
 static void test_env_refuses_engine_address(void **state)
 {
+	SKIP_UNDER_VALGRIND(NEEDS_SECCOMP_PLAN);
 	const struct kv kv[] = {{"mode", "entrypoint"}, {"user", "10001"}, {NULL, NULL}};
 	char *inherited[] = {"DOCKER_HOST=unix:///var/run/docker.sock", NULL};
 	struct ward_plan *plan = build_ok(kv);
@@ -131,6 +136,7 @@ static void test_env_refuses_engine_address(void **state)
 
 static void test_writable_check(void **state)
 {
+	SKIP_UNDER_VALGRIND(NEEDS_SECCOMP_PLAN);
 	char dir[] = "/tmp/ward-ep-XXXXXX", msg[600];
 	struct kv kv[] = {{"mode", "entrypoint"}, {"user", "10001"},
 			  {"writable", dir}, {NULL, NULL}};
@@ -163,6 +169,7 @@ static void test_writable_check(void **state)
 
 static void test_directives(void **state)
 {
+	SKIP_UNDER_VALGRIND(NEEDS_SECCOMP_PLAN);
 	const struct kv kv[] = {{"tcp-bind", "8080,8000-8002"}, {"tcp-connect", "none"},
 				{"landlock", "optional"}, {"init-signals", "group"},
 				{"writable", "/tmp/"}, {NULL, NULL}};
@@ -188,6 +195,7 @@ static void test_directives(void **state)
 
 static void test_bad_directives(void **state)
 {
+	SKIP_UNDER_VALGRIND(NEEDS_SECCOMP_PLAN);
 	static const struct kv bad[][2] = {
 		{{"tcp-bind", "0"}, {NULL, NULL}},
 		{{"tcp-bind", "80,"}, {NULL, NULL}},
@@ -215,6 +223,7 @@ static void test_bad_directives(void **state)
 
 static void test_writable_outside_rootfs_refused(void **state)
 {
+	SKIP_UNDER_VALGRIND(NEEDS_SECCOMP_PLAN);
 	char root[] = "/tmp/ward-ep-root-XXXXXX", link[600];
 	struct kv kv[] = {{"rootfs", root}, {"writable", "/data"}, {NULL, NULL}};
 	struct ward_plan *plan = NULL;
