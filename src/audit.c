@@ -36,6 +36,7 @@
 #include "audit.h"
 #include "ward/cleanup.h"
 #include "ward/report.h"
+#include "ward/report_text.h"
 #include "ward/secret_shapes.h"
 #include "ward/userdb.h"
 #include "ward/sys.h"
@@ -78,66 +79,6 @@ static void escape_name(const char *in, char *out, size_t len)
 	out[o] = '\0';
 }
 
-/* 28544 -> "28,544" */
-static const char *fmt_count(uint64_t n, char buf[32])
-{
-	char digits[24];
-	int nd = snprintf(digits, sizeof(digits), "%" PRIu64, n);
-	size_t o = 0;
-
-	for (int i = 0; i < nd; i++) {
-		if (i > 0 && (nd - i) % 3 == 0)
-			buf[o++] = ',';
-		buf[o++] = digits[i];
-	}
-	buf[o] = '\0';
-	return buf;
-}
-
-/* 327155712 -> "312 MiB" */
-static const char *fmt_size(uint64_t bytes, char buf[32])
-{
-	static const char *const unit[] = {"bytes", "KiB", "MiB", "GiB", "TiB"};
-	double v = (double)bytes;
-	size_t u = 0;
-
-	while (v >= 1024.0 && u + 1 < N_ELEMS(unit)) {
-		v /= 1024.0;
-		u++;
-	}
-	if (u == 0)
-		snprintf(buf, 32, "%" PRIu64 " bytes", bytes);
-	else
-		snprintf(buf, 32, v < 10.0 ? "%.1f %s" : "%.0f %s", v, unit[u]);
-	return buf;
-}
-
-/* A bounded string builder for row texts. */
-struct text {
-	char s[WARD_REPORT_TEXT];
-	size_t n;
-};
-
-static void text_add(struct text *t, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-
-static void text_add(struct text *t, const char *fmt, ...)
-{
-	va_list ap;
-	int k;
-
-	if (t->n >= sizeof(t->s) - 1)
-		return;
-	va_start(ap, fmt);
-	k = vsnprintf(t->s + t->n, sizeof(t->s) - t->n, fmt, ap);
-	va_end(ap);
-	if (k < 0)
-		return;
-	t->n += (size_t)k;
-	if (t->n > sizeof(t->s) - 1)
-		t->n = sizeof(t->s) - 1;
-}
-
 /* ---- findings -------------------------------------------------------------- */
 
 struct examples {
@@ -154,7 +95,7 @@ static void example_add(struct examples *e, const char *path)
 
 /* Append ": a, b, c" (as many of the kept paths as fit, then ", ...")
  * to @t.  Leaves room for @reserve more bytes after the list. */
-static void text_add_examples(struct text *t, const struct examples *e,
+static void text_add_examples(struct ward_text *t, const struct examples *e,
 			      size_t reserve)
 {
 	uint64_t kept = e->n < AUDIT_EXAMPLES ? e->n : AUDIT_EXAMPLES;
@@ -165,11 +106,11 @@ static void text_add_examples(struct text *t, const struct examples *e,
 
 		if (t->n + need >= sizeof(t->s))
 			break;
-		text_add(t, "%s%s", i ? ", " : ": ", e->path[i]);
+		ward_text_add(t, "%s%s", i ? ", " : ": ", e->path[i]);
 		shown++;
 	}
 	if (shown < e->n)
-		text_add(t, shown ? ", ..." : ": ...");
+		ward_text_add(t, shown ? ", ..." : ": ...");
 }
 
 /* ---- the walk --------------------------------------------------------------- */
@@ -425,62 +366,9 @@ static int open_in_root(int rootfd, const char *rel, int flags)
 	return dfd;
 }
 
-enum tool_cat { CAT_SHELL, CAT_INTERP, CAT_PKG, CAT_CC, CAT_NET, CAT_COUNT };
-
-static const char *const cat_name[CAT_COUNT] = {
-	"shell", "interpreter", "package manager", "compiler", "network tool",
-};
-
-/* @versioned: the name may carry a version ("python3.11", "pip3",
- * "gcc-12"). */
-static const struct tool {
-	const char *name;
-	enum tool_cat cat;
-	bool versioned;
-} tools[] = {
-	{"sh", CAT_SHELL, false},       {"bash", CAT_SHELL, false},
-	{"dash", CAT_SHELL, false},     {"ash", CAT_SHELL, false},
-	{"zsh", CAT_SHELL, false},      {"ksh", CAT_SHELL, false},
-	{"busybox", CAT_SHELL, false},
-	{"python", CAT_INTERP, true},   {"perl", CAT_INTERP, true},
-	{"ruby", CAT_INTERP, true},     {"node", CAT_INTERP, false},
-	{"nodejs", CAT_INTERP, false},  {"php", CAT_INTERP, true},
-	{"lua", CAT_INTERP, true},
-	{"apt", CAT_PKG, false},        {"apt-get", CAT_PKG, false},
-	{"dpkg", CAT_PKG, false},       {"apk", CAT_PKG, false},
-	{"rpm", CAT_PKG, false},        {"yum", CAT_PKG, false},
-	{"dnf", CAT_PKG, false},        {"pip", CAT_PKG, true},
-	{"npm", CAT_PKG, false},
-	{"gcc", CAT_CC, true},          {"cc", CAT_CC, false},
-	{"c++", CAT_CC, false},         {"g++", CAT_CC, true},
-	{"clang", CAT_CC, true},        {"tcc", CAT_CC, false},
-	{"make", CAT_CC, false},        {"go", CAT_CC, false},
-	{"rustc", CAT_CC, false},
-	{"curl", CAT_NET, false},       {"wget", CAT_NET, false},
-	{"nc", CAT_NET, false},         {"netcat", CAT_NET, false},
-	{"ncat", CAT_NET, false},       {"socat", CAT_NET, false},
-	{"ssh", CAT_NET, false},        {"scp", CAT_NET, false},
-	{"telnet", CAT_NET, false},     {"ftp", CAT_NET, false},
-};
-
-static const char *const bin_dirs[] = {
-	"bin", "sbin", "usr/bin", "usr/sbin", "usr/local/bin",
-};
-
-static bool tool_matches(const struct tool *t, const char *name)
-{
-	size_t k = strlen(t->name);
-
-	if (strncmp(name, t->name, k) != 0)
-		return false;
-	if (name[k] == '\0')
-		return true;
-	return t->versioned && strspn(name + k, "0123456789.-") == strlen(name + k);
-}
-
 struct tools_found {
 	/* per tools[] entry: the shortest matching name seen, "" if none */
-	char name[N_ELEMS(tools)][NAME_MAX + 1];
+	char name[WARD_TOOLS][NAME_MAX + 1];
 };
 
 /* Collect the tool names in one bin directory (open at @fd, taken over). */
@@ -496,47 +384,60 @@ static void scan_bin_dir(int fd, struct tools_found *f)
 	while ((de = readdir(d))) {
 		unsigned char type = de->d_type;
 
-		for (size_t i = 0; i < N_ELEMS(tools); i++) {
-			size_t cur = strlen(f->name[i]), n = strlen(de->d_name);
+		int i = ward_tool_index(de->d_name);
+		size_t cur, n = strlen(de->d_name);
 
-			if (!tool_matches(&tools[i], de->d_name))
+		if (i < 0)
+			continue;
+		cur = strlen(f->name[i]);
+		if (type == DT_UNKNOWN) {
+			struct stat st;
+
+			if (fstatat(dirfd(d), de->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0)
 				continue;
-			if (type == DT_UNKNOWN) {
-				struct stat st;
-
-				if (fstatat(dirfd(d), de->d_name, &st,
-					    AT_SYMLINK_NOFOLLOW) < 0)
-					break;
-				type = S_ISREG(st.st_mode) ? DT_REG :
-				       S_ISLNK(st.st_mode) ? DT_LNK : DT_DIR;
-			}
-			if (type != DT_REG && type != DT_LNK)
-				break;
-			/* deterministic: the shortest, then the first in
-			 * byte order */
-			if (cur == 0 || n < cur ||
-			    (n == cur && strcmp(de->d_name, f->name[i]) < 0))
-				memcpy(f->name[i], de->d_name, n + 1);
+			type = S_ISREG(st.st_mode) ? DT_REG :
+			       S_ISLNK(st.st_mode) ? DT_LNK : DT_DIR;
 		}
+		if (type != DT_REG && type != DT_LNK)
+			continue;
+		/* deterministic: the shortest, then the first in byte order */
+		if (cur == 0 || n < cur ||
+		    (n == cur && strcmp(de->d_name, f->name[i]) < 0))
+			memcpy(f->name[i], de->d_name, n + 1);
 	}
 	closedir(d);
+}
+
+/* The row text for the tools found, names escaped. */
+static unsigned describe_tools(const struct tools_found *f, struct ward_text *t)
+{
+	char esc[WARD_TOOLS][64];
+	const char *found[WARD_TOOLS];
+
+	for (size_t i = 0; i < WARD_TOOLS; i++) {
+		esc[i][0] = '\0';
+		if (f->name[i][0])
+			escape_name(f->name[i], esc[i], sizeof(esc[i]));
+		found[i] = esc[i];
+	}
+	return ward_tools_describe(found, ", ", t);
 }
 
 static void audit_tools(int rootfd, struct ward_report *r)
 {
 	struct tools_found *f = calloc(1, sizeof(*f));
-	struct stat seen[N_ELEMS(bin_dirs)];
+	struct stat seen[8];
 	size_t nseen = 0;
 	unsigned ncat = 0;
-	struct text t = {0};
+	struct ward_text t = {0};
 
 	if (!f) {
 		ward_report_add(r, "rootfs.tools", true, 0, NULL,
 				"not checked: out of memory");
 		return;
 	}
-	for (size_t i = 0; i < N_ELEMS(bin_dirs); i++) {
-		int fd = open_in_root(rootfd, bin_dirs[i], O_RDONLY | O_DIRECTORY);
+	for (size_t i = 0; i < ward_nbin_dirs && i < N_ELEMS(seen); i++) {
+		int fd = open_in_root(rootfd, ward_bin_dirs[i], O_RDONLY | O_DIRECTORY);
 		struct stat st;
 		bool dup = false;
 
@@ -556,33 +457,7 @@ static void audit_tools(int rootfd, struct ward_report *r)
 		seen[nseen++] = st;
 		scan_bin_dir(fd, f);
 	}
-	for (int c = 0; c < CAT_COUNT; c++) {
-		unsigned shown = 0, more = 0;
-
-		for (size_t i = 0; i < N_ELEMS(tools); i++) {
-			char esc[64];
-
-			if (tools[i].cat != (enum tool_cat)c || !f->name[i][0])
-				continue;
-			if (shown == 3) {
-				more++;
-				continue;
-			}
-			escape_name(f->name[i], esc, sizeof(esc));
-			if (shown == 0)
-				text_add(&t, "%s%s (%s", ncat ? ", " : "",
-					 cat_name[c], esc);
-			else
-				text_add(&t, ", %s", esc);
-			shown++;
-		}
-		if (!shown)
-			continue;
-		if (more)
-			text_add(&t, ", +%u", more);
-		text_add(&t, ")");
-		ncat++;
-	}
+	ncat = describe_tools(f, &t);
 	free(f);
 	if (ncat == 0) {
 		ward_report_add(r, "rootfs.tools", true, 0, NULL,
@@ -615,7 +490,7 @@ static bool uid_is_regular(uint32_t uid)
 static void audit_users(int rootfd, struct ward_report *r)
 {
 	_cleanup_free_ char *buf = NULL;
-	struct text root_eq = {0}, regular = {0};
+	struct ward_text root_eq = {0}, regular = {0};
 	unsigned nroot = 0, nregular = 0, nregular_shown = 0;
 	size_t len = 0;
 	int rc;
@@ -648,12 +523,12 @@ static void audit_users(int rootfd, struct ward_report *r)
 			continue;
 		escape_name(fields[0], esc, sizeof(esc));
 		if (uid == 0 && strcmp(fields[0], "root") != 0) {
-			text_add(&root_eq, "%s%s", nroot ? ", " : "", esc);
+			ward_text_add(&root_eq, "%s%s", nroot ? ", " : "", esc);
 			nroot++;
 		} else if (uid_is_regular(uid)) {
 			if (nregular_shown < AUDIT_EXAMPLES &&
 			    regular.n + strlen(esc) + 16 < 120) {
-				text_add(&regular, "%s%s (%" PRIu32 ")",
+				ward_text_add(&regular, "%s%s (%" PRIu32 ")",
 					 nregular ? ", " : "", esc, uid);
 				nregular_shown++;
 			}
@@ -661,7 +536,7 @@ static void audit_users(int rootfd, struct ward_report *r)
 		}
 	}
 	if (nregular > nregular_shown)
-		text_add(&regular, ", +%u", nregular - nregular_shown);
+		ward_text_add(&regular, ", +%u", nregular - nregular_shown);
 	if (nroot)
 		ward_report_add(r, "rootfs.user", false, 2.0,
 				"give those accounts their own uid or remove them: uid 0 is root whatever the name",
@@ -679,13 +554,13 @@ static void audit_users(int rootfd, struct ward_report *r)
 static void rows_findings(const struct walk *w, struct ward_report *r)
 {
 	char a[32];
-	struct text t = {0};
+	struct ward_text t = {0};
 
 	if (w->setuid.n == 0) {
 		ward_report_add(r, "rootfs.setuid", true, 0, NULL,
 				"no setuid or setgid file");
 	} else {
-		text_add(&t, "%s setuid/setgid file%s", fmt_count(w->setuid.n, a),
+		ward_text_add(&t, "%s setuid/setgid file%s", ward_fmt_count(w->setuid.n, a),
 			 w->setuid.n == 1 ? "" : "s");
 		text_add_examples(&t, &w->setuid, 0);
 		ward_report_add(r, "rootfs.setuid", false, 1.5,
@@ -699,14 +574,14 @@ static void rows_findings(const struct walk *w, struct ward_report *r)
 				"no world-writable directory without the sticky bit, no world-writable file");
 	} else {
 		if (w->ww_dirs.n) {
-			text_add(&t, "%s world-writable director%s without the sticky bit",
-				 fmt_count(w->ww_dirs.n, a),
+			ward_text_add(&t, "%s world-writable director%s without the sticky bit",
+				 ward_fmt_count(w->ww_dirs.n, a),
 				 w->ww_dirs.n == 1 ? "y" : "ies");
 			text_add_examples(&t, &w->ww_dirs, w->ww_files.n ? 60 : 0);
 		}
 		if (w->ww_files.n) {
-			text_add(&t, "%s%s world-writable file%s", t.n ? "; " : "",
-				 fmt_count(w->ww_files.n, a),
+			ward_text_add(&t, "%s%s world-writable file%s", t.n ? "; " : "",
+				 ward_fmt_count(w->ww_files.n, a),
 				 w->ww_files.n == 1 ? "" : "s");
 			text_add_examples(&t, &w->ww_files, 0);
 		}
@@ -721,8 +596,8 @@ static void rows_findings(const struct walk *w, struct ward_report *r)
 		ward_report_add(r, "rootfs.secrets", true, 0, NULL,
 				"no file that looks like a secret (.env, SSH or PEM private keys, registry or cloud credentials)");
 	} else {
-		text_add(&t, "%s file%s that look%s like secrets",
-			 fmt_count(w->secrets.n, a), w->secrets.n == 1 ? "" : "s",
+		ward_text_add(&t, "%s file%s that look%s like secrets",
+			 ward_fmt_count(w->secrets.n, a), w->secrets.n == 1 ? "" : "s",
 			 w->secrets.n == 1 ? "s" : "");
 		text_add_examples(&t, &w->secrets, 0);
 		ward_report_add(r, "rootfs.secrets", false, 3.0,
@@ -736,27 +611,27 @@ static void rows_findings(const struct walk *w, struct ward_report *r)
 static void rows_extent(const struct walk *w, struct ward_report *r)
 {
 	char a[32], b[32];
-	struct text t = {0};
+	struct ward_text t = {0};
 
 	ward_report_add(r, "rootfs.size", w->bytes <= AUDIT_BIG, 0.5,
 			"a smaller image exposes less: keep only what the program needs (multi-stage build, distroless base)",
 			"%s%s in %s files", w->cut ? "at least " : "",
-			fmt_size(w->bytes, a), fmt_count(w->files, b));
+			ward_fmt_size(w->bytes, a), ward_fmt_count(w->files, b));
 
-	text_add(&t, "%s %s entr%s", w->cut ? "walk cut after" : "walked",
-		 fmt_count(w->entries, a), w->entries == 1 ? "y" : "ies");
-	text_add(&t, " in %s director%s (/proc, /sys, /dev not walked)",
-		 fmt_count(w->dirs, a), w->dirs == 1 ? "y" : "ies");
+	ward_text_add(&t, "%s %s entr%s", w->cut ? "walk cut after" : "walked",
+		 ward_fmt_count(w->entries, a), w->entries == 1 ? "y" : "ies");
+	ward_text_add(&t, " in %s director%s (/proc, /sys, /dev not walked)",
+		 ward_fmt_count(w->dirs, a), w->dirs == 1 ? "y" : "ies");
 	if (w->mounts.n)
-		text_add(&t, "; %s mount point%s not crossed",
-			 fmt_count(w->mounts.n, a), w->mounts.n == 1 ? "" : "s");
+		ward_text_add(&t, "; %s mount point%s not crossed",
+			 ward_fmt_count(w->mounts.n, a), w->mounts.n == 1 ? "" : "s");
 	if (w->too_deep.n) {
-		text_add(&t, "; %s director%s deeper than %u levels not entered",
-			 fmt_count(w->too_deep.n, a),
+		ward_text_add(&t, "; %s director%s deeper than %u levels not entered",
+			 ward_fmt_count(w->too_deep.n, a),
 			 w->too_deep.n == 1 ? "y" : "ies", w->lim.max_depth);
 	}
 	if (w->errors.n) {
-		text_add(&t, "; %s unreadable", fmt_count(w->errors.n, a));
+		ward_text_add(&t, "; %s unreadable", ward_fmt_count(w->errors.n, a));
 		text_add_examples(&t, &w->errors, 0);
 	}
 	/* An incomplete walk is no exposure of its own, but the rows above

@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "ward/image.h"
+#include "ward/report_text.h"
 #include "ward/secret_shapes.h"
 #include "ward/userdb.h"
 #include "ward/util.h"
@@ -27,65 +28,6 @@
 #define EXAMPLES 5     /* paths named in one row */
 #define SHOWN 96       /* bytes of one escaped path or line */
 #define BIG (500ull << 20)
-
-/* ---- text helpers ------------------------------------------------------------------- */
-
-struct text {
-	char s[WARD_REPORT_TEXT];
-	size_t n;
-};
-
-static void text_add(struct text *t, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-
-static void text_add(struct text *t, const char *fmt, ...)
-{
-	va_list ap;
-	int k;
-
-	if (t->n >= sizeof(t->s) - 1)
-		return;
-	va_start(ap, fmt);
-	k = vsnprintf(t->s + t->n, sizeof(t->s) - t->n, fmt, ap);
-	va_end(ap);
-	if (k < 0)
-		return;
-	t->n += (size_t)k;
-	if (t->n > sizeof(t->s) - 1)
-		t->n = sizeof(t->s) - 1;
-}
-
-static const char *fmt_count(uint64_t n, char buf[32])
-{
-	char digits[24];
-	int nd = snprintf(digits, sizeof(digits), "%" PRIu64, n);
-	size_t o = 0;
-
-	for (int i = 0; i < nd; i++) {
-		if (i > 0 && (nd - i) % 3 == 0)
-			buf[o++] = ',';
-		buf[o++] = digits[i];
-	}
-	buf[o] = '\0';
-	return buf;
-}
-
-static const char *fmt_size(uint64_t bytes, char buf[32])
-{
-	static const char *const unit[] = {"bytes", "KiB", "MiB", "GiB", "TiB"};
-	double v = (double)bytes;
-	size_t u = 0;
-
-	while (v >= 1024.0 && u + 1 < N_ELEMS(unit)) {
-		v /= 1024.0;
-		u++;
-	}
-	if (u == 0)
-		snprintf(buf, 32, "%" PRIu64 " bytes", bytes);
-	else
-		snprintf(buf, 32, v < 10.0 ? "%.1f %s" : "%.0f %s", v, unit[u]);
-	return buf;
-}
 
 /* "/" + the escaped path. */
 static void show_path(const char *path, char out[SHOWN])
@@ -262,20 +204,20 @@ static void row_secret_files(const struct ward_image *img, struct ward_report *r
 
 	for (size_t i = 0; i < n && i < MAX_ROWS; i++) {
 		char path[SHOWN], line[72];
-		struct text t = {0};
+		struct ward_text t = {0};
 		bool visible = s[i].fate == WARD_IMAGE_VISIBLE;
 
 		show_path(s[i].path, path);
 		layer_line(img, s[i].layer, line, sizeof(line));
-		text_add(&t, "%s (%s%s%s) added in layer %zu", path,
+		ward_text_add(&t, "%s (%s%s%s) added in layer %zu", path,
 			 kind_name(s[i].kind), s[i].shape ? ", holds " : "",
 			 s[i].shape ? s[i].shape : "", s[i].layer);
 		if (line[0])
-			text_add(&t, " by \"%s\"", line);
+			ward_text_add(&t, " by \"%s\"", line);
 		if (visible)
-			text_add(&t, "; still in the final tree");
+			ward_text_add(&t, "; still in the final tree");
 		else
-			text_add(&t, "; %s in layer %zu but still readable in layer %zu of the image",
+			ward_text_add(&t, "; %s in layer %zu but still readable in layer %zu of the image",
 				 s[i].fate == WARD_IMAGE_DELETED ? "deleted" : "overwritten",
 				 s[i].fate_layer, s[i].layer);
 		ward_report_add(r, "image.secret-file", false, visible ? 3.0 : 2.0,
@@ -421,58 +363,6 @@ static void row_secret_history(const struct ward_image *img, struct ward_report 
 
 /* ---- the final tree ---------------------------------------------------------------- */
 
-enum tool_cat { CAT_SHELL, CAT_INTERP, CAT_PKG, CAT_CC, CAT_NET, CAT_COUNT };
-
-static const char *const cat_name[CAT_COUNT] = {
-	"shell", "interpreter", "package manager", "compiler", "network tool",
-};
-
-static const struct tool {
-	const char *name;
-	enum tool_cat cat;
-	bool versioned;
-} tools[] = {
-	{"sh", CAT_SHELL, false},       {"bash", CAT_SHELL, false},
-	{"dash", CAT_SHELL, false},     {"ash", CAT_SHELL, false},
-	{"zsh", CAT_SHELL, false},      {"ksh", CAT_SHELL, false},
-	{"busybox", CAT_SHELL, false},
-	{"python", CAT_INTERP, true},   {"perl", CAT_INTERP, true},
-	{"ruby", CAT_INTERP, true},     {"node", CAT_INTERP, false},
-	{"php", CAT_INTERP, true},
-	{"apt", CAT_PKG, false},        {"apt-get", CAT_PKG, false},
-	{"dpkg", CAT_PKG, false},       {"apk", CAT_PKG, false},
-	{"rpm", CAT_PKG, false},        {"yum", CAT_PKG, false},
-	{"dnf", CAT_PKG, false},        {"microdnf", CAT_PKG, false},
-	{"pip", CAT_PKG, true},         {"npm", CAT_PKG, false},
-	{"gcc", CAT_CC, true},          {"cc", CAT_CC, false},
-	{"g++", CAT_CC, true},          {"clang", CAT_CC, true},
-	{"tcc", CAT_CC, false},         {"make", CAT_CC, false},
-	{"go", CAT_CC, false},          {"rustc", CAT_CC, false},
-	{"curl", CAT_NET, false},       {"wget", CAT_NET, false},
-	{"nc", CAT_NET, false},         {"netcat", CAT_NET, false},
-	{"ncat", CAT_NET, false},       {"socat", CAT_NET, false},
-	{"ssh", CAT_NET, false},        {"telnet", CAT_NET, false},
-};
-
-static const char *const bin_dirs[] = {
-	"bin", "sbin", "usr/bin", "usr/sbin", "usr/local/bin", "usr/local/sbin",
-};
-
-static int tool_index(const char *name)
-{
-	for (size_t i = 0; i < N_ELEMS(tools); i++) {
-		size_t k = strlen(tools[i].name);
-
-		if (strncmp(name, tools[i].name, k) != 0)
-			continue;
-		if (name[k] == '\0' ||
-		    (tools[i].versioned &&
-		     strspn(name + k, "0123456789.-") == strlen(name + k)))
-			return (int)i;
-	}
-	return -1;
-}
-
 struct examples {
 	uint64_t n;
 	char path[EXAMPLES][SHOWN];
@@ -485,25 +375,25 @@ static void example_add(struct examples *e, const char *path)
 	e->n++;
 }
 
-static void text_examples(struct text *t, const struct examples *e)
+static void text_examples(struct ward_text *t, const struct examples *e)
 {
 	uint64_t kept = e->n < EXAMPLES ? e->n : EXAMPLES, shown = 0;
 
 	for (uint64_t i = 0; i < kept; i++) {
 		if (t->n + strlen(e->path[i]) + 8 >= sizeof(t->s))
 			break;
-		text_add(t, "%s%s", i ? ", " : ": ", e->path[i]);
+		ward_text_add(t, "%s%s", i ? ", " : ": ", e->path[i]);
 		shown++;
 	}
 	if (shown < e->n)
-		text_add(t, shown ? ", ..." : ": ...");
+		ward_text_add(t, shown ? ", ..." : ": ...");
 }
 
 struct final {
 	struct examples setuid, ww_dirs, ww_files;
 	bool setuid_shell;
 	uint64_t files, bytes;
-	char tool[N_ELEMS(tools)][64]; /* the shortest name found per tool */
+	char tool[WARD_TOOLS][64]; /* the shortest name found per tool */
 };
 
 static bool in_bin_dir(const char *path, const char **base)
@@ -512,10 +402,10 @@ static bool in_bin_dir(const char *path, const char **base)
 
 	if (!slash)
 		return false;
-	for (size_t i = 0; i < N_ELEMS(bin_dirs); i++) {
-		size_t k = strlen(bin_dirs[i]);
+	for (size_t i = 0; i < ward_nbin_dirs; i++) {
+		size_t k = strlen(ward_bin_dirs[i]);
 
-		if ((size_t)(slash - path) == k && strncmp(path, bin_dirs[i], k) == 0) {
+		if ((size_t)(slash - path) == k && strncmp(path, ward_bin_dirs[i], k) == 0) {
 			*base = slash + 1;
 			return true;
 		}
@@ -543,15 +433,15 @@ static void visit(void *ctx, const char *path,
 		f->bytes += info->size;
 		if (info->mode & 06000) {
 			example_add(&f->setuid, path);
-			ti = tool_index(base);
-			if (ti >= 0 && tools[ti].cat == CAT_SHELL)
+			ti = ward_tool_index(base);
+			if (ti >= 0 && ward_tool_category(ti) == WARD_TOOL_SHELL)
 				f->setuid_shell = true;
 		}
 		if (info->mode & 0002)
 			example_add(&f->ww_files, path);
 	}
 	if ((file || info->type == WARD_IMAGE_EV_SYMLINK) && in_bin_dir(path, &base) &&
-	    (ti = tool_index(base)) >= 0) {
+	    (ti = ward_tool_index(base)) >= 0) {
 		size_t cur = strlen(f->tool[ti]), n = strlen(base);
 
 		if (n < sizeof(f->tool[ti]) &&
@@ -562,7 +452,7 @@ static void visit(void *ctx, const char *path,
 
 static void row_setuid(const struct final *f, struct ward_report *r)
 {
-	struct text t = {0};
+	struct ward_text t = {0};
 	char a[32];
 
 	if (f->setuid.n == 0) {
@@ -570,7 +460,7 @@ static void row_setuid(const struct final *f, struct ward_report *r)
 				"no setuid or setgid file in the final tree");
 		return;
 	}
-	text_add(&t, "%s setuid/setgid file%s%s", fmt_count(f->setuid.n, a),
+	ward_text_add(&t, "%s setuid/setgid file%s%s", ward_fmt_count(f->setuid.n, a),
 		 f->setuid.n == 1 ? "" : "s", f->setuid_shell ? ", a shell among them" : "");
 	text_examples(&t, &f->setuid);
 	ward_report_add(r, "image.setuid", false, f->setuid_shell ? 2.5 : 1.5,
@@ -580,7 +470,7 @@ static void row_setuid(const struct final *f, struct ward_report *r)
 
 static void row_world_writable(const struct final *f, struct ward_report *r)
 {
-	struct text t = {0};
+	struct ward_text t = {0};
 	char a[32];
 
 	if (f->ww_dirs.n == 0 && f->ww_files.n == 0) {
@@ -589,13 +479,13 @@ static void row_world_writable(const struct final *f, struct ward_report *r)
 		return;
 	}
 	if (f->ww_dirs.n) {
-		text_add(&t, "%s world-writable director%s without the sticky bit",
-			 fmt_count(f->ww_dirs.n, a), f->ww_dirs.n == 1 ? "y" : "ies");
+		ward_text_add(&t, "%s world-writable director%s without the sticky bit",
+			 ward_fmt_count(f->ww_dirs.n, a), f->ww_dirs.n == 1 ? "y" : "ies");
 		text_examples(&t, &f->ww_dirs);
 	}
 	if (f->ww_files.n) {
-		text_add(&t, "%s%s world-writable file%s", t.n ? "; " : "",
-			 fmt_count(f->ww_files.n, a), f->ww_files.n == 1 ? "" : "s");
+		ward_text_add(&t, "%s%s world-writable file%s", t.n ? "; " : "",
+			 ward_fmt_count(f->ww_files.n, a), f->ww_files.n == 1 ? "" : "s");
 		text_examples(&t, &f->ww_files);
 	}
 	ward_report_add(r, "image.world-writable", false,
@@ -606,35 +496,19 @@ static void row_world_writable(const struct final *f, struct ward_report *r)
 
 static void row_tools(const struct final *f, struct ward_report *r)
 {
-	struct text t = {0};
+	struct ward_text t = {0};
 	unsigned ncat = 0;
 
-	for (int c = 0; c < CAT_COUNT; c++) {
-		unsigned shown = 0, more = 0;
+	char esc[WARD_TOOLS][64];
+	const char *found[WARD_TOOLS];
 
-		for (size_t i = 0; i < N_ELEMS(tools); i++) {
-			char esc[64];
-
-			if (tools[i].cat != (enum tool_cat)c || !f->tool[i][0])
-				continue;
-			if (shown == 3) {
-				more++;
-				continue;
-			}
-			ward_image_escape(f->tool[i], esc, sizeof(esc));
-			if (shown)
-				text_add(&t, ", %s", esc);
-			else
-				text_add(&t, "%s%s (%s", ncat ? "; " : "", cat_name[c], esc);
-			shown++;
-		}
-		if (!shown)
-			continue;
-		if (more)
-			text_add(&t, ", +%u", more);
-		text_add(&t, ")");
-		ncat++;
+	for (size_t i = 0; i < WARD_TOOLS; i++) {
+		esc[i][0] = '\0';
+		if (f->tool[i][0])
+			ward_image_escape(f->tool[i], esc[i], sizeof(esc[i]));
+		found[i] = esc[i];
 	}
+	ncat = ward_tools_describe(found, "; ", &t);
 	if (!ncat) {
 		ward_report_add(r, "image.tools", true, 0, NULL,
 				"no shell, interpreter, package manager, compiler or network tool in the bin directories");
@@ -650,7 +524,7 @@ static void row_packages(const struct ward_image *img, struct ward_report *r)
 	static const struct {
 		const char *path, *name;
 	} dbs[] = {{"var/lib/dpkg/status", "dpkg"}, {"lib/apk/db/installed", "apk"}};
-	struct text t = {0};
+	struct ward_text t = {0};
 	uint64_t total = 0;
 	char a[32];
 
@@ -662,11 +536,11 @@ static void row_packages(const struct ward_image *img, struct ward_report *r)
 			continue;
 		c = info.content;
 		if (!c || (c->kind != WARD_IMAGE_C_DPKG && c->kind != WARD_IMAGE_C_APK)) {
-			text_add(&t, "%s%s database present", t.n ? "; " : "", dbs[i].name);
+			ward_text_add(&t, "%s%s database present", t.n ? "; " : "", dbs[i].name);
 			continue;
 		}
-		text_add(&t, "%s%s%s packages installed (%s)", t.n ? "; " : "",
-			 c->partial ? "at least " : "", fmt_count(c->count, a), dbs[i].name);
+		ward_text_add(&t, "%s%s%s packages installed (%s)", t.n ? "; " : "",
+			 c->partial ? "at least " : "", ward_fmt_count(c->count, a), dbs[i].name);
 		total += c->count;
 	}
 	if (!t.n) {
@@ -684,7 +558,7 @@ static void row_size(const struct ward_image *img, const struct final *f,
 {
 	size_t n = img->meta.nlayers, top[3] = {SIZE_MAX, SIZE_MAX, SIZE_MAX};
 	uint64_t total = 0;
-	struct text t = {0};
+	struct ward_text t = {0};
 	char a[32], b[32], c[32];
 
 	for (size_t i = 0; i < n; i++) {
@@ -699,18 +573,18 @@ static void row_size(const struct ward_image *img, const struct final *f,
 			}
 		}
 	}
-	text_add(&t, "%s in %zu layer%s; final tree %s in %s files",
-		 fmt_size(total, a), n, n == 1 ? "" : "s", fmt_size(f->bytes, b),
-		 fmt_count(f->files, c));
+	ward_text_add(&t, "%s in %zu layer%s; final tree %s in %s files",
+		 ward_fmt_size(total, a), n, n == 1 ? "" : "s", ward_fmt_size(f->bytes, b),
+		 ward_fmt_count(f->files, c));
 	if (total > f->bytes)
-		text_add(&t, " (%s more only in lower layers)",
-			 fmt_size(total - f->bytes, a));
+		ward_text_add(&t, " (%s more only in lower layers)",
+			 ward_fmt_size(total - f->bytes, a));
 	for (size_t k = 0; k < 3 && top[k] != SIZE_MAX && n > 1; k++) {
 		char line[32];
 
 		layer_line(img, top[k], line, sizeof(line));
-		text_add(&t, "%s layer %zu %s%s%s%s", k ? "," : "; largest:", top[k],
-			 fmt_size(img->by_layer[top[k]]->bytes, a), line[0] ? " \"" : "",
+		ward_text_add(&t, "%s layer %zu %s%s%s%s", k ? "," : "; largest:", top[k],
+			 ward_fmt_size(img->by_layer[top[k]]->bytes, a), line[0] ? " \"" : "",
 			 line, line[0] ? "\"" : "");
 	}
 	ward_report_add(r, "image.size", total <= BIG, 0.5,
@@ -732,23 +606,23 @@ static bool port_privileged(const char *spec)
 static void row_ports(const struct ward_image *img, struct ward_report *r)
 {
 	const struct ward_image_config *c = &img->meta.config;
-	struct text t = {0};
+	struct ward_text t = {0};
 	bool low = false;
 
 	if (c->nports == 0) {
 		ward_report_add(r, "image.ports", true, 0, NULL, "no port exposed");
 		return;
 	}
-	text_add(&t, "exposes ");
+	ward_text_add(&t, "exposes ");
 	for (size_t i = 0; i < c->nports; i++) {
 		char esc[32];
 
 		if (i == 8) {
-			text_add(&t, ", +%zu", c->nports - i);
+			ward_text_add(&t, ", +%zu", c->nports - i);
 			break;
 		}
 		ward_image_escape(c->ports[i], esc, sizeof(esc));
-		text_add(&t, "%s%s", i ? ", " : "", esc);
+		ward_text_add(&t, "%s%s", i ? ", " : "", esc);
 		low |= port_privileged(c->ports[i]);
 	}
 	if (low)
@@ -781,7 +655,7 @@ static bool is_init(const char *name)
 }
 
 /* "ENTRYPOINT [a, b] CMD [c]", masked and escaped. */
-static void describe_command(const struct ward_image_config *c, struct text *t)
+static void describe_command(const struct ward_image_config *c, struct ward_text *t)
 {
 	const struct {
 		const char *label;
@@ -793,14 +667,14 @@ static void describe_command(const struct ward_image_config *c, struct text *t)
 	for (size_t p = 0; p < N_ELEMS(parts); p++) {
 		if (!parts[p].n)
 			continue;
-		text_add(t, "%s%s [", t->n ? " " : "", parts[p].label);
+		ward_text_add(t, "%s%s [", t->n ? " " : "", parts[p].label);
 		for (size_t i = 0; i < parts[p].n && i < 6; i++) {
 			char m[48];
 
 			ward_image_mask(parts[p].v[i], m, sizeof(m));
-			text_add(t, "%s\"%s\"", i ? ", " : "", m);
+			ward_text_add(t, "%s\"%s\"", i ? ", " : "", m);
 		}
-		text_add(t, parts[p].n > 6 ? ", ...]" : "]");
+		ward_text_add(t, parts[p].n > 6 ? ", ...]" : "]");
 	}
 }
 
@@ -808,7 +682,7 @@ static void row_entrypoint(const struct ward_image *img, struct ward_report *r)
 {
 	const struct ward_image_config *c = &img->meta.config;
 	const char *first = c->nentrypoint ? c->entrypoint[0] : c->ncmd ? c->cmd[0] : NULL;
-	struct text t = {0};
+	struct ward_text t = {0};
 	char esc[64];
 
 	describe_command(c, &t);
@@ -850,7 +724,7 @@ void ward_image_describe(const struct ward_image *img, char *buf, size_t len)
 			  sizeof(name));
 	snprintf(buf, len, "%s %s: %zu layer%s, %s entries%s", fmt[img->meta.format],
 		 name, img->meta.nlayers, img->meta.nlayers == 1 ? "" : "s",
-		 fmt_count(img->entries, a),
+		 ward_fmt_count(img->entries, a),
 		 img->meta.nimages > 1 ? "; the archive holds more images, the first was read"
 				       : "");
 }
@@ -981,7 +855,7 @@ static void suggest_user(const struct ward_image *img, FILE *out)
 
 static void suggest_env(const struct ward_image_config *c, FILE *out)
 {
-	struct text skipped = {0};
+	struct ward_text skipped = {0};
 
 	for (size_t i = 0; i < c->nenv && i < 32; i++) {
 		const char *kv = c->env[i], *eq = strchr(kv, '=');
@@ -995,7 +869,7 @@ static void suggest_env(const struct ward_image_config *c, FILE *out)
 		if (ward_secret_name_looks_secret(kv) ||
 		    ward_secret_token_find(eq + 1, strlen(eq + 1), &off, &n, &what)) {
 			if (profile_safe(name, false))
-				text_add(&skipped, "%s%s", skipped.n ? ", " : "", name);
+				ward_text_add(&skipped, "%s%s", skipped.n ? ", " : "", name);
 			continue;
 		}
 		if (profile_safe(kv, true) && !strchr(name, ' '))
