@@ -20,7 +20,7 @@
 #include "ward/plan_builder.h"
 #include "ward/report.h"
 
-__attribute__((noreturn)) static void die(const struct ward_err *err)
+void ward_cmd_die(const struct ward_err *err)
 {
 	char line[WARD_ERR_MSG_MAX + 256];
 	const char *hint = ward_step_hint(err->step);
@@ -45,12 +45,12 @@ int ward_cmd_run(int argc, char **argv)
 	if (r == 1)
 		return 0;
 	if (r < 0 || ward_plan_finish(b, &plan, &err) < 0)
-		die(&err);
+		ward_cmd_die(&err);
 	ward_log_init(plan->verbose);
 	ward_log("plan", "validated: uid %u gid %u, seccomp %u instructions",
 		 plan->uid, plan->gid, plan->seccomp_prog.len);
 	if (ward_launch(plan, &code, &err) < 0)
-		die(&err);
+		ward_cmd_die(&err);
 	ward_plan_free(plan);
 	ward_plan_builder_free(b);
 	return code;
@@ -81,7 +81,7 @@ static struct ward_plan *plan_without_command(int argc, char **argv, bool *json,
 	if (r == 0 && !b->argv)
 		ward_plan_set_argv(b, placeholder);
 	if (r < 0 || ward_plan_finish(b, &plan, &err) < 0)
-		die(&err);
+		ward_cmd_die(&err);
 	*bp = b;
 	return plan;
 }
@@ -111,7 +111,7 @@ static int take_image_options(int argc, char **argv, const char **image,
 			if (*image || !v || !*v) {
 				ward_err_set(&err, WARD_STEP_USAGE, 0, *image ? "--image given twice"
 									: "--image needs a FILE");
-				die(&err);
+				ward_cmd_die(&err);
 			}
 			*image = v;
 		} else {
@@ -120,7 +120,7 @@ static int take_image_options(int argc, char **argv, const char **image,
 	}
 	if (*suggest && !*image) {
 		ward_err_set(&err, WARD_STEP_USAGE, 0, "--suggest needs --image FILE");
-		die(&err);
+		ward_cmd_die(&err);
 	}
 	return n;
 }
@@ -135,7 +135,7 @@ static int check_image(int argc, char **argv, const char *path, bool suggest)
 	ward_err_set(&err, WARD_STEP_USAGE, 0,
 		     "--image %s: this static build has no image audit; use the regular ward",
 		     path);
-	die(&err);
+	ward_cmd_die(&err);
 }
 #else
 /* ward check --image FILE [--json|--suggest] [OPTIONS]: the image audit,
@@ -160,12 +160,12 @@ static int check_image(int argc, char **argv, const char *path, bool suggest)
 	if (suggest && json) {
 		ward_err_set(&err, WARD_STEP_USAGE, 0,
 			     "--suggest prints a profile: it does not combine with --json");
-		die(&err);
+		ward_cmd_die(&err);
 	}
 	if (plan_args)
 		plan = plan_without_command(argc, argv, &json, &b);
 	if (ward_image_read(path, NULL, &img, &err) < 0)
-		die(&err);
+		ward_cmd_die(&err);
 	if (suggest) {
 		ward_image_suggest(img, path, stdout);
 		goto out;
@@ -178,7 +178,7 @@ static int check_image(int argc, char **argv, const char *path, bool suggest)
 	if (plan)
 		ward_check_plan(plan, report);
 	if (plan && plan->rootfs && ward_audit_rootfs(plan->rootfs, report, &err) < 0)
-		die(&err);
+		ward_cmd_die(&err);
 	ward_image_report(img, report);
 	ward_report_finish(report);
 	if (json) {
@@ -227,7 +227,7 @@ int ward_cmd_check(int argc, char **argv)
 		return WARD_EXIT_USAGE;
 	ward_check_plan(plan, report);
 	if (plan->rootfs && ward_audit_rootfs(plan->rootfs, report, &err) < 0)
-		die(&err);
+		ward_cmd_die(&err);
 	ward_report_finish(report);
 	if (json) {
 		if (ward_report_print_json(report, plan, stdout) < 0)

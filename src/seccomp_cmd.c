@@ -18,18 +18,6 @@
 #include "ward/seccomp.h"
 #include "ward/seccomp_learn.h"
 
-__attribute__((noreturn)) static void die(const struct ward_err *err)
-{
-	char line[WARD_ERR_MSG_MAX + 256];
-	const char *hint = ward_step_hint(err->step);
-
-	ward_err_format(err, line, sizeof(line));
-	fprintf(stderr, "%s\n", line);
-	if (hint && *hint)
-		fprintf(stderr, "ward: hint: %s\n", hint);
-	exit(ward_err_exit_code(err));
-}
-
 /* The plan for `run` options; @placeholder stands in when no command is
  * given (show needs none). */
 static struct ward_plan *plan_of(int argc, char **argv, char **placeholder,
@@ -51,7 +39,7 @@ static struct ward_plan *plan_of(int argc, char **argv, char **placeholder,
 		r = ward_err_set(&err, WARD_STEP_USAGE, 0,
 				 "no command: ward seccomp learn [OPTIONS] -- CMD [ARG...]");
 	if (r < 0 || ward_plan_finish(b, &plan, &err) < 0)
-		die(&err);
+		ward_cmd_die(&err);
 	*bp = b;
 	return plan;
 }
@@ -73,11 +61,11 @@ int ward_cmd_seccomp_show(int argc, char **argv)
 		overlay = ward_seccomp_overlay_text(b->seccomp_lines,
 						    b->nseccomp_lines);
 		if (!overlay)
-			die(&(struct ward_err){WARD_STEP_PLAN, ENOMEM, "seccomp-*"});
+			ward_cmd_die(&(struct ward_err){WARD_STEP_PLAN, ENOMEM, "seccomp-*"});
 	}
 	src.overlay = overlay;
 	if (ward_seccomp_show(&src, stdout, &err) < 0)
-		die(&err);
+		ward_cmd_die(&err);
 	free(overlay);
 	ward_plan_free(plan);
 	ward_plan_builder_free(b);
@@ -104,7 +92,7 @@ static int take_output(int argc, char **argv, const char **output)
 		*output = argv[i][8] == '=' ? argv[i] + 9 : i + 1 < argc ? argv[++i] : NULL;
 		if (!*output || !**output) {
 			ward_err_set(&err, WARD_STEP_USAGE, 0, "--output needs a FILE");
-			die(&err);
+			ward_cmd_die(&err);
 		}
 	}
 	argv[n] = NULL; /* the command is taken from here, NULL-terminated */
@@ -135,12 +123,12 @@ static void prepare_learn(struct ward_plan *plan,
 		ward_err_set(&err, WARD_STEP_USAGE, 0, "ward seccomp learn needs "
 			     "namespaces (--mode entrypoint has no launcher to "
 			     "answer the notifications)");
-		die(&err);
+		ward_cmd_die(&err);
 	}
 	plan->fallback_entrypoint = false;
 	ward_seccomp_free(&plan->seccomp_prog);
 	if (ward_seccomp_learn_filter(&plan->seccomp_prog, &err) < 0)
-		die(&err);
+		ward_cmd_die(&err);
 	plan->seccomp_learn = learned;
 }
 
@@ -165,7 +153,7 @@ int ward_cmd_seccomp_learn(int argc, char **argv)
 	/* Opened first: an unwritable FILE must not cost a run. */
 	if (output && !(out = fopen(output, "we"))) {
 		ward_err_set(&err, WARD_STEP_USAGE, errno, "--output %s", output);
-		die(&err);
+		ward_cmd_die(&err);
 	}
 	prepare_learn(plan, learned);
 	ward_log_init(plan->verbose);
@@ -173,7 +161,7 @@ int ward_cmd_seccomp_learn(int argc, char **argv)
 		"to ward and allowed; nothing is filtered in this run\n",
 		plan->argv[0]);
 	if (ward_launch(plan, &code, &err) < 0)
-		die(&err);
+		ward_cmd_die(&err);
 	command_text(plan->argv, cmd, sizeof(cmd));
 	fflush(stdout); /* the program's own output comes first */
 	ward_seccomp_learned_print(learned, cmd, out);

@@ -3,11 +3,17 @@
 #ifndef WARD_COMMANDS_H
 #define WARD_COMMANDS_H
 
+#include "ward/err.h"
+
 /* ward run [OPTIONS] -- CMD [ARG...] */
 int ward_cmd_run(int argc, char **argv);
 
 /* ward check [--json] [OPTIONS]: the exposure report, nothing started. */
 int ward_cmd_check(int argc, char **argv);
+
+/* Print "ward: <step>: <what>: <reason>" and the step's hint, then exit
+ * with the step's code. */
+__attribute__((noreturn)) void ward_cmd_die(const struct ward_err *err);
 
 /* ward explain [OPTIONS]: the launch plan in order. */
 int ward_cmd_explain(int argc, char **argv);
