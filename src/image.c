@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ward/archive_dl.h"
 #include "ward/image.h"
 
 static int read_json(struct ward_image_source *src, const char *name,
@@ -187,7 +188,8 @@ int ward_image_read(const char *path, const struct ward_image_limits *lim,
 		img->lim = *lim;
 	else
 		ward_image_limits_default(&img->lim);
-	if ((r = ward_image_source_open(path, &img->lim, &src, err)) < 0)
+	if ((r = ward_archive_load(err)) < 0 ||
+	    (r = ward_image_source_open(path, &img->lim, &src, err)) < 0)
 		goto fail;
 	if (ward_image_source_is_dir(src))
 		r = ward_image_source_has(src, "index.json")

@@ -19,8 +19,6 @@
  * blobs/sha256/<64 hex digits>, one component at a time with
  * O_NOFOLLOW, so no symlink is ever followed. */
 #define _GNU_SOURCE
-#include <archive.h>
-#include <archive_entry.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdbool.h>
@@ -30,6 +28,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "ward/archive_dl.h"
 #include "ward/cleanup.h"
 #include "ward/image.h"
 

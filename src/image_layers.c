@@ -11,8 +11,6 @@
  * stream is checked against the size and expansion bounds after every
  * header and every block read. */
 #define _GNU_SOURCE
-#include <archive.h>
-#include <archive_entry.h>
 #include <errno.h>
 #include <inttypes.h>
 #include <stdbool.h>
@@ -21,6 +19,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "ward/archive_dl.h"
 #include "ward/image.h"
 #include "ward/secret_shapes.h"
 
