@@ -20,15 +20,20 @@
  *           umount2(MNT_DETACH), sethostname, lo up over rtnetlink,
  *           setsid, chdir /, bounding set cleared, setgroups(0),
  *           setresgid/setresuid 65534, capset(0), NNP, PDEATHSIG again,
- *           then (optionally) fork a pid-1 that reaps, seccomp, execve.
+ *           then (optionally) a pid-1 that starts the program with vfork
+ *           (as ward's init does) and reaps; seccomp, execve.
+ *           Run by an unprivileged user (rootless), the parent writes
+ *           "deny" to setgroups before gid_map, and the child skips
+ *           setgroups(0), as ward does.
  *   seccomp: a linear allow list of N syscalls (default 360, about the
  *           size of ward's default filter), default ENOSYS, built in the
  *           parent before clone with no library.
  *
- * usage: floor [--no-init] [--no-seccomp] [--no-proc-masks] [--vfork]
+ * usage: floor [--no-init] [--no-seccomp] [--no-proc-masks] [--fork]
  *              [--filter N] [--filter-insns N] ROOT CMD [ARG...]
- * --vfork: pid 1 starts the program with vfork instead of fork (what-if
- * for ward; the default mirrors ward's fork).
+ * --fork: pid 1 starts the program with fork instead of vfork (what the
+ * floor and ward did before ward's init moved to vfork; --vfork is
+ * accepted and is the default).
  * --filter N: N compares (default 360); --filter-insns N: as many
  * compares as fit a program of N instructions (to match the length of
  * ward's filter, which `ward run -v` prints).
@@ -267,6 +272,8 @@ static void lo_up(void)
 	close(fd);
 }
 
+static int rootless;	/* started by an unprivileged user */
+
 static void drop_privileges(void)
 {
 	struct __user_cap_header_struct h = {_LINUX_CAPABILITY_VERSION_3, 0};
@@ -274,7 +281,8 @@ static void drop_privileges(void)
 
 	for (int c = 0; prctl(PR_CAPBSET_DROP, c, 0, 0, 0) == 0; c++)
 		;
-	CHK(setgroups(0, NULL), "setgroups");
+	if (!rootless)
+		CHK(setgroups(0, NULL), "setgroups");
 	CHK(setresgid(ID, ID, ID), "setresgid");
 	CHK(setresuid(ID, ID, ID), "setresuid");
 	CHK(syscall(SYS_capset, &h, d), "capset");
@@ -323,7 +331,7 @@ static int code(int st)
 
 int main(int argc, char **argv)
 {
-	int init = 1, seccomp = 1, masks = 1, use_vfork = 0, p[2], st, rootfd;
+	int init = 1, seccomp = 1, masks = 1, use_vfork = 1, p[2], st, rootfd;
 	unsigned nfilter = 360;
 	struct clone_args ca = {
 		.flags = CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWNET |
@@ -343,6 +351,8 @@ int main(int argc, char **argv)
 			masks = 0;
 		else if (strcmp(argv[1], "--vfork") == 0)
 			use_vfork = 1;
+		else if (strcmp(argv[1], "--fork") == 0)
+			use_vfork = 0;
 		else if (strcmp(argv[1], "--filter") == 0 && argc > 2)
 			nfilter = (unsigned)atoi((++argv)[1]), argc--;
 		else if (strcmp(argv[1], "--filter-insns") == 0 && argc > 2) {
@@ -360,11 +370,12 @@ int main(int argc, char **argv)
 	}
 	if (argc < 3) {
 		fputs("usage: floor [--no-init] [--no-seccomp] [--no-proc-masks] "
-		      "[--vfork] [--filter N] [--filter-insns N] ROOT CMD [ARG...]\n",
+		      "[--fork] [--filter N] [--filter-insns N] ROOT CMD [ARG...]\n",
 		      stderr);
 		return 2;
 	}
 	build_filter(nfilter);
+	rootless = geteuid() != 0;
 	CHK(pipe2(p, O_CLOEXEC), "pipe");
 	pid = (pid_t)syscall(SYS_clone3, &ca, sizeof(ca));
 	CHK(pid, "clone3");
@@ -394,6 +405,10 @@ int main(int argc, char **argv)
 		pid1(use_vfork);
 	}
 	close(p[0]);
+	if (rootless) {
+		snprintf(path, sizeof(path), "/proc/%d/setgroups", (int)pid);
+		write_file(path, "deny");
+	}
 	snprintf(path, sizeof(path), "/proc/%d/gid_map", (int)pid);
 	write_file(path, "65534 65534 1\n");
 	snprintf(path, sizeof(path), "/proc/%d/uid_map", (int)pid);

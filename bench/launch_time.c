@@ -2,10 +2,11 @@
  *
  * usage: launch_time [-n RUNS] [-w WARMUP] [-s SEED] [-o RAW.tsv]
  *                    [-b LABEL[=HEADER]] [-u LABEL[=HEADER]] [-U UID:GID]
- *                    SPEC...
+ *                    [-m TABLE.md] SPEC...
  * SPEC is "LABEL|ARG0 ARG1 ..." (arguments split on spaces, no quoting),
  * optionally "LABEL>FLOOR_LABEL|..." to name the row's floor reference.
  * Leading NAME=VALUE words are added to that command's environment.
+ * "LABEL|!REASON" is a row that is not run; the table says REASON.
  *
  * Each round runs every command once, in a freshly shuffled order, so
  * drift (frequency, page cache, other load) affects all of them equally.
@@ -14,7 +15,11 @@
  * nonzero exit makes the tool fail (a benchmark of a failing launch is
  * worthless).  Prints a table: label, median, p90, min, max (ms), and the
  * ratio of the median to two reference rows (-b, default "bwrap"; -u,
- * default "unshare"; HEADER names the column) and to the row's floor.
+ * default "unshare"; HEADER names the column) and to the row's floor,
+ * and the peak RSS: the median over the launches of wait4's ru_maxrss,
+ * the largest peak of any process in the launched tree that was reaped
+ * inside it (the launcher itself, its helpers, the sandbox's init and
+ * the program).  -m appends the same table in Markdown to TABLE.md.
  * -U drops to UID:GID (no supplementary groups) before the first launch,
  * to time unprivileged (rootless) launches without a setpriv exec in
  * each measurement. */
@@ -26,6 +31,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -39,12 +45,14 @@ struct cmd {
 	char *label, *floor;
 	char *argv[MAX_ARGS];
 	char **envp;
-	double *t;
-	double med, p90, min, max;
+	const char *skip;	/* not run, for this reason */
+	double *t, *rss;	/* ms; KiB */
+	double med, p90, min, max, rss_med;
 };
 
 static struct cmd cmds[MAX_CMDS];
 static int ncmds;
+static const char *bl_label, *ul_label;
 
 static double now_ms(void)
 {
@@ -75,6 +83,10 @@ static void parse_spec(char *spec)
 
 	while (environ[nenv])
 		nenv++;
+	if (bar[1] == '!') {
+		c->skip = bar + 2;
+		return;
+	}
 	for (tok = strtok_r(bar + 1, " ", &save); tok && n < MAX_ARGS - 1;
 	     tok = strtok_r(NULL, " ", &save)) {
 		if (n == 0 && strchr(tok, '=') && tok[0] != '/' && nextra < MAX_ARGS)
@@ -94,8 +106,9 @@ static void parse_spec(char *spec)
 	}
 }
 
-static double run_once(struct cmd *c)
+static double run_once(struct cmd *c, double *rss_kib)
 {
+	struct rusage ru;
 	posix_spawn_file_actions_t fa;
 	double t0, t1;
 	pid_t pid;
@@ -110,9 +123,9 @@ static double run_once(struct cmd *c)
 			c->argv[0], strerror(r));
 		exit(1);
 	}
-	while (waitpid(pid, &st, 0) < 0)
+	while (wait4(pid, &st, 0, &ru) < 0)
 		if (errno != EINTR) {
-			perror("waitpid");
+			perror("wait4");
 			exit(1);
 		}
 	t1 = now_ms();
@@ -122,6 +135,7 @@ static double run_once(struct cmd *c)
 			c->label, st);
 		exit(1);
 	}
+	*rss_kib = (double)ru.ru_maxrss;
 	return t1 - t0;
 }
 
@@ -152,17 +166,40 @@ static double median(const double *v, int n)
 static struct cmd *find(const char *label)
 {
 	for (int i = 0; label && i < ncmds; i++)
-		if (strcmp(cmds[i].label, label) == 0)
+		if (strcmp(cmds[i].label, label) == 0 && !cmds[i].skip)
 			return &cmds[i];
 	return NULL;
 }
 
-static void ratio(const struct cmd *c, const struct cmd *ref)
+static void ratio(FILE *f, const char *fmt, const struct cmd *c,
+		  const struct cmd *ref)
 {
+	char buf[16] = "-";
+
 	if (ref)
-		printf(" %9.2f", c->med / ref->med);
-	else
-		printf(" %9s", "-");
+		snprintf(buf, sizeof(buf), "%.2f", c->med / ref->med);
+	fprintf(f, fmt, buf);
+}
+
+static void markdown(FILE *f, const char *bh, const char *uh)
+{
+	fprintf(f, "| command | median | p90 | min–max | %s | %s | x floor | peak RSS (MiB) |\n"
+		"|---|--:|--:|--:|--:|--:|--:|--:|\n", bh, uh);
+	for (int i = 0; i < ncmds; i++) {
+		struct cmd *c = &cmds[i];
+
+		if (c->skip) {
+			fprintf(f, "| %s | not run: %s | | | | | | |\n", c->label,
+				c->skip);
+			continue;
+		}
+		fprintf(f, "| %s | %.2f | %.2f | %.2f–%.2f |", c->label, c->med,
+			c->p90, c->min, c->max);
+		ratio(f, " %s |", c, find(bl_label));
+		ratio(f, " %s |", c, find(ul_label));
+		ratio(f, " %s |", c, find(c->floor));
+		fprintf(f, " %.1f |\n", c->rss_med / 1024);
+	}
 }
 
 int main(int argc, char **argv)
@@ -171,10 +208,10 @@ int main(int argc, char **argv)
 	unsigned seed = 1;
 	const char *raw = NULL;
 	char *bl = "bwrap", *ul = "unshare";
-	struct cmd *bw, *un;
+	const char *md = NULL;
 	FILE *rf = NULL;
 
-	while ((opt = getopt(argc, argv, "n:w:s:o:b:u:U:")) != -1) {
+	while ((opt = getopt(argc, argv, "n:w:s:o:b:u:U:m:")) != -1) {
 		switch (opt) {
 		case 'n': runs = atoi(optarg); break;
 		case 'w': warm = atoi(optarg); break;
@@ -182,6 +219,7 @@ int main(int argc, char **argv)
 		case 'o': raw = optarg; break;
 		case 'b': bl = optarg; break;
 		case 'u': ul = optarg; break;
+		case 'm': md = optarg; break;
 		case 'U': {
 			unsigned uid, gid;
 
@@ -195,7 +233,7 @@ int main(int argc, char **argv)
 		}
 		default:
 			fprintf(stderr, "usage: launch_time [-n RUNS] [-w WARMUP] "
-				"[-s SEED] [-o RAW.tsv] [-b LABEL] [-u LABEL] [-U UID:GID] "
+				"[-s SEED] [-o RAW.tsv] [-b LABEL] [-u LABEL] [-U UID:GID] [-m MD] "
 				"'LABEL[>FLOOR]|CMD ARG...' ...\n");
 			return 2;
 		}
@@ -208,7 +246,8 @@ int main(int argc, char **argv)
 		parse_spec(argv[i]);
 	for (int i = 0; i < ncmds; i++) {
 		cmds[i].t = calloc((size_t)runs, sizeof(double));
-		if (!cmds[i].t)
+		cmds[i].rss = calloc((size_t)runs, sizeof(double));
+		if (!cmds[i].t || !cmds[i].rss)
 			return 1;
 		order[i] = i;
 	}
@@ -219,7 +258,8 @@ int main(int argc, char **argv)
 	}
 	for (int w = 0; w < warm; w++)
 		for (int i = 0; i < ncmds; i++)
-			run_once(&cmds[i]);
+			if (!cmds[i].skip)
+				run_once(&cmds[i], &cmds[i].rss[0]);
 	for (int r = 0; r < runs; r++) {
 		for (int i = ncmds - 1; i > 0; i--) {
 			int j = rand() % (i + 1), t = order[i];
@@ -230,7 +270,9 @@ int main(int argc, char **argv)
 		for (int i = 0; i < ncmds; i++) {
 			struct cmd *c = &cmds[order[i]];
 
-			c->t[r] = run_once(c);
+			if (c->skip)
+				continue;
+			c->t[r] = run_once(c, &c->rss[r]);
 			if (rf)
 				fprintf(rf, "%d\t%d\t%s\t%.4f\n", r, i, c->label, c->t[r]);
 		}
@@ -240,7 +282,11 @@ int main(int argc, char **argv)
 	for (int i = 0; i < ncmds; i++) {
 		struct cmd *c = &cmds[i];
 
+		if (c->skip)
+			continue;
 		qsort(c->t, (size_t)runs, sizeof(double), cmp_double);
+		qsort(c->rss, (size_t)runs, sizeof(double), cmp_double);
+		c->rss_med = median(c->rss, runs);
 		c->med = median(c->t, runs);
 		c->p90 = pct(c->t, runs, 90);
 		c->min = c->t[0];
@@ -261,21 +307,38 @@ int main(int argc, char **argv)
 	} else {
 		snprintf(uh + 2, sizeof(uh) - 2, "%s", ul);
 	}
-	bw = find(bl);
-	un = find(ul);
+	bl_label = bl;
+	ul_label = ul;
 	printf("%d interleaved launches each (%d warm-up rounds discarded), times in ms\n\n",
 	       runs, warm);
-	printf("%-28s %8s %8s %8s %8s %9.9s %9.9s %9s\n", "command", "median", "p90",
-	       "min", "max", bh, uh, "x floor");
+	printf("%-28s %8s %8s %8s %8s %9.9s %9.9s %9s %7s\n", "command", "median",
+	       "p90", "min", "max", bh, uh, "x floor", "RSS MiB");
 	for (int i = 0; i < ncmds; i++) {
 		struct cmd *c = &cmds[i];
 
+		if (c->skip) {
+			printf("%-28s not run: %s\n", c->label, c->skip);
+			continue;
+		}
 		printf("%-28s %8.3f %8.3f %8.3f %8.3f", c->label, c->med, c->p90,
 		       c->min, c->max);
-		ratio(c, bw);
-		ratio(c, un);
-		ratio(c, find(c->floor));
-		printf("\n");
+		ratio(stdout, " %9s", c, find(bl));
+		ratio(stdout, " %9s", c, find(ul));
+		ratio(stdout, " %9s", c, find(c->floor));
+		printf(" %7.1f\n", c->rss_med / 1024);
+	}
+	if (md) {
+		FILE *f = fopen(md, "a");
+
+		if (!f) {
+			perror(md);
+			return 1;
+		}
+		markdown(f, bh, uh);
+		if (fclose(f) != 0) {
+			perror(md);
+			return 1;
+		}
 	}
 	return 0;
 }

@@ -14,8 +14,11 @@
  *    linear allow list of 360 syscalls (the floor's filter) for scale.
  * 3. Per-syscall overhead in a child that has the filter: getppid
  *    (allowed, hot), open/read/close of /dev/null, and a denied syscall
- *    (acct, EPERM/ENOSYS by the filter): ns per call, none vs ward vs
- *    linear, best of 7 children each. */
+ *    (acct, EPERM/ENOSYS by the filter): ns per call, best of 7
+ *    children each, under: no filter; ward's default filter (libseccomp
+ *    binary tree, SCMP_FLTATR_CTL_OPTIMIZE=2, what ward ships); the same
+ *    policy exported as libseccomp's linear list (CTL_OPTIMIZE=1); and
+ *    the floor's hand-made linear list. */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
@@ -33,7 +36,8 @@
 #include <unistd.h>
 
 #include "ward/seccomp.h"
-#include "../src/seccomp_policy.h"
+#include "seccomp_build.h"
+#include "seccomp_policy.h"
 
 static double now_us(void)
 {
@@ -157,14 +161,47 @@ static struct result in_child(const struct sock_fprog *prog, int loops)
 	return r;
 }
 
+/* ward's default policy with libseccomp's linear dispatch
+ * (SCMP_FLTATR_CTL_OPTIMIZE=1) instead of ward's binary tree. */
+static int build_ward_linear(struct sock_fprog *out, struct ward_err *err)
+{
+	struct ward_seccomp_policy *pol = NULL;
+	scmp_filter_ctx ctx = NULL;
+	uint32_t def;
+	int r;
+
+	r = ward_seccomp_policy_builtin(WARD_SECCOMP_DEFAULT, &pol, err);
+	if (r < 0)
+		return r;
+	def = ward_seccomp_scmp_action(pol->def_action, pol->def_errnum);
+	r = ward_seccomp_ctx_new(def, &ctx, err);
+	if (r == 0)
+		r = ward_seccomp_ctx_add_policy(ctx, def, pol, err);
+	if (r == 0 && (r = seccomp_attr_set(ctx, SCMP_FLTATR_CTL_OPTIMIZE, 1)) < 0)
+		ward_err_set(err, WARD_STEP_SECCOMP_BUILD, -r, "CTL_OPTIMIZE=1");
+	if (r == 0)
+		r = ward_seccomp_ctx_export(ctx, out, err);
+	ward_seccomp_ctx_release(&ctx);
+	ward_seccomp_policy_free(pol);
+	return r;
+}
+
+static void row(const char *what, double none, const double *v, int k)
+{
+	printf("  %-32s %9.0f", what, none);
+	for (int i = 0; i < k; i++)
+		printf(" %7.0f (%4.2f)", v[i], v[i] / none);
+	printf("\n");
+}
+
 int main(int argc, char **argv)
 {
 	int n = 50, opt;
-	struct sock_fprog prog = {0};
+	struct sock_fprog prog = {0}, wlin = {0};
 	struct ward_err err = {0};
 	struct ward_seccomp_policy *pol = NULL;
 	double first_build, first_parse, *t;
-	struct result none, ward, lin_r;
+	struct result none, ward, wlin_r, lin_r;
 
 	while ((opt = getopt(argc, argv, "n:")) != -1)
 		if (opt == 'n')
@@ -194,8 +231,13 @@ int main(int argc, char **argv)
 		t[i] = now_us() - t0;
 		ward_seccomp_free(&p2);
 	}
-	printf("ward default filter: %u BPF instructions; floor's linear list: %u\n\n",
-	       prog.len, linear.len);
+	if (build_ward_linear(&wlin, &err) < 0) {
+		fprintf(stderr, "seccomp_cost: linear build: %s\n", err.msg);
+		return 1;
+	}
+	printf("ward default filter (binary tree): %u BPF instructions; the same "
+	       "policy as a linear list: %u; the floor's linear list: %u\n\n",
+	       prog.len, wlin.len, linear.len);
 	printf("build (parent side, per launch)          first call   median of %d warm\n", n);
 	printf("  ward_seccomp_build(default)           %9.0f us   %9.0f us\n",
 	       first_build, median(t, n));
@@ -211,19 +253,22 @@ int main(int argc, char **argv)
 	for (int i = 0; i < n; i++)
 		t[i] = in_child(&prog, 0).load_us;
 	printf("load in a child (seccomp(2), median of %d)\n", n);
-	printf("  ward's filter                          %9.0f us\n", median(t, n));
+	printf("  ward's filter (binary tree)            %9.0f us\n", median(t, n));
+	for (int i = 0; i < n; i++)
+		t[i] = in_child(&wlin, 0).load_us;
+	printf("  ward's policy, linear                  %9.0f us\n", median(t, n));
 	for (int i = 0; i < n; i++)
 		t[i] = in_child(&linear, 0).load_us;
 	printf("  linear 360-syscall list                %9.0f us\n\n", median(t, n));
 
 	/* Best of 7 children, interleaved, for each configuration. */
 	none.getppid_ns = none.open_ns = none.denied_ns = 1e18;
-	ward = lin_r = none;
+	ward = wlin_r = lin_r = none;
 	for (int i = 0; i < 7; i++) {
-		struct result *dst[3] = {&none, &ward, &lin_r};
-		const struct sock_fprog *src[3] = {NULL, &prog, &linear};
+		struct result *dst[4] = {&none, &ward, &wlin_r, &lin_r};
+		const struct sock_fprog *src[4] = {NULL, &prog, &wlin, &linear};
 
-		for (int k = 0; k < 3; k++) {
+		for (int k = 0; k < 4; k++) {
 			struct result r = in_child(src[k], 1);
 
 			if (r.getppid_ns < dst[k]->getppid_ns)
@@ -234,16 +279,16 @@ int main(int argc, char **argv)
 				dst[k]->denied_ns = r.denied_ns;
 		}
 	}
-	printf("per-syscall cost (ns per call, best of 7)  no filter  ward (x)        linear (x)\n");
-	printf("  getppid (allowed)                         %9.0f %9.0f (%4.2f) %9.0f (%4.2f)\n",
-	       none.getppid_ns, ward.getppid_ns, ward.getppid_ns / none.getppid_ns,
-	       lin_r.getppid_ns, lin_r.getppid_ns / none.getppid_ns);
-	printf("  open+read+close /dev/null                 %9.0f %9.0f (%4.2f) %9.0f (%4.2f)\n",
-	       none.open_ns, ward.open_ns, ward.open_ns / none.open_ns,
-	       lin_r.open_ns, lin_r.open_ns / none.open_ns);
-	printf("  acct(NULL) (denied by the filters)        %9.0f %9.0f (%4.2f) %9.0f (%4.2f)\n",
-	       none.denied_ns, ward.denied_ns, ward.denied_ns / none.denied_ns,
-	       lin_r.denied_ns, lin_r.denied_ns / none.denied_ns);
+	printf("per-syscall cost (ns per call, best of 7; x no filter)\n"
+	       "  %-32s %9s %14s %14s %14s\n", "", "no filter",
+	       "ward tree (x)", "ward linear", "floor linear");
+	row("getppid (allowed)", none.getppid_ns,
+	    (double[]){ward.getppid_ns, wlin_r.getppid_ns, lin_r.getppid_ns}, 3);
+	row("open+read+close /dev/null", none.open_ns,
+	    (double[]){ward.open_ns, wlin_r.open_ns, lin_r.open_ns}, 3);
+	row("acct(NULL) (denied)", none.denied_ns,
+	    (double[]){ward.denied_ns, wlin_r.denied_ns, lin_r.denied_ns}, 3);
+	ward_seccomp_free(&wlin);
 	ward_seccomp_free(&prog);
 	free(t);
 	return 0;
