@@ -165,6 +165,9 @@ table() {
 	row "firejail --seccomp>floor|$FJ --seccomp $FJP"
 	row "ward>floor|$W run --rootfs $R -- $P"
 	row "ward --init no>floor --no-init|$W run --init no --rootfs $R -- $P"
+	# make static: no dynamic loader (lo up by ioctl; no veth, no image audit)
+	[ -x "$TMP/ward-static" ] &&
+		row "ward (make static)>floor|$TMP/ward-static run --rootfs $R -- $P"
 	row "ward --seccomp off-i-know>floor --no-seccomp|$W run --seccomp off-i-know --rootfs $R -- $P"
 	set --
 	while IFS= read -r l; do set -- "$@" "$l"; done <"$ROWS"
