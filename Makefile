@@ -48,7 +48,7 @@ FUZZ_SRC := $(wildcard tests/fuzz/fuzz_*.c)
 FUZZ_REPLAY := $(FUZZ_SRC:tests/fuzz/%.c=$(BUILD)/fuzz/%-replay)
 
 .PHONY: all deps demo check unit integration fuzz-replay sanitize install \
-	uninstall clean bench static FORCE
+	uninstall clean bench static fuzz FORCE
 all: deps $(BUILD)/ward $(BUILD)/probe ward
 
 # Install missing build dependencies on Debian (as root), or print the
@@ -134,6 +134,11 @@ $(BUILD) $(BUILD)/obj $(BUILD)/tests $(BUILD)/fuzz:
 unit: all $(UNIT_BIN)
 	@./tests/lib/run-unit.sh $(UNIT_BIN)
 
+# Each fuzz target under libFuzzer for FUZZ_SECONDS (default 60) each.
+.PHONY: fuzz
+fuzz: deps
+	@./tests/lib/run-fuzz.sh
+
 fuzz-replay: all $(FUZZ_REPLAY)
 	@./tests/lib/run-fuzz-replay.sh $(FUZZ_REPLAY)
 
@@ -186,4 +191,4 @@ uninstall:
 	rm -f $(DESTDIR)$(MANDIR)/man1/ward.1 $(DESTDIR)$(MANDIR)/man5/ward-profile.5
 
 clean:
-	rm -rf build build-san ward
+	rm -rf build build-san build-fuzz build-fuzz.log ward
