@@ -75,6 +75,7 @@ static struct ward_plan *plan_without_command(int argc, char **argv, bool *json,
 		else
 			argv[n++] = argv[i];
 	}
+	b->dry_secrets = true; /* check, explain, export: nothing runs */
 	r = ward_cli_parse_run(n, argv, b, &err);
 	if (r == 1)
 		exit(0);

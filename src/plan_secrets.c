@@ -423,8 +423,33 @@ static int load_env(const struct ward_secret_spec *spec, struct ward_secret *s,
 	return 0;
 }
 
-int ward_secret_load(const struct ward_secret_spec *spec, const char *rootfs,
-		     struct ward_secret *out, struct ward_err *err)
+/* ward check, explain, seccomp show: an fd: or env: source is not read
+ * (that would use up a pipe or scrub the caller's environment for a run
+ * that never happens); the value stands as "(not read)". */
+static int load_placeholder(struct ward_secret *s, struct ward_err *err)
+{
+	static const char text[] = "(not read)";
+	int r;
+
+	if ((r = map_secret(s, sizeof(text), err)) < 0)
+		return r;
+	memcpy(s->map + strlen(s->name) + 1, text, sizeof(text) - 1);
+	s->len = sizeof(text) - 1;
+	return 0;
+}
+
+static int load_source(const struct ward_secret_spec *spec, const char *rootfs,
+		       bool dry, struct ward_secret *out, struct ward_err *err)
+{
+	if (dry && spec->source != WARD_SECRET_SRC_FILE)
+		return load_placeholder(out, err);
+	return spec->source == WARD_SECRET_SRC_FD ? load_fd(spec, out, err) :
+	       spec->source == WARD_SECRET_SRC_ENV ? load_env(spec, out, err) :
+						     load_file(spec, rootfs, out, err);
+}
+
+static int secret_load(const struct ward_secret_spec *spec, const char *rootfs,
+		       bool dry, struct ward_secret *out, struct ward_err *err)
 {
 	char origin[4200];
 	int r;
@@ -439,14 +464,18 @@ int ward_secret_load(const struct ward_secret_spec *spec, const char *rootfs,
 			 spec->source == WARD_SECRET_SRC_ENV ? "env:" : "", spec->arg);
 	if (!(out->origin = strdup(origin)))
 		return secret_err(err, ENOMEM, "strdup");
-	r = spec->source == WARD_SECRET_SRC_FD ? load_fd(spec, out, err) :
-	    spec->source == WARD_SECRET_SRC_ENV ? load_env(spec, out, err) :
-						  load_file(spec, rootfs, out, err);
+	r = load_source(spec, rootfs, dry, out, err);
 	if (r == 0)
 		r = seal_secret(out, err);
 	if (r < 0)
 		ward_secret_release(out);
 	return r;
+}
+
+int ward_secret_load(const struct ward_secret_spec *spec, const char *rootfs,
+		     struct ward_secret *out, struct ward_err *err)
+{
+	return secret_load(spec, rootfs, false, out, err);
 }
 
 /* ---- resolution ----------------------------------------------------------- */
@@ -514,8 +543,8 @@ static int load_all(const struct ward_plan_builder *b, struct ward_plan *plan,
 		if (skip)
 			continue;
 		if ((r = ward_secret_parse_spec(b->secrets[i], &spec, err)) < 0 ||
-		    (r = ward_secret_load(&spec, plan->rootfs, &plan->secrets[plan->nsecrets],
-					  err)) < 0)
+		    (r = secret_load(&spec, plan->rootfs, b->dry_secrets,
+				     &plan->secrets[plan->nsecrets], err)) < 0)
 			return ward_err_wrap(err, "%s", b->where_secrets[i] ? b->where_secrets[i] : "");
 		plan->nsecrets++;
 	}

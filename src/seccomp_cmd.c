@@ -30,6 +30,7 @@ static struct ward_plan *plan_of(int argc, char **argv, char **placeholder,
 
 	if (!b)
 		exit(WARD_EXIT_USAGE);
+	b->dry_secrets = placeholder != NULL; /* show runs nothing; learn does */
 	r = ward_cli_parse_run(argc, argv, b, &err);
 	if (r == 1)
 		exit(0);

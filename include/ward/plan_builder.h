@@ -41,6 +41,7 @@ struct ward_plan_builder {
 	char *tcp_connect;
 	char *landlock;
 	char *init_signals;
+	bool dry_secrets; /* a plan that never runs: fd:/env: sources not read */
 	char *seccomp_lines[65]; /* "allow x", "deny y errno=EACCES", ... */
 	size_t nseccomp_lines;
 	bool seccomp_log_only;

@@ -278,4 +278,13 @@ else
 	fi
 fi
 
+# ---- ward check never reads fd: or env: sources ------------------------------------------
+
+left=$(printf 'pipe-value\n' | { "$WARD" check --secret db=fd:0 >/dev/null 2>&1; cat; })
+if [ "$left" = pipe-value ]; then
+	ok "ward check --secret db=fd:0 leaves the pipe unread (nothing runs, nothing is used up)"
+else
+	not_ok "ward check --secret db=fd:0 leaves the pipe unread" "left: '$left'"
+fi
+
 tap_done
