@@ -177,3 +177,44 @@ int ward_cli_parse_run(int argc, char **argv, struct ward_plan_builder *b,
 		ward_plan_set_argv(b, cmd < argc ? &argv[cmd] : NULL);
 	return r;
 }
+
+/* "--NAME" or "--NAME=..." */
+static bool names(const char *arg, const char *name, bool with_value)
+{
+	size_t n = strlen(name);
+
+	if (strncmp(arg, "--", 2) || strncmp(arg + 2, name, n))
+		return false;
+	return arg[2 + n] == '\0' || (with_value && arg[2 + n] == '=');
+}
+
+int ward_cli_take_option(int argc, char **argv, const char *name,
+			 const char **value, bool *seen, struct ward_err *err)
+{
+	int n = 0;
+
+	for (int i = 0; i < argc; i++) {
+		const char *arg = argv[i], *eq;
+
+		if (strcmp(arg, "--") == 0) {
+			while (i < argc)
+				argv[n++] = argv[i++];
+			break;
+		}
+		if (!names(arg, name, value != NULL)) {
+			argv[n++] = argv[i];
+			continue;
+		}
+		if (*seen)
+			return ward_err_set(err, WARD_STEP_USAGE, 0, "--%s given twice", name);
+		*seen = true;
+		if (!value)
+			continue;
+		eq = strchr(arg, '=');
+		*value = eq ? eq + 1 : i + 1 < argc ? argv[++i] : NULL;
+		if (!*value || !**value)
+			return ward_err_set(err, WARD_STEP_USAGE, 0, "--%s needs a value", name);
+	}
+	argv[n] = NULL;
+	return n;
+}

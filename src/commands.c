@@ -94,36 +94,18 @@ static int take_image_options(int argc, char **argv, const char **image,
 			      bool *suggest)
 {
 	struct ward_err err = {0};
-	int n = 0;
+	bool has_image = false;
 
-	for (int i = 0; i < argc; i++) {
-		if (strcmp(argv[i], "--") == 0) {
-			while (i < argc)
-				argv[n++] = argv[i++];
-			break;
-		}
-		if (strcmp(argv[i], "--suggest") == 0) {
-			*suggest = true;
-		} else if (strcmp(argv[i], "--image") == 0 ||
-			   strncmp(argv[i], "--image=", 8) == 0) {
-			const char *v = argv[i][7] == '=' ? argv[i] + 8
-				      : i + 1 < argc ? argv[++i] : NULL;
-
-			if (*image || !v || !*v) {
-				ward_err_set(&err, WARD_STEP_USAGE, 0, *image ? "--image given twice"
-									: "--image needs a FILE");
-				ward_cmd_die(&err);
-			}
-			*image = v;
-		} else {
-			argv[n++] = argv[i];
-		}
-	}
+	if ((argc = ward_cli_take_option(argc, argv, "image", image, &has_image,
+					 &err)) < 0 ||
+	    (argc = ward_cli_take_option(argc, argv, "suggest", NULL, suggest,
+					 &err)) < 0)
+		ward_cmd_die(&err);
 	if (*suggest && !*image) {
 		ward_err_set(&err, WARD_STEP_USAGE, 0, "--suggest needs --image FILE");
 		ward_cmd_die(&err);
 	}
-	return n;
+	return argc;
 }
 
 #ifdef WARD_STATIC

@@ -78,26 +78,12 @@ int ward_cmd_seccomp_show(int argc, char **argv)
 static int take_output(int argc, char **argv, const char **output)
 {
 	struct ward_err err = {0};
-	int n = 0;
+	bool seen = false;
 
-	for (int i = 0; i < argc; i++) {
-		if (strcmp(argv[i], "--") == 0) {
-			while (i < argc)
-				argv[n++] = argv[i++];
-			break;
-		}
-		if (strcmp(argv[i], "--output") && strncmp(argv[i], "--output=", 9)) {
-			argv[n++] = argv[i];
-			continue;
-		}
-		*output = argv[i][8] == '=' ? argv[i] + 9 : i + 1 < argc ? argv[++i] : NULL;
-		if (!*output || !**output) {
-			ward_err_set(&err, WARD_STEP_USAGE, 0, "--output needs a FILE");
-			ward_cmd_die(&err);
-		}
-	}
-	argv[n] = NULL; /* the command is taken from here, NULL-terminated */
-	return n;
+	argc = ward_cli_take_option(argc, argv, "output", output, &seen, &err);
+	if (argc < 0)
+		ward_cmd_die(&err);
+	return argc; /* argv stays NULL-terminated: the command is taken from it */
 }
 
 /* The command line, for the fragment's header. */

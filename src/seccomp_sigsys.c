@@ -65,8 +65,26 @@ static pid_t first_child(pid_t pid)
 void ward_sigsys_watch_exec(struct ward_sigsys_watch *w,
 			    const struct ward_plan *plan, pid_t child)
 {
+	const char *base = strrchr(plan->argv[0], '/');
+
 	w->pids[0] = child;
 	w->pids[1] = plan->own_init ? child : first_child(child);
+	/* comm: the executed file's name, cut to 15 bytes by the kernel */
+	snprintf(w->comm, sizeof(w->comm), "%s", base ? base + 1 : plan->argv[0]);
+}
+
+/* A program that dies at once can be reaped before its pid is read: then
+ * a record counts when it names the program (comm="NAME") and a pid
+ * above the sandbox's first one (pids only grow until they wrap). */
+static bool same_program(const struct ward_sigsys_watch *w, const char *rec,
+			 unsigned long pid)
+{
+	char pat[32];
+
+	if (w->pids[1] > 0 || !w->comm[0] || pid <= (unsigned long)w->pids[0])
+		return false;
+	snprintf(pat, sizeof(pat), " comm=\"%s\" ", w->comm);
+	return strstr(rec, pat) != NULL;
 }
 
 /* The unsigned number after " KEY=" in @rec, base @base; false if none. */
@@ -100,7 +118,7 @@ static bool match(const struct ward_sigsys_watch *w, const char *rec,
 	for (size_t i = 0; i < 2; i++)
 		if (w->pids[i] > 0 && pid == (unsigned long)w->pids[i])
 			return true;
-	return false;
+	return same_program(w, rec, pid);
 }
 
 /* Read the records logged since start; true when one matches. */
@@ -163,7 +181,8 @@ void ward_sigsys_watch_report(struct ward_sigsys_watch *w, int exit_code)
 	else
 		fprintf(stderr, "ward: seccomp: exit status 159 is 128+SIGSYS, "
 			"but the kernel log has no seccomp kill of the program "
-			"(a trap action, kill -SYS, or its own exit status)\n");
+			"(a trap action, kill -SYS, its own exit status, or a record "
+			"the kernel's printk rate limit dropped)\n");
 }
 
 void ward_sigsys_watch_close(struct ward_sigsys_watch *w)

@@ -2,6 +2,8 @@
 #ifndef WARD_CLI_H
 #define WARD_CLI_H
 
+#include <stdbool.h>
+
 #include "ward/err.h"
 #include "ward/plan.h"
 
@@ -13,5 +15,12 @@ int ward_cli_parse_run(int argc, char **argv, struct ward_plan_builder *b,
 		       struct ward_err *err);
 
 void ward_cli_usage(FILE *out);
+
+/* Take a command's own option out of @argv (before any "--"): the flag
+ * --NAME when @value is NULL, else --NAME VALUE or --NAME=VALUE (given
+ * twice, or without a value, is a usage error).  Sets *seen; returns the
+ * new argc and leaves argv NULL-terminated. */
+int ward_cli_take_option(int argc, char **argv, const char *name,
+			 const char **value, bool *seen, struct ward_err *err);
 
 #endif

@@ -65,8 +65,9 @@ struct ward_sigsys_watch {
 	int kmsg;           /* /dev/kmsg, positioned at its end, or -1 */
 	pid_t pids[2];      /* the launcher's child and the program */
 	bool active;        /* the plan has a filter that can kill */
+	char comm[16];      /* the program's name as the kernel logs it */
 };
-#define WARD_SIGSYS_WATCH_INIT {-1, {0, 0}, false}
+#define WARD_SIGSYS_WATCH_INIT {-1, {0, 0}, false, ""}
 
 /* Before clone: open /dev/kmsg at its end when the plan has a filter. */
 void ward_sigsys_watch_start(struct ward_sigsys_watch *w,
