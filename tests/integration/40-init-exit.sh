@@ -142,10 +142,14 @@ teardown_case TERM
 
 # ---- init-signals group: the program's whole process group gets the signal --------
 
+# group: the shell waits for its child on SIGTERM (so the sandbox's init,
+# which ends with the shell, cannot cut the child short); child: the
+# shell dies of it at once, and the background child never hears of it.
 signal_case() { # child|group
-	local out="$TAP_TMP/sig-$1"
+	local out="$TAP_TMP/sig-$1" script='/opt/p/probe wait-signal & wait'
+	[ "$1" = group ] && script="trap 'wait; exit 143' TERM; $script"
 	ward_bg "$out" run --bind "$(dirname "$PROBE"):/opt/p" --init-signals "$1" -- \
-		/bin/sh -c '/opt/p/probe wait-signal & wait'
+		/bin/sh -c "$script"
 	wait_for_line "$out" '^ready$' 5
 	sleep 0.2
 	kill -TERM "$WARD_PID"
