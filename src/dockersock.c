@@ -38,17 +38,17 @@ static const struct {
 };
 
 /* Directories whose every socket belongs to an engine (shims, rootless
- * engines of any user). */
+ * engines of any user): each entry, or the given paths below each entry. */
 static const struct {
 	const char *dir;
-	const char *suffix; /* a path below each entry, or NULL */
-	enum ward_engine engine;
+	const char *suffixes[4]; /* NULL-terminated; none: the entry itself */
+	enum ward_engine engines[3];
 } socket_dirs[] = {
-	{"/run/containerd/s", NULL, WARD_ENGINE_CONTAINERD},
-	{"/run/docker", NULL, WARD_ENGINE_DOCKER},
-	{"/run/user", "docker.sock", WARD_ENGINE_DOCKER},
-	{"/run/user", "podman/podman.sock", WARD_ENGINE_PODMAN},
-	{"/run/user", "buildkit/buildkitd.sock", WARD_ENGINE_BUILDKIT},
+	{"/run/containerd/s", {NULL}, {WARD_ENGINE_CONTAINERD}},
+	{"/run/docker", {NULL}, {WARD_ENGINE_DOCKER}},
+	{"/run/user",
+	 {"docker.sock", "podman/podman.sock", "buildkit/buildkitd.sock", NULL},
+	 {WARD_ENGINE_DOCKER, WARD_ENGINE_PODMAN, WARD_ENGINE_BUILDKIT}},
 };
 
 int ward_engine_from_name(const char *name)
@@ -97,13 +97,16 @@ void ward_dockersock_add(struct ward_engine_sockets *out, const char *path,
 	char real[PATH_MAX];
 	struct stat st;
 
-	if (out->n >= WARD_MAX_ENGINE_SOCKETS || !realpath(path, real))
-		return;
-	if (stat(real, &st) < 0 || !S_ISSOCK(st.st_mode))
+	/* stat first: most known paths do not exist, and one stat is
+	 * cheaper than realpath's readlink per component. */
+	if (out->n >= WARD_MAX_ENGINE_SOCKETS || stat(path, &st) < 0 ||
+	    !S_ISSOCK(st.st_mode))
 		return;
 	for (int i = 0; i < out->n; i++)
 		if (out->s[i].dev == st.st_dev && out->s[i].ino == st.st_ino)
 			return;
+	if (!realpath(path, real))
+		return;
 	s = &out->s[out->n];
 	if ((size_t)snprintf(s->path, sizeof(s->path), "%s", real) >=
 	    sizeof(s->path))
@@ -115,8 +118,9 @@ void ward_dockersock_add(struct ward_engine_sockets *out, const char *path,
 	out->n++;
 }
 
+/* Every socket DIR/<entry>/SUFFIX (or DIR/<entry>) of each suffix. */
 static void scan_dir(struct ward_engine_sockets *out, const char *dir,
-		     const char *suffix, enum ward_engine engine)
+		     const char *const *suffixes, const enum ward_engine *engines)
 {
 	DIR *d = opendir(dir);
 	struct dirent *e;
@@ -127,10 +131,16 @@ static void scan_dir(struct ward_engine_sockets *out, const char *dir,
 	while ((e = readdir(d)) && out->n < WARD_MAX_ENGINE_SOCKETS) {
 		if (e->d_name[0] == '.')
 			continue;
-		if (snprintf(path, sizeof(path), "%s/%s%s%s", dir, e->d_name,
-			     suffix ? "/" : "", suffix ? suffix : "") <
-		    (int)sizeof(path))
-			ward_dockersock_add(out, path, engine);
+		for (size_t i = 0; suffixes[i] || i == 0; i++) {
+			const char *sfx = suffixes[i];
+
+			if (snprintf(path, sizeof(path), "%s/%s%s%s", dir, e->d_name,
+				     sfx ? "/" : "", sfx ? sfx : "") <
+			    (int)sizeof(path))
+				ward_dockersock_add(out, path, engines[i]);
+			if (!sfx)
+				break;
+		}
 	}
 	closedir(d);
 }
@@ -145,8 +155,8 @@ void ward_dockersock_scan(struct ward_engine_sockets *out, char *const *extra)
 	for (size_t i = 0; i < sizeof(known_sockets) / sizeof(known_sockets[0]); i++)
 		ward_dockersock_add(out, known_sockets[i].path, known_sockets[i].engine);
 	for (size_t i = 0; i < sizeof(socket_dirs) / sizeof(socket_dirs[0]); i++)
-		scan_dir(out, socket_dirs[i].dir, socket_dirs[i].suffix,
-			 socket_dirs[i].engine);
+		scan_dir(out, socket_dirs[i].dir, socket_dirs[i].suffixes,
+			 socket_dirs[i].engines);
 	if (host && strncmp(host, "unix://", 7) == 0)
 		ward_dockersock_add(out, host + 7, WARD_ENGINE_DOCKER);
 	if (xdg && snprintf(buf, sizeof(buf), "%s/docker.sock", xdg) <

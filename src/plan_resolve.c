@@ -296,10 +296,11 @@ static int resolve_bind(const char *spec, const struct ward_engine_sockets *es,
 static int scan_engines(const struct ward_plan_builder *b,
 			struct ward_plan *plan, struct ward_err *err)
 {
-	struct ward_engine_sockets *es = calloc(1, sizeof(*es));
+	/* Not zeroed: the table is 35 kB and entries past n are never read. */
+	struct ward_engine_sockets *es = malloc(sizeof(*es));
 
 	if (!es)
-		return plan_err(err, ENOMEM, "calloc");
+		return plan_err(err, ENOMEM, "malloc");
 	ward_dockersock_scan(es, b->engine_extra);
 	es->allowed = b->allow_engines;
 	plan->engine_sockets = es;
