@@ -25,6 +25,7 @@
 #include "ward/supervisor.h"
 #include "ward/sync.h"
 #include "ward/sys.h"
+#include "ward/verify.h"
 
 __attribute__((noreturn)) static void fail(int syncfd, const struct ward_err *err)
 {
@@ -214,7 +215,7 @@ void ward_child_main(const struct ward_plan *plan, int syncfd)
 	struct ward_err err = {0};
 	sigset_t all;
 	pid_t app;
-	int pdeath = 0;
+	int pdeath = 0, outside = -1;
 	bool landlocked;
 
 	if (sys_prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0)
@@ -228,7 +229,7 @@ void ward_child_main(const struct ward_plan *plan, int syncfd)
 	/* sync 1: wait until the parent has written the id maps.  A failure
 	 * before this point is reported after it: the parent reads error
 	 * records only once it has sent "go". */
-	if (ward_sync_wait_go(syncfd) < 0)
+	if (ward_sync_wait_go(syncfd, &outside) < 0)
 		_exit(ward_step_exit_code(WARD_STEP_SYNC));
 	if (pdeath) {
 		ward_err_set(&err, WARD_STEP_INIT, pdeath, "PR_SET_PDEATHSIG");
@@ -236,11 +237,11 @@ void ward_child_main(const struct ward_plan *plan, int syncfd)
 	}
 	if (setup_privileged(plan, &err) < 0 || ward_child_drop_privileges(plan, &err) < 0 ||
 	    ward_confine_apply(plan, false, &landlocked, &err) < 0 ||
+	    ward_verify_from_outside(outside, plan, &err) < 0 ||
 	    rearm_parent_death(syncfd, &err) < 0)
 		fail(syncfd, &err);
-	/* sync 2 and 3: the launcher verifies the credentials from outside. */
-	if (ward_sync_send_ready(syncfd) < 0 || ward_sync_wait_go(syncfd) < 0)
-		_exit(ward_step_exit_code(WARD_STEP_SYNC));
+	close(outside);
+	ward_log("verify", "credentials checked as the launcher sees them");
 	if (plan->own_init)
 		ward_child_run_program(plan, syncfd);
 	/* pid 1 takes every signal through its signalfd; block them before

@@ -50,7 +50,8 @@ static void explain_identity(const struct ward_plan *plan, FILE *out)
 	}
 	step(out, "set no_new_privs", "setuid/setgid binaries and file capabilities are inert");
 	step(out, "read every id, capability set and no_new_privs back from the kernel, "
-		  "inside and from outside (/proc/PID/status); abort on any difference",
+		  "inside and as the launcher sees them (/proc/PID/status opened by the launcher); "
+		  "abort on any difference",
 	     "a library that reports success for a change it did not make");
 }
 

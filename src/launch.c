@@ -86,6 +86,7 @@ int ward_launch(const struct ward_plan *plan, int *exit_code,
 		struct ward_err *err)
 {
 	_cleanup_close_ int pidfd = -1;
+	_cleanup_close_ int status = -1;
 	/* Runs at every return below, after the sandbox is reaped. */
 	__attribute__((cleanup(ward_net_parent_cleanup))) struct ward_net_parent net = {0};
 	__attribute__((cleanup(ward_sigsys_watch_close))) struct ward_sigsys_watch sigsys =
@@ -118,24 +119,19 @@ int ward_launch(const struct ward_plan *plan, int *exit_code,
 	ward_secrets_wipe(plan, NULL); /* the child has its own copy now */
 	ward_log("namespaces", "sandbox is pid %d", (int)pid);
 	/* sync 1: maps, the veth pair (its sandbox end must exist before the
-	 * child configures it), then go. */
+	 * child configures it), then go with the launcher's view of the
+	 * child's status (verify.h). */
 	if ((r = ward_userns_parent_setup(pid, plan, err)) < 0 ||
 	    (r = ward_net_parent_setup(pid, plan, &net, err)) < 0 ||
-	    (r = ward_sync_send_go(fds[0], err)) < 0) {
+	    (r = ward_verify_open_status(pid, &status, err)) < 0 ||
+	    (r = ward_sync_send_go(fds[0], status, err)) < 0) {
 		close(fds[0]);
 		kill_and_reap(pid);
 		return r;
 	}
-	/* sync 2 and 3: privileges dropped; check them from outside. */
-	if ((r = ward_sync_wait_ready(fds[0], err)) < 0 ||
-	    (r = ward_verify_from_outside(pid, plan, err)) < 0 ||
-	    (r = ward_sync_send_go(fds[0], err)) < 0) {
-		close(fds[0]);
-		kill_and_reap(pid);
-		return r;
-	}
-	ward_log("verify", "credentials checked from outside");
-	if (plan->seccomp_learn) /* ward seccomp learn: sync 4 and supervision */
+	close(status);
+	status = -1;
+	if (plan->seccomp_learn) /* ward seccomp learn: the listener, sync 4 */
 		return ward_seccomp_learn_supervise(plan, pid, pidfd, fds[0],
 						    exit_code, err);
 	/* sync 4: EOF means the program was executed. */

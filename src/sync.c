@@ -11,7 +11,6 @@
 
 #define SYNC_MAGIC_GO 0x77617264u   /* "ward" */
 #define SYNC_MAGIC_ERR 0x65727221u  /* "err!" */
-#define SYNC_MAGIC_READY 0x72647921u /* "rdy!" */
 #define SYNC_MAGIC_FD 0x66642121u    /* "fd!!" */
 
 struct sync_record {
@@ -38,39 +37,112 @@ static ssize_t recv_retry(int fd, void *buf, size_t len)
 	return n;
 }
 
-int ward_sync_send_go(int fd, struct ward_err *err)
+/* A control buffer for one descriptor. */
+union rights {
+	char buf[CMSG_SPACE(sizeof(int))];
+	struct cmsghdr align;
+};
+
+/* Point @msg at @rec, and at @passfd in @u unless it is negative. */
+static void record_msg(struct msghdr *msg, struct iovec *iov,
+		       struct sync_record *rec, union rights *u, int passfd)
+{
+	struct cmsghdr *c;
+
+	*iov = (struct iovec){rec, sizeof(*rec)};
+	*msg = (struct msghdr){.msg_iov = iov, .msg_iovlen = 1};
+	if (passfd < 0)
+		return;
+	memset(u->buf, 0, sizeof(u->buf));
+	msg->msg_control = u->buf;
+	msg->msg_controllen = sizeof(u->buf);
+	c = CMSG_FIRSTHDR(msg);
+	c->cmsg_level = SOL_SOCKET;
+	c->cmsg_type = SCM_RIGHTS;
+	c->cmsg_len = CMSG_LEN(sizeof(int));
+	memcpy(CMSG_DATA(c), &passfd, sizeof(int));
+}
+
+/* sendmsg with an optional descriptor.  The raw syscall: @tag goes into
+ * the upper half of the socket argument, which libc's int would drop. */
+static int send_record(int fd, struct sync_record *rec, int passfd,
+		       uint64_t tag)
+{
+	union rights u;
+	struct iovec iov;
+	struct msghdr msg;
+	long n;
+
+	record_msg(&msg, &iov, rec, &u, passfd);
+	do
+		n = syscall(SYS_sendmsg, (unsigned long)(unsigned)fd | tag, &msg,
+			    MSG_NOSIGNAL);
+	while (n < 0 && errno == EINTR);
+	return n == (long)sizeof(*rec) ? 0 : n < 0 ? -errno : -EPIPE;
+}
+
+/* The descriptor carried by @msg, if any. */
+static int take_fd(struct msghdr *msg)
+{
+	for (struct cmsghdr *c = CMSG_FIRSTHDR(msg); c; c = CMSG_NXTHDR(msg, c)) {
+		int fd;
+
+		if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS ||
+		    c->cmsg_len != CMSG_LEN(sizeof(int)))
+			continue;
+		memcpy(&fd, CMSG_DATA(c), sizeof(int));
+		return fd;
+	}
+	return -1;
+}
+
+/* recvmsg of one record; *passfd is the descriptor it carried or -1
+ * (then any descriptor that came along is closed). */
+static ssize_t recv_record(int fd, struct sync_record *rec, int *passfd)
+{
+	union rights u;
+	struct iovec iov;
+	struct msghdr msg;
+	ssize_t n;
+	int got;
+
+	record_msg(&msg, &iov, rec, &u, 0);
+	do
+		n = recvmsg(fd, &msg, MSG_CMSG_CLOEXEC);
+	while (n < 0 && errno == EINTR);
+	got = n > 0 ? take_fd(&msg) : -1;
+	if (got >= 0 && (!passfd || (msg.msg_flags & MSG_CTRUNC))) {
+		close(got);
+		got = -1;
+	}
+	if (passfd)
+		*passfd = got;
+	return n;
+}
+
+int ward_sync_send_go(int fd, int passfd, struct ward_err *err)
 {
 	struct sync_record rec = {.magic = SYNC_MAGIC_GO};
-	ssize_t n;
+	int r = send_record(fd, &rec, passfd, 0);
 
-	do
-		n = send(fd, &rec, sizeof(rec), MSG_NOSIGNAL);
-	while (n < 0 && errno == EINTR);
-	if (n != (ssize_t)sizeof(rec))
-		return ward_err_set(err, WARD_STEP_SYNC, n < 0 ? errno : EPIPE,
-				    "sending go to the child");
+	if (r < 0)
+		return ward_err_set(err, WARD_STEP_SYNC, -r, "sending go to the child");
 	return 0;
 }
 
-int ward_sync_wait_go(int fd)
+int ward_sync_wait_go(int fd, int *passfd)
 {
 	struct sync_record rec;
-	ssize_t n = recv_retry(fd, &rec, sizeof(rec));
+	ssize_t n = recv_record(fd, &rec, passfd);
 
-	if (n != (ssize_t)sizeof(rec) || rec.magic != SYNC_MAGIC_GO)
+	if (n != (ssize_t)sizeof(rec) || rec.magic != SYNC_MAGIC_GO) {
+		if (passfd && *passfd >= 0)
+			close(*passfd);
+		if (passfd)
+			*passfd = -1;
 		return -EPIPE;
+	}
 	return 0;
-}
-
-int ward_sync_send_ready(int fd)
-{
-	struct sync_record rec = {.magic = SYNC_MAGIC_READY};
-	ssize_t n;
-
-	do
-		n = send(fd, &rec, sizeof(rec), MSG_NOSIGNAL);
-	while (n < 0 && errno == EINTR);
-	return n == (ssize_t)sizeof(rec) ? 0 : -EPIPE;
 }
 
 /* An error record from the child into @err. */
@@ -85,19 +157,6 @@ static int take_error(const struct sync_record *rec, struct ward_err *err)
 	memcpy(err->msg, rec->msg, sizeof(err->msg));
 	err->msg[sizeof(err->msg) - 1] = '\0';
 	return rec->errnum > 0 ? -rec->errnum : -EINVAL;
-}
-
-int ward_sync_wait_ready(int fd, struct ward_err *err)
-{
-	struct sync_record rec;
-	ssize_t n = recv_retry(fd, &rec, sizeof(rec));
-
-	if (n == (ssize_t)sizeof(rec) && rec.magic == SYNC_MAGIC_READY)
-		return 0;
-	if (n == (ssize_t)sizeof(rec))
-		return take_error(&rec, err);
-	return ward_err_set(err, WARD_STEP_SYNC, n < 0 ? errno : EPIPE,
-			    "the sandbox died during setup");
 }
 
 void ward_sync_send_error(int fd, const struct ward_err *err)
@@ -137,68 +196,17 @@ int ward_sync_wait_exec(int fd, struct ward_err *err)
 int ward_sync_send_fd(int fd, int passfd, uint64_t tag)
 {
 	struct sync_record rec = {.magic = SYNC_MAGIC_FD};
-	union {
-		char buf[CMSG_SPACE(sizeof(int))];
-		struct cmsghdr align;
-	} u;
-	struct iovec iov = {&rec, sizeof(rec)};
-	struct msghdr msg = {
-		.msg_iov = &iov, .msg_iovlen = 1,
-		.msg_control = u.buf, .msg_controllen = sizeof(u.buf),
-	};
-	struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
-	long n;
 
-	memset(u.buf, 0, sizeof(u.buf));
-	c->cmsg_level = SOL_SOCKET;
-	c->cmsg_type = SCM_RIGHTS;
-	c->cmsg_len = CMSG_LEN(sizeof(int));
-	memcpy(CMSG_DATA(c), &passfd, sizeof(int));
-	/* The raw syscall: libc's sendmsg takes an int and would drop the
-	 * tag. */
-	do
-		n = syscall(SYS_sendmsg, (unsigned long)(unsigned)fd | tag, &msg,
-			    MSG_NOSIGNAL);
-	while (n < 0 && errno == EINTR);
-	return n == (long)sizeof(rec) ? 0 : -EPIPE;
-}
-
-/* The descriptor carried by @msg, if any. */
-static int take_fd(struct msghdr *msg)
-{
-	for (struct cmsghdr *c = CMSG_FIRSTHDR(msg); c; c = CMSG_NXTHDR(msg, c)) {
-		int fd;
-
-		if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS ||
-		    c->cmsg_len != CMSG_LEN(sizeof(int)))
-			continue;
-		memcpy(&fd, CMSG_DATA(c), sizeof(int));
-		return fd;
-	}
-	return -1;
+	return send_record(fd, &rec, passfd, tag) < 0 ? -EPIPE : 0;
 }
 
 int ward_sync_recv_fd(int fd, int *passfd, struct ward_err *err)
 {
 	struct sync_record rec;
-	union {
-		char buf[CMSG_SPACE(sizeof(int))];
-		struct cmsghdr align;
-	} u;
-	struct iovec iov = {&rec, sizeof(rec)};
-	struct msghdr msg = {
-		.msg_iov = &iov, .msg_iovlen = 1,
-		.msg_control = u.buf, .msg_controllen = sizeof(u.buf),
-	};
-	ssize_t n;
 	int got;
+	ssize_t n = recv_record(fd, &rec, &got);
 
-	do
-		n = recvmsg(fd, &msg, MSG_CMSG_CLOEXEC);
-	while (n < 0 && errno == EINTR);
-	got = n > 0 ? take_fd(&msg) : -1;
-	if (n == (ssize_t)sizeof(rec) && rec.magic == SYNC_MAGIC_FD && got >= 0 &&
-	    !(msg.msg_flags & MSG_CTRUNC)) {
+	if (n == (ssize_t)sizeof(rec) && rec.magic == SYNC_MAGIC_FD && got >= 0) {
 		*passfd = got;
 		return 0;
 	}

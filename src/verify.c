@@ -9,7 +9,6 @@
 #include <unistd.h>
 
 #include "ward/caps.h"
-#include "ward/cleanup.h"
 #include "ward/verify.h"
 
 /* "Uid:\t1\t1\t1\t1": all four ids must be @want. */
@@ -97,22 +96,31 @@ int ward_verify_status_text(const char *text, const struct ward_plan *plan,
 	return 0;
 }
 
-int ward_verify_from_outside(pid_t pid, const struct ward_plan *plan,
-			     struct ward_err *err)
+int ward_verify_open_status(pid_t pid, int *fd, struct ward_err *err)
 {
-	char path[64], text[8192];
-	_cleanup_close_ int fd = -1;
-	ssize_t n;
+	char path[64];
 
 	snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
+	*fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (*fd < 0)
 		return ward_err_set(err, WARD_STEP_VERIFY, errno, "open %s", path);
+	return 0;
+}
+
+int ward_verify_from_outside(int fd, const struct ward_plan *plan,
+			     struct ward_err *err)
+{
+	char text[4096];
+	ssize_t n;
+
+	if (fd < 0)
+		return ward_err_set(err, WARD_STEP_VERIFY, EBADF,
+				    "the launcher's view of /proc/PID/status did not arrive");
 	text[0] = '\n';
-	n = read(fd, text + 1, sizeof(text) - 2);
-	if (n <= 0)
+	n = pread(fd, text + 1, sizeof(text) - 2, 0);
+	if (n <= 0 || (size_t)n >= sizeof(text) - 2)
 		return ward_err_set(err, WARD_STEP_VERIFY, n < 0 ? errno : EIO,
-				    "read %s", path);
+				    "read the launcher's view of /proc/PID/status");
 	text[n + 1] = '\0';
 	return ward_verify_status_text(text, plan, err);
 }

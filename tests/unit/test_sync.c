@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 #include <cmocka.h>
@@ -68,9 +69,36 @@ static void test_go_roundtrip(void **state)
 	struct pair *p = *state;
 	struct ward_err err = {0};
 
-	assert_int_equal(ward_sync_send_go(p->parent, &err), 0);
+	assert_int_equal(ward_sync_send_go(p->parent, -1, &err), 0);
 	assert_int_equal(err.step, WARD_STEP_NONE); /* untouched on success */
-	assert_int_equal(ward_sync_wait_go(p->child), 0);
+	assert_int_equal(ward_sync_wait_go(p->child, NULL), 0);
+}
+
+/* sync 1 carries the launcher's /proc/<pid>/status: the child gets a
+ * close-on-exec descriptor of the same open file. */
+static void test_go_carries_descriptor(void **state)
+{
+	struct pair *p = *state;
+	struct ward_err err = {0};
+	struct stat a, b;
+	int fd = open("/proc/self/status", O_RDONLY | O_CLOEXEC), got = -2;
+
+	assert_true(fd >= 0);
+	assert_int_equal(ward_sync_send_go(p->parent, fd, &err), 0);
+	assert_int_equal(ward_sync_wait_go(p->child, &got), 0);
+	assert_true(got >= 0 && got != fd);
+	assert_true(fcntl(got, F_GETFD) & FD_CLOEXEC);
+	assert_int_equal(fstat(fd, &a), 0);
+	assert_int_equal(fstat(got, &b), 0);
+	assert_true(a.st_dev == b.st_dev && a.st_ino == b.st_ino);
+	close(got);
+	/* A "go" without one leaves -1; one that is not wanted is closed. */
+	assert_int_equal(ward_sync_send_go(p->parent, -1, &err), 0);
+	assert_int_equal(ward_sync_wait_go(p->child, &got), 0);
+	assert_int_equal(got, -1);
+	assert_int_equal(ward_sync_send_go(p->parent, fd, &err), 0);
+	assert_int_equal(ward_sync_wait_go(p->child, NULL), 0);
+	close(fd);
 }
 
 /* sync 1: the parent died or gave up before "go": the child must stop. */
@@ -79,7 +107,7 @@ static void test_wait_go_eof(void **state)
 	struct pair *p = *state;
 
 	close_end(&p->parent);
-	assert_int_equal(ward_sync_wait_go(p->child), -EPIPE);
+	assert_int_equal(ward_sync_wait_go(p->child, NULL), -EPIPE);
 }
 
 static void test_wait_go_wrong_record(void **state)
@@ -89,10 +117,10 @@ static void test_wait_go_wrong_record(void **state)
 
 	/* An error record is not "go". */
 	ward_sync_send_error(p->parent, &e);
-	assert_int_equal(ward_sync_wait_go(p->child), -EPIPE);
+	assert_int_equal(ward_sync_wait_go(p->child, NULL), -EPIPE);
 	/* Nor is a short datagram. */
 	assert_int_equal(send(p->parent, "ward", 4, 0), 4);
-	assert_int_equal(ward_sync_wait_go(p->child), -EPIPE);
+	assert_int_equal(ward_sync_wait_go(p->child, NULL), -EPIPE);
 }
 
 static void test_send_go_to_closed_peer(void **state)
@@ -102,7 +130,7 @@ static void test_send_go_to_closed_peer(void **state)
 
 	close_end(&p->child);
 	/* MSG_NOSIGNAL: an error, not a SIGPIPE that kills the launcher. */
-	assert_int_equal(ward_sync_send_go(p->parent, &err), -EPIPE);
+	assert_int_equal(ward_sync_send_go(p->parent, -1, &err), -EPIPE);
 	assert_int_equal(err.step, WARD_STEP_SYNC);
 	assert_int_equal(err.errnum, EPIPE);
 }
@@ -190,7 +218,7 @@ static void test_malformed_records(void **state)
 	assert_int_equal(send(p->child, junk, sizeof(junk), 0), (ssize_t)sizeof(junk));
 	expect_eproto(p->parent);
 	/* A "go" record travelling the wrong way. */
-	assert_int_equal(ward_sync_send_go(p->child, &err), 0);
+	assert_int_equal(ward_sync_send_go(p->child, -1, &err), 0);
 	expect_eproto(p->parent);
 	/* Steps outside the table. */
 	ward_sync_send_error(p->child, &bad_step);
@@ -199,7 +227,7 @@ static void test_malformed_records(void **state)
 	expect_eproto(p->parent);
 }
 
-/* sync 2: EOF means the program was executed; err stays untouched. */
+/* sync 4: EOF means the program was executed; err stays untouched. */
 static void test_wait_exec_eof(void **state)
 {
 	struct pair *p = *state;
@@ -225,13 +253,13 @@ static void test_wait_exec_eof_through_execve(void **state)
 		char *const argv[] = {"true", NULL};
 
 		close(p->parent);
-		if (ward_sync_wait_go(p->child) < 0)
+		if (ward_sync_wait_go(p->child, NULL) < 0)
 			_exit(2);
 		execv("/bin/true", argv);
 		_exit(127);
 	}
 	close_end(&p->child);
-	assert_int_equal(ward_sync_send_go(p->parent, &got), 0);
+	assert_int_equal(ward_sync_send_go(p->parent, -1, &got), 0);
 	assert_int_equal(ward_sync_wait_exec(p->parent, &got), 0);
 	assert_int_equal(waitpid(pid, &status, 0), pid);
 	assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
@@ -269,6 +297,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		PAIR_TEST(test_pair_is_seqpacket_cloexec),
 		PAIR_TEST(test_go_roundtrip),
+		PAIR_TEST(test_go_carries_descriptor),
 		PAIR_TEST(test_wait_go_eof),
 		PAIR_TEST(test_wait_go_wrong_record),
 		PAIR_TEST(test_send_go_to_closed_peer),
