@@ -139,6 +139,12 @@ unit: all $(UNIT_BIN)
 fuzz: deps
 	@./tests/lib/run-fuzz.sh
 
+# Each target until it has used FUZZ_CPU_SECONDS (default 3600) of CPU,
+# counted across runs in build-fuzz/campaign.tsv; FUZZ_PARALLEL at once.
+.PHONY: fuzz-campaign
+fuzz-campaign: deps
+	@./tests/lib/fuzz-campaign.sh
+
 fuzz-replay: all $(FUZZ_REPLAY)
 	@./tests/lib/run-fuzz-replay.sh $(FUZZ_REPLAY)
 
