@@ -51,9 +51,10 @@ int ward_cmd_run(int argc, char **argv)
 		 plan->uid, plan->gid, plan->seccomp_prog.len);
 	if (ward_launch(plan, &code, &err) < 0)
 		ward_cmd_die(&err);
-	ward_plan_free(plan);
-	ward_plan_builder_free(b);
-	return code;
+	/* The program has ended; nothing in the plan is secret any more (the
+	 * launcher wiped its copy at clone).  Freeing it here would only
+	 * fault its pages back in: the kernel frees them with the process. */
+	exit(code);
 }
 
 /* Build the plan from `run` options without a command (check, explain).

@@ -679,20 +679,27 @@ static const struct ward_seccomp_blob *find_blob(enum ward_seccomp_mode mode)
 	return NULL;
 }
 
-/* 1 when @out holds a copy of the precompiled program, 0 when there is
- * none for @mode (or the kernel lacks an action), -ENOMEM. */
+/* The precompiled programs live in read-only memory; a plan points at
+ * them (nothing writes to a plan's program) and ward_seccomp_free leaves
+ * them alone.  A copy would fault in two fresh heap pages per launch. */
+static bool is_builtin(const struct sock_filter *insns)
+{
+	for (const struct ward_seccomp_blob *b = ward_seccomp_builtin_blobs;
+	     b && b->mode != WARD_SECCOMP_OFF; b++)
+		if (insns == b->insns)
+			return true;
+	return false;
+}
+
+/* 1 when @out points at the precompiled program, 0 when there is none
+ * for @mode (or the kernel lacks an action). */
 static int use_precompiled(enum ward_seccomp_mode mode, struct sock_fprog *out)
 {
 	const struct ward_seccomp_blob *b = find_blob(mode);
-	size_t size;
 
 	if (!b || !kernel_has_actions())
 		return 0;
-	size = (size_t)b->len * sizeof(struct sock_filter);
-	out->filter = malloc(size);
-	if (!out->filter)
-		return -ENOMEM;
-	memcpy(out->filter, b->insns, size);
+	out->filter = (struct sock_filter *)b->insns; /* read-only: see is_builtin */
 	out->len = b->len;
 	return 1;
 }
@@ -728,8 +735,6 @@ int ward_seccomp_build_src(const struct ward_seccomp_source *src,
 
 	if (!src->overlay && !src->log_only) {
 		r = use_precompiled(src->mode, &prog);
-		if (r < 0)
-			return ward_err_set(err, STEP, -r, "filter program");
 		if (r == 1) {
 			*out = prog;
 			return 0;
@@ -810,7 +815,8 @@ void ward_seccomp_free(struct sock_fprog *prog)
 {
 	if (!prog)
 		return;
-	free(prog->filter);
+	if (!is_builtin(prog->filter))
+		free(prog->filter);
 	prog->filter = NULL;
 	prog->len = 0;
 }
