@@ -17,6 +17,7 @@
 #include "ward/launch.h"
 #include "ward/log.h"
 #include "ward/plan.h"
+#include "ward/seccomp_cache.h"
 #include "ward/plan_builder.h"
 #include "ward/report.h"
 
@@ -30,6 +31,21 @@ void ward_cmd_die(const struct ward_err *err)
 	if (hint && *hint)
 		fprintf(stderr, "ward: hint: %s\n", hint);
 	exit(ward_err_exit_code(err));
+}
+
+static const char *cache_note(int use)
+{
+	switch ((enum ward_seccomp_cache_use)use) {
+	case WARD_SECCOMP_CACHE_HIT:
+		return " (from the filter cache)";
+	case WARD_SECCOMP_CACHE_STORED:
+		return " (built, stored in the filter cache)";
+	case WARD_SECCOMP_CACHE_UNUSABLE:
+		return " (built; the filter cache is off or not usable)";
+	case WARD_SECCOMP_CACHE_NONE:
+		break;
+	}
+	return "";
 }
 
 int ward_cmd_run(int argc, char **argv)
@@ -47,8 +63,9 @@ int ward_cmd_run(int argc, char **argv)
 	if (r < 0 || ward_plan_finish(b, &plan, &err) < 0)
 		ward_cmd_die(&err);
 	ward_log_init(plan->verbose);
-	ward_log("plan", "validated: uid %u gid %u, seccomp %u instructions",
-		 plan->uid, plan->gid, plan->seccomp_prog.len);
+	ward_log("plan", "validated: uid %u gid %u, seccomp %u instructions%s",
+		 plan->uid, plan->gid, plan->seccomp_prog.len,
+		 cache_note(plan->seccomp_cache));
 	if (ward_launch(plan, &code, &err) < 0)
 		ward_cmd_die(&err);
 	/* The program has ended; nothing in the plan is secret any more (the

@@ -17,6 +17,7 @@
 #include "ward/net.h"
 #include "ward/plan_builder.h"
 #include "ward/seccomp.h"
+#include "ward/seccomp_cache.h"
 #include "ward/userdb.h"
 #include "ward/util.h"
 
@@ -230,7 +231,14 @@ static int build_seccomp(const struct ward_plan_builder *b,
 	}
 	src.overlay = overlay;
 	plan->seccomp_log_only = b->seccomp_log_only;
-	r = ward_seccomp_build_src(&src, &plan->seccomp_prog, err);
+	if (b->dry_secrets) { /* check, explain, show: no cache files */
+		r = ward_seccomp_build_src(&src, &plan->seccomp_prog, err);
+	} else {
+		enum ward_seccomp_cache_use use;
+
+		r = ward_seccomp_build_cached(&src, &plan->seccomp_prog, &use, err);
+		plan->seccomp_cache = (int)use;
+	}
 	free(overlay);
 	return r;
 }

@@ -546,27 +546,30 @@ int ward_seccomp_policy_read(const char *path,
 }
 
 /* The policy for a mode; *out stays NULL for WARD_SECCOMP_OFF. */
-static int mode_policy(enum ward_seccomp_mode mode, const char *policy_path,
+static int mode_policy(const struct ward_seccomp_source *src,
 		       struct ward_seccomp_policy **out,
 		       struct ward_err *err)
 {
 	*out = NULL;
-	switch (mode) {
+	switch (src->mode) {
 	case WARD_SECCOMP_OFF:
 		return 0;
 	case WARD_SECCOMP_FILE:
-		if (!policy_path)
+		if (!src->path)
 			return ward_err_set(err, STEP, EINVAL,
 					    "seccomp policy file not given");
-		return ward_seccomp_policy_read(policy_path, out, err);
+		if (src->text)
+			return ward_seccomp_policy_parse(src->path, src->text,
+							 src->text_len, out, err);
+		return ward_seccomp_policy_read(src->path, out, err);
 	case WARD_SECCOMP_DEFAULT:
 	case WARD_SECCOMP_STRICT:
-		return ward_seccomp_policy_builtin(mode, out, err);
+		return ward_seccomp_policy_builtin(src->mode, out, err);
 	case WARD_SECCOMP_DOCKER:
 		break; /* not a ward policy: see build_docker */
 	}
 	return ward_err_set(err, STEP, EINVAL, "unknown seccomp mode %d",
-			    (int)mode);
+			    (int)src->mode);
 }
 
 int ward_seccomp_build(enum ward_seccomp_mode mode, const char *policy_path,
@@ -598,7 +601,10 @@ static int resolve_docker(const struct ward_seccomp_source *src,
 		return ward_err_set(err, STEP, EINVAL,
 				    "Docker seccomp profile not given");
 	r = ward_seccomp_docker_context(src->caps, &ctx, err);
-	if (r == 0)
+	if (r == 0 && src->text)
+		r = ward_seccomp_docker_parse(src->path, src->text, src->text_len,
+					      &ctx, &res->docker, err);
+	else if (r == 0)
 		r = ward_seccomp_docker_read(src->path, &ctx, &res->docker, err);
 	if (r == 0)
 		r = parse_overlay(src->overlay, &res->over, err);
@@ -626,7 +632,7 @@ int ward_seccomp_resolve(const struct ward_seccomp_source *src,
 	if (src->mode == WARD_SECCOMP_DOCKER)
 		r = resolve_docker(src, res, err);
 	else
-		r = mode_policy(src->mode, src->path, &res->pol, err);
+		r = mode_policy(src, &res->pol, err);
 	/* The additions are kept beside the merged policy: show marks the
 	 * rules they decided. */
 	if (r == 0 && res->pol && src->overlay) {
@@ -729,18 +735,25 @@ int ward_seccomp_build_ex(enum ward_seccomp_mode mode, const char *policy_path,
 int ward_seccomp_build_src(const struct ward_seccomp_source *src,
 			   struct sock_fprog *out, struct ward_err *err)
 {
+	if (ward_seccomp_use_precompiled(src, out))
+		return 0;
+	return ward_seccomp_build_fresh(src, out, err);
+}
+
+bool ward_seccomp_use_precompiled(const struct ward_seccomp_source *src,
+				  struct sock_fprog *out)
+{
+	return !src->overlay && !src->log_only &&
+	       use_precompiled(src->mode, out) == 1;
+}
+
+int ward_seccomp_build_fresh(const struct ward_seccomp_source *src,
+			     struct sock_fprog *out, struct ward_err *err)
+{
 	struct ward_seccomp_resolved res;
 	struct sock_fprog prog = {0, NULL};
-	int r;
+	int r = ward_seccomp_resolve(src, &res, err);
 
-	if (!src->overlay && !src->log_only) {
-		r = use_precompiled(src->mode, &prog);
-		if (r == 1) {
-			*out = prog;
-			return 0;
-		}
-	}
-	r = ward_seccomp_resolve(src, &res, err);
 	if (r == 0 && res.pol)
 		r = ward_seccomp_policy_build(res.pol, &prog, err);
 	else if (r == 0 && res.docker)
@@ -802,8 +815,9 @@ int ward_seccomp_export_pfc(enum ward_seccomp_mode mode,
 			    const char *policy_path, int fd,
 			    struct ward_err *err)
 {
+	const struct ward_seccomp_source src = {.mode = mode, .path = policy_path};
 	struct ward_seccomp_policy *pol = NULL;
-	int r = mode_policy(mode, policy_path, &pol, err);
+	int r = mode_policy(&src, &pol, err);
 
 	if (r == 0 && pol)
 		r = ward_seccomp_policy_export_pfc(pol, fd, err);

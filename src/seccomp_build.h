@@ -53,6 +53,15 @@ int ward_seccomp_ctx_export(scmp_filter_ctx ctx, struct sock_fprog *out,
 
 void ward_seccomp_ctx_release(scmp_filter_ctx *ctx);
 
+/* @out points at the precompiled program for @src when there is one
+ * (a built-in mode without additions; read-only memory). */
+bool ward_seccomp_use_precompiled(const struct ward_seccomp_source *src,
+				  struct sock_fprog *out);
+
+/* Build @src with libseccomp, ignoring precompiled programs. */
+int ward_seccomp_build_fresh(const struct ward_seccomp_source *src,
+			     struct sock_fprog *out, struct ward_err *err);
+
 /* Read @size bytes of the regular file behind @fd (at most @max), with
  * the checks every policy file gets; *out is NUL-terminated heap memory.
  * @what names the file kind in messages ("seccomp policy"). */

@@ -156,6 +156,7 @@ struct ward_plan {
 	char *seccomp_path;
 	bool seccomp_log_only;
 	struct sock_fprog seccomp_prog; /* built before clone */
+	int seccomp_cache; /* enum ward_seccomp_cache_use: where it came from */
 	/* ward seccomp learn: seccomp_prog reports every syscall to the
 	 * launcher, which records it here (owned by the command). */
 	struct ward_seccomp_learned *seccomp_learn;

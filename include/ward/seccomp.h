@@ -39,6 +39,9 @@ struct ward_seccomp_source {
 	bool log_only;        /* seccomp-log-only */
 	uint64_t caps;        /* kept capabilities: Docker includes/excludes */
 	bool verbose;         /* -v: say what a Docker profile skipped */
+	const char *text;     /* the file's contents, already read (then
+			       * @path only names it in messages), or NULL */
+	size_t text_len;
 };
 
 /* The same as ward_seccomp_build_ex, for any source. */

@@ -302,4 +302,42 @@ else
 fi
 expect_no_match "exit 159 without a kill: no syscall is named" 'killed for calling' "$ERR"
 
+# ---- the filter cache -------------------------------------------------------
+# A policy file is built once and then served from WARD_CACHE_DIR; the
+# filter the program runs under is the same either way, and a tampered
+# entry, a shared directory or an edited policy mean a fresh build.
+cache=$TAP_TMP/cache
+policy=$TAP_TMP/no-net.policy
+printf 'ward-seccomp 1\ndefault errno=EPERM\nallow @default @basic-io @file-system @io-event @signal @timer @sync @process\n' >"$policy"
+cached_probe() {
+	local WARD_PREFIX=(env "WARD_CACHE_DIR=$cache")
+	probe_in -v --seccomp "$policy" -- syscall "$1"
+}
+cached_probe socket-inet
+expect_out "cache, first launch: socket(AF_INET) denied by the policy" "errno=EPERM"
+expect_match "cache, first launch: built and stored" 'built, stored in the filter cache' "$ERR"
+cached_probe socket-inet
+expect_out "cache, second launch: socket(AF_INET) still denied" "errno=EPERM"
+expect_match "cache, second launch: the filter came from the cache" 'from the filter cache' "$ERR"
+cached_probe getpid
+expect_out_match "cache, second launch: allowed calls still work" '^ret=[0-9]+$'
+entry=$(ls "$cache"/seccomp/*.bpf)
+perms=$(stat -c '%a %u' "$cache/seccomp" "$entry" | tr '\n' ' ')
+expect_eq "cache: the directory is 0700 and the entry 0600, both root's" "700 0 600 0 " "$perms"
+# Flip one byte of the program (the last instruction): rebuilt, not used.
+size=$(stat -c %s "$entry")
+printf '\377' | dd of="$entry" bs=1 seek=$((size - 1)) conv=notrunc status=none
+cached_probe socket-inet
+expect_out "cache, tampered entry: socket(AF_INET) still denied" "errno=EPERM"
+expect_match "cache, tampered entry: rebuilt and stored again" 'built, stored in the filter cache' "$ERR"
+chmod 0770 "$cache/seccomp"
+cached_probe socket-inet
+expect_out "cache, group-writable directory: still denied" "errno=EPERM"
+expect_match "cache, group-writable directory: not used" 'filter cache is off or not usable' "$ERR"
+chmod 0700 "$cache/seccomp"
+echo 'allow @network-io' >>"$policy"
+cached_probe socket-inet
+expect_out "cache, edited policy: the new policy applies (socket allowed)" "ret=0"
+expect_match "cache, edited policy: rebuilt" 'built, stored in the filter cache' "$ERR"
+
 tap_done

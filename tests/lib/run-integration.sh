@@ -25,6 +25,11 @@ WARD=$(abs "$1")
 PROBE=$(abs "$2")
 shift 2
 export WARD PROBE
+# ward's seccomp filter cache goes to a private directory, removed at the
+# end, not to the machine's /var/cache/ward.
+WARD_CACHE_DIR=$(mktemp -d /tmp/ward-it-cache.XXXXXX)
+export WARD_CACHE_DIR
+trap 'rm -rf "$WARD_CACHE_DIR"' EXIT
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../.." && pwd)
 # The whole suite must stay under 7 minutes even when ward hangs: each file

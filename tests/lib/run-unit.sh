@@ -25,6 +25,8 @@ skipped=0
 failures=()
 skips=()
 TIMEOUT=${WARD_UNIT_TIMEOUT:-120}
+# No filter cache on the machine (test_seccomp_cache sets its own).
+export WARD_CACHE_DIR=off
 read -r -a wrapper <<<"${WARD_UNIT_WRAPPER:-}"
 
 # The skipped cases of one log, one line per binary and reason:
