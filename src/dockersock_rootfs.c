@@ -56,38 +56,36 @@ static int check_known_paths(const struct ward_engine_sockets *socks,
 	return 0;
 }
 
+int ward_dockersock_check_mount(const struct ward_engine_sockets *socks,
+				const char *mnt, struct ward_err *err)
+{
+	struct stat st;
+
+	if (stat(mnt, &st) < 0) {
+		if (errno == ENOENT || errno == EACCES)
+			return 0;
+		return ward_err_set(err, WARD_STEP_PLAN, errno, "stat %s", mnt);
+	}
+	return ward_dockersock_check(socks, "a mount at", mnt, &st, err) < 0 ? -EPERM : 0;
+}
+
+static int check_mount(const char *mnt, const char *fstype, void *socks,
+		       struct ward_err *err)
+{
+	(void)fstype;
+	return ward_dockersock_check_mount(socks, mnt, err);
+}
+
 /* Mounts beneath a rootfs or a bound directory (an engine socket
  * bind-mounted into it). */
 int ward_dockersock_check_mounts_beneath(const struct ward_engine_sockets *socks,
 					 const char *rootfs, struct ward_err *err)
 {
-	_cleanup_fclose_ FILE *f = fopen("/proc/self/mountinfo", "re");
-	char line[8192];
-
-	if (!f)
-		return ward_err_set(err, WARD_STEP_PLAN, errno,
-				    "reading /proc/self/mountinfo");
-	while (fgets(line, sizeof(line), f)) {
-		char mnt[PATH_MAX], type[64];
-		struct stat st;
-
-		if (ward_mountinfo_parse_line(line, mnt, sizeof(mnt), type,
-					      sizeof(type)) < 0 ||
-		    !ward_path_is_beneath(mnt, rootfs))
-			continue;
-		if (stat(mnt, &st) < 0) {
-			if (errno == ENOENT || errno == EACCES)
-				continue;
-			return ward_err_set(err, WARD_STEP_PLAN, errno, "stat %s", mnt);
-		}
-		if (ward_dockersock_check(socks, "a mount at", mnt, &st, err) < 0)
-			return -EPERM;
-	}
-	return 0;
+	return ward_mountinfo_each_beneath(rootfs, check_mount, (void *)socks, err);
 }
 
-int ward_dockersock_check_rootfs(const struct ward_engine_sockets *socks,
-				 const char *rootfs, struct ward_err *err)
+int ward_dockersock_check_rootfs_itself(const struct ward_engine_sockets *socks,
+					const char *rootfs, struct ward_err *err)
 {
 	struct stat st;
 	int r;
@@ -96,9 +94,15 @@ int ward_dockersock_check_rootfs(const struct ward_engine_sockets *socks,
 		return ward_err_set(err, WARD_STEP_PLAN, errno, "--rootfs %s", rootfs);
 	if ((r = ward_dockersock_check(socks, "--rootfs", rootfs, &st, err)) < 0)
 		return r;
-	if ((r = check_known_paths(socks, rootfs, err)) < 0)
-		return r;
-	return ward_dockersock_check_mounts_beneath(socks, rootfs, err);
+	return check_known_paths(socks, rootfs, err);
+}
+
+int ward_dockersock_check_rootfs(const struct ward_engine_sockets *socks,
+				 const char *rootfs, struct ward_err *err)
+{
+	int r = ward_dockersock_check_rootfs_itself(socks, rootfs, err);
+
+	return r < 0 ? r : ward_dockersock_check_mounts_beneath(socks, rootfs, err);
 }
 
 static const struct {

@@ -79,24 +79,44 @@ int ward_mountinfo_parse_line(const char *line, char *mnt, size_t mntlen,
 	return 0;
 }
 
-int ward_mountinfo_check_beneath(const char *path, struct ward_err *err)
+int ward_mountinfo_each_beneath(const char *path, ward_mount_fn fn, void *ctx,
+				struct ward_err *err)
 {
 	_cleanup_fclose_ FILE *f = fopen("/proc/self/mountinfo", "re");
 	char line[8192], mnt[PATH_MAX], type[64];
+	int r;
 
 	if (!f)
 		return ward_err_set(err, WARD_STEP_PLAN, errno,
 				    "reading /proc/self/mountinfo");
 	while (fgets(line, sizeof(line), f)) {
 		if (ward_mountinfo_parse_line(line, mnt, sizeof(mnt), type,
-					      sizeof(type)) < 0)
+					      sizeof(type)) < 0 ||
+		    !ward_path_is_beneath(mnt, path))
 			continue;
-		if (!ward_path_is_beneath(mnt, path) ||
-		    !ward_mountinfo_fstype_forbidden(type))
-			continue;
-		return ward_err_set(err, WARD_STEP_PLAN, 0,
-				    "%s holds a %s mount at %s, which would expose the host's kernel or processes; bind something narrower",
-				    path, type, mnt);
+		if ((r = fn(mnt, type, ctx, err)) < 0)
+			return r;
 	}
 	return 0;
+}
+
+int ward_mountinfo_refuse_forbidden(const char *path, const char *mnt,
+				    const char *fstype, struct ward_err *err)
+{
+	if (!ward_mountinfo_fstype_forbidden(fstype))
+		return 0;
+	return ward_err_set(err, WARD_STEP_PLAN, 0,
+			    "%s holds a %s mount at %s, which would expose the host's kernel or processes; bind something narrower",
+			    path, fstype, mnt);
+}
+
+static int refuse_forbidden(const char *mnt, const char *fstype, void *path,
+			    struct ward_err *err)
+{
+	return ward_mountinfo_refuse_forbidden(path, mnt, fstype, err);
+}
+
+int ward_mountinfo_check_beneath(const char *path, struct ward_err *err)
+{
+	return ward_mountinfo_each_beneath(path, refuse_forbidden, (void *)path, err);
 }

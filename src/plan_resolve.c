@@ -39,6 +39,35 @@ static int plan_err(struct ward_err *err, int errnum, const char *fmt, ...)
 	return ward_err_set(err, WARD_STEP_PLAN, errnum, "%s", msg);
 }
 
+/* One walk of the host's mount table under a rootfs or bound directory:
+ * no kernel file system may come along (mountinfo.h), and for a
+ * directory no engine socket (dockersock.h). */
+struct beneath {
+	const struct ward_engine_sockets *es;
+	const char *path;
+	bool sockets;
+};
+
+static int check_mount_beneath(const char *mnt, const char *fstype, void *p,
+			       struct ward_err *err)
+{
+	const struct beneath *c = p;
+	int r = ward_mountinfo_refuse_forbidden(c->path, mnt, fstype, err);
+
+	if (r < 0)
+		return r;
+	return c->sockets ? ward_dockersock_check_mount(c->es, mnt, err) : 0;
+}
+
+static int check_mounts_beneath(const struct ward_engine_sockets *es,
+				const char *path, bool sockets,
+				struct ward_err *err)
+{
+	struct beneath c = {es, path, sockets};
+
+	return ward_mountinfo_each_beneath(path, check_mount_beneath, &c, err);
+}
+
 static int resolve_rootfs(const struct ward_plan_builder *b,
 			  struct ward_plan *plan, struct ward_err *err)
 {
@@ -57,10 +86,12 @@ static int resolve_rootfs(const struct ward_plan_builder *b,
 	if (strcmp(real, "/") == 0)
 		return plan_err(err, 0,
 				"--rootfs /: the host's whole tree is not a root image; use --rootfs host");
-	if ((r = ward_dockersock_check_rootfs(plan->engine_sockets, real, err)) < 0)
+	if ((r = ward_dockersock_check_rootfs_itself(plan->engine_sockets, real,
+						     err)) < 0)
 		return r;
-	if ((r = ward_mountinfo_check_beneath(real, err)) < 0)
-		return ward_err_wrap(err, "--rootfs %s: ", real);
+	if ((r = check_mounts_beneath(plan->engine_sockets, real, true, err)) < 0)
+		return err->step == WARD_STEP_PLAN ?
+		       ward_err_wrap(err, "--rootfs %s: ", real) : r;
 	plan->rootfs = strdup(real);
 	plan->rootfs_dev = st.st_dev;
 	plan->rootfs_ino = st.st_ino;
@@ -270,10 +301,7 @@ static int resolve_bind(const char *spec, const struct ward_engine_sockets *es,
 	ward_dockersock_warn(es, real, &st);
 	if (!*dst)
 		strcpy(dst, real); /* SRC alone: the same place inside */
-	if ((r = ward_mountinfo_check_beneath(real, err)) < 0)
-		return ward_err_wrap(err, "--bind %s: ", spec);
-	if (S_ISDIR(st.st_mode) &&
-	    (r = ward_dockersock_check_mounts_beneath(es, real, err)) < 0)
+	if ((r = check_mounts_beneath(es, real, S_ISDIR(st.st_mode), err)) < 0)
 		return ward_err_wrap(err, "--bind %s: ", spec);
 	if (ward_path_normalize(dst, norm, sizeof(norm)) < 0)
 		return plan_err(err, 0,

@@ -71,6 +71,15 @@ int ward_dockersock_check(const struct ward_engine_sockets *socks,
 int ward_dockersock_check_rootfs(const struct ward_engine_sockets *socks,
 				 const char *rootfs, struct ward_err *err);
 
+/* The first two of those: ancestor of a live socket, or one at a known
+ * path (the caller walks the mounts itself, ward_dockersock_check_mount). */
+int ward_dockersock_check_rootfs_itself(const struct ward_engine_sockets *socks,
+					const char *rootfs, struct ward_err *err);
+
+/* Refuse when the mount point @mnt is an engine socket. */
+int ward_dockersock_check_mount(const struct ward_engine_sockets *socks,
+				const char *mnt, struct ward_err *err);
+
 /* Refuse when a mount at or beneath @dir (canonical) is an engine
  * socket: binds are recursive. */
 int ward_dockersock_check_mounts_beneath(const struct ward_engine_sockets *socks,

@@ -21,4 +21,16 @@ int ward_mountinfo_parse_line(const char *line, char *mnt, size_t mntlen,
  * WARD_STEP_PLAN naming the mount. */
 int ward_mountinfo_check_beneath(const char *path, struct ward_err *err);
 
+/* The same test for one mount @mnt of type @fstype beneath @path. */
+int ward_mountinfo_refuse_forbidden(const char *path, const char *mnt,
+				    const char *fstype, struct ward_err *err);
+
+/* Call @fn for every mount at or beneath @path (canonical), reading the
+ * table once; a negative return from @fn stops the walk and is returned.
+ * Errors: WARD_STEP_PLAN when the table cannot be read. */
+typedef int (*ward_mount_fn)(const char *mnt, const char *fstype, void *ctx,
+			     struct ward_err *err);
+int ward_mountinfo_each_beneath(const char *path, ward_mount_fn fn, void *ctx,
+				struct ward_err *err);
+
 #endif
