@@ -55,6 +55,9 @@ printf '%-40s %7s %7s %7s %7s %7s %7s\n' "process (kB)" VmRSS VmHWM RssAnon Pss 
 measure "ward (default)" yes "$WARD" run --rootfs "$ROOT" -- /bin/sleep 3
 measure "ward --seccomp off-i-know" yes "$WARD" run --seccomp off-i-know --rootfs "$ROOT" -- /bin/sleep 3
 measure "ward --init no" no "$WARD" run --init no --rootfs "$ROOT" -- /bin/sleep 3
+if [ -x "${WARD_STATIC:-}" ]; then
+	measure "ward (make static)" yes "$WARD_STATIC" run --rootfs "$ROOT" -- /bin/sleep 3
+fi
 if command -v bwrap >/dev/null; then
 	# bwrap: the setup process waits for its child; with --unshare-pid
 	# that child is bwrap's own pid-1 reaper.

@@ -45,6 +45,8 @@ cleanup() {
 	if [ "${KEEP:-0}" = 1 ]; then echo "bench: kept $TMP" >&2; else rm -rf "$TMP"; fi
 }
 trap cleanup EXIT INT TERM
+# ward's filter cache for this run only (the rows that use it say so).
+export WARD_CACHE_DIR=$TMP/cache
 
 # --- peers from Debian -----------------------------------------------------
 need=""
@@ -166,8 +168,10 @@ table() {
 	row "ward>floor|$W run --rootfs $R -- $P"
 	row "ward --init no>floor --no-init|$W run --init no --rootfs $R -- $P"
 	# make static: no dynamic loader (lo up by ioctl; no veth, no image audit)
-	[ -x "$TMP/ward-static" ] &&
+	if [ -x "$TMP/ward-static" ]; then
 		row "ward (make static)>floor|$TMP/ward-static run --rootfs $R -- $P"
+		row "ward (make static) --init no>floor --no-init|$TMP/ward-static run --init no --rootfs $R -- $P"
+	fi
 	row "ward --seccomp off-i-know>floor --no-seccomp|$W run --seccomp off-i-know --rootfs $R -- $P"
 	set --
 	while IFS= read -r l; do set -- "$@" "$l"; done <"$ROWS"
@@ -203,7 +207,10 @@ diag() {
 	INSNS=$($W run -v --rootfs "$R" -- $P 2>&1 | sed -n 's/.*seccomp \([0-9]*\) instructions.*/\1/p')
 	echo "== diagnostic rows: $n interleaved launches per row =="
 	INSNS=${INSNS:-369}
+	POLICY=$HERE/../profiles/seccomp/example.policy
+	$W run --seccomp "$POLICY" --rootfs "$R" -- $P >/dev/null 2>&1 || true # fill the cache
 	echo "ward's default filter: $INSNS BPF instructions; the floor's: 369 (a linear list of 360 syscalls)"
+	echo "FILE: profiles/seccomp/example.policy, built by libseccomp at launch unless the filter cache has it"
 	$LT -n "$n" -w 5 -b "ward" -u "ward version=ward ver" \
 		"ward version|$W version" \
 		"floor --no-seccomp>floor --no-seccomp|$F --no-seccomp $R $P" \
@@ -214,6 +221,8 @@ diag() {
 		"ward>floor|$W run --rootfs $R -- $P" \
 		"ward, malloc mxfast=0>floor|GLIBC_TUNABLES=glibc.malloc.mxfast=0 $W run --rootfs $R -- $P" \
 		"ward --net none>floor|$W run --net none --rootfs $R -- $P" \
+		"ward --seccomp FILE (filter cache)>floor|$W run --seccomp $POLICY --rootfs $R -- $P" \
+		"ward --seccomp FILE, no cache>floor|WARD_CACHE_DIR=off $W run --seccomp $POLICY --rootfs $R -- $P" \
 		"ward --seccomp off-i-know>floor --no-seccomp|$W run --seccomp off-i-know --rootfs $R -- $P"
 	echo "(x ward: to ward's default launch; x ward ver: to 'ward version', i.e. exec + ld.so + libc init + exit)"
 	echo
@@ -227,7 +236,7 @@ seccomp() {
 
 memory() {
 	echo "== resident memory while the program sleeps =="
-	"$HERE/memory.sh" "$W" "$R" "$F" | tee "$TMP/memory.txt"
+	WARD_STATIC=$TMP/ward-static "$HERE/memory.sh" "$W" "$R" "$F" | tee "$TMP/memory.txt"
 	echo
 }
 
