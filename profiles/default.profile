@@ -9,3 +9,6 @@ hostname ward
 seccomp default
 workdir /
 init yes
+# Not written as lines, because they only ever lower the caller's limits:
+# no core dumps, and nproc and nofile at most 4096 and 65536 (set them
+# with 'rlimit' to change that).

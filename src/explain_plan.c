@@ -6,6 +6,7 @@
 
 #include "ward/caps.h"
 #include "ward/plan.h"
+#include "ward/plan_builder.h"
 #include "ward/report.h"
 
 static unsigned step_no;
@@ -133,8 +134,16 @@ static void explain_environment(const struct ward_plan *plan, FILE *out)
 	snprintf(buf, sizeof(buf), "enter %s and check it lies inside the new root", plan->workdir);
 	step(out, buf, "a working directory that leads back to the host");
 	if (plan->nrlimits) {
-		snprintf(buf, sizeof(buf), "apply %zu resource limit(s)", plan->nrlimits);
-		step(out, buf, "exhausting processes, files or memory");
+		size_t n = (size_t)snprintf(buf, sizeof(buf), "apply resource limits:");
+
+		for (size_t i = 0; i < plan->nrlimits && n < sizeof(buf); i++) {
+			char one[64];
+
+			ward_rlimit_format(&plan->rlimits[i], one, sizeof(one));
+			n += (size_t)snprintf(buf + n, sizeof(buf) - n, "%s %s",
+					      i ? "," : "", one);
+		}
+		step(out, buf, "core files with secrets, exhausting processes, files or memory");
 	}
 }
 

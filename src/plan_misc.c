@@ -41,6 +41,28 @@ static const struct {
 	{"stack", RLIMIT_STACK},
 };
 
+const char *ward_rlimit_name(int resource)
+{
+	for (size_t i = 0; i < sizeof(rlimit_names) / sizeof(rlimit_names[0]); i++)
+		if (rlimit_names[i].resource == resource)
+			return rlimit_names[i].name;
+	return "?";
+}
+
+void ward_rlimit_format(const struct ward_rlimit *l, char *buf, size_t len)
+{
+	char soft[24], hard[24];
+
+	snprintf(soft, sizeof(soft), l->value.rlim_cur == RLIM_INFINITY ?
+		 "unlimited" : "%llu", (unsigned long long)l->value.rlim_cur);
+	snprintf(hard, sizeof(hard), l->value.rlim_max == RLIM_INFINITY ?
+		 "unlimited" : "%llu", (unsigned long long)l->value.rlim_max);
+	if (strcmp(soft, hard) == 0)
+		snprintf(buf, len, "%s=%s", ward_rlimit_name(l->resource), soft);
+	else
+		snprintf(buf, len, "%s=%s:%s", ward_rlimit_name(l->resource), soft, hard);
+}
+
 static int rlimit_by_name(const char *name)
 {
 	for (size_t i = 0; i < sizeof(rlimit_names) / sizeof(rlimit_names[0]); i++)
@@ -93,6 +115,30 @@ static int resolve_rlimit(const char *spec, struct ward_rlimit *out,
 	return 0;
 }
 
+/* Limits every sandbox gets unless its profile sets them: no core dumps
+ * (a core file holds the program's secrets), and a ceiling on processes
+ * and open files so one sandbox cannot take the host's.  They only ever
+ * lower what the launcher has: raising a hard limit needs CAP_SYS_RESOURCE
+ * in the host's namespace, which a sandbox does not have. */
+static const struct ward_rlimit default_rlimits[WARD_DEFAULT_RLIMITS] = {
+	{RLIMIT_CORE, {0, 0}},
+	{RLIMIT_NPROC, {WARD_DEFAULT_NPROC, WARD_DEFAULT_NPROC}},
+	{RLIMIT_NOFILE, {WARD_DEFAULT_NOFILE, WARD_DEFAULT_NOFILE}},
+};
+
+static bool rlimit_given(const struct ward_plan *plan, int resource)
+{
+	for (size_t i = 0; i < plan->nrlimits; i++)
+		if (plan->rlimits[i].resource == resource)
+			return true;
+	return false;
+}
+
+static rlim_t lower(rlim_t a, rlim_t b)
+{
+	return a < b ? a : b; /* RLIM_INFINITY is the largest value */
+}
+
 int ward_plan_resolve_rlimits(const struct ward_plan_builder *b,
 			      struct ward_plan *plan, struct ward_err *err)
 {
@@ -102,6 +148,20 @@ int ward_plan_resolve_rlimits(const struct ward_plan_builder *b,
 		if (r < 0)
 			return ward_err_wrap(err, "%s", ward_plan_where(b, "rlimit", i));
 		plan->nrlimits++;
+	}
+	for (size_t i = 0; i < WARD_DEFAULT_RLIMITS; i++) {
+		struct ward_rlimit d = default_rlimits[i];
+		struct rlimit now;
+
+		if (rlimit_given(plan, d.resource))
+			continue;
+		if (getrlimit(d.resource, &now) < 0)
+			return ward_err_set(err, WARD_STEP_PLAN, errno, "getrlimit(%d)",
+					    d.resource);
+		d.value.rlim_max = lower(d.value.rlim_max, now.rlim_max);
+		d.value.rlim_cur = lower(lower(d.value.rlim_cur, now.rlim_cur),
+					 d.value.rlim_max);
+		plan->rlimits[plan->nrlimits++] = d;
 	}
 	return 0;
 }

@@ -25,6 +25,9 @@ struct ward_seccomp_learned;
 #define WARD_MAX_BINDS 64
 #define WARD_MAX_TMPFS 16
 #define WARD_MAX_RLIMITS 16
+#define WARD_DEFAULT_RLIMITS 3 /* core, nproc, nofile */
+#define WARD_DEFAULT_NPROC 4096
+#define WARD_DEFAULT_NOFILE 65536
 #define WARD_MAX_ENV 128
 #define WARD_MAX_GROUPS 32
 #define WARD_MAX_WRITABLE 32
@@ -150,7 +153,8 @@ struct ward_plan {
 	char *hostname;
 
 	/* limits and filters */
-	struct ward_rlimit rlimits[WARD_MAX_RLIMITS];
+	/* the profile's, then the defaults it did not set (plan_misc.c) */
+	struct ward_rlimit rlimits[WARD_MAX_RLIMITS + WARD_DEFAULT_RLIMITS];
 	size_t nrlimits;
 	enum ward_seccomp_mode seccomp_mode;
 	char *seccomp_path;

@@ -150,4 +150,29 @@ probe_in --rlimit nofile=64:128 --rlimit core=0:0 -- limits
 expect_out_match "--rlimit twice: nofile" '^nofile=64:128$'
 expect_out_match "--rlimit twice: core" '^core=0:0$'
 
+# Defaults a profile did not set: no core dumps, processes and open files
+# capped (only ever lowered from what the launcher has).
+lim_le() { # RESOURCE MAX: soft and hard of the last probe's limits <= MAX
+	awk -F'[=:]' -v r="$1" -v m="$2" '$1 == r { f = ($2 != "unlimited" && $3 != "unlimited" && $2 + 0 <= m && $3 + 0 <= m) } END { exit !f }' <<<"$OUT"
+}
+probe_in -- limits
+expect_out_match "default: core=0:0" '^core=0:0$'
+expect_true "default: nproc at most 4096" "$(last_run)" lim_le nproc 4096
+expect_true "default: nofile at most 65536" "$(last_run)" lim_le nofile 65536
+probe_in --rlimit nproc=100:200 -- limits
+expect_out_match "--rlimit nproc replaces the default" '^nproc=100:200$'
+expect_out_match "--rlimit nproc: core still defaults to 0" '^core=0:0$'
+# A fork bomb stops at the limit: dash gives up at its first failed fork.
+run_ward run --rlimit nproc=20 -- /bin/sh -c \
+	'i=0; while [ $i -lt 40 ]; do sleep 5 & i=$((i + 1)); echo $i; done'
+last=$(tail -n 1 <<<"$OUT")
+expect_true "--rlimit nproc=20: a fork loop stops before 20 processes ($last)" \
+	"$(last_run)" test "${last:-99}" -lt 20
+expect_match "--rlimit nproc=20: the shell says it cannot fork" 'Cannot fork' "$ERR"
+WARD_PREFIX=(setpriv --reuid 65534 --regid 65534 --clear-groups)
+probe_in -- limits
+WARD_PREFIX=()
+expect_out_match "rootless: the defaults apply too (core=0:0)" '^core=0:0$'
+expect_true "rootless: nofile at most 65536" "$(last_run)" lim_le nofile 65536
+
 tap_done

@@ -20,7 +20,7 @@ for step in "validate every option" "new user, mount, pid, network" \
 	"bind /etc/hostname to /srv/name read-only" "refuse any bind that reaches" \
 	"pivot_root" "bring up only lo" "set the hostname to ward" \
 	"new session without a controlling terminal" "close every inherited" \
-	"enter / and check" "apply 1 resource limit" "clear the capability bounding set" \
+	"enter / and check" "apply resource limits: nofile=64, core=0, nproc=" "clear the capability bounding set" \
 	"set supplementary groups" "drop every capability" "set no_new_privs" \
 	"read every id, capability set" "ward's init as pid 1" \
 	"load the seccomp filter last" "execute /bin/true"; do

@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/un.h>
 #include <unistd.h>
@@ -126,7 +127,15 @@ static void test_defaults(void **state)
 	assert_null(plan->rootfs);
 	assert_int_equal(plan->nbinds, 0);
 	assert_int_equal(plan->ntmpfs, 0);
-	assert_int_equal(plan->nrlimits, 0);
+	/* Only the defaults: core 0, nproc and nofile lowered (plan_misc.c). */
+	assert_int_equal(plan->nrlimits, WARD_DEFAULT_RLIMITS);
+	assert_int_equal(plan->rlimits[0].resource, RLIMIT_CORE);
+	assert_true(plan->rlimits[0].value.rlim_cur == 0 &&
+		    plan->rlimits[0].value.rlim_max == 0);
+	assert_int_equal(plan->rlimits[1].resource, RLIMIT_NPROC);
+	assert_true(plan->rlimits[1].value.rlim_max <= WARD_DEFAULT_NPROC);
+	assert_int_equal(plan->rlimits[2].resource, RLIMIT_NOFILE);
+	assert_true(plan->rlimits[2].value.rlim_max <= WARD_DEFAULT_NOFILE);
 	assert_true(plan->caps_keep == 0);
 	assert_false(plan->own_init);
 	assert_int_equal(plan->seccomp_mode, WARD_SECCOMP_DEFAULT);
@@ -449,10 +458,12 @@ static void test_list_accumulation(void **state)
 	assert_string_equal(plan->tmpfs[0].dst, "/scratch");
 	assert_true(plan->tmpfs[0].size == 1 << 20);
 	assert_true(plan->tmpfs[1].size == 0);
-	assert_int_equal(plan->nrlimits, 2);
+	/* The two given, then the one default they left (nproc). */
+	assert_int_equal(plan->nrlimits, 3);
 	assert_true(plan->rlimits[0].value.rlim_cur == 64);
 	assert_true(plan->rlimits[0].value.rlim_max == 64);
 	assert_true(plan->rlimits[1].value.rlim_max == 0);
+	assert_int_equal(plan->rlimits[2].resource, RLIMIT_NPROC);
 	ward_plan_free(plan);
 }
 
