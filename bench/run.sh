@@ -251,18 +251,27 @@ profile() {
 # The median of ROW in the Markdown table FILE.
 med() { awk -F' [|] ' -v r="$2" '$1 == "| " r { print $2; exit }' "$1"; }
 
-# One line per target of issue 15, from the root /bin/true table.
+# One line per target of issue 15, from the root /bin/true table, the
+# seccomp cost and the memory figures: for ward and for the static build.
 targets() {
 	t=$TMP/md-root-true
 	[ -s "$t" ] || return 0
+	# getppid's row: no filter, allow-all (x), ward's tree (x), ...
+	g=$(awk '$1 == "getppid" { print "default filter " $6 " ns " $7 "; a one-instruction allow-all filter " $4 " ns " $5 "; no filter " $3 " ns"; exit }' "$TMP/seccomp.txt" 2>/dev/null)
+	mem() { awk -v r="$1" 'index($0, r) == 1 { print $(NF - 5) " kB VmRSS, " $(NF - 2) " kB Pss"; exit }' "$TMP/memory.txt" 2>/dev/null; }
 	awk -v w="$(med "$t" ward)" -v f="$(med "$t" floor)" \
 		-v wn="$(med "$t" 'ward --init no')" -v fn="$(med "$t" 'floor --no-init')" \
-		-v u="$(med "$t" 'unshare -Urmpfn')" -v b="$(med "$t" bwrap)" 'BEGIN {
-		printf "| target | reached | floor beside it |\n|---|---|---|\n"
-		printf "| ward default within 10 %% of the floor with init | %.2f ms = %.2fx the floor | floor %.2f ms |\n", w, w / f, f
-		printf "| ward default about 0.8x bwrap | %.2fx bwrap (%.2f ms) | floor %.2fx bwrap |\n", w / b, b, f / b
-		printf "| ward --init no within 10 %% of the floor without init | %.2f ms = %.2fx | floor --no-init %.2f ms |\n", wn, wn / fn, fn
-		printf "| both <= 1.3x unshare -Urmpfn | %.2fx and %.2fx (unshare %.2f ms) | floor %.2fx, floor --no-init %.2fx |\n", w / u, wn / u, u, f / u, fn / u
+		-v s="$(med "$t" 'ward (make static)')" -v sn="$(med "$t" 'ward (make static) --init no')" \
+		-v u="$(med "$t" 'unshare -Urmpfn')" -v b="$(med "$t" bwrap)" -v g="${g:-?}" \
+		-v md="$(mem 'ward (default): launcher')" -v ms="$(mem 'ward (make static): launcher')" \
+		-v mf="$(mem 'floor (static): launcher')" 'BEGIN {
+		printf "| target | ward | ward (make static) | floor beside it |\n|---|---|---|---|\n"
+		printf "| default within 10 %% of the floor with init | %.2f ms = %.2fx | %.2f ms = %.2fx | floor %.2f ms |\n", w, w / f, s, s / f, f
+		printf "| about 0.8x bwrap (bwrap %.2f ms) | %.2fx | %.2fx | floor %.2fx |\n", b, w / b, s / b, f / b
+		printf "| --init no within 10 %% of the floor without init | %.2f ms = %.2fx | %.2f ms = %.2fx | floor --no-init %.2f ms |\n", wn, wn / fn, sn, sn / fn, fn
+		printf "| both <= 1.3x unshare -Urmpfn (%.2f ms) | %.2fx, %.2fx | %.2fx, %.2fx | floor %.2fx, %.2fx |\n", u, w / u, wn / u, s / u, sn / u, f / u, fn / u
+		printf "| seccomp cost on getppid <= 3 %% | %s | the same filter | |\n", g
+		printf "| supervising process <= 1 MiB | %s | %s | %s |\n", md, ms, mf
 	}'
 }
 
