@@ -169,10 +169,16 @@ last=$(tail -n 1 <<<"$OUT")
 expect_true "--rlimit nproc=20: a fork loop stops before 20 processes ($last)" \
 	"$(last_run)" test "${last:-99}" -lt 20
 expect_match "--rlimit nproc=20: the shell says it cannot fork" 'Cannot fork' "$ERR"
-WARD_PREFIX=(setpriv --reuid 65534 --regid 65534 --clear-groups)
-probe_in -- limits
-WARD_PREFIX=()
-expect_out_match "rootless: the defaults apply too (core=0:0)" '^core=0:0$'
-expect_true "rootless: nofile at most 65536" "$(last_run)" lim_le nofile 65536
+if [ "$(id -u)" = 0 ] && fixture_test_user && fixture_user_bins; then
+	fixture_user_prefix
+	saved=("$WARD" "$PROBE")
+	WARD=$WARD_U PROBE=$PROBE_U
+	probe_in -- limits
+	WARD=${saved[0]} PROBE=${saved[1]} WARD_PREFIX=()
+	expect_out_match "rootless: the defaults apply too (core=0:0)" '^core=0:0$'
+	expect_true "rootless: nofile at most 65536" "$(last_run)" lim_le nofile 65536
+else
+	skip "rootless default limits" "${FIXTURE_WHY:-not root, or cannot copy the binaries}"
+fi
 
 tap_done
