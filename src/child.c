@@ -241,7 +241,8 @@ void ward_child_main(const struct ward_plan *plan, int syncfd)
 	    rearm_parent_death(syncfd, &err) < 0)
 		fail(syncfd, &err);
 	close(outside);
-	ward_log("verify", "credentials checked as the launcher sees them");
+	if (ward_sync_send_ready(syncfd) < 0) /* sync 2, one way */
+		_exit(ward_step_exit_code(WARD_STEP_SYNC));
 	if (plan->own_init)
 		ward_child_run_program(plan, syncfd);
 	/* pid 1 takes every signal through its signalfd; block them before

@@ -131,6 +131,14 @@ int ward_launch(const struct ward_plan *plan, int *exit_code,
 	}
 	close(status);
 	status = -1;
+	/* sync 2: the child has set up and verified everything (it did not
+	 * wait for this read). */
+	if ((r = ward_sync_wait_ready(fds[0], err)) < 0) {
+		close(fds[0]);
+		kill_and_reap(pid);
+		return r;
+	}
+	ward_log("verify", "the sandbox is set up; credentials checked as the launcher sees them");
 	if (plan->seccomp_learn) /* ward seccomp learn: the listener, sync 4 */
 		return ward_seccomp_learn_supervise(plan, pid, pidfd, fds[0],
 						    exit_code, err);

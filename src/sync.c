@@ -12,6 +12,7 @@
 #define SYNC_MAGIC_GO 0x77617264u   /* "ward" */
 #define SYNC_MAGIC_ERR 0x65727221u  /* "err!" */
 #define SYNC_MAGIC_FD 0x66642121u    /* "fd!!" */
+#define SYNC_MAGIC_READY 0x72647921u /* "rdy!" */
 
 struct sync_record {
 	uint32_t magic;
@@ -175,6 +176,29 @@ void ward_sync_send_error(int fd, const struct ward_err *err)
 	do
 		n = write(fd, &rec, sizeof(rec));
 	while (n < 0 && errno == EINTR);
+}
+
+int ward_sync_send_ready(int fd)
+{
+	struct sync_record rec = {.magic = SYNC_MAGIC_READY};
+
+	return send_record(fd, &rec, -1, 0) < 0 ? -EPIPE : 0;
+}
+
+int ward_sync_wait_ready(int fd, struct ward_err *err)
+{
+	struct sync_record rec;
+	ssize_t n = recv_retry(fd, &rec, sizeof(rec));
+
+	if (n == (ssize_t)sizeof(rec) && rec.magic == SYNC_MAGIC_READY)
+		return 0;
+	if (n == (ssize_t)sizeof(rec))
+		return take_error(&rec, err);
+	if (n > 0)
+		return ward_err_set(err, WARD_STEP_SYNC, EPROTO,
+				    "malformed record from the child");
+	return ward_err_set(err, WARD_STEP_SYNC, n < 0 ? errno : EPIPE,
+			    "the sandbox died during setup");
 }
 
 int ward_sync_wait_exec(int fd, struct ward_err *err)

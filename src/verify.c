@@ -7,9 +7,16 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <linux/magic.h>
+#include <stdbool.h>
+#include <sys/vfs.h>
 
 #include "ward/caps.h"
 #include "ward/verify.h"
+
+/* Groups: lines grow with the caller's groups (--groups keep). */
+#define WARD_STATUS_MAX 16384
+#define WARD_STATUS_MAX_TEXT "16 KiB"
 
 /* "Uid:\t1\t1\t1\t1": all four ids must be @want. */
 static int check_ids(const char *text, const char *key, unsigned want,
@@ -107,20 +114,52 @@ int ward_verify_open_status(pid_t pid, int *fd, struct ward_err *err)
 	return 0;
 }
 
+/* The last NSpid field is the pid in the reader's own namespace: a
+ * status of this very process ends with getpid(). */
+static bool is_own_status(const char *text)
+{
+	const char *p = strstr(text, "\nNSpid:");
+	long last = -1;
+
+	if (!p)
+		return false;
+	for (p += 7; *p && *p != '\n';) {
+		char *end;
+		long v = strtol(p, &end, 10);
+
+		if (end == p)
+			break;
+		last = v;
+		p = end;
+	}
+	return last == (long)getpid();
+}
+
 int ward_verify_from_outside(int fd, const struct ward_plan *plan,
 			     struct ward_err *err)
 {
-	char text[4096];
+	char text[WARD_STATUS_MAX];
+	struct statfs sf;
 	ssize_t n;
 
 	if (fd < 0)
 		return ward_err_set(err, WARD_STEP_VERIFY, EBADF,
 				    "the launcher's view of /proc/PID/status did not arrive");
+	if (fstatfs(fd, &sf) < 0 || sf.f_type != PROC_SUPER_MAGIC)
+		return ward_err_set(err, WARD_STEP_VERIFY, EBADF,
+				    "the launcher's view of /proc/PID/status is not a procfs file");
 	text[0] = '\n';
 	n = pread(fd, text + 1, sizeof(text) - 2, 0);
-	if (n <= 0 || (size_t)n >= sizeof(text) - 2)
-		return ward_err_set(err, WARD_STEP_VERIFY, n < 0 ? errno : EIO,
+	if (n < 0)
+		return ward_err_set(err, WARD_STEP_VERIFY, errno,
 				    "read the launcher's view of /proc/PID/status");
+	if (n == 0 || (size_t)n >= sizeof(text) - 2)
+		return ward_err_set(err, WARD_STEP_VERIFY, EFBIG,
+				    "the launcher's view of /proc/PID/status is %s",
+				    n ? "larger than " WARD_STATUS_MAX_TEXT : "empty");
 	text[n + 1] = '\0';
+	if (!is_own_status(text))
+		return ward_err_set(err, WARD_STEP_VERIFY, ESRCH,
+				    "the launcher's view of /proc/PID/status is not this process's");
 	return ward_verify_status_text(text, plan, err);
 }

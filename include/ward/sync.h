@@ -5,15 +5,17 @@
  *           netns).  It carries the child's /proc/<pid>/status as the
  *           launcher opened it, so the child can check its credentials
  *           as the host sees them before it executes anything.
+ *   sync 2. child  -> parent: "ready", one way (nobody waits for it):
+ *           setup is complete and verified.  EOF without it is a sandbox
+ *           that died during setup, not a program that was executed.
  *   (ward seccomp learn only, before sync 4: child -> parent: the
  *           seccomp listener, SCM_RIGHTS, or an error record)
  *   sync 4. child  -> parent: an error record, or nothing: the socket is
  *           close-on-exec, so a successful execve shows as EOF.
  *
- * (Syncs 2 and 3, a round trip for the launcher to read the status
- * itself, are gone: the descriptor in sync 1 gives the child the same
- * view without the wait.)  Both ends are CLOEXEC; the pid-1 supervisor
- * closes its copy so only the program's exec can end the stream. */
+ * No step waits for a reply after sync 1.  Both ends are CLOEXEC; the
+ * pid-1 supervisor closes its copy so only the program's exec can end the
+ * stream. */
 #ifndef WARD_SYNC_H
 #define WARD_SYNC_H
 
@@ -32,8 +34,15 @@ int ward_sync_send_go(int fd, int passfd, struct ward_err *err);
  * short read or anything else returns -EPIPE (the child must _exit). */
 int ward_sync_wait_go(int fd, int *passfd);
 
+/* sync 2, child side: setup is complete (nothing waits for a reply). */
+int ward_sync_send_ready(int fd);
+
 /* sync 4, child side: send @err.  Best effort (the child exits next). */
 void ward_sync_send_error(int fd, const struct ward_err *err);
+
+/* sync 2, parent side: 0 on "ready"; an error record fills @err; EOF is
+ * WARD_STEP_SYNC "the sandbox died during setup". */
+int ward_sync_wait_ready(int fd, struct ward_err *err);
 
 /* sync 4, parent side: 0 on EOF (the program was executed); -errnum with
  * @err filled from the child's record; -EPROTO on a malformed record. */

@@ -1,5 +1,6 @@
 /* sync.c: the parent/child protocol over a real SOCK_SEQPACKET pair. */
 #define _GNU_SOURCE
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <setjmp.h>
@@ -74,6 +75,19 @@ static void test_go_roundtrip(void **state)
 	assert_int_equal(ward_sync_wait_go(p->child, NULL), 0);
 }
 
+static int count_fds(void)
+{
+	int n = 0;
+	DIR *d = opendir("/proc/self/fd");
+	struct dirent *e;
+
+	assert_non_null(d);
+	while ((e = readdir(d)))
+		n += e->d_name[0] != '.';
+	closedir(d);
+	return n;
+}
+
 /* sync 1 carries the launcher's /proc/<pid>/status: the child gets a
  * close-on-exec descriptor of the same open file. */
 static void test_go_carries_descriptor(void **state)
@@ -96,8 +110,13 @@ static void test_go_carries_descriptor(void **state)
 	assert_int_equal(ward_sync_send_go(p->parent, -1, &err), 0);
 	assert_int_equal(ward_sync_wait_go(p->child, &got), 0);
 	assert_int_equal(got, -1);
-	assert_int_equal(ward_sync_send_go(p->parent, fd, &err), 0);
-	assert_int_equal(ward_sync_wait_go(p->child, NULL), 0);
+	{
+		int before = count_fds();
+
+		assert_int_equal(ward_sync_send_go(p->parent, fd, &err), 0);
+		assert_int_equal(ward_sync_wait_go(p->child, NULL), 0);
+		assert_int_equal(count_fds(), before); /* the one that came is closed */
+	}
 	close(fd);
 }
 
@@ -239,6 +258,41 @@ static void test_wait_exec_eof(void **state)
 	assert_int_equal(got.errnum, 0);
 }
 
+/* sync 2: "ready" is the child's word that setup is done. */
+static void test_ready_roundtrip(void **state)
+{
+	struct pair *p = *state;
+	struct ward_err got = {0};
+
+	assert_int_equal(ward_sync_send_ready(p->child), 0);
+	assert_int_equal(ward_sync_wait_ready(p->parent, &got), 0);
+}
+
+/* EOF instead of "ready": the sandbox died during setup (a crash, an OOM
+ * kill), which must not read as a program that started. */
+static void test_wait_ready_eof(void **state)
+{
+	struct pair *p = *state;
+	struct ward_err got = {0};
+
+	close_end(&p->child);
+	assert_int_equal(ward_sync_wait_ready(p->parent, &got), -EPIPE);
+	assert_int_equal(got.step, WARD_STEP_SYNC);
+	assert_non_null(strstr(got.msg, "died during setup"));
+}
+
+/* A setup failure arrives instead of "ready", with its step. */
+static void test_wait_ready_error(void **state)
+{
+	struct pair *p = *state;
+	struct ward_err e = {.step = WARD_STEP_MOUNTS, .errnum = EACCES};
+	struct ward_err got = {0};
+
+	ward_sync_send_error(p->child, &e);
+	assert_int_equal(ward_sync_wait_ready(p->parent, &got), -EACCES);
+	assert_int_equal(got.step, WARD_STEP_MOUNTS);
+}
+
 /* The real thing: the child's end is close-on-exec, so a successful
  * execve in another process shows up as EOF. */
 static void test_wait_exec_eof_through_execve(void **state)
@@ -307,6 +361,9 @@ int main(void)
 		PAIR_TEST(test_error_boundaries),
 		PAIR_TEST(test_malformed_records),
 		PAIR_TEST(test_wait_exec_eof),
+		PAIR_TEST(test_ready_roundtrip),
+		PAIR_TEST(test_wait_ready_eof),
+		PAIR_TEST(test_wait_ready_error),
 		PAIR_TEST(test_wait_exec_eof_through_execve),
 		PAIR_TEST(test_error_from_exiting_child),
 	};

@@ -2,6 +2,7 @@
  * read by the child through the descriptor the launcher handed over. */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <fcntl.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -16,7 +17,7 @@
 #include "ward/verify.h"
 
 #define GOOD_STATUS \
-	"Name:\ttrue\nUid:\t65534\t65534\t65534\t65534\n" \
+	"Name:\ttrue\nNSpid:\t1\nUid:\t65534\t65534\t65534\t65534\n" \
 	"Gid:\t65534\t65534\t65534\t65534\nGroups:\t\n" \
 	"CapInh:\t0000000000000000\nCapPrm:\t0000000000000000\n" \
 	"CapEff:\t0000000000000000\nCapBnd:\t0000000000000000\n" \
@@ -33,31 +34,13 @@ static struct ward_plan plan_for(unsigned uid)
 	return p;
 }
 
-/* A memfd holding @text, as the descriptor from the launcher would. */
-static int status_fd(const char *text)
-{
-	int fd = memfd_create("status", MFD_CLOEXEC);
-
-	assert_true(fd >= 0);
-	assert_int_equal(write(fd, text, strlen(text)), (ssize_t)strlen(text));
-	return fd; /* the offset is at the end: the check must pread at 0 */
-}
-
-static int check(const char *text, const struct ward_plan *p, struct ward_err *err)
-{
-	int fd = status_fd(text), r = ward_verify_from_outside(fd, p, err);
-
-	close(fd);
-	return r;
-}
-
 static void test_good_status_passes(void **state)
 {
 	struct ward_plan p = plan_for(65534);
 	struct ward_err err = {0};
 
 	(void)state;
-	assert_int_equal(check(GOOD_STATUS, &p, &err), 0);
+	assert_int_equal(ward_verify_status_text("\n" GOOD_STATUS, &p, &err), 0);
 }
 
 static void test_no_descriptor_fails(void **state)
@@ -71,6 +54,53 @@ static void test_no_descriptor_fails(void **state)
 	assert_int_equal(err.errnum, EBADF);
 }
 
+/* Only a procfs file will do: a memfd with a perfect text is refused. */
+static void test_not_procfs_fails(void **state)
+{
+	struct ward_plan p = plan_for(65534);
+	struct ward_err err = {0};
+	int fd = memfd_create("status", MFD_CLOEXEC);
+
+	(void)state;
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, GOOD_STATUS, strlen(GOOD_STATUS)),
+			 (ssize_t)strlen(GOOD_STATUS));
+	assert_true(ward_verify_from_outside(fd, &p, &err) < 0);
+	assert_non_null(strstr(err.msg, "not a procfs file"));
+	close(fd);
+}
+
+/* ... and only this process's own status. */
+static void test_other_process_fails(void **state)
+{
+	struct ward_plan p = plan_for(65534);
+	struct ward_err err = {0};
+	int fd = open("/proc/1/status", O_RDONLY | O_CLOEXEC);
+
+	(void)state;
+	assert_true(fd >= 0);
+	assert_true(getpid() != 1);
+	assert_true(ward_verify_from_outside(fd, &p, &err) < 0);
+	assert_int_equal(err.errnum, ESRCH);
+	assert_non_null(strstr(err.msg, "not this process's"));
+	close(fd);
+}
+
+/* Its own status gets past those checks to the fields: this test
+ * process keeps its uid, so the check names Uid. */
+static void test_own_status_reaches_the_fields(void **state)
+{
+	struct ward_plan p = plan_for(getuid() == 4242 ? 4243 : 4242);
+	struct ward_err err = {0};
+	int fd = open("/proc/self/status", O_RDONLY | O_CLOEXEC);
+
+	(void)state;
+	assert_true(fd >= 0);
+	assert_true(ward_verify_from_outside(fd, &p, &err) < 0);
+	assert_non_null(strstr(err.msg, "seen from outside, Uid:"));
+	close(fd);
+}
+
 /* Rootless: the launcher sees the caller's host uid, not the uid the
  * program has inside its namespace. */
 static void test_rootless_wants_host_ids(void **state)
@@ -82,38 +112,43 @@ static void test_rootless_wants_host_ids(void **state)
 	p.rootless = true;
 	p.caller_uid = 12345;
 	p.caller_gid = 12345;
-	assert_true(check(GOOD_STATUS, &p, &err) < 0);
+	assert_true(ward_verify_status_text("\n" GOOD_STATUS, &p, &err) < 0);
 	assert_non_null(strstr(err.msg, "seen from outside, Uid: is 65534"));
+}
+
+/* GOOD_STATUS with line @key replaced by @line. */
+static void with_line(char *buf, size_t len, const char *key, const char *line)
+{
+	const char *at = strstr(GOOD_STATUS, key);
+	const char *end;
+
+	assert_non_null(at);
+	end = strchr(at, '\n');
+	snprintf(buf, len, "\n%.*s%s%s", (int)(at - GOOD_STATUS), GOOD_STATUS,
+		 line, end);
 }
 
 static void test_each_field_is_checked(void **state)
 {
 	static const struct {
-		const char *from, *to, *msg;
+		const char *key, *line, *msg;
 	} bad[] = {
-		{"Uid:\t65534\t65534\t65534\t65534", "Uid:\t65534\t0\t65534\t65534",
-		 "Uid:"},
-		{"Gid:\t65534\t65534\t65534\t65534", "Gid:\t65534\t65534\t0\t65534",
-		 "Gid:"},
-		{"Groups:\t", "Groups:\t27 ", "supplementary group 27"},
-		{"CapBnd:\t0000000000000000", "CapBnd:\t0000000000200000",
-		 "capability set"},
-		{"CapAmb:\t0000000000000000", "CapAmb:\t0000000000000001",
-		 "capability set"},
-		{"NoNewPrivs:\t1", "NoNewPrivs:\t0", "NoNewPrivs"},
+		{"Uid:", "Uid:\t65534\t0\t65534\t65534", "Uid:"},
+		{"Gid:", "Gid:\t65534\t65534\t0\t65534", "Gid:"},
+		{"Groups:", "Groups:\t27 ", "supplementary group 27"},
+		{"CapBnd:", "CapBnd:\t0000000000200000", "capability set"},
+		{"CapAmb:", "CapAmb:\t0000000000000001", "capability set"},
+		{"NoNewPrivs:", "NoNewPrivs:\t0", "NoNewPrivs"},
 	};
 	struct ward_plan p = plan_for(65534);
 
 	(void)state;
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-		char text[1024], *at;
+		char text[1024];
 		struct ward_err err = {0};
 
-		snprintf(text, sizeof(text), "%s", GOOD_STATUS);
-		at = strstr(text, bad[i].from);
-		assert_non_null(at);
-		memcpy(at, bad[i].to, strlen(bad[i].to)); /* same length */
-		assert_true(check(text, &p, &err) < 0);
+		with_line(text, sizeof(text), bad[i].key, bad[i].line);
+		assert_true(ward_verify_status_text(text, &p, &err) < 0);
 		assert_int_equal(err.step, WARD_STEP_VERIFY);
 		assert_non_null(strstr(err.msg, bad[i].msg));
 	}
@@ -124,6 +159,9 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_good_status_passes),
 		cmocka_unit_test(test_no_descriptor_fails),
+		cmocka_unit_test(test_not_procfs_fails),
+		cmocka_unit_test(test_other_process_fails),
+		cmocka_unit_test(test_own_status_reaches_the_fields),
 		cmocka_unit_test(test_rootless_wants_host_ids),
 		cmocka_unit_test(test_each_field_is_checked),
 	};
