@@ -16,6 +16,7 @@
 #include "ward/caps.h"
 #include "ward/cleanup.h"
 #include "ward/dockersock.h"
+#include "ward/seccomp_cache.h"
 #include "ward/identity.h"
 #include "ward/mountinfo.h"
 #include "ward/plan_builder.h"
@@ -379,6 +380,11 @@ static int resolve_binds(const struct ward_plan_builder *b,
 		if (r == 0)
 			plan->nbinds++;
 	}
+	for (size_t i = 0; i < plan->nbinds && r == 0; i++)
+		if (plan->binds[i].rw && ward_seccomp_cache_exposed(plan->binds[i].src))
+			r = plan_err(err, 0,
+				     "a read-write bind of %s would let the program write ward's seccomp filter cache, which later launches trust; bind it read-only, or move the cache with WARD_CACHE_DIR (WARD_CACHE_DIR=off: no cache)",
+				     plan->binds[i].src);
 	return r;
 }
 

@@ -12,12 +12,15 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/random.h>
 #include <sys/utsname.h>
+#include <time.h>
 #include <unistd.h>
 #include <seccomp.h>
 
 #include "ward/cleanup.h"
 #include "ward/seccomp_cache.h"
+#include "ward/util.h"
 #include "seccomp_build.h"
 #include "seccomp_policy.h"
 
@@ -164,20 +167,31 @@ static int make_dirs(const char *path)
 int ward_seccomp_cache_dir(char *buf, size_t len)
 {
 	const char *env = getenv("WARD_CACHE_DIR");
-	const char *xdg = getenv("XDG_CACHE_HOME"), *home = getenv("HOME");
 	int n;
 
+	/* Only root's cache is on by default: a sandbox runs as a host uid
+	 * that is not root, so it can never write /var/cache/ward.  A
+	 * rootless sandbox runs as the caller's own uid and could write a
+	 * cache in the caller's home through a read-write bind. */
 	if (env)
 		n = env[0] == '/' ? snprintf(buf, len, "%s/seccomp", env) : -1;
 	else if (geteuid() == 0)
 		n = snprintf(buf, len, "/var/cache/ward/seccomp");
-	else if (xdg && xdg[0] == '/')
-		n = snprintf(buf, len, "%s/ward/seccomp", xdg);
-	else if (home && home[0] == '/')
-		n = snprintf(buf, len, "%s/.cache/ward/seccomp", home);
 	else
 		n = -1;
 	return n < 0 || (size_t)n >= len ? -1 : 0;
+}
+
+bool ward_seccomp_cache_exposed(const char *path)
+{
+	char dir[PATH_MAX], real[PATH_MAX];
+	const char *d = dir;
+
+	if (ward_seccomp_cache_dir(dir, sizeof(dir)) < 0)
+		return false;
+	if (realpath(dir, real))
+		d = real;
+	return ward_path_is_beneath(d, path) || ward_path_is_beneath(path, d);
 }
 
 /* The cache directory, created if missing, open, and the caller's own
@@ -295,11 +309,15 @@ int ward_seccomp_cache_put(int dfd, const char *recipe, size_t rlen,
 	char name[32], tmp[64], head[ENTRY_HEAD_MAX];
 	int fd, r, hlen;
 
+	uint64_t nonce = 0;
+
 	ward_seccomp_cache_name(recipe, rlen, name, sizeof(name));
-	snprintf(tmp, sizeof(tmp), ".%s.%d", name, (int)getpid());
+	/* A random name: launchers in other pid namespaces share pids. */
+	if (getrandom(&nonce, sizeof(nonce), GRND_NONBLOCK) != sizeof(nonce))
+		nonce = (uint64_t)getpid() << 32 ^ (uint64_t)time(NULL);
+	snprintf(tmp, sizeof(tmp), ".%s.%016" PRIx64, name, nonce);
 	hlen = snprintf(head, sizeof(head), "bpf %u %016" PRIx64 "\n", prog->len,
 			fnv1a(prog->filter, bytes));
-	unlinkat(dfd, tmp, 0);
 	fd = openat(dfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
 		    0600);
 	if (fd < 0)

@@ -7,8 +7,11 @@
  * a cache directory:
  *
  *   $WARD_CACHE_DIR/seccomp/     when WARD_CACHE_DIR is set ("off": no cache)
- *   /var/cache/ward/seccomp/     for root
- *   $XDG_CACHE_HOME/ward/seccomp/ or ~/.cache/ward/seccomp/ otherwise
+ *   /var/cache/ward/seccomp/     for root; no cache for others by default
+ *
+ * Sandboxes must not be able to write it: a root launch's sandbox runs
+ * as a host uid that is not root, and a read-write bind that would
+ * expose the cache directory is refused (ward_seccomp_cache_exposed).
  *
  * An entry is used only when the directory is the caller's own and
  * private (owned by the effective uid, no group or other bits), the
@@ -25,6 +28,7 @@
 #ifndef WARD_SECCOMP_CACHE_H
 #define WARD_SECCOMP_CACHE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <linux/filter.h>
 
@@ -46,8 +50,12 @@ int ward_seccomp_build_cached(const struct ward_seccomp_source *src,
 			      struct ward_err *err);
 
 /* The cache directory in @buf, or -1 when there is none (WARD_CACHE_DIR
- * is "off" or relative, or no home is known). */
+ * is "off" or relative, or unset for a caller who is not root). */
 int ward_seccomp_cache_dir(char *buf, size_t len);
+
+/* True when @path (canonical) is the cache directory, inside it, or
+ * holds it: a read-write bind of it would let the program plant filters. */
+bool ward_seccomp_cache_exposed(const char *path);
 
 /* Pure: the recipe (see above) for @src whose policy or profile text is
  * @text (@len bytes; NULL for the built-in modes), in heap memory.

@@ -6,6 +6,8 @@
 here=$(cd "$(dirname "$0")" && pwd)
 # shellcheck source=tests/lib/tap.sh
 . "$here/../lib/tap.sh"
+# shellcheck source=tests/lib/fixtures.sh
+. "$here/../lib/fixtures.sh"
 
 tap_require_userns
 command -v python3 >/dev/null || skip_all "python3 is missing"
@@ -339,5 +341,29 @@ echo 'allow @network-io' >>"$policy"
 cached_probe socket-inet
 expect_out "cache, edited policy: the new policy applies (socket allowed)" "ret=0"
 expect_match "cache, edited policy: rebuilt" 'built, stored in the filter cache' "$ERR"
+# No sandbox may write the cache: a read-write bind that holds it is
+# refused before anything starts; read-only is fine.
+WARD_PREFIX=(env "WARD_CACHE_DIR=$cache")
+run_ward run --bind "$cache:/c:rw" -- /bin/true
+expect_rc "cache: a read-write bind of the cache directory is refused" 125
+expect_match "cache: the refusal says why" "would let the program write ward's seccomp filter cache" "$ERR"
+run_ward run --bind "$TAP_TMP:/t:rw" -- /bin/true
+expect_rc "cache: a read-write bind of a directory holding it is refused" 125
+run_ward run --bind "$cache:/c" -- /bin/true
+expect_rc "cache: a read-only bind of it is allowed" 0
+WARD_PREFIX=()
+# Rootless callers get no cache unless they name one.
+if [ "$(id -u)" = 0 ] && fixture_test_user && fixture_user_bins; then
+	fixture_user_prefix
+	WARD_PREFIX=(env -u WARD_CACHE_DIR "${WARD_PREFIX[@]}")
+	saved=("$WARD" "$PROBE")
+	WARD=$WARD_U PROBE=$PROBE_U
+	probe_in -v --seccomp "$policy" -- syscall getpid
+	WARD=${saved[0]} PROBE=${saved[1]} WARD_PREFIX=()
+	expect_out_match "cache, rootless: the launch works" '^ret=[0-9]+$'
+	expect_match "cache, rootless: no cache by default" 'filter cache is off or not usable' "$ERR"
+else
+	skip "cache, rootless default" "${FIXTURE_WHY:-not root, or cannot copy the binaries}"
+fi
 
 tap_done

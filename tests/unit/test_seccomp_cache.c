@@ -204,7 +204,11 @@ static void test_bad_entries_are_rebuilt(void **state)
 		case 0: /* mode 0644 */
 			assert_int_equal(fchmod(fd, 0644), 0);
 			break;
-		case 1: /* owned by someone else */
+		case 1: /* owned by someone else (root can give it away) */
+			if (geteuid() != 0) {
+				close(fd);
+				continue;
+			}
 			assert_int_equal(fchown(fd, 12345, 12345), 0);
 			break;
 		case 2: /* truncated by one instruction */
@@ -258,15 +262,35 @@ static void test_unusable_directory(void **state)
 	assert_int_equal(build(&src, &p), WARD_SECCOMP_CACHE_UNUSABLE);
 	ward_seccomp_free(&p);
 	assert_int_equal(chmod(f->sub, 0700), 0);
-	assert_int_equal(chown(f->sub, 12345, 12345), 0);
-	assert_int_equal(build(&src, &p), WARD_SECCOMP_CACHE_UNUSABLE);
-	ward_seccomp_free(&p);
+	if (geteuid() == 0) { /* a directory someone else owns */
+		assert_int_equal(chown(f->sub, 12345, 12345), 0);
+		assert_int_equal(build(&src, &p), WARD_SECCOMP_CACHE_UNUSABLE);
+		ward_seccomp_free(&p);
+	}
 	setenv("WARD_CACHE_DIR", "off", 1);
 	assert_int_equal(build(&src, &p), WARD_SECCOMP_CACHE_UNUSABLE);
 	ward_seccomp_free(&p);
 	setenv("WARD_CACHE_DIR", "relative/dir", 1);
 	assert_int_equal(build(&src, &p), WARD_SECCOMP_CACHE_UNUSABLE);
 	ward_seccomp_free(&p);
+}
+
+/* Which paths a read-write bind may not take: the cache, inside it, or
+ * a directory that holds it. */
+static void test_exposed_paths(void **state)
+{
+	struct fixture *f = *state;
+	char inside[160];
+
+	(void)state;
+	snprintf(inside, sizeof(inside), "%s/x.bpf", f->sub);
+	assert_true(ward_seccomp_cache_exposed(f->dir));
+	assert_true(ward_seccomp_cache_exposed(f->sub));
+	assert_true(ward_seccomp_cache_exposed(inside));
+	assert_true(ward_seccomp_cache_exposed("/"));
+	assert_false(ward_seccomp_cache_exposed("/usr"));
+	setenv("WARD_CACHE_DIR", "off", 1);
+	assert_false(ward_seccomp_cache_exposed(f->dir));
 }
 
 /* No filter, nothing to cache. */
@@ -312,6 +336,7 @@ int main(void)
 		T(test_bad_entries_are_rebuilt),
 		T(test_unusable_directory),
 		T(test_off_skips_cache),
+		T(test_exposed_paths),
 		T(test_bad_policy_still_fails),
 	};
 
