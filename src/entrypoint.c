@@ -7,6 +7,7 @@
  * the program's init.  What it cannot apply is listed on stderr. */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <sys/resource.h>
 #include <limits.h>
 #include <signal.h>
 #include <stdio.h>
@@ -122,6 +123,14 @@ static void program_plan(struct ward_plan *run, const struct ward_plan *plan,
 			 const struct ward_entrypoint_env *env)
 {
 	*run = *plan; /* shallow: borrows the plan's strings, never freed */
+	/* Without a user namespace of its own, RLIMIT_NPROC counts every
+	 * process of the uid in the container's namespace (often the host's):
+	 * the default nproc could refuse this program for others' sake. */
+	run->nrlimits = 0;
+	for (size_t i = 0; i < plan->nrlimits; i++)
+		if (!(plan->rlimits[i].by_default &&
+		      plan->rlimits[i].resource == RLIMIT_NPROC))
+			run->rlimits[run->nrlimits++] = plan->rlimits[i];
 	run->uid = s->uid;
 	run->gid = s->gid;
 	memcpy(run->env, env->vars, sizeof(run->env));

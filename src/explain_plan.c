@@ -114,7 +114,7 @@ static void explain_filesystem(const struct ward_plan *plan, FILE *out)
 
 static void explain_environment(const struct ward_plan *plan, FILE *out)
 {
-	char buf[256];
+	char buf[1024]; /* up to 19 limits of up to 50 characters */
 
 	step(out, plan->net == WARD_NET_HOST ? "share the host's network (--net host)" :
 		  plan->net == WARD_NET_NONE ? "leave the new network namespace without any interface up" :

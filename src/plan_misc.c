@@ -121,9 +121,9 @@ static int resolve_rlimit(const char *spec, struct ward_rlimit *out,
  * lower what the launcher has: raising a hard limit needs CAP_SYS_RESOURCE
  * in the host's namespace, which a sandbox does not have. */
 static const struct ward_rlimit default_rlimits[WARD_DEFAULT_RLIMITS] = {
-	{RLIMIT_CORE, {0, 0}},
-	{RLIMIT_NPROC, {WARD_DEFAULT_NPROC, WARD_DEFAULT_NPROC}},
-	{RLIMIT_NOFILE, {WARD_DEFAULT_NOFILE, WARD_DEFAULT_NOFILE}},
+	{RLIMIT_CORE, {0, 0}, true},
+	{RLIMIT_NPROC, {WARD_DEFAULT_NPROC, WARD_DEFAULT_NPROC}, true},
+	{RLIMIT_NOFILE, {WARD_DEFAULT_NOFILE, WARD_DEFAULT_NOFILE}, true},
 };
 
 static bool rlimit_given(const struct ward_plan *plan, int resource)

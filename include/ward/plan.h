@@ -90,6 +90,7 @@ struct ward_tmpfs {
 struct ward_rlimit {
 	int resource;
 	struct rlimit value;
+	bool by_default; /* one of ward's defaults, not the profile's */
 };
 
 enum ward_secret_source {

@@ -49,6 +49,13 @@ run_ward run --mode entrypoint -- "$PROBE" fds
 exec 7<&-
 expect_out "entrypoint: no inherited fd above 2" "fds=0,1,2"
 
+# Default limits: no core dumps; nproc left alone (without a user
+# namespace of its own it would count the uid's processes everywhere).
+host_nproc=$(awk '/^Max processes/ { print $3 ":" $4 }' /proc/self/limits | sed 's/unlimited/unlimited/g')
+run_ward run --mode entrypoint -- "$PROBE" limits
+expect_out_match "entrypoint: core=0:0 by default" '^core=0:0$'
+expect_out_match "entrypoint: nproc left as it was ($host_nproc)" "^nproc=$host_nproc\$"
+
 # ---- ward as pid 1 ----------------------------------------------------------------
 
 run_cmd unshare -pf --mount-proc "$WARD" run --mode entrypoint -- "$PROBE" exit 42
