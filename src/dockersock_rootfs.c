@@ -69,21 +69,6 @@ int ward_dockersock_check_mount(const struct ward_engine_sockets *socks,
 	return ward_dockersock_check(socks, "a mount at", mnt, &st, err) < 0 ? -EPERM : 0;
 }
 
-static int check_mount(const char *mnt, const char *fstype, void *socks,
-		       struct ward_err *err)
-{
-	(void)fstype;
-	return ward_dockersock_check_mount(socks, mnt, err);
-}
-
-/* Mounts beneath a rootfs or a bound directory (an engine socket
- * bind-mounted into it). */
-int ward_dockersock_check_mounts_beneath(const struct ward_engine_sockets *socks,
-					 const char *rootfs, struct ward_err *err)
-{
-	return ward_mountinfo_each_beneath(rootfs, check_mount, (void *)socks, err);
-}
-
 int ward_dockersock_check_rootfs_itself(const struct ward_engine_sockets *socks,
 					const char *rootfs, struct ward_err *err)
 {
@@ -95,14 +80,6 @@ int ward_dockersock_check_rootfs_itself(const struct ward_engine_sockets *socks,
 	if ((r = ward_dockersock_check(socks, "--rootfs", rootfs, &st, err)) < 0)
 		return r;
 	return check_known_paths(socks, rootfs, err);
-}
-
-int ward_dockersock_check_rootfs(const struct ward_engine_sockets *socks,
-				 const char *rootfs, struct ward_err *err)
-{
-	int r = ward_dockersock_check_rootfs_itself(socks, rootfs, err);
-
-	return r < 0 ? r : ward_dockersock_check_mounts_beneath(socks, rootfs, err);
 }
 
 static const struct {

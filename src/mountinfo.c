@@ -109,14 +109,3 @@ int ward_mountinfo_refuse_forbidden(const char *path, const char *mnt,
 			    "%s holds a %s mount at %s, which would expose the host's kernel or processes; bind something narrower",
 			    path, fstype, mnt);
 }
-
-static int refuse_forbidden(const char *mnt, const char *fstype, void *path,
-			    struct ward_err *err)
-{
-	return ward_mountinfo_refuse_forbidden(path, mnt, fstype, err);
-}
-
-int ward_mountinfo_check_beneath(const char *path, struct ward_err *err)
-{
-	return ward_mountinfo_each_beneath(path, refuse_forbidden, (void *)path, err);
-}

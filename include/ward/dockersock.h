@@ -66,13 +66,9 @@ int ward_dockersock_check(const struct ward_engine_sockets *socks,
 			  const char *what, const char *path,
 			  const struct stat *st, struct ward_err *err);
 
-/* --rootfs DIR: refuse a root that is an ancestor of a live socket, holds
- * one at a known path, or has one mounted beneath it. */
-int ward_dockersock_check_rootfs(const struct ward_engine_sockets *socks,
-				 const char *rootfs, struct ward_err *err);
-
-/* The first two of those: ancestor of a live socket, or one at a known
- * path (the caller walks the mounts itself, ward_dockersock_check_mount). */
+/* --rootfs DIR: refuse a root that is an ancestor of a live socket or
+ * holds one at a known path.  (A socket mounted beneath it is found by
+ * the plan's walk of the mount table, ward_dockersock_check_mount.) */
 int ward_dockersock_check_rootfs_itself(const struct ward_engine_sockets *socks,
 					const char *rootfs, struct ward_err *err);
 
@@ -80,10 +76,6 @@ int ward_dockersock_check_rootfs_itself(const struct ward_engine_sockets *socks,
 int ward_dockersock_check_mount(const struct ward_engine_sockets *socks,
 				const char *mnt, struct ward_err *err);
 
-/* Refuse when a mount at or beneath @dir (canonical) is an engine
- * socket: binds are recursive. */
-int ward_dockersock_check_mounts_beneath(const struct ward_engine_sockets *socks,
-					 const char *dir, struct ward_err *err);
 
 /* Environment: DOCKER_HOST, CONTAINER_HOST and CONTAINERD_ADDRESS hand
  * the program an engine; refused unless that engine is allowed. */

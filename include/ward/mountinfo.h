@@ -16,12 +16,9 @@ bool ward_mountinfo_fstype_forbidden(const char *fstype);
 int ward_mountinfo_parse_line(const char *line, char *mnt, size_t mntlen,
 			      char *fstype, size_t typelen);
 
-/* Refuse @path (canonical) when it is, or holds beneath it, a mount of a
- * forbidden file system type: binds are recursive.  Errors:
- * WARD_STEP_PLAN naming the mount. */
-int ward_mountinfo_check_beneath(const char *path, struct ward_err *err);
-
-/* The same test for one mount @mnt of type @fstype beneath @path. */
+/* Refuse the mount @mnt of type @fstype at or beneath @path (binds are
+ * recursive) when its type is forbidden.  Errors: WARD_STEP_PLAN naming
+ * the mount. */
 int ward_mountinfo_refuse_forbidden(const char *path, const char *mnt,
 				    const char *fstype, struct ward_err *err);
 

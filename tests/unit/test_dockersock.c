@@ -418,11 +418,11 @@ static void test_check_rootfs(void **state)
 
 	assert_non_null(s);
 	ward_dockersock_scan(s, extra);
-	assert_int_equal(ward_dockersock_check_rootfs(s, fx->dir, &err), -EINVAL);
+	assert_int_equal(ward_dockersock_check_rootfs_itself(s, fx->dir, &err), -EINVAL);
 	assert_int_equal(err.step, WARD_STEP_DOCKERSOCK);
 	assert_non_null(strstr(err.msg, fx->sock));
 	memset(&err, 0, sizeof(err));
-	assert_int_equal(ward_dockersock_check_rootfs(s, "/usr/share", &err), 0);
+	assert_int_equal(ward_dockersock_check_rootfs_itself(s, "/usr/share", &err), 0);
 	free(s);
 }
 
