@@ -5,7 +5,9 @@
 # CPU used so far is kept in build-fuzz/campaign.tsv, so a campaign can
 # be stopped (or paused with SIGSTOP while benchmarks run) and resumed.
 # FUZZ_PARALLEL targets run at once (default 1).  The fuzzers are built
-# by run-fuzz.sh; their corpora are build-fuzz/corpus/<target>.
+# by run-fuzz.sh; their corpora are build-fuzz/corpus/<target>.  Slow
+# units are reported only past 10 minutes: a paused fuzzer's current
+# input would otherwise be saved as slow.
 #
 #	tests/lib/fuzz-campaign.sh [TARGET...]
 set -u
@@ -40,7 +42,7 @@ run_one() {	# run_one TARGET: fuzz until the ledger reaches the budget
 	[ "$left" -gt 0 ] || { echo "$t: budget already spent"; return 0; }
 	log=$B/campaign-$t-$(date +%s).log
 	mkdir -p "$B/corpus/$t"
-	(cd "$B/crashes" && exec "$B/bin/$t" -print_final_stats=1 \
+	(cd "$B/crashes" && exec "$B/bin/$t" -print_final_stats=1 -report_slow_units=600 \
 		${dict:+"$dict"} "$B/corpus/$t" "$top/tests/fuzz/corpus/$t") >"$log" 2>&1 &
 	pid=$!
 	while kill -0 "$pid" 2>/dev/null; do
