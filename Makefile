@@ -145,6 +145,12 @@ fuzz: deps
 fuzz-campaign: deps
 	@./tests/lib/fuzz-campaign.sh
 
+# Line and branch coverage (gcov) of each target's parser files, reached
+# by the stored corpus and by a campaign's corpus.
+.PHONY: fuzz-coverage
+fuzz-coverage: deps
+	@./tests/lib/fuzz-coverage.sh
+
 fuzz-replay: all $(FUZZ_REPLAY)
 	@./tests/lib/run-fuzz-replay.sh $(FUZZ_REPLAY)
 
@@ -197,4 +203,4 @@ uninstall:
 	rm -f $(DESTDIR)$(MANDIR)/man1/ward.1 $(DESTDIR)$(MANDIR)/man5/ward-profile.5
 
 clean:
-	rm -rf build build-san build-fuzz build-fuzz.log ward
+	rm -rf build build-san build-fuzz build-fuzz.log build-cov build-cov.log ward
