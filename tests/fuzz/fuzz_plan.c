@@ -12,8 +12,9 @@
  * --seccomp is a path are not finished, nor are inputs with a secret
  * from fd:N or env:VAR (reading one consumes it).  Checked beyond not crashing:
  * errors carry a step, a message and the matching return value; a
- * finished plan never runs as root, keeps its namespaces, and holds only
- * normalised, permitted mount destinations.
+ * finished plan never runs as root, keeps its namespaces (entrypoint mode:
+ * has none, nor anything that needs one), and holds only normalised,
+ * permitted mount destinations.
  *
  *   libFuzzer:  clang -fsanitize=fuzzer,address,undefined -Iinclude \
  *                 tests/fuzz/fuzz_plan.c <every src file but main.c> \
@@ -105,8 +106,14 @@ static void check_plan(const struct ward_plan *p)
 	if (p->uid == 0 || p->gid == 0 || p->uid == (uid_t)-1 ||
 	    p->gid == (gid_t)-1)
 		abort();
-	if ((p->clone_flags & ns) != ns)
+	if (p->mode == WARD_MODE_ENTRYPOINT) {
+		/* No namespaces, so nothing that needs one. */
+		if (p->clone_flags || p->net != WARD_NET_HOST || p->nbinds ||
+		    p->ntmpfs)
+			abort();
+	} else if ((p->clone_flags & ns) != ns) {
 		abort();
+	}
 	if (p->net != WARD_NET_HOST && !(p->clone_flags & CLONE_NEWNET))
 		abort();
 	if (p->nenv > WARD_MAX_ENV || p->env[p->nenv] != NULL)

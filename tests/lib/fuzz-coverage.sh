@@ -15,7 +15,7 @@ B=$top/build-cov
 
 # The source files each target is the fuzzer for.
 declare -A PARSER=(
-	[fuzz_profile]="profile.c profile_files.c"
+	[fuzz_profile]="profile.c"
 	[fuzz_plan]="plan.c plan_resolve.c plan_misc.c plan_confine.c plan_secrets.c"
 	[fuzz_userdb]="userdb.c"
 	[fuzz_netlink_reply]="netlink_msg.c"
