@@ -50,13 +50,35 @@ static void print_all(const struct ward_docker_profile *p)
 	free(text);
 }
 
+/* The profile's additions merged over the JSON, picked by the middle
+ * byte: none, rules only, or a new default (which restores what the JSON
+ * gave the old default by name). */
+static struct ward_seccomp_policy *overlay_of(const uint8_t *data,
+					      size_t size)
+{
+	static const char *const texts[] = {
+		NULL,
+		"ward-seccomp 1\nallow execve\nallow clone\ndeny ptrace\n",
+		"ward-seccomp 1\ndefault errno=EPERM\nallow execve\n",
+		"ward-seccomp 1\ndefault log\nallow execve\ndeny ptrace\n",
+	};
+	const char *text = texts[data[size / 2] & 3];
+	struct ward_seccomp_policy *over = NULL;
+	struct ward_err err = {0};
+
+	if (text && ward_seccomp_policy_parse("profile", text, strlen(text),
+					      &over, &err) != 0) {
+		fprintf(stderr, "%s\n", err.msg);
+		abort();
+	}
+	return over;
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	static const char over_text[] =
-		"ward-seccomp 1\nallow execve\nallow clone\ndeny ptrace\n";
 	struct ward_docker_context c = context_of(data, size);
 	struct ward_docker_profile *p = NULL;
-	struct ward_seccomp_policy *over = NULL;
+	struct ward_seccomp_policy *over;
 	struct sock_fprog prog = {0, NULL};
 	struct ward_err err = {0};
 
@@ -71,14 +93,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (p->rules[i].nr < 0 || p->rules[i].nargs > WARD_DOCKER_ARGS_MAX)
 			abort();
 	print_all(p);
-	if (ward_seccomp_policy_parse("profile", over_text, strlen(over_text),
-				      &over, &err) != 0)
-		abort();
 	/* Accepted input is never empty: data[0] and data[size / 2] exist. */
-	if (!(data[size / 2] & 1)) {
-		ward_seccomp_policy_free(over);
-		over = NULL;
-	}
+	over = overlay_of(data, size);
 	if (ward_seccomp_docker_merge(p, over, data[0] & 4, &err) == 0 &&
 	    ward_seccomp_docker_build(p, over, &prog, &err) == 0) {
 		if (prog.len == 0 || prog.len > BPF_MAXINSNS)

@@ -6,6 +6,7 @@
 # the inputs a fuzzing campaign kept (build-fuzz/corpus/<target>), if any.
 # libFuzzer's "edges" count every instrumented module; this table counts
 # only the files each target exists to test (PARSER below).
+# FUZZ_COVERAGE_UNREACHED=1 also lists the functions no input reached.
 #
 #	tests/lib/fuzz-coverage.sh [TARGET...]
 set -u
@@ -48,7 +49,7 @@ measure() {
 	find "$B/obj" -name '*.gcda' -delete
 	"$B/fuzz/$t-replay" "$@" >/dev/null 2>&1 </dev/null || return 1
 	(cd "$B/obj" && gcov -i -b -t -o "$B/obj" ${PARSER[$t]} 2>/dev/null) |
-		python3 "$here/gcov-summary.py" ${PARSER[$t]}
+		python3 "$here/gcov-summary.py" ${FUZZ_COVERAGE_UNREACHED:+-u} ${PARSER[$t]}
 }
 
 status=0

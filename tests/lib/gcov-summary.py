@@ -1,16 +1,20 @@
 #!/usr/bin/env python3
 """Summarise gcov's JSON (gcov -i -t) for the source files named.
 
-    gcov -i -t -o OBJDIR FILE... | gcov-summary.py FILE...
+    gcov -i -b -t -o OBJDIR FILE... | gcov-summary.py [-u] FILE...
 
 Prints one line: how many of the files' functions ran at least once, the
 lines and branches covered inside those functions, and the lines covered
-over the whole files.  Inline helpers from headers are not counted."""
+over the whole files.  Inline helpers from headers are not counted.
+With -u, also lists the functions never reached, one line per file."""
 import json
 import os
 import sys
 
-wanted = {os.path.realpath(f) for f in sys.argv[1:]}
+args = sys.argv[1:]
+list_unreached = bool(args) and args[0] == '-u'
+wanted = {os.path.realpath(f) for f in args[list_unreached:]}
+unreached = []
 fn_hit = fn_all = 0
 line_hit = line_all = br_hit = br_all = 0
 file_hit = file_all = 0
@@ -29,6 +33,9 @@ for doc in sys.stdin.read().split('\n{'):
         reached = {fn['name'] for fn in f['functions'] if fn['execution_count'] > 0}
         fn_all += len(f['functions'])
         fn_hit += len(reached)
+        missed = sorted(fn['name'] for fn in f['functions'] if fn['name'] not in reached)
+        if missed:
+            unreached.append(f'  unreached in {f["file"]}: ' + ' '.join(missed))
         for line in f['lines']:
             file_all += 1
             file_hit += line['count'] > 0
@@ -52,3 +59,5 @@ print(f'functions {fn_hit:3d}/{fn_all:<3d} '
       f'lines {pct(line_hit, line_all):5.1f}% ({line_hit}/{line_all}) '
       f'branches {pct(br_hit, br_all):5.1f}% ({br_hit}/{br_all}) '
       f'whole files {pct(file_hit, file_all):5.1f}%')
+if list_unreached:
+    print('\n'.join(unreached))
