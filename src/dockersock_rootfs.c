@@ -111,27 +111,6 @@ int ward_dockersock_check_env(const struct ward_engine_sockets *socks,
 	return 0;
 }
 
-/* Field @k (0-based) of a mountinfo line into @out (no unescaping
- * needed for the names compared here). */
-static bool mountinfo_field(const char *line, int k, char *out, size_t len)
-{
-	const char *p = line;
-	size_t n;
-
-	for (int i = 0; i < k; i++) {
-		p = strchr(p, ' ');
-		if (!p)
-			return false;
-		p++;
-	}
-	n = strcspn(p, " \n");
-	if (n >= len)
-		return false;
-	memcpy(out, p, n);
-	out[n] = '\0';
-	return true;
-}
-
 /* An allowed socket recognised by its name gets the same warning. */
 static void warn_by_name(const struct ward_engine_sockets *socks,
 			 const char *mnt, const char *root)
@@ -167,12 +146,15 @@ static int check_socket_mount(const struct ward_engine_sockets *socks,
 	return ward_dockersock_check(socks, what, root, &st, err) < 0 ? -EPERM : 0;
 }
 
+static int check_mount_entry(const struct ward_mount_entry *m, void *socks,
+			     struct ward_err *err)
+{
+	return check_socket_mount(socks, m->root, m->mnt, err);
+}
+
 int ward_dockersock_check_mounted(const struct ward_engine_sockets *socks,
 				  struct ward_err *err)
 {
-	_cleanup_fclose_ FILE *f = fopen("/proc/self/mountinfo", "re");
-	char line[8192], root[PATH_MAX], mnt[PATH_MAX];
-
 	for (int i = 0; i < socks->n; i++)
 		if (socks->allowed & (1u << socks->s[i].engine))
 			fprintf(stderr, "ward: WARNING: engine-socket: the %s API socket %s is reachable (allow-engine-socket %s): the program controls the engine, i.e. is root on the host\n",
@@ -184,18 +166,6 @@ int ward_dockersock_check_mounted(const struct ward_engine_sockets *socks,
 					    ward_engine_name(socks->s[i].engine),
 					    socks->s[i].path,
 					    ward_engine_name(socks->s[i].engine));
-	if (!f)
-		return ward_err_set(err, WARD_STEP_DOCKERSOCK, errno,
-				    "reading /proc/self/mountinfo");
-	while (fgets(line, sizeof(line), f)) {
-		char type[64];
-
-		if (!mountinfo_field(line, 3, root, sizeof(root)) ||
-		    ward_mountinfo_parse_line(line, mnt, sizeof(mnt), type,
-					      sizeof(type)) < 0)
-			continue;
-		if (check_socket_mount(socks, root, mnt, err) < 0)
-			return -EPERM;
-	}
-	return 0;
+	return ward_mountinfo_each(check_mount_entry, (void *)socks,
+				   WARD_STEP_DOCKERSOCK, err);
 }

@@ -1,8 +1,8 @@
 /* The host's mount table: kernel file systems never enter a sandbox. */
 #define _GNU_SOURCE
 #include <errno.h>
-#include <limits.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "ward/cleanup.h"
@@ -23,35 +23,33 @@ bool ward_mountinfo_fstype_forbidden(const char *fstype)
 	return false;
 }
 
-/* Decode mountinfo's \ooo escapes (space, tab, newline, backslash). */
-static int unescape(const char *in, size_t n, char *out, size_t len)
+/* Decode mountinfo's \ooo escapes (space, tab, newline, backslash) in
+ * place: the decoded text is never longer.  An escaped NUL, which the
+ * kernel never writes, would cut the name short: -EINVAL. */
+static int unescape(char *s)
 {
-	size_t o = 0;
+	char *o = s;
 
-	for (size_t i = 0; i < n; i++) {
-		char c = in[i];
-
-		if (c == '\\' && i + 3 < n &&
-		    in[i + 1] >= '0' && in[i + 1] <= '3' &&
-		    in[i + 2] >= '0' && in[i + 2] <= '7' &&
-		    in[i + 3] >= '0' && in[i + 3] <= '7') {
-			c = (char)((in[i + 1] - '0') * 64 + (in[i + 2] - '0') * 8 +
-				   (in[i + 3] - '0'));
+	for (char *i = s; *i; i++) {
+		if (i[0] == '\\' && i[1] >= '0' && i[1] <= '3' &&
+		    i[2] >= '0' && i[2] <= '7' && i[3] >= '0' && i[3] <= '7') {
+			*o = (char)((i[1] - '0') * 64 + (i[2] - '0') * 8 +
+				    (i[3] - '0'));
+			if (*o++ == '\0')
+				return -EINVAL;
 			i += 3;
+		} else {
+			*o++ = *i;
 		}
-		if (o + 1 >= len)
-			return -EINVAL;
-		out[o++] = c;
 	}
-	out[o] = '\0';
+	*o = '\0';
 	return 0;
 }
 
-/* Field @k (0-based, space separated) of @line: start and length. */
-static const char *field(const char *line, int k, size_t *n)
+/* Field @k (0-based, space separated) from @p on, or NULL; its length
+ * in @n. */
+static char *field(char *p, int k, size_t *n)
 {
-	const char *p = line;
-
 	for (int i = 0; i < k; i++) {
 		p = strchr(p, ' ');
 		if (!p)
@@ -62,42 +60,99 @@ static const char *field(const char *line, int k, size_t *n)
 	return p;
 }
 
+int ward_mountinfo_parse(char *line, struct ward_mount_entry *m)
+{
+	/* id parent major:minor root mountpoint options... - fstype ... */
+	char *sep = strstr(line, " - ");
+	char *root, *mnt, *type;
+	size_t rn, mn, tn;
+
+	if (!sep || !(root = field(line, 3, &rn)) ||
+	    !(mnt = field(line, 4, &mn)) || mnt + mn > sep ||
+	    !(type = field(sep + 3, 0, &tn)) || rn == 0 || mn == 0 || tn == 0)
+		return -EINVAL;
+	root[rn] = mnt[mn] = type[tn] = '\0';
+	if (unescape(root) < 0 || unescape(mnt) < 0 || unescape(type) < 0)
+		return -EINVAL;
+	*m = (struct ward_mount_entry){root, mnt, type};
+	return 0;
+}
+
 int ward_mountinfo_parse_line(const char *line, char *mnt, size_t mntlen,
 			      char *fstype, size_t typelen)
 {
-	const char *sep = strstr(line, " - ");
-	const char *f;
-	size_t n;
+	_cleanup_free_ char *copy = strdup(line);
+	struct ward_mount_entry m;
 
-	/* id parent major:minor root mountpoint options... - fstype ... */
-	if (!sep || !(f = field(line, 4, &n)) || f > sep ||
-	    unescape(f, n, mnt, mntlen) < 0)
+	if (!copy || ward_mountinfo_parse(copy, &m) < 0 ||
+	    strlen(m.mnt) >= mntlen || strlen(m.fstype) >= typelen)
 		return -EINVAL;
-	if (!(f = field(sep + 3, 0, &n)) || n == 0 ||
-	    unescape(f, n, fstype, typelen) < 0)
-		return -EINVAL;
+	strcpy(mnt, m.mnt);
+	strcpy(fstype, m.fstype);
 	return 0;
+}
+
+int ward_mountinfo_each_in(FILE *f, const char *what, ward_mountinfo_fn fn,
+			   void *ctx, enum ward_step step, struct ward_err *err)
+{
+	_cleanup_free_ char *line = NULL;
+	size_t cap = 0;
+	unsigned no = 0;
+	int r;
+
+	for (;;) {
+		struct ward_mount_entry m;
+
+		errno = 0;
+		if (getline(&line, &cap, f) < 0)
+			break;
+		no++;
+		/* A line ward cannot read could hide the very mount it looks
+		 * for: refuse rather than skip it. */
+		if (ward_mountinfo_parse(line, &m) < 0)
+			return ward_err_set(err, step, 0,
+					    "%s: line %u is not a mount entry", what, no);
+		if ((r = fn(&m, ctx, err)) < 0)
+			return r;
+	}
+	if (errno || ferror(f)) /* not the end: out of memory or a read error */
+		return ward_err_set(err, step, errno ? errno : EIO, "reading %s", what);
+	return 0;
+}
+
+int ward_mountinfo_each(ward_mountinfo_fn fn, void *ctx, enum ward_step step,
+			struct ward_err *err)
+{
+	static const char path[] = "/proc/self/mountinfo";
+	_cleanup_fclose_ FILE *f = fopen(path, "re");
+
+	if (!f)
+		return ward_err_set(err, step, errno, "reading %s", path);
+	return ward_mountinfo_each_in(f, path, fn, ctx, step, err);
+}
+
+struct beneath {
+	const char *path;
+	ward_mount_fn fn;
+	void *ctx;
+};
+
+static int call_if_beneath(const struct ward_mount_entry *m, void *p,
+			   struct ward_err *err)
+{
+	const struct beneath *b = p;
+
+	if (!ward_path_is_beneath(m->mnt, b->path))
+		return 0;
+	return b->fn(m->mnt, m->fstype, b->ctx, err);
 }
 
 int ward_mountinfo_each_beneath(const char *path, ward_mount_fn fn, void *ctx,
 				struct ward_err *err)
 {
-	_cleanup_fclose_ FILE *f = fopen("/proc/self/mountinfo", "re");
-	char line[8192], mnt[PATH_MAX], type[64];
-	int r;
+	struct beneath b = {path, fn, ctx};
 
-	if (!f)
-		return ward_err_set(err, WARD_STEP_PLAN, errno,
-				    "reading /proc/self/mountinfo");
-	while (fgets(line, sizeof(line), f)) {
-		if (ward_mountinfo_parse_line(line, mnt, sizeof(mnt), type,
-					      sizeof(type)) < 0 ||
-		    !ward_path_is_beneath(mnt, path))
-			continue;
-		if ((r = fn(mnt, type, ctx, err)) < 0)
-			return r;
-	}
-	return 0;
+	return ward_mountinfo_each(call_if_beneath, &b, WARD_STEP_PLAN, err);
 }
 
 int ward_mountinfo_refuse_forbidden(const char *path, const char *mnt,

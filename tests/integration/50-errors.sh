@@ -77,6 +77,32 @@ refused "--bind of a missing source" --bind "$missing:/x"
 expect_match "--bind of a missing source: the message names the path" \
 	"$missing" "$ERR"
 
+# Kernel file systems never come in through a bind, however deep they
+# are mounted beneath it, and however long the mount table's line for
+# them is (spaces are written there as \040: 3000 of them make a line of
+# more than 12 KiB).
+if [ "$(id -u)" = 0 ] && fixture_dir KDIR; then
+	long=$KDIR/long
+	for _ in 1 2 3 4 5 6 7 8 9 10 11 12; do
+		long+=/$(printf '%250s' '')
+	done
+	if mkdir -p "$KDIR/short/k" "$long" &&
+		mount -t proc proc "$KDIR/short/k" && tap_cleanup umount -l "$KDIR/short/k" &&
+		mount -t proc proc "$long" && tap_cleanup umount -l "$long"; then
+		refused "--bind of a directory holding a proc mount" --bind "$KDIR/short:/k"
+		expect_match "--bind holding a proc mount: the message names the mount" \
+			"holds a proc mount at $KDIR/short/k" "$ERR"
+		refused "--bind holding a proc mount with a 12 KiB mountinfo line" \
+			--bind "$KDIR/long:/k"
+		expect_match "--bind holding a proc mount with a long line: named" \
+			"holds a proc mount at $KDIR/long/ " "$ERR"
+	else
+		not_ok "mounting proc beneath a test directory" "mkdir or mount failed"
+	fi
+else
+	skip "kernel file systems beneath a bind" "needs root to mount proc"
+fi
+
 # No command at all.
 run_ward run --bind "$PROBE:/probe"
 if [ "$RC" = 125 ] && [[ $ERR == "ward: "* ]]; then

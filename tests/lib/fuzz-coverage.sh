@@ -25,6 +25,7 @@ declare -A PARSER=(
 	[fuzz_seccomp_cache]="seccomp_cache.c"
 	[fuzz_secret_spec]="plan_secrets.c"
 	[fuzz_image_layers]="image_layers.c image_tree.c"
+	[fuzz_mountinfo]="mountinfo.c"
 	[fuzz_image_meta]="image_meta.c image_history.c secret_shapes.c"
 )
 
