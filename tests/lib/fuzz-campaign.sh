@@ -10,6 +10,12 @@
 # input would otherwise be saved as slow.
 #
 #	tests/lib/fuzz-campaign.sh [TARGET...]
+#	tests/lib/fuzz-campaign.sh --report
+#
+# --report prints, per target, the CPU time of the ledger and, summed
+# over the campaign's logs, the runs, executions and the highest edge
+# coverage libFuzzer reported, then the crashes kept.  A run still going
+# has a log but no ledger line yet: report after the campaign.
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../.." && pwd)
@@ -19,6 +25,33 @@ parallel=${FUZZ_PARALLEL:-1}
 ledger=$B/campaign.tsv
 hz=$(getconf CLK_TCK)
 
+spent() {	# spent TARGET: CPU seconds recorded so far
+	awk -v t="$1" '$1 == t { s += $2 } END { print s + 0 }' "$ledger"
+}
+
+report() {
+	local t cpu runs execs cov
+	printf '%-22s %9s %5s %13s %6s\n' target 'CPU s' runs executions edges
+	for f in "$top"/tests/fuzz/fuzz_*.c; do
+		t=${f##*/}; t=${t%.c}
+		cpu=$(spent "$t")
+		runs=$(find "$B" -maxdepth 1 -name "campaign-$t-*.log" | wc -l)
+		execs=$(cat "$B"/campaign-"$t"-*.log 2>/dev/null |
+			awk '/stat::number_of_executed_units/ { s += $2 } END { print s + 0 }')
+		cov=$(cat "$B"/campaign-"$t"-*.log 2>/dev/null | grep -o 'cov: [0-9]*' |
+			awk '$2 > m { m = $2 } END { print m + 0 }')
+		printf '%-22s %9s %5s %13s %6s\n' "$t" "$cpu" "$runs" "$execs" "$cov"
+	done
+	echo "crashes, leaks, timeouts kept: $(find "$B/crashes" -maxdepth 1 \( -name 'crash-*' \
+		-o -name 'leak-*' -o -name 'timeout-*' -o -name 'oom-*' \) 2>/dev/null | wc -l)"
+}
+
+if [ "${1:-}" = --report ]; then
+	touch "$ledger" 2>/dev/null || true
+	report
+	exit 0
+fi
+
 targets=("$@")
 [ ${#targets[@]} -gt 0 ] || for f in "$top"/tests/fuzz/fuzz_*.c; do
 	t=${f##*/}; targets+=("${t%.c}")
@@ -27,10 +60,6 @@ done
 FUZZ_SECONDS=1 FUZZ_JOBS=1 "$here/run-fuzz.sh" "${targets[@]}" >/dev/null || {
 	echo "fuzz-campaign: building or smoke-running the fuzzers failed" >&2; exit 1; }
 touch "$ledger"
-
-spent() {	# spent TARGET: CPU seconds recorded so far
-	awk -v t="$1" '$1 == t { s += $2 } END { print s + 0 }' "$ledger"
-}
 
 cpu_of() {	# cpu_of PID: utime+stime in seconds of a live process
 	awk -v hz="$hz" '{ sub(/^.*\) /, ""); print int(($12 + $13) / hz) }' "/proc/$1/stat" 2>/dev/null
