@@ -418,6 +418,29 @@ static int resolve_tmpfs(const struct ward_plan_builder *b,
 }
 
 
+/* Two mounts at one destination: the later one would hide the earlier
+ * (a tmpfs meant to mask part of a bind, say).  Refused, not ordered. */
+static int refuse_same_destination(const struct ward_plan *plan,
+				   struct ward_err *err)
+{
+	size_t n = plan->nbinds + plan->ntmpfs;
+
+	for (size_t i = 0; i < n; i++)
+		for (size_t j = i + 1; j < n; j++) {
+			const char *a = i < plan->nbinds ? plan->binds[i].dst
+					: plan->tmpfs[i - plan->nbinds].dst;
+			const char *b = j < plan->nbinds ? plan->binds[j].dst
+					: plan->tmpfs[j - plan->nbinds].dst;
+
+			if (strcmp(a, b) == 0)
+				return plan_err(err, 0,
+						"%s is the destination of two mounts (%s and %s): the later would hide the earlier",
+						a, i < plan->nbinds ? "a bind" : "a tmpfs",
+						j < plan->nbinds ? "a bind" : "a tmpfs");
+		}
+	return 0;
+}
+
 int ward_plan_resolve(struct ward_plan_builder *b, struct ward_plan *plan,
 		      struct ward_err *err)
 {
@@ -441,6 +464,7 @@ int ward_plan_resolve(struct ward_plan_builder *b, struct ward_plan *plan,
 	if ((r = ward_plan_resolve_confine(b, plan, err)) < 0 ||
 	    (r = resolve_binds(b, plan, err)) < 0 ||
 	    (r = resolve_tmpfs(b, plan, err)) < 0 ||
+	    (r = refuse_same_destination(plan, err)) < 0 ||
 	    (r = ward_plan_resolve_rlimits(b, plan, err)) < 0 ||
 	    (r = ward_plan_resolve_env(b, plan, err)) < 0 ||
 	    (r = ward_plan_resolve_misc(b, plan, err)) < 0 ||

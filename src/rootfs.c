@@ -238,23 +238,106 @@ static int mount_bind(int rootfd, const struct ward_bind *b, int src,
 	return ward_mnt_attach(tree, dst, WARD_STEP_BINDS, b->dst, err);
 }
 
+/* One of the profile's own mounts, in the order they are made. */
+struct user_mount {
+	const char *dst;
+	const struct ward_bind *bind; /* NULL for a tmpfs */
+	const struct ward_tmpfs *tmpfs;
+	int src;
+	unsigned depth;
+	uint64_t id; /* the mount's id once made */
+};
+
+static unsigned depth_of(const char *path)
+{
+	unsigned d = 0;
+
+	for (; *path; path++)
+		d += *path == '/';
+	return d;
+}
+
+/* Shallower destinations first (stable: as written, tmpfs before binds,
+ * within one depth), so a mount meant to sit inside another is made
+ * after it and is not hidden by it.  Same destinations are refused by
+ * the plan. */
+static size_t order_user_mounts(const struct ward_plan *plan,
+				const int *src_fds, struct user_mount *m)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < plan->ntmpfs; i++)
+		m[n++] = (struct user_mount){.dst = plan->tmpfs[i].dst,
+					     .tmpfs = &plan->tmpfs[i], .src = -1};
+	for (size_t i = 0; i < plan->nbinds; i++)
+		m[n++] = (struct user_mount){.dst = plan->binds[i].dst,
+					     .bind = &plan->binds[i],
+					     .src = src_fds[i]};
+	for (size_t i = 0; i < n; i++)
+		m[i].depth = depth_of(m[i].dst);
+	for (size_t i = 1; i < n; i++)
+		for (size_t j = i; j > 0 && m[j - 1].depth > m[j].depth; j--) {
+			struct user_mount t = m[j];
+
+			m[j] = m[j - 1];
+			m[j - 1] = t;
+		}
+	return n;
+}
+
+/* The id of the mount now at @m's destination. */
+static int id_at(int rootfd, const struct user_mount *m, uint64_t *id,
+		 struct ward_err *err)
+{
+	enum ward_step step = m->bind ? WARD_STEP_BINDS : WARD_STEP_TMPFS;
+	_cleanup_close_ int fd = ward_mnt_open(rootfd, m->dst);
+	int r;
+
+	if (fd < 0)
+		return ward_err_set(err, step, -fd, "opening %s", m->dst);
+	if ((r = ward_mnt_id(fd, id)) < 0)
+		return ward_err_set(err, step, -r, "statx(STATX_MNT_ID) %s", m->dst);
+	return 0;
+}
+
+/* Read back from the kernel that each mount is still the one at its
+ * destination: none is hidden by another. */
+static int verify_user_mounts(int rootfd, const struct user_mount *m, size_t n,
+			      struct ward_err *err)
+{
+	for (size_t i = 0; i < n; i++) {
+		uint64_t id;
+		int r = id_at(rootfd, &m[i], &id, err);
+
+		if (r < 0)
+			return r;
+		if (id != m[i].id)
+			return ward_err_set(err, WARD_STEP_VERIFY, 0,
+					    "the %s at %s is hidden by a later mount",
+					    m[i].bind ? "bind" : "tmpfs", m[i].dst);
+	}
+	return 0;
+}
+
 static int mount_writable(int rootfd, const struct ward_plan *plan,
 			  const int *src_fds, struct ward_err *err)
 {
+	struct user_mount m[WARD_MAX_BINDS + WARD_MAX_TMPFS];
+	size_t n = order_user_mounts(plan, src_fds, m);
 	int r;
 
 	if ((r = mount_tmpfs(rootfd, plan, "/tmp", "1777", 0, err)) < 0 ||
 	    (r = mount_tmpfs(rootfd, plan, "/run", "0755", 0, err)) < 0)
 		return r;
-	for (size_t i = 0; i < plan->ntmpfs; i++)
-		if ((r = mount_tmpfs(rootfd, plan, plan->tmpfs[i].dst, "0755",
-				     plan->tmpfs[i].size, err)) < 0)
+	for (size_t i = 0; i < n; i++) {
+		r = m[i].bind ? mount_bind(rootfd, m[i].bind, m[i].src,
+					   plan->engine_sockets, err)
+			      : mount_tmpfs(rootfd, plan, m[i].dst, "0755",
+					    m[i].tmpfs->size, err);
+		if (r < 0 || (r = id_at(rootfd, &m[i], &m[i].id, err)) < 0)
 			return r;
-	for (size_t i = 0; i < plan->nbinds; i++)
-		if ((r = mount_bind(rootfd, &plan->binds[i], src_fds[i],
-				    plan->engine_sockets, err)) < 0)
-			return r;
-	return 0;
+	}
+	return verify_user_mounts(rootfd, m, n, err);
 }
 
 /* Read back what the kernel says of the new root: read-only, nosuid,

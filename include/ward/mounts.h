@@ -6,6 +6,7 @@
 #define WARD_MOUNTS_H
 
 #include <stdbool.h>
+#include <stdint.h>
 #include <sys/types.h>
 
 #include "ward/err.h"
@@ -54,6 +55,10 @@ int ward_mnt_clone(int srcfd, unsigned long long set, enum ward_step step,
  * (move_mount): nothing is resolved by path again. */
 int ward_mnt_attach(int mntfd, int dstfd, enum ward_step step,
 		    const char *what, struct ward_err *err);
+
+/* The id of the mount @fd is on (statx STATX_MNT_ID, as in mountinfo's
+ * first field): 0 or -errno (-ENOSYS when the kernel does not say). */
+int ward_mnt_id(int fd, uint64_t *id);
 
 /* mount_setattr(2) on the mount at @fd; @recursive covers submounts. */
 int ward_mnt_setattr(int fd, unsigned long long set, bool recursive,

@@ -100,6 +100,38 @@ probe_in --tmpfs /scratch:size=1m -- mounts-full
 expect_match "--tmpfs /scratch:size=1m mounts a 1 MiB tmpfs" \
 	'^/scratch rw(,[^ ]*)? tmpfs [^ ]+ ([^ ]*,)?size=1024k(,|$)' "$OUT"
 
+# ---- mounts inside mounts -------------------------------------------------------
+# A mount meant to sit inside another is made after it, whatever the
+# order of the options: a tmpfs masking part of a bind, a bind over part
+# of another.  Two mounts at one place are refused.
+
+mkdir -p "$DATA/proj/.secrets" "$DATA/empty"
+echo top-secret >"$DATA/proj/.secrets/key"
+chmod -R a+rX "$DATA/proj" "$DATA/empty"
+
+probe_in --bind "$DATA/proj:/tmp/w:rw" --tmpfs /tmp/w/.secrets -- ls /tmp/w/.secrets
+expect_out "--tmpfs inside a --bind masks that part of it" "entries="
+probe_in --bind "$DATA/proj:/tmp/w:rw" --tmpfs /tmp/w/.secrets -- cat /tmp/w/.secrets/key
+expect_match "--tmpfs inside a --bind: the masked file is not there" '^errno=ENOENT$' "$OUT"
+
+probe_in --bind "$DATA/empty:/tmp/w/.secrets:ro" --bind "$DATA/proj:/tmp/w:rw" \
+	-- cat /tmp/w/.secrets/key
+expect_match "a --bind inside a --bind written first still covers its part" '^errno=ENOENT$' "$OUT"
+
+run_ward run --bind "$DATA/proj:/tmp/w" --tmpfs /tmp/w -- /bin/true
+expect_rc "a --bind and a --tmpfs at one destination: refused (125)" 125
+expect_match "the same destination twice: named" \
+	"/tmp/w is the destination of two mounts" "$ERR"
+
+# Two destinations that name one place through a symlink of the image:
+# the kernel is asked which mount each one shows, and the hidden one is
+# refused.
+fixture_rootfs LINKED || skip_all "cannot build the busybox rootfs"
+ln -s /tmp "$LINKED/lnk"
+probe_root "$LINKED" --tmpfs /tmp/x --bind "$DATA/proj:/lnk/x" -- cat /tmp/x/.secrets/key
+expect_rc "a tmpfs and a bind at one place through a symlink: refused (verify, 223)" 223
+expect_match "the hidden mount is named" "the tmpfs at /tmp/x is hidden by a later mount" "$ERR"
+
 # ---- /proc -------------------------------------------------------------------
 
 for p in /proc/kcore /proc/keys /proc/timer_list /proc/sched_debug; do

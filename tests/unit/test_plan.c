@@ -345,6 +345,22 @@ static void test_bind_of_root_refused(void **state)
 		check_error_case(&cases[i]);
 }
 
+/* A second mount at one destination would hide the first. */
+static void test_same_destination_refused(void **state)
+{
+	static const struct err_case cases[] = {
+		{"two binds at /tmp", {{"bind", "/tmp"}, {"bind", "/usr:/tmp"}},
+		 AT_FINISH, WARD_STEP_PLAN, 0, "/tmp is the destination of two mounts (a bind and a bind)"},
+		{"a bind and a tmpfs", {{"bind", "/usr:/srv/x"}, {"tmpfs", "//srv/x/"}},
+		 AT_FINISH, WARD_STEP_PLAN, 0, "/srv/x is the destination of two mounts (a bind and a tmpfs)"},
+		{"two tmpfs", {{"tmpfs", "/scratch"}, {"tmpfs", "/scratch:size=1m"}},
+		 AT_FINISH, WARD_STEP_PLAN, 0, "/scratch is the destination of two mounts (a tmpfs and a tmpfs)"},
+	};
+
+	for (size_t i = 0; i < N_ELEMS(cases); i++)
+		check_error_case(&cases[i]);
+}
+
 static void test_no_command(void **state)
 {
 	struct ward_plan_builder *b = ward_plan_builder_new();
@@ -471,7 +487,7 @@ static void test_list_accumulation(void **state)
 static void test_bind_resolution(void **state)
 {
 	static const struct kv kv[] = {
-		{"bind", "//tmp/"}, {"bind", "/tmp:ro"},
+		{"bind", "//tmp/"}, {"bind", "/tmp:/srv/tmp:ro"},
 		{"bind", "/tmp://srv//data/./:rw"}, {NULL, NULL},
 	};
 	struct ward_plan *plan;
@@ -487,7 +503,7 @@ static void test_bind_resolution(void **state)
 	assert_int_equal(plan->binds[0].type, S_IFDIR);
 	assert_true(plan->binds[0].dev == st.st_dev);
 	assert_true(plan->binds[0].ino == st.st_ino);
-	assert_string_equal(plan->binds[1].dst, "/tmp");
+	assert_string_equal(plan->binds[1].dst, "/srv/tmp");
 	assert_false(plan->binds[1].rw);
 	assert_string_equal(plan->binds[2].dst, "/srv/data");
 	assert_true(plan->binds[2].rw);
@@ -803,6 +819,7 @@ int main(void)
 		cmocka_unit_test(test_scalar_override),
 		cmocka_unit_test(test_list_accumulation),
 		cmocka_unit_test(test_bind_resolution),
+		cmocka_unit_test(test_same_destination_refused),
 		cmocka_unit_test(test_net_host_drops_newnet),
 		cmocka_unit_test(test_caps_and_seccomp_values),
 		cmocka_unit_test(test_key_known),
