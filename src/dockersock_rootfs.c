@@ -132,7 +132,14 @@ static int check_socket_mount(const struct ward_engine_sockets *socks,
 	struct stat st;
 	char what[1200];
 
-	if (stat(mnt, &st) < 0 || !S_ISSOCK(st.st_mode))
+	/* A mount ward cannot look at could be the socket: only one that is
+	 * gone (ENOENT) is passed over. */
+	if (stat(mnt, &st) < 0)
+		return errno == ENOENT ? 0 :
+		       ward_err_set(err, WARD_STEP_DOCKERSOCK, errno,
+				    "refusing to start: cannot look at the mount at %s to rule out an engine API socket",
+				    mnt);
+	if (!S_ISSOCK(st.st_mode))
 		return 0;
 	/* By identity and by the name it has here, then by the name of its
 	 * source (the mount's root): a renamed -v mount is still caught. */

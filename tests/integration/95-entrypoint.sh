@@ -103,6 +103,21 @@ else
 fi
 umount "$SPOOL/innocent.sock"
 
+# A socket mounted where ward cannot look (a 0700 directory of another
+# user, ward without CAP_DAC_OVERRIDE, as under --cap-drop ALL): refused,
+# since ward cannot rule it out.
+mkdir -m 700 "$SPOOL/priv" && touch "$SPOOL/priv/x.sock" &&
+	mount --bind "$SPOOL/containerd.sock" "$SPOOL/priv/x.sock" &&
+	chown 10002:10002 "$SPOOL/priv" || not_ok "socket mounted in a private directory"
+run_cmd setpriv --bounding-set -dac_override,-dac_read_search \
+	"$WARD" run --mode entrypoint --user 10001 -- "$PROBE" write "$SPOOL/ran" started
+if [ "$RC" = 201 ] && grep -q "cannot look at the mount at $SPOOL/priv/x.sock" <<<"$ERR" && ! started; then
+	ok "entrypoint: a mount ward cannot stat is refused, not skipped (201)"
+else
+	not_ok "entrypoint: a mount ward cannot stat is refused, not skipped (201)" "$(last_run)"
+fi
+umount "$SPOOL/priv/x.sock"
+
 run_ward run --mode entrypoint --bind /etc:/x -- "$PROBE" exit 0
 expect_rc "entrypoint: --bind needs a mount namespace: refused (125)" 125
 run_ward run --mode entrypoint --net loopback -- "$PROBE" exit 0
