@@ -149,7 +149,10 @@ static int prepare(const struct ward_plan *plan, struct ward_entrypoint_start *s
 					       err)) < 0 ||
 	    (r = become_subreaper(err)) < 0)
 		return r;
-	return ward_entrypoint_env_build(plan, environ, s->uid, env, err);
+	if ((r = ward_entrypoint_env_build(plan, environ, s->uid, env, err)) < 0)
+		return r;
+	ward_entrypoint_env_scrub(env, environ);
+	return 0;
 }
 
 static int harden(const struct ward_plan *run, const struct ward_entrypoint_start *s,
@@ -177,6 +180,11 @@ int ward_entrypoint_run(const struct ward_plan *plan, int *exit_code,
 	pid_t app;
 	int r;
 
+	/* Not dumpable: a program of the same uid (a non-root start) can
+	 * read neither ward's memory nor its /proc files; its own exec makes
+	 * it dumpable again. */
+	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
+		return ward_err_set(err, WARD_STEP_INIT, errno, "PR_SET_DUMPABLE 0");
 	if ((r = prepare(plan, &start, &env, err)) < 0)
 		return r;
 	program_plan(&run, plan, &start, &env);

@@ -120,6 +120,22 @@ static void set_home(struct ward_entrypoint_env *e, uid_t uid)
 	put(e, kv, &(struct ward_err){0});
 }
 
+void ward_entrypoint_env_scrub(const struct ward_entrypoint_env *e,
+			       char *const *inherited)
+{
+	for (size_t i = 0; inherited && inherited[i]; i++) {
+		bool passed = false;
+
+		for (size_t j = 0; j < e->n && !passed; j++)
+			passed = strcmp(e->vars[j], inherited[i]) == 0;
+		if (!passed) {
+			char *v = inherited[i] + strcspn(inherited[i], "=");
+
+			explicit_bzero(v, strlen(v));
+		}
+	}
+}
+
 int ward_entrypoint_env_build(const struct ward_plan *plan, char *const *inherited,
 			      uid_t uid, struct ward_entrypoint_env *e,
 			      struct ward_err *err)

@@ -29,6 +29,13 @@ int ward_entrypoint_env_build(const struct ward_plan *plan, char *const *inherit
 			      struct ward_err *err);
 void ward_entrypoint_env_free(struct ward_entrypoint_env *e);
 
+/* Zero, where they lie, the values of the variables of @inherited (ward's
+ * own environment) that @e did not pass on: /proc/PID/environ of ward,
+ * which stays the program's init, reads that very memory.  The name and
+ * its "=" go too (a zeroed "=" ends the name). */
+void ward_entrypoint_env_scrub(const struct ward_entrypoint_env *e,
+			       char *const *inherited);
+
 /* Who the program will run as, decided from how ward was started:
  * as root, the plan's user (which needs CAP_SETUID, CAP_SETGID and
  * CAP_SETPCAP: a missing one is named with the docker run flag that adds

@@ -56,6 +56,31 @@ run_ward run --mode entrypoint -- "$PROBE" limits
 expect_out_match "entrypoint: core=0:0 by default" '^core=0:0$'
 expect_out_match "entrypoint: nproc left as it was ($host_nproc)" "^nproc=$host_nproc\$"
 
+# ---- withheld variables, gone from ward too -------------------------------------
+# ward stays the program's init: its own /proc/PID/environ must not hand
+# the program what was withheld from it.
+
+export API_TOKEN=ward-test-withheld-value
+run_cmd setpriv "--reuid=10001" "--regid=10001" --clear-groups -- \
+	"$WARD_U" run --mode entrypoint -- /bin/sh -c 'cat "/proc/$PPID/environ"'
+if grep -q 'withheld 1 secret-looking' <<<"$ERR" && ! grep -q ward-test-withheld-value <<<"$OUT$ERR" &&
+	grep -q "/proc/[0-9]*/environ: Permission denied" <<<"$ERR"; then
+	ok "entrypoint, non-root start: the program cannot read ward's environment (not dumpable)"
+else
+	not_ok "entrypoint, non-root start: the program cannot read ward's environment" "$(last_run)"
+fi
+ward_bg "$SPOOL/bg.out" run --mode entrypoint --user 10001 -- "$PROBE" sleep 5
+wait_for_line "$SPOOL/bg.out.err" 'withheld 1 secret-looking' 5
+if tr '\0' '\n' <"/proc/$WARD_PID/environ" | grep -q ward-test-withheld-value; then
+	not_ok "entrypoint: a withheld value is zeroed in ward's own memory" \
+		"/proc/$WARD_PID/environ still holds it"
+else
+	ok "entrypoint: a withheld value is zeroed in ward's own memory (read from outside)"
+fi
+kill -TERM "$WARD_PID" 2>/dev/null
+wait_bg "$WARD_PID" 5
+unset API_TOKEN
+
 # ---- ward as pid 1 ----------------------------------------------------------------
 
 run_cmd unshare -pf --mount-proc "$WARD" run --mode entrypoint -- "$PROBE" exit 42

@@ -93,6 +93,29 @@ static void test_env_withholds_secret_names(void **state)
 	ward_plan_free(plan);
 }
 
+/* What was not passed on is zeroed in ward's own copy, where it lies. */
+static void test_env_scrub_zeroes_what_was_not_passed(void **state)
+{
+	SKIP_UNDER_VALGRIND(NEEDS_SECCOMP_PLAN);
+	const struct kv kv[] = {{"mode", "entrypoint"}, {"user", "10001"}, {NULL, NULL}};
+	char token[] = "API_TOKEN=t0k", plain[] = "PLAIN=kept", odd[] = "not-an-assignment";
+	char *inherited[] = {token, plain, odd, NULL};
+	struct ward_plan *plan = build_ok(kv);
+	struct ward_entrypoint_env e;
+	struct ward_err err = {0};
+
+	(void)state;
+	assert_int_equal(ward_entrypoint_env_build(plan, inherited, 10001, &e, &err), 0);
+	ward_entrypoint_env_scrub(&e, inherited);
+	assert_string_equal(token, "API_TOKEN");
+	for (size_t i = strlen("API_TOKEN"); i < sizeof(token); i++)
+		assert_int_equal(token[i], '\0');
+	assert_string_equal(plain, "PLAIN=kept");
+	assert_string_equal(get(&e, "PLAIN"), "kept"); /* the program's copy */
+	ward_entrypoint_env_free(&e);
+	ward_plan_free(plan);
+}
+
 static void test_env_pass_and_plan_values(void **state)
 {
 	SKIP_UNDER_VALGRIND(NEEDS_SECCOMP_PLAN);
@@ -243,6 +266,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_env_withholds_secret_names),
+		cmocka_unit_test(test_env_scrub_zeroes_what_was_not_passed),
 		cmocka_unit_test(test_env_pass_and_plan_values),
 		cmocka_unit_test(test_env_refuses_engine_address),
 		cmocka_unit_test(test_writable_check),
