@@ -1,9 +1,11 @@
 /* The host's mount table: kernel file systems never enter a sandbox. */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <linux/magic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/vfs.h>
 
 #include "ward/cleanup.h"
 #include "ward/mountinfo.h"
@@ -21,6 +23,43 @@ bool ward_mountinfo_fstype_forbidden(const char *fstype)
 		if (strcmp(fstype, forbidden_types[i]) == 0)
 			return true;
 	return false;
+}
+
+static const struct {
+	unsigned long magic;
+	const char *name;
+} forbidden_magic[] = {
+	{PROC_SUPER_MAGIC, "proc"}, {SYSFS_MAGIC, "sysfs"},
+	{DEBUGFS_MAGIC, "debugfs"}, {TRACEFS_MAGIC, "tracefs"},
+	{SECURITYFS_MAGIC, "securityfs"}, {CGROUP_SUPER_MAGIC, "cgroup"},
+	{CGROUP2_SUPER_MAGIC, "cgroup2"}, {BPF_FS_MAGIC, "bpf"},
+	{0x62656570, "configfs"}, {0x65735543, "fusectl"},
+	{PSTOREFS_MAGIC, "pstore"}, {EFIVARFS_MAGIC, "efivarfs"},
+	{BINFMTFS_MAGIC, "binfmt_misc"}, {AUTOFS_SUPER_MAGIC, "autofs"},
+	{0x67596969, "rpc_pipefs"}, {NSFS_MAGIC, "nsfs"},
+};
+
+const char *ward_mountinfo_magic_forbidden(unsigned long f_type)
+{
+	for (size_t i = 0; i < sizeof(forbidden_magic) / sizeof(forbidden_magic[0]); i++)
+		if (forbidden_magic[i].magic == (f_type & 0xffffffffUL))
+			return forbidden_magic[i].name;
+	return NULL;
+}
+
+int ward_mountinfo_refuse_fs_of(int fd, const char *what, enum ward_step step,
+				struct ward_err *err)
+{
+	struct statfs sfs;
+	const char *type;
+
+	if (fstatfs(fd, &sfs) < 0)
+		return ward_err_set(err, step, errno, "fstatfs %s", what);
+	if (!(type = ward_mountinfo_magic_forbidden((unsigned long)sfs.f_type)))
+		return 0;
+	return ward_err_set(err, step, 0,
+			    "%s is on a %s file system, which would expose the host's kernel or processes; refused",
+			    what, type);
 }
 
 /* Decode mountinfo's \ooo escapes (space, tab, newline, backslash) in

@@ -5,6 +5,7 @@
 #define _GNU_SOURCE
 #include <ctype.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <sched.h>
 #include <stdio.h>
@@ -253,6 +254,17 @@ static bool src_forbidden(const char *src)
 	       strcmp(src, "/dev") == 0;
 }
 
+/* A source inside a proc or sysfs mounted anywhere (not only at /proc
+ * or /sys). */
+static int refuse_kernel_fs(const char *real, struct ward_err *err)
+{
+	_cleanup_close_ int fd = open(real, O_PATH | O_CLOEXEC);
+
+	if (fd < 0)
+		return plan_err(err, errno, "source %s", real);
+	return ward_mountinfo_refuse_fs_of(fd, real, WARD_STEP_PLAN, err);
+}
+
 static int parse_bind(const char *spec, char *src, char *dst, bool *rw,
 		      struct ward_err *err)
 {
@@ -297,7 +309,8 @@ static int resolve_bind(const char *spec, const struct ward_engine_sockets *es,
 		return plan_err(err, 0,
 				"--bind %s: binding the host's %s exposes other processes; refused",
 				spec, real);
-	if ((r = ward_dockersock_check(es, "bind of", real, &st, err)) < 0)
+	if ((r = refuse_kernel_fs(real, err)) < 0 ||
+	    (r = ward_dockersock_check(es, "bind of", real, &st, err)) < 0)
 		return ward_err_wrap(err, "--bind %s: ", spec);
 	ward_dockersock_warn(es, real, &st);
 	if (!*dst)

@@ -14,6 +14,7 @@
 #include "ward/cleanup.h"
 #include "ward/dockersock.h"
 #include "ward/mounts.h"
+#include "ward/mountinfo.h"
 #include "ward/rootfs.h"
 #include "ward/sys.h"
 #include "ward/util.h"
@@ -220,7 +221,8 @@ static int mount_bind(int rootfd, const struct ward_bind *b, int src,
 	/* The guard again, on the very object about to be mounted. */
 	if (fstat(src, &st) < 0)
 		return ward_err_set(err, WARD_STEP_BINDS, errno, "fstat %s", b->src);
-	if ((r = ward_dockersock_check(es, "bind of", b->src, &st, err)) < 0)
+	if ((r = ward_dockersock_check(es, "bind of", b->src, &st, err)) < 0 ||
+	    (r = ward_mountinfo_refuse_fs_of(src, b->src, WARD_STEP_BINDS, err)) < 0)
 		return r;
 	dst = ward_mnt_ensure(rootfd, b->dst,
 			      b->type == S_IFDIR ? S_IFDIR : S_IFREG,

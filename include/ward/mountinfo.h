@@ -12,6 +12,15 @@
  * host, not even as a submount of a recursive bind. */
 bool ward_mountinfo_fstype_forbidden(const char *fstype);
 
+/* The same by statfs(2) magic: the forbidden type's name, or NULL
+ * (devtmpfs shares tmpfs's magic: /dev is refused by path). */
+const char *ward_mountinfo_magic_forbidden(unsigned long f_type);
+
+/* Refuse @fd (naming it @what) when it lies on a forbidden file system,
+ * wherever that is mounted.  Errors: @step. */
+int ward_mountinfo_refuse_fs_of(int fd, const char *what, enum ward_step step,
+				struct ward_err *err);
+
 /* One line of /proc/self/mountinfo: the mount's root within its file
  * system, its mount point and its type, octal escapes decoded. */
 struct ward_mount_entry {

@@ -96,6 +96,10 @@ if [ "$(id -u)" = 0 ] && fixture_dir KDIR; then
 			--bind "$KDIR/long:/k"
 		expect_match "--bind holding a proc mount with a long line: named" \
 			"holds a proc mount at $KDIR/long/ " "$ERR"
+		refused "--bind of a directory inside a proc mounted elsewhere" \
+			--bind "$KDIR/short/k/1:/k"
+		expect_match "--bind inside a proc mount: the file system is named" \
+			"$KDIR/short/k/1 is on a proc file system" "$ERR"
 	else
 		not_ok "mounting proc beneath a test directory" "mkdir or mount failed"
 	fi

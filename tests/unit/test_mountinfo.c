@@ -4,6 +4,7 @@
  * for. */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <fcntl.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -11,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <cmocka.h>
 
 #include "ward/mountinfo.h"
@@ -191,6 +193,28 @@ static void test_each_reads_this_host(void **state)
 	free(s);
 }
 
+/* By the file system an object is on, wherever that is mounted. */
+static void test_refuse_fs_of(void **state)
+{
+	struct ward_err err = {0};
+	int fd;
+
+	(void)state;
+	assert_string_equal(ward_mountinfo_magic_forbidden(0x9fa0), "proc");
+	assert_string_equal(ward_mountinfo_magic_forbidden(0x62656572), "sysfs");
+	assert_null(ward_mountinfo_magic_forbidden(0x01021994)); /* tmpfs */
+	fd = open("/proc/self", O_PATH | O_CLOEXEC);
+	assert_true(fd >= 0);
+	assert_true(ward_mountinfo_refuse_fs_of(fd, "/proc/self", WARD_STEP_BINDS, &err) < 0);
+	assert_int_equal(err.step, WARD_STEP_BINDS);
+	assert_non_null(strstr(err.msg, "/proc/self is on a proc file system"));
+	close(fd);
+	fd = open("/", O_PATH | O_CLOEXEC);
+	assert_true(fd >= 0);
+	assert_int_equal(ward_mountinfo_refuse_fs_of(fd, "/", WARD_STEP_BINDS, &err), 0);
+	close(fd);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -202,6 +226,7 @@ int main(void)
 		cmocka_unit_test(test_each_refuses_unparsable_line),
 		cmocka_unit_test(test_each_stops_when_told),
 		cmocka_unit_test(test_each_reads_this_host),
+		cmocka_unit_test(test_refuse_fs_of),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
