@@ -64,29 +64,40 @@ const char *ward_engine_name(enum ward_engine e)
 	return (unsigned)e < WARD_ENGINE_COUNT ? engine_names[e] : "engine";
 }
 
-static void record_parents(struct ward_engine_socket *s)
+static void overflow(struct ward_engine_sockets *out, const char *path,
+		     const char *why)
 {
-	char dir[sizeof(s->path)];
+	if (!out->overflow[0])
+		snprintf(out->overflow, sizeof(out->overflow), "%.200s: %s", path, why);
+}
 
-	snprintf(dir, sizeof(dir), "%s", s->path);
+/* Every ancestor directory of @real, nearest first; false when there are
+ * more than WARD_ENGINE_PARENTS. */
+static bool record_parents(struct ward_engine_socket *s, const char *real)
+{
+	char dir[PATH_MAX];
+
+	snprintf(dir, sizeof(dir), "%s", real);
 	s->nparents = 0;
-	while (s->nparents < WARD_ENGINE_PARENTS) {
+	for (;;) {
 		char *slash = strrchr(dir, '/');
 		struct stat st;
 
 		if (!slash)
-			return;
+			return true;
 		if (slash == dir)
 			slash[1] = '\0';
 		else
 			*slash = '\0';
 		if (stat(dir, &st) == 0) {
+			if (s->nparents == WARD_ENGINE_PARENTS)
+				return false;
 			s->parent_dev[s->nparents] = st.st_dev;
 			s->parent_ino[s->nparents] = st.st_ino;
 			s->nparents++;
 		}
 		if (strcmp(dir, "/") == 0)
-			return;
+			return true;
 	}
 }
 
@@ -99,22 +110,23 @@ void ward_dockersock_add(struct ward_engine_sockets *out, const char *path,
 
 	/* stat first: most known paths do not exist, and one stat is
 	 * cheaper than realpath's readlink per component. */
-	if (out->n >= WARD_MAX_ENGINE_SOCKETS || stat(path, &st) < 0 ||
-	    !S_ISSOCK(st.st_mode))
+	if (stat(path, &st) < 0 || !S_ISSOCK(st.st_mode))
 		return;
 	for (int i = 0; i < out->n; i++)
 		if (out->s[i].dev == st.st_dev && out->s[i].ino == st.st_ino)
 			return;
+	if (out->n == WARD_MAX_ENGINE_SOCKETS)
+		return overflow(out, path, "more engine sockets on this host than ward can guard (WARD_MAX_ENGINE_SOCKETS)");
 	if (!realpath(path, real))
-		return;
+		return; /* a component the caller cannot search: nor can its sandbox */
 	s = &out->s[out->n];
-	if ((size_t)snprintf(s->path, sizeof(s->path), "%s", real) >=
-	    sizeof(s->path))
-		return;
+	if ((size_t)snprintf(s->path, sizeof(s->path), "%s", real) >= sizeof(s->path))
+		strcpy(s->path + sizeof(s->path) - 4, "...");
 	s->engine = engine;
 	s->dev = st.st_dev;
 	s->ino = st.st_ino;
-	record_parents(s);
+	if (!record_parents(s, real))
+		return overflow(out, real, "deeper than WARD_ENGINE_PARENTS directories");
 	out->n++;
 }
 
@@ -128,7 +140,7 @@ static void scan_dir(struct ward_engine_sockets *out, const char *dir,
 
 	if (!d)
 		return;
-	while ((e = readdir(d)) && out->n < WARD_MAX_ENGINE_SOCKETS) {
+	while ((e = readdir(d)) && !out->overflow[0]) {
 		if (e->d_name[0] == '.')
 			continue;
 		for (size_t i = 0; suffixes[i] || i == 0; i++) {
@@ -152,11 +164,9 @@ void ward_dockersock_scan(struct ward_engine_sockets *out, char *const *extra)
 	char buf[PATH_MAX];
 
 	out->n = 0;
+	out->overflow[0] = '\0';
 	for (size_t i = 0; i < sizeof(known_sockets) / sizeof(known_sockets[0]); i++)
 		ward_dockersock_add(out, known_sockets[i].path, known_sockets[i].engine);
-	for (size_t i = 0; i < sizeof(socket_dirs) / sizeof(socket_dirs[0]); i++)
-		scan_dir(out, socket_dirs[i].dir, socket_dirs[i].suffixes,
-			 socket_dirs[i].engines);
 	if (host && strncmp(host, "unix://", 7) == 0)
 		ward_dockersock_add(out, host + 7, WARD_ENGINE_DOCKER);
 	if (xdg && snprintf(buf, sizeof(buf), "%s/docker.sock", xdg) <
@@ -164,6 +174,9 @@ void ward_dockersock_scan(struct ward_engine_sockets *out, char *const *extra)
 		ward_dockersock_add(out, buf, WARD_ENGINE_DOCKER);
 	for (size_t i = 0; extra && extra[i]; i++)
 		ward_dockersock_add(out, extra[i], WARD_ENGINE_EXTRA);
+	for (size_t i = 0; i < sizeof(socket_dirs) / sizeof(socket_dirs[0]); i++)
+		scan_dir(out, socket_dirs[i].dir, socket_dirs[i].suffixes,
+			 socket_dirs[i].engines);
 }
 
 /* True when @st is socket @s, or a directory above it (*beneath set). */

@@ -346,6 +346,9 @@ static int scan_engines(const struct ward_plan_builder *b,
 	ward_dockersock_scan(es, b->engine_extra);
 	es->allowed = b->allow_engines;
 	plan->engine_sockets = es;
+	if (es->overflow[0])
+		return ward_err_set(err, WARD_STEP_DOCKERSOCK, 0,
+				    "refusing to start: %s", es->overflow);
 	return 0;
 }
 

@@ -11,8 +11,11 @@
 
 #include "ward/err.h"
 
-#define WARD_MAX_ENGINE_SOCKETS 64
-#define WARD_ENGINE_PARENTS 16
+/* A host with more sockets than this (one containerd shim socket per
+ * running container), or a socket deeper than WARD_ENGINE_PARENTS
+ * directories, is a plan error: ward never guards only some of them. */
+#define WARD_MAX_ENGINE_SOCKETS 1024
+#define WARD_ENGINE_PARENTS 64
 
 enum ward_engine {
 	WARD_ENGINE_DOCKER = 0,
@@ -25,7 +28,7 @@ enum ward_engine {
 };
 
 struct ward_engine_socket {
-	char path[256];
+	char path[256]; /* for messages: a longer one ends in "..." */
 	enum ward_engine engine;
 	dev_t dev;
 	ino_t ino;
@@ -38,6 +41,7 @@ struct ward_engine_sockets {
 	struct ward_engine_socket s[WARD_MAX_ENGINE_SOCKETS];
 	int n;
 	unsigned allowed; /* bit per enum ward_engine: profile opt-ins */
+	char overflow[320]; /* why a socket could not be recorded, or "" */
 };
 
 /* "docker", "containerd", ... → engine; -1 when unknown. */
@@ -54,7 +58,9 @@ int ward_engine_by_socket_name(const char *path);
 void ward_dockersock_scan(struct ward_engine_sockets *out,
 			  char *const *extra);
 
-/* Add one socket by path (no-op when it is not a live socket). */
+/* Add one socket by path (no-op when it is not a live socket).  When it
+ * cannot be recorded (table full, too deep), @out->overflow says why and
+ * ward_dockersock_scan's caller must refuse the launch. */
 void ward_dockersock_add(struct ward_engine_sockets *out, const char *path,
 			 enum ward_engine engine);
 

@@ -11,6 +11,8 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <unistd.h>
@@ -407,6 +409,79 @@ static void test_scan_extra(void **state)
 	free(s);
 }
 
+static void make_socket(const char *path)
+{
+	struct sockaddr_un sa = {.sun_family = AF_UNIX};
+	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+
+	assert_true(fd >= 0);
+	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", path);
+	assert_int_equal(bind(fd, (struct sockaddr *)&sa, sizeof(sa)), 0);
+	close(fd);
+}
+
+/* A socket the table cannot hold is not dropped in silence: the table
+ * says why, for the plan to refuse the launch. */
+static void test_full_table_overflows(void **state)
+{
+	struct fs_fixture *fx = *state;
+	struct ward_engine_sockets *s = calloc(1, sizeof(*s));
+	char path[PATH_MAX];
+
+	assert_non_null(s);
+	for (int i = 0; i <= WARD_MAX_ENGINE_SOCKETS; i++) {
+		snprintf(path, sizeof(path), "%s/s%d", fx->dir, i);
+		make_socket(path);
+		ward_dockersock_add(s, path, WARD_ENGINE_EXTRA);
+		assert_int_equal(s->overflow[0] != '\0', i == WARD_MAX_ENGINE_SOCKETS);
+	}
+	assert_int_equal(s->n, WARD_MAX_ENGINE_SOCKETS);
+	assert_non_null(strstr(s->overflow, "WARD_MAX_ENGINE_SOCKETS"));
+	for (int i = 0; i <= WARD_MAX_ENGINE_SOCKETS; i++) {
+		snprintf(path, sizeof(path), "%s/s%d", fx->dir, i);
+		unlink(path);
+	}
+	free(s);
+}
+
+/* Every ancestor of a socket is kept, up to WARD_ENGINE_PARENTS; one
+ * deeper still is an overflow, not a socket guarded only partly. */
+static void test_deep_socket_overflows(void **state)
+{
+	struct fs_fixture *fx = *state;
+	struct ward_engine_sockets *s = calloc(1, sizeof(*s));
+	char path[PATH_MAX];
+	size_t len;
+
+	assert_non_null(s);
+	len = (size_t)snprintf(path, sizeof(path), "%s", fx->dir);
+	for (int d = 0; d < WARD_ENGINE_PARENTS; d++) {
+		len += (size_t)snprintf(path + len, sizeof(path) - len, "/d");
+		assert_int_equal(mkdir(path, 0755), 0);
+	}
+	/* Too long for sun_path: bound by its name from inside. */
+	{
+		int here = open(".", O_PATH | O_CLOEXEC);
+
+		assert_true(here >= 0);
+		assert_int_equal(chdir(path), 0);
+		make_socket("deep.sock");
+		assert_int_equal(fchdir(here), 0);
+		close(here);
+	}
+	snprintf(path + len, sizeof(path) - len, "/deep.sock");
+	ward_dockersock_add(s, path, WARD_ENGINE_EXTRA);
+	assert_int_equal(s->n, 0);
+	assert_non_null(strstr(s->overflow, "deeper than WARD_ENGINE_PARENTS"));
+	unlink(path);
+	for (int d = 0; d < WARD_ENGINE_PARENTS; d++) {
+		path[len] = '\0';
+		rmdir(path);
+		len -= 2;
+	}
+	free(s);
+}
+
 /* A --rootfs that holds a live engine socket is refused. */
 static void test_check_rootfs(void **state)
 {
@@ -447,6 +522,10 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_scan_extra, fs_setup,
 						fs_teardown),
 		cmocka_unit_test_setup_teardown(test_check_rootfs, fs_setup,
+						fs_teardown),
+		cmocka_unit_test_setup_teardown(test_full_table_overflows, fs_setup,
+						fs_teardown),
+		cmocka_unit_test_setup_teardown(test_deep_socket_overflows, fs_setup,
 						fs_teardown),
 	};
 
