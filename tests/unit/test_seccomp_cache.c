@@ -293,6 +293,28 @@ static void test_exposed_paths(void **state)
 	assert_false(ward_seccomp_cache_exposed(f->dir));
 }
 
+/* WARD_CACHE_DIR through a symlink, before the cache exists: the bind
+ * of the real place is still caught. */
+static void test_exposed_through_symlink_before_creation(void **state)
+{
+	struct fixture *f = *state;
+	char real[128], link[128], sub[160];
+
+	snprintf(real, sizeof(real), "%s/real", f->dir);
+	snprintf(link, sizeof(link), "%s/link", f->dir);
+	snprintf(sub, sizeof(sub), "%s/seccomp", real);
+	assert_int_equal(mkdir(real, 0700), 0);
+	assert_int_equal(symlink(real, link), 0);
+	setenv("WARD_CACHE_DIR", link, 1);
+	assert_true(ward_seccomp_cache_exposed(real));
+	assert_true(ward_seccomp_cache_exposed(sub));
+	assert_true(ward_seccomp_cache_exposed(link));
+	assert_false(ward_seccomp_cache_exposed("/usr"));
+	setenv("WARD_CACHE_DIR", f->dir, 1);
+	unlink(link);
+	rmdir(real);
+}
+
 /* No filter, nothing to cache. */
 static void test_off_skips_cache(void **state)
 {
@@ -337,6 +359,7 @@ int main(void)
 		T(test_unusable_directory),
 		T(test_off_skips_cache),
 		T(test_exposed_paths),
+		T(test_exposed_through_symlink_before_creation),
 		T(test_bad_policy_still_fails),
 	};
 
