@@ -115,18 +115,26 @@ void ward_dockersock_add(struct ward_engine_sockets *out, const char *path,
 	for (int i = 0; i < out->n; i++)
 		if (out->s[i].dev == st.st_dev && out->s[i].ino == st.st_ino)
 			return;
-	if (out->n == WARD_MAX_ENGINE_SOCKETS)
-		return overflow(out, path, "more engine sockets on this host than ward can guard (WARD_MAX_ENGINE_SOCKETS)");
-	if (!realpath(path, real))
-		return; /* a component the caller cannot search: nor can its sandbox */
+	if (out->n == WARD_MAX_ENGINE_SOCKETS) {
+		overflow(out, path, "more engine sockets on this host than ward can guard (WARD_MAX_ENGINE_SOCKETS)");
+		return;
+	}
+	if (!realpath(path, real)) {
+		/* A component the caller cannot search: nor can its sandbox. */
+		if (errno != EACCES)
+			overflow(out, path, "its real path cannot be resolved");
+		return;
+	}
 	s = &out->s[out->n];
 	if ((size_t)snprintf(s->path, sizeof(s->path), "%s", real) >= sizeof(s->path))
 		strcpy(s->path + sizeof(s->path) - 4, "...");
 	s->engine = engine;
 	s->dev = st.st_dev;
 	s->ino = st.st_ino;
-	if (!record_parents(s, real))
-		return overflow(out, real, "deeper than WARD_ENGINE_PARENTS directories");
+	if (!record_parents(s, real)) {
+		overflow(out, real, "deeper than WARD_ENGINE_PARENTS directories");
+		return;
+	}
 	out->n++;
 }
 

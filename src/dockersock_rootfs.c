@@ -133,9 +133,11 @@ static int check_socket_mount(const struct ward_engine_sockets *socks,
 	char what[1200];
 
 	/* A mount ward cannot look at could be the socket: only one that is
-	 * gone (ENOENT) is passed over. */
+	 * gone (ENOENT) is passed over, or, when ward started as a non-root
+	 * user, one that user cannot reach (EACCES): the program runs as that
+	 * same user with no capability, and cannot reach it either. */
 	if (stat(mnt, &st) < 0)
-		return errno == ENOENT ? 0 :
+		return errno == ENOENT || (errno == EACCES && geteuid() != 0) ? 0 :
 		       ward_err_set(err, WARD_STEP_DOCKERSOCK, errno,
 				    "refusing to start: cannot look at the mount at %s to rule out an engine API socket",
 				    mnt);

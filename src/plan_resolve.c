@@ -70,6 +70,17 @@ static int check_mounts_beneath(const struct ward_engine_sockets *es,
 	return ward_mountinfo_each_beneath(path, check_mount_beneath, &c, err);
 }
 
+/* A bind source or rootfs inside a proc or sysfs mounted anywhere (not
+ * only at /proc or /sys). */
+static int refuse_kernel_fs(const char *real, struct ward_err *err)
+{
+	_cleanup_close_ int fd = open(real, O_PATH | O_CLOEXEC);
+
+	if (fd < 0)
+		return plan_err(err, errno, "source %s", real);
+	return ward_mountinfo_refuse_fs_of(fd, real, WARD_STEP_PLAN, err);
+}
+
 static int resolve_rootfs(const struct ward_plan_builder *b,
 			  struct ward_plan *plan, struct ward_err *err)
 {
@@ -88,6 +99,8 @@ static int resolve_rootfs(const struct ward_plan_builder *b,
 	if (strcmp(real, "/") == 0)
 		return plan_err(err, 0,
 				"--rootfs /: the host's whole tree is not a root image; use --rootfs host");
+	if ((r = refuse_kernel_fs(real, err)) < 0)
+		return ward_err_wrap(err, "--rootfs %s: ", real);
 	if ((r = ward_dockersock_check_rootfs_itself(plan->engine_sockets, real,
 						     err)) < 0)
 		return r;
@@ -252,17 +265,6 @@ static bool src_forbidden(const char *src)
 	       ward_path_is_beneath("/proc", src) ||
 	       ward_path_is_beneath("/sys", src) ||
 	       strcmp(src, "/dev") == 0;
-}
-
-/* A source inside a proc or sysfs mounted anywhere (not only at /proc
- * or /sys). */
-static int refuse_kernel_fs(const char *real, struct ward_err *err)
-{
-	_cleanup_close_ int fd = open(real, O_PATH | O_CLOEXEC);
-
-	if (fd < 0)
-		return plan_err(err, errno, "source %s", real);
-	return ward_mountinfo_refuse_fs_of(fd, real, WARD_STEP_PLAN, err);
 }
 
 static int parse_bind(const char *spec, char *src, char *dst, bool *rw,
@@ -434,27 +436,53 @@ static int resolve_tmpfs(const struct ward_plan_builder *b,
 }
 
 
-/* Two mounts at one destination: the later one would hide the earlier
- * (a tmpfs meant to mask part of a bind, say).  Refused, not ordered. */
-static int refuse_same_destination(const struct ward_plan *plan,
-				   struct ward_err *err)
+/* One mount per destination, so none is hidden beneath another: a later
+ * bind replaces an earlier one, a later tmpfs an earlier one, and a bind
+ * replaces a tmpfs (a profile's private tmpfs, a host directory bound
+ * over it to persist).  Lists add up across profiles and options, so
+ * this is the override, as the mount order used to make it. */
+static void drop_bind(struct ward_plan *plan, size_t i)
 {
-	size_t n = plan->nbinds + plan->ntmpfs;
+	free(plan->binds[i].src);
+	free(plan->binds[i].dst);
+	memmove(&plan->binds[i], &plan->binds[i + 1],
+		(plan->nbinds - i - 1) * sizeof(plan->binds[0]));
+	plan->nbinds--;
+}
 
-	for (size_t i = 0; i < n; i++)
-		for (size_t j = i + 1; j < n; j++) {
-			const char *a = i < plan->nbinds ? plan->binds[i].dst
-					: plan->tmpfs[i - plan->nbinds].dst;
-			const char *b = j < plan->nbinds ? plan->binds[j].dst
-					: plan->tmpfs[j - plan->nbinds].dst;
+static void drop_tmpfs(struct ward_plan *plan, size_t i)
+{
+	free(plan->tmpfs[i].dst);
+	memmove(&plan->tmpfs[i], &plan->tmpfs[i + 1],
+		(plan->ntmpfs - i - 1) * sizeof(plan->tmpfs[0]));
+	plan->ntmpfs--;
+}
 
-			if (strcmp(a, b) == 0)
-				return plan_err(err, 0,
-						"%s is the destination of two mounts (%s and %s): the later would hide the earlier",
-						a, i < plan->nbinds ? "a bind" : "a tmpfs",
-						j < plan->nbinds ? "a bind" : "a tmpfs");
-		}
-	return 0;
+static bool bound_at(const struct ward_plan *plan, const char *dst, size_t from)
+{
+	for (size_t j = from; j < plan->nbinds; j++)
+		if (strcmp(plan->binds[j].dst, dst) == 0)
+			return true;
+	return false;
+}
+
+static void one_mount_per_destination(struct ward_plan *plan)
+{
+	for (size_t i = 0; i < plan->nbinds;)
+		if (bound_at(plan, plan->binds[i].dst, i + 1))
+			drop_bind(plan, i);
+		else
+			i++;
+	for (size_t i = 0; i < plan->ntmpfs;) {
+		bool later = false;
+
+		for (size_t j = i + 1; j < plan->ntmpfs && !later; j++)
+			later = strcmp(plan->tmpfs[i].dst, plan->tmpfs[j].dst) == 0;
+		if (later || bound_at(plan, plan->tmpfs[i].dst, 0))
+			drop_tmpfs(plan, i);
+		else
+			i++;
+	}
 }
 
 int ward_plan_resolve(struct ward_plan_builder *b, struct ward_plan *plan,
@@ -479,9 +507,10 @@ int ward_plan_resolve(struct ward_plan_builder *b, struct ward_plan *plan,
 		return ward_err_wrap(err, "%s", ward_plan_where(b, "groups", 0));
 	if ((r = ward_plan_resolve_confine(b, plan, err)) < 0 ||
 	    (r = resolve_binds(b, plan, err)) < 0 ||
-	    (r = resolve_tmpfs(b, plan, err)) < 0 ||
-	    (r = refuse_same_destination(plan, err)) < 0 ||
-	    (r = ward_plan_resolve_rlimits(b, plan, err)) < 0 ||
+	    (r = resolve_tmpfs(b, plan, err)) < 0)
+		return r;
+	one_mount_per_destination(plan);
+	if ((r = ward_plan_resolve_rlimits(b, plan, err)) < 0 ||
 	    (r = ward_plan_resolve_env(b, plan, err)) < 0 ||
 	    (r = ward_plan_resolve_misc(b, plan, err)) < 0 ||
 	    (r = ward_plan_resolve_secrets(b, plan, err)) < 0)

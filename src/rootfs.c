@@ -308,12 +308,12 @@ static int verify_user_mounts(int rootfd, const struct user_mount *m, size_t n,
 			      struct ward_err *err)
 {
 	for (size_t i = 0; i < n; i++) {
-		uint64_t id;
-		int r = id_at(rootfd, &m[i], &id, err);
+		_cleanup_close_ int fd = ward_mnt_open(rootfd, m[i].dst);
+		uint64_t id = 0;
 
-		if (r < 0)
-			return r;
-		if (id != m[i].id)
+		/* Gone (a later tmpfs over a symlink's target) or another
+		 * mount: hidden either way. */
+		if (fd < 0 || ward_mnt_id(fd, &id) < 0 || id != m[i].id)
 			return ward_err_set(err, WARD_STEP_VERIFY, 0,
 					    "the %s at %s is hidden by a later mount",
 					    m[i].bind ? "bind" : "tmpfs", m[i].dst);

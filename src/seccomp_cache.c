@@ -202,8 +202,12 @@ static bool resolve_existing(const char *path, char *out)
 			return false;
 		*slash = '\0';
 	}
-	return snprintf(out, PATH_MAX, "%s%s", strcmp(real, "/") ? real : "",
-			path + strlen(head)) < PATH_MAX;
+	if (snprintf(out, PATH_MAX, "%s%s", strcmp(real, "/") ? real : "",
+		     path + strlen(head)) >= PATH_MAX)
+		return false;
+	if (!*out)
+		strcpy(out, "/");
+	return true;
 }
 
 bool ward_seccomp_cache_exposed(const char *path)

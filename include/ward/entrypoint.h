@@ -31,8 +31,8 @@ void ward_entrypoint_env_free(struct ward_entrypoint_env *e);
 
 /* Zero, where they lie, the values of the variables of @inherited (ward's
  * own environment) that @e did not pass on: /proc/PID/environ of ward,
- * which stays the program's init, reads that very memory.  The name and
- * its "=" go too (a zeroed "=" ends the name). */
+ * which stays the program's init, reads that very memory.  The "=" goes
+ * too, so what is left is the bare name, which no getenv matches. */
 void ward_entrypoint_env_scrub(const struct ward_entrypoint_env *e,
 			       char *const *inherited);
 

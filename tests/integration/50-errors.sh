@@ -100,6 +100,9 @@ if [ "$(id -u)" = 0 ] && fixture_dir KDIR; then
 			--bind "$KDIR/short/k/1:/k"
 		expect_match "--bind inside a proc mount: the file system is named" \
 			"$KDIR/short/k/1 is on a proc file system" "$ERR"
+		refused "--rootfs inside a proc mounted elsewhere" --rootfs "$KDIR/short/k/1"
+		expect_match "--rootfs inside a proc mount: the file system is named" \
+			"$KDIR/short/k/1 is on a proc file system" "$ERR"
 	else
 		not_ok "mounting proc beneath a test directory" "mkdir or mount failed"
 	fi

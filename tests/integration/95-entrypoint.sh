@@ -141,6 +141,15 @@ if [ "$RC" = 201 ] && grep -q "cannot look at the mount at $SPOOL/priv/x.sock" <
 else
 	not_ok "entrypoint: a mount ward cannot stat is refused, not skipped (201)" "$(last_run)"
 fi
+# Started as a non-root user, ward passes over what that user cannot
+# reach: the program, the same user without capabilities, cannot either.
+run_cmd setpriv --reuid=10001 --regid=10001 --clear-groups -- \
+	"$WARD_U" run --mode entrypoint -- "$PROBE" connect-unix "$SPOOL/priv/x.sock"
+if [ "$RC" = 0 ] && [ "$OUT" = "errno=EACCES" ]; then
+	ok "entrypoint, non-root start: a mount that user cannot reach is passed over; the program cannot reach it"
+else
+	not_ok "entrypoint, non-root start: a mount that user cannot reach is passed over" "$(last_run)"
+fi
 umount "$SPOOL/priv/x.sock"
 
 run_ward run --mode entrypoint --bind /etc:/x -- "$PROBE" exit 0

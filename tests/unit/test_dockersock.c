@@ -482,6 +482,47 @@ static void test_deep_socket_overflows(void **state)
 	free(s);
 }
 
+/* A socket deeper than the old 16 ancestors, its real path longer than
+ * the 256 bytes kept for messages: recorded, and the top directory that
+ * holds it is refused. */
+static void test_deep_long_socket_guarded(void **state)
+{
+	struct fs_fixture *fx = *state;
+	struct ward_engine_sockets *s = calloc(1, sizeof(*s));
+	char path[PATH_MAX];
+	size_t len, base;
+	int here;
+
+	assert_non_null(s);
+	base = len = (size_t)snprintf(path, sizeof(path), "%s", fx->dir);
+	for (int d = 0; d < 20; d++) {
+		len += (size_t)snprintf(path + len, sizeof(path) - len, "/dddddddddddddddd");
+		assert_int_equal(mkdir(path, 0755), 0);
+	}
+	here = open(".", O_PATH | O_CLOEXEC);
+	assert_true(here >= 0);
+	assert_int_equal(chdir(path), 0);
+	make_socket("api.sock");
+	assert_int_equal(fchdir(here), 0);
+	close(here);
+	snprintf(path + len, sizeof(path) - len, "/api.sock");
+	ward_dockersock_add(s, path, WARD_ENGINE_EXTRA);
+	assert_int_equal(s->n, 1);
+	assert_string_equal(s->overflow, "");
+	assert_true(strlen(path) > sizeof(s->s[0].path));
+	assert_string_equal(s->s[0].path + strlen(s->s[0].path) - 3, "...");
+	expect_refused(s, fx->dir, (struct ident){fx->dir_st.st_dev, fx->dir_st.st_ino},
+		       S_IFDIR, fx->dir);
+	unlink(path);
+	for (int d = 0; d < 20; d++) {
+		path[len] = '\0';
+		rmdir(path);
+		len -= strlen("/dddddddddddddddd");
+	}
+	assert_int_equal(len, base);
+	free(s);
+}
+
 /* A --rootfs that holds a live engine socket is refused. */
 static void test_check_rootfs(void **state)
 {
@@ -526,6 +567,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_full_table_overflows, fs_setup,
 						fs_teardown),
 		cmocka_unit_test_setup_teardown(test_deep_socket_overflows, fs_setup,
+						fs_teardown),
+		cmocka_unit_test_setup_teardown(test_deep_long_socket_guarded, fs_setup,
 						fs_teardown),
 	};
 
