@@ -287,33 +287,35 @@ static size_t order_user_mounts(const struct ward_plan *plan,
 	return n;
 }
 
-/* The id of the mount now at @m's destination. */
+/* The id of the mount now at @dst: 0 or -errno. */
+static int mount_id_at(int rootfd, const char *dst, uint64_t *id)
+{
+	_cleanup_close_ int fd = ward_mnt_open(rootfd, dst);
+
+	return fd < 0 ? fd : ward_mnt_id(fd, id);
+}
+
 static int id_at(int rootfd, const struct user_mount *m, uint64_t *id,
 		 struct ward_err *err)
 {
-	enum ward_step step = m->bind ? WARD_STEP_BINDS : WARD_STEP_TMPFS;
-	_cleanup_close_ int fd = ward_mnt_open(rootfd, m->dst);
-	int r;
+	int r = mount_id_at(rootfd, m->dst, id);
 
-	if (fd < 0)
-		return ward_err_set(err, step, -fd, "opening %s", m->dst);
-	if ((r = ward_mnt_id(fd, id)) < 0)
-		return ward_err_set(err, step, -r, "statx(STATX_MNT_ID) %s", m->dst);
+	if (r < 0)
+		return ward_err_set(err, m->bind ? WARD_STEP_BINDS : WARD_STEP_TMPFS,
+				    -r, "mount id of %s", m->dst);
 	return 0;
 }
 
 /* Read back from the kernel that each mount is still the one at its
- * destination: none is hidden by another. */
+ * destination: none is hidden by another, nor gone (a later tmpfs over
+ * a symlink's target). */
 static int verify_user_mounts(int rootfd, const struct user_mount *m, size_t n,
 			      struct ward_err *err)
 {
 	for (size_t i = 0; i < n; i++) {
-		_cleanup_close_ int fd = ward_mnt_open(rootfd, m[i].dst);
 		uint64_t id = 0;
 
-		/* Gone (a later tmpfs over a symlink's target) or another
-		 * mount: hidden either way. */
-		if (fd < 0 || ward_mnt_id(fd, &id) < 0 || id != m[i].id)
+		if (mount_id_at(rootfd, m[i].dst, &id) < 0 || id != m[i].id)
 			return ward_err_set(err, WARD_STEP_VERIFY, 0,
 					    "the %s at %s is hidden by a later mount",
 					    m[i].bind ? "bind" : "tmpfs", m[i].dst);

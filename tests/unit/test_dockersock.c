@@ -420,6 +420,19 @@ static void make_socket(const char *path)
 	close(fd);
 }
 
+/* A socket named @name in @dir, whose path may be too long for sun_path:
+ * bound by its name from inside. */
+static void make_socket_in(const char *dir, const char *name)
+{
+	int here = open(".", O_PATH | O_CLOEXEC);
+
+	assert_true(here >= 0);
+	assert_int_equal(chdir(dir), 0);
+	make_socket(name);
+	assert_int_equal(fchdir(here), 0);
+	close(here);
+}
+
 /* A socket the table cannot hold is not dropped in silence: the table
  * says why, for the plan to refuse the launch. */
 static void test_full_table_overflows(void **state)
@@ -459,16 +472,7 @@ static void test_deep_socket_overflows(void **state)
 		len += (size_t)snprintf(path + len, sizeof(path) - len, "/d");
 		assert_int_equal(mkdir(path, 0755), 0);
 	}
-	/* Too long for sun_path: bound by its name from inside. */
-	{
-		int here = open(".", O_PATH | O_CLOEXEC);
-
-		assert_true(here >= 0);
-		assert_int_equal(chdir(path), 0);
-		make_socket("deep.sock");
-		assert_int_equal(fchdir(here), 0);
-		close(here);
-	}
+	make_socket_in(path, "deep.sock");
 	snprintf(path + len, sizeof(path) - len, "/deep.sock");
 	ward_dockersock_add(s, path, WARD_ENGINE_EXTRA);
 	assert_int_equal(s->n, 0);
@@ -491,7 +495,6 @@ static void test_deep_long_socket_guarded(void **state)
 	struct ward_engine_sockets *s = calloc(1, sizeof(*s));
 	char path[PATH_MAX];
 	size_t len, base;
-	int here;
 
 	assert_non_null(s);
 	base = len = (size_t)snprintf(path, sizeof(path), "%s", fx->dir);
@@ -499,12 +502,7 @@ static void test_deep_long_socket_guarded(void **state)
 		len += (size_t)snprintf(path + len, sizeof(path) - len, "/dddddddddddddddd");
 		assert_int_equal(mkdir(path, 0755), 0);
 	}
-	here = open(".", O_PATH | O_CLOEXEC);
-	assert_true(here >= 0);
-	assert_int_equal(chdir(path), 0);
-	make_socket("api.sock");
-	assert_int_equal(fchdir(here), 0);
-	close(here);
+	make_socket_in(path, "api.sock");
 	snprintf(path + len, sizeof(path) - len, "/api.sock");
 	ward_dockersock_add(s, path, WARD_ENGINE_EXTRA);
 	assert_int_equal(s->n, 1);
