@@ -170,10 +170,12 @@ sanitize: deps
 		HARDEN='-fstack-protector-strong -fPIE' unit fuzz-replay integration
 
 # The unit tests again under valgrind's memcheck.  valgrind lacks seccomp(2)
-# and openat2(2): the cases that need them skip and are listed.
+# and openat2(2): the cases that need them skip and are listed.  Then real
+# entrypoint-mode launches of one profile with ward under memcheck.
 .PHONY: valgrind
 valgrind: all $(UNIT_BIN)
 	@./tests/lib/run-valgrind.sh $(UNIT_BIN)
+	@./tests/lib/run-integration.sh $(BUILD)/ward $(BUILD)/probe tests/valgrind/*.sh
 
 check: deps
 	@rm -f build/results.txt; mkdir -p build
