@@ -294,6 +294,31 @@ static int parse_bind(const char *spec, char *src, char *dst, bool *rw,
 	return 0;
 }
 
+/* A bind source whose last component is a symlink is refused: where the
+ * sandbox could write (a directory bound read-write before), it may have
+ * been planted to expose a host path on the next launch (the flatpak
+ * CVE-2024-42472 class).  The operator names the target instead.  Engine
+ * sockets are checked first: their refusal is the louder one. */
+static int refuse_symlink_source(const char *spec, const char *src,
+				 const char *real, struct ward_err *err)
+{
+	char last[PATH_MAX];
+	size_t n = strlen(src);
+	struct stat lst;
+
+	/* "link/" would follow the link: look at "link". */
+	while (n > 1 && src[n - 1] == '/')
+		n--;
+	snprintf(last, sizeof(last), "%.*s", (int)n, src);
+	if (lstat(last, &lst) < 0)
+		return plan_err(err, errno, "--bind %s: source %s", spec, src);
+	if (S_ISLNK(lst.st_mode))
+		return plan_err(err, 0,
+				"--bind %s: source %s is a symlink (to %s); name the target itself",
+				spec, src, real);
+	return 0;
+}
+
 static int resolve_bind(const char *spec, const struct ward_engine_sockets *es,
 			struct ward_bind *bind, struct ward_err *err)
 {
@@ -315,6 +340,8 @@ static int resolve_bind(const char *spec, const struct ward_engine_sockets *es,
 	    (r = ward_dockersock_check(es, "bind of", real, &st, err)) < 0)
 		return ward_err_wrap(err, "--bind %s: ", spec);
 	ward_dockersock_warn(es, real, &st);
+	if ((r = refuse_symlink_source(spec, src, real, err)) < 0)
+		return r;
 	if (!*dst)
 		strcpy(dst, real); /* SRC alone: the same place inside */
 	if ((r = check_mounts_beneath(es, real, S_ISDIR(st.st_mode), err)) < 0)
