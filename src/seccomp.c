@@ -45,6 +45,7 @@
 #include "ward/cleanup.h"
 #include "ward/seccomp.h"
 #include "ward/seccomp_docker.h"
+#include "ward/sys.h"
 #include "seccomp_build.h"
 #include "seccomp_groups.h"
 #include "seccomp_policy.h"
@@ -842,7 +843,7 @@ int ward_seccomp_load(const struct sock_fprog *prog, struct ward_err *err)
 	/* The raw syscall: no libseccomp state in the child, and flags 0
 	 * (no TSYNC: the child is single-threaded; no SPEC_ALLOW: keep the
 	 * kernel's speculative-store-bypass mitigation). */
-	if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, prog) < 0) {
+	if (sys_seccomp_set_filter(prog) < 0) {
 		int e = errno;
 
 		return ward_err_set(err, WARD_STEP_SECCOMP, e,

@@ -11,6 +11,7 @@
 
 struct clone_args;
 struct open_how;
+struct sock_fprog;
 struct mount_attr;
 
 pid_t sys_clone3(struct clone_args *args, size_t size);
@@ -32,6 +33,8 @@ int sys_fsmount(int fd, unsigned int flags, unsigned int attr_flags);
 int sys_openat2(int dirfd, const char *path, struct open_how *how,
 		size_t size);
 int sys_close_range(unsigned int first, unsigned int last, unsigned int flags);
+/* seccomp(SECCOMP_SET_MODE_FILTER, 0, prog): no TSYNC, no SPEC_ALLOW. */
+int sys_seccomp_set_filter(const struct sock_fprog *prog);
 int sys_sethostname(const char *name, size_t len);
 int sys_setgroups(size_t n, const gid_t *list);
 int sys_setresgid(gid_t r, gid_t e, gid_t s);

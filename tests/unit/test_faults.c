@@ -30,6 +30,7 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/filter.h>
 #include <linux/mount.h>
 #include <linux/netlink.h>
 #include <linux/rtnetlink.h>
@@ -156,6 +157,7 @@ WRAP_DECL(int, sys_pivot_root, (const char *new_root, const char *put_old))
 WRAP_DECL(int, sys_umount2, (const char *target, int flags))
 WRAP_DECL(int, sys_sethostname, (const char *name, size_t len))
 WRAP_DECL(int, sys_setsid, (void))
+WRAP_DECL(int, sys_seccomp_set_filter, (const struct sock_fprog *prog))
 WRAP_DECL(int, sys_close_range, (unsigned int first, unsigned int last,
 				 unsigned int flags))
 WRAP_DECL(int, sys_setgroups, (size_t n, const gid_t *list))
@@ -260,6 +262,12 @@ int __wrap_sys_close_range(unsigned int first, unsigned int last,
 {
 	INJECT(sys_close_range, __real_sys_close_range(first, last, flags),
 	       "first=%u flags=%u", first, flags);
+}
+
+int __wrap_sys_seccomp_set_filter(const struct sock_fprog *prog)
+{
+	INJECT(sys_seccomp_set_filter, __real_sys_seccomp_set_filter(prog),
+	       "len=%u", prog->len);
 }
 
 int __wrap_sys_setgroups(size_t n, const gid_t *list)
@@ -474,6 +482,10 @@ static const struct fault_case cases[] = {
 	      WARD_STEP_NNP),
 	FAULT("pdeathsig_rearm", sys_prctl, "PR_SET_PDEATHSIG", 2, EINVAL,
 	      WARD_STEP_INIT),
+	FAULT("seccomp_load", sys_seccomp_set_filter, "", 1, EINVAL,
+	      WARD_STEP_SECCOMP),
+	FAULT_V("seccomp_load_no_init", sys_seccomp_set_filter, "", 1, ENOMEM,
+		V_NO_INIT, WARD_STEP_SECCOMP),
 	FAULT("execve", sys_execve, "", 1, EACCES, WARD_STEP_EXEC),
 	FAULT_V("execve_no_init", sys_execve, "", 1, ENOENT, V_NO_INIT,
 		WARD_STEP_EXEC),
