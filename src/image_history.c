@@ -228,8 +228,9 @@ size_t ward_image_history_scan(const char *line, struct ward_image_hit *hits,
 		p += 4;
 	p = scan_build_args(line, p, hits, max, &n);
 	/* the classic builder's "/bin/sh -c #(nop)  ENV ...", BuildKit's
-	 * "ENV ..." */
-	nop = strstr(line, "#(nop)");
+	 * "ENV ..."; searched after the build args, which may have taken
+	 * the marker as a value: each span is reported once */
+	nop = strstr(p, "#(nop)");
 	p = nop ? nop + 6 : line;
 	while (is_space(*p))
 		p++;
