@@ -300,7 +300,8 @@ static int parse_bind(const char *spec, char *src, char *dst, bool *rw,
  * CVE-2024-42472 class).  The operator names the target instead.  Engine
  * sockets are checked first: their refusal is the louder one. */
 static int refuse_symlink_source(const char *spec, const char *src,
-				 const char *real, struct ward_err *err)
+				 const char *real, const struct stat *st,
+				 struct ward_err *err)
 {
 	char last[PATH_MAX];
 	size_t n = strlen(src);
@@ -316,6 +317,12 @@ static int refuse_symlink_source(const char *spec, const char *src,
 		return plan_err(err, 0,
 				"--bind %s: source %s is a symlink (to %s); name the target itself",
 				spec, src, real);
+	/* Not a symlink now: then it is the object realpath and stat saw,
+	 * or it was swapped between the lookups. */
+	if (lst.st_dev != st->st_dev || lst.st_ino != st->st_ino)
+		return plan_err(err, 0,
+				"--bind %s: source %s changed while it was checked; refusing",
+				spec, src);
 	return 0;
 }
 
@@ -340,7 +347,7 @@ static int resolve_bind(const char *spec, const struct ward_engine_sockets *es,
 	    (r = ward_dockersock_check(es, "bind of", real, &st, err)) < 0)
 		return ward_err_wrap(err, "--bind %s: ", spec);
 	ward_dockersock_warn(es, real, &st);
-	if ((r = refuse_symlink_source(spec, src, real, err)) < 0)
+	if ((r = refuse_symlink_source(spec, src, real, &st, err)) < 0)
 		return r;
 	if (!*dst)
 		strcpy(dst, real); /* SRC alone: the same place inside */
