@@ -5,18 +5,16 @@
 # to start when an engine socket is mounted in.  Simulated here with a
 # private pid and mount namespace (ward as pid 1, sockets mounted in).
 here=$(cd "$(dirname "$0")" && pwd)
-if [ -z "${WARD_EP_TEST_NS:-}" ] && [ "$(id -u)" = 0 ] &&
-	unshare -m --propagation private true 2>/dev/null; then
-	export WARD_EP_TEST_NS=1
-	exec unshare -m --propagation private bash "$0" "$@"
-fi
+# shellcheck source=tests/lib/private-mountns.sh
+. "$here/../lib/private-mountns.sh"
+private_mountns_reexec "$0" "$@"
 # shellcheck source=tests/lib/tap.sh
 . "$here/../lib/tap.sh"
 # shellcheck source=tests/lib/fixtures.sh
 . "$here/../lib/fixtures.sh"
 
 [ "$(id -u)" = 0 ] || skip_all "entrypoint mode starts as root"
-[ -n "${WARD_EP_TEST_NS:-}" ] || skip_all "no private mount namespace (unshare -m)"
+[ -n "${WARD_TEST_IN_MOUNT_NS:-}" ] || skip_all "no private mount namespace (unshare -m)"
 mount -t tmpfs -o mode=755 ward-ep-test /run || skip_all "cannot mount a private /run"
 unset DOCKER_HOST CONTAINER_HOST CONTAINERD_ADDRESS BUILDKIT_HOST
 fixture_dir SPOOL 777 || skip_all "cannot create a directory"

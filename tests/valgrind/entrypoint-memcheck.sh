@@ -18,18 +18,16 @@
 # print "==PID==" lines; each case checks both.  Simulated container: a
 # private mount namespace with an empty /run (no engine socket).
 here=$(cd "$(dirname "$0")" && pwd)
-if [ -z "${WARD_VG_TEST_NS:-}" ] && [ "$(id -u)" = 0 ] &&
-	unshare -m --propagation private true 2>/dev/null; then
-	export WARD_VG_TEST_NS=1
-	exec unshare -m --propagation private bash "$0" "$@"
-fi
+# shellcheck source=tests/lib/private-mountns.sh
+. "$here/../lib/private-mountns.sh"
+private_mountns_reexec "$0" "$@"
 # shellcheck source=tests/lib/tap.sh
 . "$here/../lib/tap.sh"
 # shellcheck source=tests/lib/fixtures.sh
 . "$here/../lib/fixtures.sh"
 
 [ "$(id -u)" = 0 ] || skip_all "entrypoint mode starts as root"
-[ -n "${WARD_VG_TEST_NS:-}" ] || skip_all "no private mount namespace (unshare -m)"
+[ -n "${WARD_TEST_IN_MOUNT_NS:-}" ] || skip_all "no private mount namespace (unshare -m)"
 if ! command -v valgrind >/dev/null; then
 	not_ok "valgrind is installed (apt-get install valgrind)"
 	tap_done
