@@ -172,6 +172,13 @@ host_view_suite() {
 	expect_eq "root: no ward entry: exit 125, nothing ran" "125 " "$RC $OUT"
 	over_subuid "$empty" "$WARD" run --user 10001 --bind "$PROBE:/probe" -- /probe id
 	expect_out "root: no ward entry: an explicit --user still runs" "$APP"
+	# A profile's 'fallback entrypoint' leaves the question to the launch:
+	# where namespaces come, the missing reservation is still refused.
+	printf 'ward-profile 1\nfallback entrypoint\n' >"$TAP_TMP/fallback.profile"
+	over_subuid "$empty" "$WARD" run --profile "$TAP_TMP/fallback.profile" -- /usr/bin/id -u
+	expect_match "root: no ward entry, 'fallback entrypoint': refused once namespaces come" \
+		"^ward: userns: no host id is reserved for the default sandbox user" "$ERR"
+	expect_eq "root: no ward entry, 'fallback entrypoint': nothing ran" "" "$OUT"
 	over_subuid "$open" "$WARD" run --bind "$PROBE:/probe" -- /probe id
 	expect_match "root: a world-writable /etc/subuid is refused" \
 		"^ward: plan: /etc/subuid is not a regular file owned by root and writable by root only" "$ERR"
