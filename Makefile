@@ -5,7 +5,7 @@
 #   make check      build and run every test (unit, integration, fuzz replay,
 #                   real Docker containers, sanitizer build, valgrind)
 #   make static     one static binary (build/ward-static) for images
-#   make install    PREFIX=/usr/local DESTDIR=
+#   make install    PREFIX=/usr/local DESTDIR= (as root, also ward reserve-id)
 
 PREFIX ?= /usr/local
 BINDIR ?= $(PREFIX)/bin
@@ -177,21 +177,38 @@ valgrind: all $(UNIT_BIN)
 	@./tests/lib/run-valgrind.sh $(UNIT_BIN)
 	@./tests/lib/run-integration.sh $(BUILD)/ward $(BUILD)/probe tests/valgrind/*.sh
 
-check: deps
+# As root, the suites run with the default user's host id reserved
+# (ward reserve-id), and remove the reservation afterwards if they made it.
+check: deps all
 	@rm -f build/results.txt; mkdir -p build
+	./tests/lib/with-reserved-id.sh $(BUILD)/ward $(MAKE) check-suites
+	@./tests/lib/total.sh build/results.txt
+
+.PHONY: check-suites
+check-suites:
 	WARD_RESULTS=$(CURDIR)/build/results.txt $(MAKE) unit fuzz-replay integration docker-check
 	WARD_RESULTS=$(CURDIR)/build/results.txt $(MAKE) sanitize
 	WARD_RESULTS=$(CURDIR)/build/results.txt $(MAKE) valgrind
-	@./tests/lib/total.sh build/results.txt
 
-demo: all
+# A root launch without --user maps the sandbox user onto a host id that
+# no account has, reserved once in /etc/subuid and /etc/subgid.  Rootless
+# launches map onto the caller's own ids and need nothing.
+.PHONY: reserve-id
+reserve-id: all
+	@if [ "$$(id -u)" = 0 ]; then $(BUILD)/ward reserve-id; fi
+
+demo: all reserve-id
 	./tests/demo/demo.sh $(BUILD)/ward
 
 bench: all
 	$(MAKE) -C bench
 
+# With DESTDIR (a package), the package's install script runs
+# `ward reserve-id` instead.
 install: all
 	install -D -m 0755 $(BUILD)/ward $(DESTDIR)$(BINDIR)/ward
+	@if [ -z "$(DESTDIR)" ] && [ "$$(id -u)" = 0 ]; then $(BINDIR)/ward reserve-id; \
+	elif [ -z "$(DESTDIR)" ]; then echo "as root, once: sudo $(BINDIR)/ward reserve-id (the default user's host id; ward(1))"; fi
 	install -d $(DESTDIR)$(SHAREDIR)/profiles
 	cp -R profiles/. $(DESTDIR)$(SHAREDIR)/profiles/
 	for m in man/*.[1-8]; do \

@@ -23,7 +23,7 @@ void ward_cli_usage(FILE *out)
 	      "  --profile NAME|PATH        apply a profile first (see ward profiles)\n"
 	      "  --rootfs DIR|host          root image directory, or a root built from\n"
 	      "                             the host's /usr /etc /bin /sbin /lib* (default)\n"
-	      "  --user UID[:GID]|NAME      run as this user (default 65534:65534)\n"
+	      "  --user UID[:GID]|NAME      run as this user (default 10001:10001)\n"
 	      "  --groups clear|keep|LIST   supplementary groups (default clear)\n"
 	      "  --bind SRC[:DST][:ro|rw]   bind a host path (read-only unless :rw)\n"
 	      "  --tmpfs DST[:size=N]       a private writable tmpfs\n"

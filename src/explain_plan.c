@@ -21,11 +21,15 @@ static void explain_map(const struct ward_plan *plan, FILE *out)
 	char buf[512];
 
 	snprintf(buf, sizeof(buf),
-		 "map sandbox uid %u and gid %u onto host %s %u:%u; nothing else is mapped",
+		 "map sandbox uid %u and gid %u onto host %s %u:%u%s; nothing else is mapped",
 		 plan->uid, plan->gid, plan->rootless ? "(your own ids)" : "ids",
-		 plan->rootless ? plan->caller_uid : plan->uid,
-		 plan->rootless ? plan->caller_gid : plan->gid);
-	step(out, buf, "host root is not root inside; files keep their real owners");
+		 plan->host_uid, plan->host_gid,
+		 plan->rootless || plan->user_set ? "" :
+		 " (reserved for ward in /etc/subuid and /etc/subgid)");
+	step(out, buf, plan->rootless || plan->user_set ?
+	     "host root is not root inside; files keep their real owners" :
+	     "host root is not root inside; files keep their real owners; no host account "
+	     "(the host's nobody among them) owns the program or can signal it");
 }
 
 static void explain_identity(const struct ward_plan *plan, FILE *out)
@@ -34,10 +38,12 @@ static void explain_identity(const struct ward_plan *plan, FILE *out)
 
 	step(out, "clear the capability bounding set and lock securebits NOROOT and NO_SETUID_FIXUP",
 	     "no exec (setuid file, file capabilities, uid 0) can ever regain a capability");
-	snprintf(buf, sizeof(buf), "set supplementary groups (%s), then gid %u, then uid %u",
+	snprintf(buf, sizeof(buf), "set supplementary groups (%s), then gid %u, then uid %u%s",
 		 plan->groups == WARD_GROUPS_KEEP ? "kept: rootless" :
 		 plan->groups == WARD_GROUPS_LIST ? "the --groups list" : "none",
-		 plan->gid, plan->uid);
+		 plan->gid, plan->uid, plan->user_set ? "" :
+		 " (the default: not the overflow id 65534 that unmapped files show as, "
+		 "so the root does not look like the program's own)");
 	step(out, buf, "file access through root's or your groups");
 	if (plan->caps_keep) {
 		ward_caps_format(plan->caps_keep, buf, sizeof(buf));

@@ -21,8 +21,7 @@ int ward_idmap_format_uid(const struct ward_plan *plan, char *buf, size_t len)
 
 	if (len == 0)
 		return -ENOSPC;
-	return put_line(buf, len, &o, plan->uid,
-			plan->rootless ? plan->caller_uid : plan->uid);
+	return put_line(buf, len, &o, plan->uid, plan->host_uid);
 }
 
 static int seen_before(const struct ward_plan *plan, size_t i)
@@ -42,8 +41,7 @@ int ward_idmap_format_gid(const struct ward_plan *plan, char *buf, size_t len)
 
 	if (len == 0)
 		return -ENOSPC;
-	r = put_line(buf, len, &o, plan->gid,
-		     plan->rootless ? plan->caller_gid : plan->gid);
+	r = put_line(buf, len, &o, plan->gid, plan->host_gid);
 	if (r < 0 || plan->rootless)
 		return r;
 	for (size_t i = 0; i < plan->ngroups; i++) {

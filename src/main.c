@@ -10,6 +10,7 @@
 #include "ward/profile.h"
 #include "ward/seccomp.h"
 #include "ward/selfprobe.h"
+#include "ward/subid.h"
 
 #define WARD_VERSION "0.1.0"
 
@@ -28,6 +29,8 @@ static void usage(FILE *out)
 	      "       ward seccomp show [OPTIONS]          the filter's rules, readable\n"
 	      "       ward seccomp learn [--output F] [OPTIONS] -- CMD\n"
 	      "                                            the syscalls CMD makes (review it)\n"
+	      "       ward reserve-id                      reserve the default user's host id\n"
+	      "                                            (root, once; make install does it)\n"
 	      "       ward exit-codes                      what ward's exit codes mean\n"
 	      "       ward version\n", out);
 }
@@ -64,6 +67,8 @@ int main(int argc, char **argv)
 		ward_seccomp_print_groups(stdout);
 		return 0;
 	}
+	if (strcmp(argv[1], "reserve-id") == 0)
+		return ward_cmd_reserve_id(argc - 2, argv + 2);
 	if (strcmp(argv[1], "exit-codes") == 0) {
 		ward_explain_exit_codes();
 		return 0;

@@ -22,10 +22,17 @@
 #include "ward/mountinfo.h"
 #include "ward/plan_builder.h"
 #include "ward/seccomp.h"
+#include "ward/subid.h"
 #include "ward/userdb.h"
 #include "ward/util.h"
 
-#define NOBODY 65534
+/* The default sandbox user: not the kernel's overflow id (65534, which
+ * every unmapped file shows as inside a user namespace, so the whole root
+ * would look like the program's own) and no account a distribution or an
+ * image creates (system ids < 1000, first users from 1000); 10001 is what
+ * Docker's hardening guides use. */
+#define DEFAULT_ID 10001
+#define OVERFLOW_ID 65534
 
 static int plan_err(struct ward_err *err, int errnum, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
@@ -172,8 +179,8 @@ static int resolve_user(const struct ward_plan_builder *b,
 	uint32_t v;
 	int r;
 
-	plan->uid = NOBODY;
-	plan->gid = NOBODY;
+	plan->uid = DEFAULT_ID;
+	plan->gid = DEFAULT_ID;
 	if (!b->user)
 		return 0;
 	if (snprintf(spec, sizeof(spec), "%s", b->user) >= (int)sizeof(spec))
@@ -195,7 +202,30 @@ static int resolve_user(const struct ward_plan_builder *b,
 				b->user);
 	if (plan->uid == UINT32_MAX || plan->gid == UINT32_MAX)
 		return plan_err(err, 0, "--user %s: invalid id", b->user);
+	if (plan->uid == OVERFLOW_ID)
+		fprintf(stderr, "ward: notice: --user %s is the overflow id %u: inside a user "
+				"namespace every file of an unmapped owner will look like the program's own\n",
+			b->user, OVERFLOW_ID);
 	return 0;
+}
+
+/* The host ids the sandbox user maps onto (see plan.h).  Entrypoint mode
+ * has no user namespace and maps nothing. */
+static int resolve_host_ids(struct ward_plan *plan, struct ward_err *err)
+{
+	int r;
+
+	plan->host_uid = plan->rootless ? plan->caller_uid : plan->uid;
+	plan->host_gid = plan->rootless ? plan->caller_gid : plan->gid;
+	if (plan->rootless || plan->user_set || plan->mode == WARD_MODE_ENTRYPOINT)
+		return 0;
+	r = ward_subid_reserved(&plan->host_uid, &plan->host_gid, err);
+	if (r < 0 && plan->fallback_entrypoint) {
+		*err = (struct ward_err){0};
+		plan->host_ids_pending = true;
+		return 0;
+	}
+	return r;
 }
 
 static int resolve_group_list(const struct ward_plan_builder *b,
@@ -547,6 +577,7 @@ int ward_plan_resolve(struct ward_plan_builder *b, struct ward_plan *plan,
 	if ((r = ward_plan_resolve_rlimits(b, plan, err)) < 0 ||
 	    (r = ward_plan_resolve_env(b, plan, err)) < 0 ||
 	    (r = ward_plan_resolve_misc(b, plan, err)) < 0 ||
+	    (r = resolve_host_ids(plan, err)) < 0 ||
 	    (r = ward_plan_resolve_secrets(b, plan, err)) < 0)
 		return r;
 	return 0;

@@ -8,6 +8,7 @@
 
 #include "ward/cleanup.h"
 #include "ward/idmap.h"
+#include "ward/subid.h"
 #include "ward/sys.h"
 #include "ward/userns.h"
 
@@ -20,6 +21,21 @@ static int write_map(int dirfd, pid_t pid, const char *file, const char *data,
 	return 0;
 }
 
+/* The plan found no reserved host id but let a profile's fallback
+ * decide (plan.h): the namespaces came, so the reservation is needed. */
+static int reserved_ids_missing(struct ward_err *err)
+{
+	uint32_t u, g;
+	int r = ward_subid_reserved(&u, &g, err);
+
+	if (r == 0)
+		r = ward_err_set(err, WARD_STEP_USERNS, 0,
+				 "the reserved host id appeared after the plan was made; "
+				 "launch again");
+	err->step = WARD_STEP_USERNS;
+	return r;
+}
+
 int ward_userns_parent_setup(pid_t pid, const struct ward_plan *plan,
 			     struct ward_err *err)
 {
@@ -27,6 +43,8 @@ int ward_userns_parent_setup(pid_t pid, const struct ward_plan *plan,
 	char path[64], uid_map[64], gid_map[64 * (WARD_MAX_GROUPS + 1)];
 	int r;
 
+	if (plan->host_ids_pending)
+		return reserved_ids_missing(err);
 	snprintf(path, sizeof(path), "/proc/%d", (int)pid);
 	dirfd = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (dirfd < 0)

@@ -81,8 +81,8 @@ static int check_groups(const char *text, const struct ward_plan *plan,
 int ward_verify_status_text(const char *text, const struct ward_plan *plan,
 			    struct ward_err *err)
 {
-	unsigned uid = plan->rootless ? plan->caller_uid : plan->uid;
-	unsigned gid = plan->rootless ? plan->caller_gid : plan->gid;
+	unsigned uid = plan->host_uid;
+	unsigned gid = plan->host_gid;
 	struct ward_capsets c;
 	uint64_t k = plan->caps_keep;
 	int r;

@@ -130,6 +130,15 @@ struct ward_plan {
 	/* identity */
 	uid_t uid;
 	gid_t gid;
+	/* namespace mode: the host ids uid and gid map onto (idmap.h): the
+	 * caller's own (rootless), the same ids (--user), or the id reserved
+	 * in /etc/subuid and /etc/subgid (root, default user; subid.h).
+	 * host_ids_pending: that reservation is missing, which only a launch
+	 * that gets its namespaces reports (a profile's fallback may never
+	 * need it). */
+	uid_t host_uid;
+	gid_t host_gid;
+	bool host_ids_pending;
 	enum ward_groups groups;
 	gid_t group_list[WARD_MAX_GROUPS];
 	size_t ngroups;

@@ -136,8 +136,9 @@ unset DOCKER_HOST
 # ---- B: namespaces, identity, capabilities, no_new_privs, read-only root ------
 
 stage "B. ward run, with seccomp off and the host's network"
-echo "A new user namespace and uid 65534, every capability set emptied,"
-echo "no_new_privs, and a root built read-only from the host's /usr and /etc."
+echo "A new user namespace and uid 10001 (as root, a host id reserved for ward),"
+echo "every capability set emptied, no_new_privs, and a root built read-only"
+echo "from the host's /usr and /etc."
 probe_as b "${RUN[@]}" --seccomp off-i-know --net host "${IN[@]}"
 row "uid" v_uid host b
 row "capabilities" v_caps host b
@@ -150,7 +151,7 @@ row "write in /etc" v_etc host b
 row "writable mounts" v_mounts host b
 row "seccomp" v_seccomp host b
 row "network" v_net host b
-expect "stage B uid" v_uid b 65534
+expect "stage B uid" v_uid b 10001
 expect "stage B capabilities" v_caps b none
 expect "stage B no_new_privs" v_nnp b yes
 expect "stage B user namespace" v_userns b private

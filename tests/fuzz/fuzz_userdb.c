@@ -1,4 +1,4 @@
-/* Fuzz the passwd(5)/group(5) parsers on arbitrary bytes.
+/* Fuzz the passwd(5)/group(5) and subuid(5) parsers on arbitrary bytes.
  *
  * Input: an optional name line ("NAME\n", at most 64 bytes), then the
  * database.  Every input is also searched for a few fixed names.  The
@@ -8,7 +8,7 @@
  * report a name that does start a line.
  *
  *   libFuzzer:  clang -fsanitize=fuzzer,address,undefined -Iinclude \
- *                 tests/fuzz/fuzz_userdb.c src/userdb.c src/util.c \
+ *                 tests/fuzz/fuzz_userdb.c src/userdb.c src/subid.c src/util.c \
  *                 src/sys.c -lcap-ng
  *   replay:     built with -DWARD_FUZZ_REPLAY (see replay.h). */
 #define _GNU_SOURCE
@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ward/subid.h"
 #include "ward/userdb.h"
 
 #define FUZZ_NAME "fuzz_userdb"
@@ -69,6 +70,28 @@ static void lookup(const char *buf, size_t len, const char *name)
 		abort();
 }
 
+/* subuid(5): a found entry is a valid range; the first free id is at or
+ * above where the search began and below the limit. */
+static void subid(const char *buf, size_t len, const char *name)
+{
+	struct ward_subid s;
+	unsigned bad = 0;
+	uint32_t id;
+	int r = ward_subid_find(buf, len, *name ? name : WARD_SUBID_NAME, &s, &bad);
+
+	if (r != 0 && r != -ENOENT && r != -EINVAL && r != -EEXIST)
+		abort();
+	if (r == 0 && (s.count == 0 || s.start > UINT32_MAX - 1 - s.count || !s.line))
+		abort();
+	if ((r == -EINVAL || r == -EEXIST) && bad == 0)
+		abort();
+	r = ward_subid_first_free(buf, len, buf, len, WARD_SUBID_BASE, &id);
+	if (r == 0 && (id < WARD_SUBID_BASE || id >= WARD_SUBID_LIMIT))
+		abort();
+	if (r != 0 && r != -ENOSPC)
+		abort();
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static const char *const fixed[] = {"root", "app", "nobody", "a", NULL};
@@ -89,6 +112,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	memcpy(buf, data + off, len);
 	lookup(buf, len, name);
+	subid(buf, len, name);
 	for (size_t i = 0; fixed[i]; i++)
 		lookup(buf, len, fixed[i]);
 	free(buf);

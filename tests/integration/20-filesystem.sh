@@ -79,7 +79,7 @@ expect_eq "--bind DIR:/data:rw: the file is visible on the host" \
 if [ "$(id -u)" = 0 ]; then
 	owner=$(stat -c %u:%g "$DATA/out" 2>&1)
 	expect_true "--bind DIR:/data:rw: the file is not owned by host root ($owner)" \
-		"the sandbox's uid 65534 writes as host $owner" test "${owner%%:*}" != 0
+		"the sandbox's uid 10001 writes as host $owner" test "${owner%%:*}" != 0
 fi
 
 probe_in --bind "$DATA:/data:rw" -- write /etc/ward-test-file

@@ -19,9 +19,14 @@ tap_require_userns
 PROFILES=$top/profiles
 SHIPPED=(default demo nginx node-web postgres python-web redis strict)
 ZERO=0000000000000000
-# The sandbox user (65534) as the host sees it: itself when ward runs as
-# root; the caller's own uid in a rootless launch (the only mapping).
-if [ "$(id -u)" = 0 ]; then HOST_UID=65534; else HOST_UID=$(id -u); fi
+# The sandbox user (10001) as the host sees it: the id reserved for ward
+# in /etc/subuid when ward runs as root; the caller's own uid in a
+# rootless launch (the only mapping).
+if [ "$(id -u)" = 0 ]; then
+	HOST_UID=$(sed -n 's/^ward:\([0-9]*\):[0-9]*$/\1/p' /etc/subuid | head -n 1)
+else
+	HOST_UID=$(id -u)
+fi
 START_SECS=20 # how long a server may take to answer
 
 # ---- prerequisites ---------------------------------------------------------
@@ -261,7 +266,7 @@ if wait_ready nginx curl -fsS -m 2 "http://127.0.0.1:$PORT/"; then
 	host_view nginx "$HOST_UID"
 fi
 stop_server nginx 0
-inside_view nginx 65534 "${NGX_ARGS[@]}"
+inside_view nginx 10001 "${NGX_ARGS[@]}"
 probe_in "${NGX_ARGS[@]}" -- write /var/lib/nginx/x data
 expect_out "nginx: the profile's tmpfs /var/lib/nginx is writable" "ok"
 
@@ -281,7 +286,7 @@ if wait_ready redis redis-cli -p "$PORT" ping; then
 	host_view redis "$HOST_UID"
 fi
 stop_server redis 0
-inside_view redis 65534 "${REDIS_ARGS[@]}"
+inside_view redis 10001 "${REDIS_ARGS[@]}"
 
 # ---- python3 -m http.server ------------------------------------------------
 
@@ -299,7 +304,7 @@ if wait_ready python curl -fsS -m 2 "http://127.0.0.1:$PORT/index.html"; then
 fi
 # python dies of the SIGTERM ward's init forwards: 128 + 15.
 stop_server python-web 143
-inside_view python-web 65534 "${PY_ARGS[@]}"
+inside_view python-web 10001 "${PY_ARGS[@]}"
 probe_in "${PY_ARGS[@]}" -- write /srv/app/x
 expect_out "python-web: the site bound at /srv/app is read-only" "errno=EROFS"
 
@@ -324,7 +329,7 @@ if wait_ready node curl -fsS -m 2 "http://127.0.0.1:$PORT/"; then
 	host_view node-web "$HOST_UID"
 fi
 stop_server node-web 143
-inside_view node-web 65534 "${NODE_ARGS[@]}"
+inside_view node-web 10001 "${NODE_ARGS[@]}"
 
 # ---- postgres --------------------------------------------------------------
 

@@ -48,8 +48,8 @@ with_value() {
 probe_in --secret db="$SRC/db" -- cat /run/secrets/db
 expect_out "the program reads /run/secrets/db: the secret's content" "$VALUE"
 probe_in --secret db="$SRC/db" -- stat /run/secrets/db
-expect_out_match "/run/secrets/db: mode 0400, owned by the program's uid and gid (65534)" \
-	'^type=reg mode=0400 uid=65534 gid=65534 '
+expect_out_match "/run/secrets/db: mode 0400, owned by the program's uid and gid (10001)" \
+	'^type=reg mode=0400 uid=10001 gid=10001 '
 probe_in --user 10001:10002 --secret db="$SRC/db" -- stat /run/secrets/db
 expect_out_match "--user 10001:10002: the file is owned by 10001:10002" \
 	'^type=reg mode=0400 uid=10001 gid=10002 '
@@ -197,7 +197,7 @@ elif fixture_test_user && fixture_user_bins; then
 	fixture_user_prefix
 	run_ward run --bind "$PROBE_U:/probe" --secret db="$SRC/user-db" -- /bin/sh -c \
 		'/probe stat /run/secrets/db; /probe cat /run/secrets/db; echo; /probe write /run/secrets/db x; /probe env'
-	if [ "$RC" = 0 ] && grep -q '^type=reg mode=0400 uid=65534 gid=65534 ' <<<"$OUT" &&
+	if [ "$RC" = 0 ] && grep -q '^type=reg mode=0400 uid=10001 gid=10001 ' <<<"$OUT" &&
 		[ "$(sed -n 2p <<<"$OUT")" = "$VALUE" ] && [ "$(sed -n 3p <<<"$OUT")" = errno=EROFS ] &&
 		[ "$(grep -cF "$VALUE" <<<"$OUT")" = 1 ]; then
 		ok "rootless: 0400, owned by the sandbox uid, the value, read-only, not in the environment"

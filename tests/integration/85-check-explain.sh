@@ -15,7 +15,7 @@ fixture_dir WORK 755 || skip_all "cannot create a directory"
 
 run_ward explain --bind /etc/hostname:/srv/name --tmpfs /scratch --rlimit nofile=64
 for step in "validate every option" "new user, mount, pid, network" \
-	"map sandbox uid 65534" "read-only, nosuid, nodev" "fresh /proc" \
+	"map sandbox uid 10001" "read-only, nosuid, nodev" "fresh /proc" \
 	"build /dev with" "tmpfs on /tmp and /run" "private tmpfs on /scratch" \
 	"bind /etc/hostname to /srv/name read-only" "refuse any bind that reaches" \
 	"pivot_root" "bring up only lo" "set the hostname to ward" \

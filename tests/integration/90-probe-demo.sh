@@ -1,7 +1,7 @@
 #!/bin/bash
 # `ward probe --json` outside and inside sandboxes, as root and as the
 # unprivileged test user, checked against what the other suites establish
-# with the static probe (uid 65534, every capability set empty,
+# with the static probe (uid 10001, every capability set empty,
 # no_new_privs, seccomp mode 2, read-only root, only lo up, no fds above
 # 2, no engine socket) and against what this shell sees outside; then the
 # teaching demo (tests/demo/demo.sh) end to end.
@@ -26,8 +26,8 @@ if [ "$RC" = 125 ] && grep -q "unknown command 'probe'" <<<"$ERR"; then
 fi
 
 JSON=""
-NOBODY4='[65534,65534,65534,65534]'
-SANDBOX_SUMMARY="uid 65534, no capabilities, no_new_privs, seccomp filter, read-only root, 3 writable mounts, loopback only, no engine socket"
+DEFAULT4='[10001,10001,10001,10001]'
+SANDBOX_SUMMARY="uid 10001, no capabilities, no_new_privs, seccomp filter, read-only root, 3 writable mounts, loopback only, no engine socket"
 
 # Python evaluates the checks; Debian's own interpreter when there is one
 # (a pyenv shim costs half a second per start).
@@ -107,10 +107,10 @@ sandbox_suite() {
 
 	probe_inside "$bin"
 	got_report "$who: inside" || return
-	check "$who: inside: uid real/effective/saved/fs 65534" \
-		'[d["identity"]["uid"][k] for k in ("real", "effective", "saved", "fs")]' "$NOBODY4"
-	check "$who: inside: gid 65534" \
-		'[d["identity"]["gid"][k] for k in ("real", "effective", "saved", "fs")]' "$NOBODY4"
+	check "$who: inside: uid real/effective/saved/fs 10001" \
+		'[d["identity"]["uid"][k] for k in ("real", "effective", "saved", "fs")]' "$DEFAULT4"
+	check "$who: inside: gid 10001" \
+		'[d["identity"]["gid"][k] for k in ("real", "effective", "saved", "fs")]' "$DEFAULT4"
 	check "$who: inside: no supplementary groups" 'd["identity"]["groups"]' '[]'
 	caps='[d["capabilities"][s]["mask"] for s in ("inheritable", "permitted", "effective", "bounding", "ambient")]'
 	check "$who: inside: all five capability sets empty" "sorted(set($caps))" \
@@ -293,7 +293,7 @@ else
 	expect_rc "the demo exits 0" 0
 	for re in \
 		'^=== A\. ' \
-		'^  uid +[0-9]+ -> 65534$' \
+		'^  uid +[0-9]+ -> 10001$' \
 		'^  capabilities +.+ -> none$' \
 		'^  no_new_privs +no -> yes$' \
 		'^  user namespace +.+ -> private$' \

@@ -21,6 +21,9 @@ static struct ward_plan *new_plan(bool rootless, uid_t caller_uid,
 	p->caller_gid = caller_gid;
 	p->uid = uid;
 	p->gid = gid;
+	/* as the plan resolves them for a rootless launch or --user */
+	p->host_uid = rootless ? caller_uid : uid;
+	p->host_gid = rootless ? caller_gid : gid;
 	return p;
 }
 
@@ -69,6 +72,22 @@ static void test_root_maps_target_to_same_id(void **state)
 	assert_string_equal(buf, "10001 10001 1\n");
 	assert_int_equal(ward_idmap_format_gid(p, buf, sizeof(buf)), 0);
 	assert_string_equal(buf, "10002 10002 1\n");
+	free(p);
+}
+
+/* Root, default user: the target maps onto the id reserved for ward in
+ * /etc/subuid and /etc/subgid, never onto the same number. */
+static void test_root_default_maps_to_reserved_id(void **state)
+{
+	struct ward_plan *p = new_plan(false, 0, 0, 10001, 10001);
+	char buf[256];
+
+	p->host_uid = 1879048192;
+	p->host_gid = 1879048193;
+	assert_int_equal(ward_idmap_format_uid(p, buf, sizeof(buf)), 0);
+	assert_string_equal(buf, "10001 1879048192 1\n");
+	assert_int_equal(ward_idmap_format_gid(p, buf, sizeof(buf)), 0);
+	assert_string_equal(buf, "10001 1879048193 1\n");
 	free(p);
 }
 
@@ -170,6 +189,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_rootless_maps_target_to_caller),
 		cmocka_unit_test(test_rootless_ignores_group_list),
+		cmocka_unit_test(test_root_default_maps_to_reserved_id),
 		cmocka_unit_test(test_root_maps_target_to_same_id),
 		cmocka_unit_test(test_root_group_lines_dedupe),
 		cmocka_unit_test(test_root_group_list_only_primary),

@@ -23,6 +23,7 @@
 #include <cmocka.h>
 
 #include "ward/plan.h"
+#include "ward/subid.h"
 
 #include "under_valgrind.h"
 
@@ -109,6 +110,40 @@ static bool rootless_with_extra_groups(void)
 	return false;
 }
 
+/* Rootless: the caller's own ids.  Root: the id reserved in /etc/subuid
+ * and /etc/subgid (the suite reserves it), never the host's nobody. */
+static void assert_default_host_ids(const struct ward_plan *plan)
+{
+	struct ward_err err = {0};
+	uint32_t u, g;
+
+	if (geteuid() != 0) {
+		assert_int_equal(plan->host_uid, geteuid());
+		assert_int_equal(plan->host_gid, getegid());
+		return;
+	}
+	if (ward_subid_reserved(&u, &g, &err) < 0)
+		fail_msg("%s", err.msg);
+	assert_int_equal(plan->host_uid, u);
+	assert_int_equal(plan->host_gid, g);
+	assert_true(u != 65534 && g != 65534 && u != plan->uid);
+}
+
+/* An explicit --user keeps inside N = host N as root (data written to a
+ * read-write bind belongs to that host id). */
+static void test_explicit_user_maps_to_itself(void **state)
+{
+	static const struct kv kv[] = {{"user", "10001"}, {NULL, NULL}};
+	struct ward_plan *plan;
+
+	SKIP_UNDER_VALGRIND(NEEDS_SECCOMP_PLAN);
+	plan = build_ok(kv);
+	assert_int_equal(plan->uid, 10001);
+	assert_int_equal(plan->host_uid, geteuid() ? geteuid() : 10001);
+	assert_int_equal(plan->host_gid, geteuid() ? getegid() : 10001);
+	ward_plan_free(plan);
+}
+
 static void test_defaults(void **state)
 {
 	struct ward_plan *plan;
@@ -118,8 +153,10 @@ static void test_defaults(void **state)
 		fail_msg("run as root, or as a user without supplementary groups");
 	assert_int_equal(setenv("TERM", "xterm-ward", 1), 0);
 	plan = build_ok(NULL);
-	assert_int_equal(plan->uid, 65534);
-	assert_int_equal(plan->gid, 65534);
+	/* Not the overflow id that unmapped files show as. */
+	assert_int_equal(plan->uid, 10001);
+	assert_int_equal(plan->gid, 10001);
+	assert_default_host_ids(plan);
 	assert_int_equal(plan->clone_flags & ALL_NS, ALL_NS);
 	assert_int_equal(plan->net, WARD_NET_LOOPBACK);
 	assert_string_equal(plan->hostname, "ward");
@@ -145,9 +182,9 @@ static void test_defaults(void **state)
 	assert_int_equal(plan->nenv, 3);
 	assert_null(plan->env[3]);
 	assert_string_equal(env_get(plan, "PATH"), DEFAULT_PATH);
-	/* HOME: the user's (nobody's) home in the root's /etc/passwd. */
+	/* HOME: the user's home in the root's /etc/passwd, else "/". */
 	assert_string_equal(env_get(plan, "HOME"),
-			    getpwuid(65534) ? getpwuid(65534)->pw_dir : "/");
+			    getpwuid(10001) ? getpwuid(10001)->pw_dir : "/");
 	assert_string_equal(env_get(plan, "TERM"), "xterm-ward");
 	assert_int_equal(plan->rootless, geteuid() != 0);
 	assert_int_equal(plan->caller_uid, geteuid());
@@ -826,6 +863,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_defaults),
+		cmocka_unit_test(test_explicit_user_maps_to_itself),
 		cmocka_unit_test(test_defaults_without_term),
 		cmocka_unit_test(test_error_classes),
 		cmocka_unit_test(test_error_classes_user_names),

@@ -30,6 +30,8 @@ static struct ward_plan plan_for(unsigned uid)
 	memset(&p, 0, sizeof(p));
 	p.uid = uid;
 	p.gid = uid;
+	p.host_uid = uid; /* as root with --user: the same ids outside */
+	p.host_gid = uid;
 	p.groups = WARD_GROUPS_CLEAR;
 	return p;
 }
@@ -112,6 +114,22 @@ static void test_rootless_wants_host_ids(void **state)
 	p.rootless = true;
 	p.caller_uid = 12345;
 	p.caller_gid = 12345;
+	p.host_uid = 12345;
+	p.host_gid = 12345;
+	assert_true(ward_verify_status_text("\n" GOOD_STATUS, &p, &err) < 0);
+	assert_non_null(strstr(err.msg, "seen from outside, Uid: is 65534"));
+}
+
+/* Root, default user: the launcher sees the id reserved in /etc/subuid,
+ * not the uid inside. */
+static void test_reserved_host_ids_are_wanted(void **state)
+{
+	struct ward_plan p = plan_for(65534);
+	struct ward_err err = {0};
+
+	(void)state;
+	p.host_uid = 1879048192;
+	p.host_gid = 1879048192;
 	assert_true(ward_verify_status_text("\n" GOOD_STATUS, &p, &err) < 0);
 	assert_non_null(strstr(err.msg, "seen from outside, Uid: is 65534"));
 }
@@ -163,6 +181,7 @@ int main(void)
 		cmocka_unit_test(test_other_process_fails),
 		cmocka_unit_test(test_own_status_reaches_the_fields),
 		cmocka_unit_test(test_rootless_wants_host_ids),
+		cmocka_unit_test(test_reserved_host_ids_are_wanted),
 		cmocka_unit_test(test_each_field_is_checked),
 	};
 
