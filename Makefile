@@ -115,7 +115,9 @@ static: deps $(BUILD)/ward-static
 $(BUILD)/probe: tests/probe/probe.c | $(BUILD)
 	$(CC) -std=gnu11 -O2 -Wall -Wextra -Werror -static $< -o $@
 
-$(BUILD)/tests/test_seccomp_blob: tests/unit/test_seccomp_blob.c \
+# Unit tests that read the precompiled built-in filters.
+BLOB_TESTS := $(BUILD)/tests/test_seccomp_blob $(BUILD)/tests/test_seccomp_abi
+$(BLOB_TESTS): $(BUILD)/tests/%: tests/unit/%.c \
 		$(BUILD)/gen/seccomp_builtin.o $(BUILD)/libward.a | $(BUILD)/tests
 	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) $< $(BUILD)/gen/seccomp_builtin.o \
 		$(BUILD)/libward.a $(PC_LIBS) -lcmocka -o $@
