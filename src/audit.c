@@ -35,11 +35,11 @@
 
 #include "audit.h"
 #include "ward/cleanup.h"
+#include "ward/openat2.h"
 #include "ward/report.h"
 #include "ward/report_text.h"
 #include "ward/secret_shapes.h"
 #include "ward/userdb.h"
-#include "ward/sys.h"
 #include "ward/util.h"
 
 #define N_ELEMS(a) (sizeof(a) / sizeof((a)[0]))
@@ -338,9 +338,13 @@ static int open_in_root(int rootfd, const char *rel, int flags)
 	char *save = NULL, *comp, *next;
 	int fd, dfd;
 
-	fd = sys_openat2(rootfd, rel, &how, sizeof(how));
-	if (fd >= 0 || errno != ENOSYS)
+	fd = ward_openat2(rootfd, rel, &how);
+	if (fd >= 0)
 		return fd;
+	if (fd != -ENOSYS) {
+		errno = -fd;
+		return -1;
+	}
 	if (snprintf(copy, sizeof(copy), "%s", rel) >= (int)sizeof(copy)) {
 		errno = ENAMETOOLONG;
 		return -1;

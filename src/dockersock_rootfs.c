@@ -14,7 +14,7 @@
 #include "ward/cleanup.h"
 #include "ward/dockersock.h"
 #include "ward/mountinfo.h"
-#include "ward/sys.h"
+#include "ward/openat2.h"
 #include "ward/util.h"
 
 static const char *const rootfs_known[] = {
@@ -36,16 +36,15 @@ static int check_known_paths(const struct ward_engine_sockets *socks,
 	if (root < 0)
 		return ward_err_set(err, WARD_STEP_PLAN, errno, "--rootfs %s", rootfs);
 	for (size_t i = 0; rootfs_known[i]; i++) {
-		_cleanup_close_ int fd = sys_openat2(root, rootfs_known[i], &how,
-						     sizeof(how));
+		_cleanup_close_ int fd = ward_openat2(root, rootfs_known[i], &how);
 		char where[PATH_MAX];
 		struct stat st;
 		int r;
 
-		if (fd < 0 && (errno == ENOENT || errno == ENOTDIR || errno == ELOOP))
+		if (fd == -ENOENT || fd == -ENOTDIR || fd == -ELOOP)
 			continue;
 		if (fd < 0 || fstat(fd, &st) < 0)
-			return ward_err_set(err, WARD_STEP_PLAN, errno,
+			return ward_err_set(err, WARD_STEP_PLAN, fd < 0 ? -fd : errno,
 					    "--rootfs: checking %s/%s", rootfs,
 					    rootfs_known[i]);
 		snprintf(where, sizeof(where), "%s/%s", rootfs, rootfs_known[i]);

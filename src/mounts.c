@@ -14,6 +14,7 @@
 
 #include "ward/cleanup.h"
 #include "ward/mounts.h"
+#include "ward/openat2.h"
 #include "ward/sys.h"
 
 int ward_mnt_open(int rootfd, const char *path)
@@ -22,14 +23,12 @@ int ward_mnt_open(int rootfd, const char *path)
 		.flags = O_PATH | O_CLOEXEC,
 		.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS,
 	};
-	int fd;
 
 	while (*path == '/')
 		path++;
 	if (*path == '\0')
 		path = ".";
-	fd = sys_openat2(rootfd, path, &how, sizeof(how));
-	return fd < 0 ? -errno : fd;
+	return ward_openat2(rootfd, path, &how);
 }
 
 static bool create_only_on_tmpfs;

@@ -12,8 +12,8 @@
 
 #include "ward/cleanup.h"
 #include "ward/mounts.h"
+#include "ward/openat2.h"
 #include "ward/rootfs.h"
-#include "ward/sys.h"
 
 /* Docker's default masked and read-only paths (moby oci defaults),
  * relative to /proc. */
@@ -40,9 +40,8 @@ static int open_in_proc(int procfd, const char *name)
 		.resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS |
 			   RESOLVE_NO_MAGICLINKS | RESOLVE_NO_XDEV,
 	};
-	int fd = sys_openat2(procfd, name, &how, sizeof(how));
 
-	return fd < 0 ? -errno : fd;
+	return ward_openat2(procfd, name, &how);
 }
 
 static int mask_path(int procfd, const char *name, struct ward_err *err)

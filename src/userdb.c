@@ -9,7 +9,7 @@
 #include <sys/stat.h>
 
 #include "ward/cleanup.h"
-#include "ward/sys.h"
+#include "ward/openat2.h"
 #include "ward/userdb.h"
 #include "ward/util.h"
 
@@ -158,8 +158,8 @@ int ward_userdb_read(const char *root, const char *file, char **out,
 	rootfd = open(root, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (rootfd < 0)
 		return -errno;
-	fd = sys_openat2(rootfd, file, &how, sizeof(how));
+	fd = ward_openat2(rootfd, file, &how);
 	if (fd < 0)
-		return -errno;
+		return fd;
 	return ward_userdb_read_fd(fd, out, len);
 }

@@ -1,4 +1,6 @@
-/* dockersock.c: the engine-socket guard on synthetic identities.
+/* dockersock.c: the engine-socket guard on synthetic identities, and
+ * the --rootfs check against a real tree, with openat2 losing its race
+ * on demand (sys_openat2 is wrapped: test_dockersock.wrap).
  *
  * The host layout used throughout:
  *
@@ -29,6 +31,34 @@
 #include "under_valgrind.h"
 
 #include "ward/dockersock.h"
+#include "ward/openat2.h"
+
+struct open_how;
+
+int __real_sys_openat2(int dirfd, const char *path, struct open_how *how,
+		       size_t size);
+int __wrap_sys_openat2(int dirfd, const char *path, struct open_how *how,
+		       size_t size);
+
+#define EAGAIN_ALWAYS (-1)
+
+/* openat2 calls still to fail with EAGAIN, as when anything on the host
+ * mounts or renames during the walk (EAGAIN_ALWAYS: every one); and the
+ * calls made. */
+static int eagain_left;
+static int openat2_calls;
+
+int __wrap_sys_openat2(int dirfd, const char *path, struct open_how *how,
+		       size_t size)
+{
+	openat2_calls++;
+	if (eagain_left == 0)
+		return __real_sys_openat2(dirfd, path, how, size);
+	if (eagain_left > 0)
+		eagain_left--;
+	errno = EAGAIN;
+	return -1;
+}
 
 struct ident {
 	dev_t dev;
@@ -352,9 +382,15 @@ static int fs_setup(void **state)
 static int fs_teardown(void **state)
 {
 	struct fs_fixture *fx = *state;
+	char path[128];
 
+	eagain_left = 0;
 	unlink(fx->link);
 	unlink(fx->sock);
+	snprintf(path, sizeof(path), "%s/run/docker.sock", fx->dir);
+	unlink(path);
+	snprintf(path, sizeof(path), "%s/run", fx->dir);
+	rmdir(path);
 	rmdir(fx->dir);
 	free(fx);
 	return 0;
@@ -540,6 +576,62 @@ static void test_check_rootfs(void **state)
 	free(s);
 }
 
+/* The first lookups of the --rootfs check lose the race (EAGAIN), up to
+ * one short of the bound: the check tries again and completes, and
+ * still finds the socket the tree holds. */
+static void test_check_rootfs_retries_eagain(void **state)
+{
+	SKIP_UNDER_VALGRIND(NEEDS_OPENAT2);
+	struct fs_fixture *fx = *state;
+	struct ward_engine_sockets *s = calloc(1, sizeof(*s));
+	struct ward_err err = {0};
+	char run[128], sock[160];
+
+	assert_non_null(s);
+	snprintf(run, sizeof(run), "%s/run", fx->dir);
+	snprintf(sock, sizeof(sock), "%s/docker.sock", run);
+	assert_int_equal(mkdir(run, 0755), 0);
+	make_socket(sock);
+	eagain_left = WARD_OPENAT2_TRIES - 1;
+	assert_int_equal(ward_dockersock_check_rootfs_itself(s, fx->dir, &err), -EINVAL);
+	assert_int_equal(eagain_left, 0);
+	assert_int_equal(err.step, WARD_STEP_DOCKERSOCK);
+	if (!strstr(err.msg, "run/docker.sock"))
+		fail_msg("message '%s' should name run/docker.sock", err.msg);
+	unlink(sock);
+	rmdir(run);
+	memset(&err, 0, sizeof(err));
+	eagain_left = 3;
+	openat2_calls = 0;
+	if (ward_dockersock_check_rootfs_itself(s, "/usr/share", &err) != 0)
+		fail_msg("--rootfs /usr/share refused: %s", err.msg);
+	assert_int_equal(eagain_left, 0);
+	assert_true(openat2_calls > 3);
+	free(s);
+}
+
+/* A lookup that loses the race every time: tried WARD_OPENAT2_TRIES times,
+ * then the check fails closed, naming the path and EAGAIN. */
+static void test_check_rootfs_eagain_bounded(void **state)
+{
+	SKIP_UNDER_VALGRIND(NEEDS_OPENAT2);
+	struct ward_engine_sockets *s = calloc(1, sizeof(*s));
+	struct ward_err err = {0};
+	int r;
+
+	assert_non_null(s);
+	eagain_left = EAGAIN_ALWAYS;
+	openat2_calls = 0;
+	r = ward_dockersock_check_rootfs_itself(s, "/usr/share", &err);
+	eagain_left = 0;
+	assert_int_equal(r, -EAGAIN);
+	assert_int_equal(openat2_calls, WARD_OPENAT2_TRIES);
+	assert_int_equal(err.step, WARD_STEP_PLAN);
+	assert_int_equal(err.errnum, EAGAIN);
+	assert_string_equal(err.msg, "--rootfs: checking /usr/share/run/docker.sock");
+	free(s);
+}
+
 #define SOCKS_TEST(f) cmocka_unit_test_setup_teardown(f, socks_setup, socks_teardown)
 
 int main(void)
@@ -562,6 +654,9 @@ int main(void)
 						fs_teardown),
 		cmocka_unit_test_setup_teardown(test_check_rootfs, fs_setup,
 						fs_teardown),
+		cmocka_unit_test_setup_teardown(test_check_rootfs_retries_eagain,
+						fs_setup, fs_teardown),
+		cmocka_unit_test(test_check_rootfs_eagain_bounded),
 		cmocka_unit_test_setup_teardown(test_full_table_overflows, fs_setup,
 						fs_teardown),
 		cmocka_unit_test_setup_teardown(test_deep_socket_overflows, fs_setup,

@@ -4,7 +4,8 @@
  * Each __wrap_sys_x records the call and then calls __real_sys_x, unless
  * the fault spec says "the Nth call of x whose description contains M
  * fails with errno E" (or "returns success without doing anything": the
- * lying libcap-ng of Debian 12).  The spec and the call log live in a
+ * lying libcap-ng of Debian 12), or "the first T matching calls fail" (a
+ * transient error that must be retried, and within a bound).  The spec and the call log live in a
  * MAP_SHARED page, so the launcher, the sandbox's pid 1 and the program
  * all see and count the same spec (clone without CLONE_VM copies private
  * memory but keeps shared mappings shared).
@@ -16,8 +17,8 @@
  *   - the program did not run: it would have written /out/ran, a bind of
  *     a host directory;
  *   - no child is left: waitpid(-1, WNOHANG) fails with ECHILD.
- * Cases with no fault (the baselines, and clone3's ENOSYS fallback) must
- * instead launch and run the program.  A table row per case goes to
+ * Cases with no fault (the baselines, clone3's ENOSYS fallback, and an
+ * EAGAIN retried away) must instead launch and run the program.  A table row per case goes to
  * stdout.  The match strings mirror the mount data and flags in
  * rootfs.c and rootfs_special.c: when those change, the case fails with
  * "the fault was never reached", and WARD_FAULT_TRACE=1 prints the
@@ -58,6 +59,7 @@
 
 #include "ward/explain.h"
 #include "ward/launch.h"
+#include "ward/openat2.h"
 #include "ward/plan.h"
 #include "ward/sys.h"
 
@@ -67,6 +69,7 @@
 #define LOG_MAX 2048
 #define DESC_MAX 112
 #define LAST (-1)          /* nth: the last matching call of the baseline */
+#define ALWAYS (-1)        /* times: every matching call from the nth on */
 #define WORKER_TIMEOUT 30  /* seconds */
 
 /* ---- the shared fault state ---------------------------------------- */
@@ -75,6 +78,7 @@ struct fault_spec {
 	char fn[32];     /* "" = inject nothing */
 	char match[64];  /* substring of the call's description, "" = any */
 	int nth;         /* 1-based count of matching calls */
+	int times;       /* calls that fail from the nth on (0: one), or ALWAYS */
 	int errnum;
 	bool lie;        /* return 0 without calling the real function */
 };
@@ -88,6 +92,7 @@ struct fault_state {
 	struct fault_spec spec;
 	int seen;  /* matching calls so far */
 	int fired; /* the fault was injected */
+	int failed; /* calls failed (or lied) so far */
 	int ncalls;
 	struct call_record log[LOG_MAX];
 };
@@ -100,6 +105,7 @@ static enum verdict decide(const char *fn, const char *desc)
 {
 	const struct fault_spec *s = &fault->spec;
 	int n = __atomic_fetch_add(&fault->ncalls, 1, __ATOMIC_SEQ_CST);
+	int seen, last;
 
 	if (n < LOG_MAX) {
 		snprintf(fault->log[n].fn, sizeof(fault->log[n].fn), "%s", fn);
@@ -107,9 +113,12 @@ static enum verdict decide(const char *fn, const char *desc)
 	}
 	if (strcmp(s->fn, fn) != 0 || (s->match[0] && !strstr(desc, s->match)))
 		return REAL;
-	if (__atomic_add_fetch(&fault->seen, 1, __ATOMIC_SEQ_CST) != s->nth)
+	seen = __atomic_add_fetch(&fault->seen, 1, __ATOMIC_SEQ_CST);
+	last = s->nth + (s->times > 0 ? s->times : 1) - 1;
+	if (seen < s->nth || (s->times != ALWAYS && seen > last))
 		return REAL;
 	__atomic_store_n(&fault->fired, 1, __ATOMIC_SEQ_CST);
+	__atomic_add_fetch(&fault->failed, 1, __ATOMIC_SEQ_CST);
 	return s->lie ? LIE : FAIL;
 }
 
@@ -396,15 +405,23 @@ struct fault_case {
 	enum variant variant;
 	enum ward_step step; /* WARD_STEP_NONE: the launch must succeed */
 	int want_errnum;     /* err.errnum expected */
+	int times;           /* matching calls that fail (0: one), or ALWAYS */
+	int want_failed;     /* calls failed in all (0: not checked) */
+	const char *want_msg; /* in err.msg (NULL: not checked) */
 };
 
-#define OK(label, v) {label, NULL, "", 0, 0, false, v, WARD_STEP_NONE, 0}
+#define OK(label, v) {label, NULL, "", 0, 0, false, v, WARD_STEP_NONE, 0, 0, 0, NULL}
 #define FAULT(label, fn, match, nth, e, step) \
-	{label, #fn, match, nth, e, false, V_DEFAULT, step, e}
+	{label, #fn, match, nth, e, false, V_DEFAULT, step, e, 0, 0, NULL}
 #define FAULT_V(label, fn, match, nth, e, v, step) \
-	{label, #fn, match, nth, e, false, v, step, e}
+	{label, #fn, match, nth, e, false, v, step, e, 0, 0, NULL}
 #define LIE_V(label, fn, match, v) \
-	{label, #fn, match, 1, 0, true, v, WARD_STEP_VERIFY, 0}
+	{label, #fn, match, 1, 0, true, v, WARD_STEP_VERIFY, 0, 0, 0, NULL}
+/* The first @times matching calls fail, and exactly @failed must have
+ * been made (and failed) when the launch ends. */
+#define REPEAT(label, fn, match, times, e, failed, step, msg) \
+	{label, #fn, match, 1, e, false, V_DEFAULT, step,   \
+	 (step) == WARD_STEP_NONE ? 0 : e, times, failed, msg}
 
 static const struct fault_case cases[] = {
 	OK("baseline", V_DEFAULT),
@@ -415,7 +432,7 @@ static const struct fault_case cases[] = {
 	/* parent side */
 	FAULT("clone3", sys_clone3, "", 1, EPERM, WARD_STEP_CLONE),
 	{"clone3_enosys_falls_back", "sys_clone3", "", 1, ENOSYS, false,
-	 V_DEFAULT, WARD_STEP_NONE, 0},
+	 V_DEFAULT, WARD_STEP_NONE, 0, 0, 0, NULL},
 	FAULT("gid_map", sys_write_file_at, "path=gid_map", 1, EPERM,
 	      WARD_STEP_USERNS),
 	FAULT("uid_map", sys_write_file_at, "path=uid_map", 1, EINVAL,
@@ -433,6 +450,14 @@ static const struct fault_case cases[] = {
 	FAULT("mount_root_tmpfs", sys_mount, "data=mode=0755,size=1m", 1, ENOSPC,
 	      WARD_STEP_MOUNTS),
 	FAULT("openat2_first", sys_openat2, "", 1, EACCES, WARD_STEP_MOUNTS),
+	/* A lookup inside the root (here the bind's destination) gets
+	 * EAGAIN whenever anything on the host mounts or renames during the
+	 * walk: tried again, WARD_OPENAT2_TRIES times at most, then refused
+	 * with the path. */
+	REPEAT("openat2_eagain_retried", sys_openat2, "path=out", 3, EAGAIN, 3,
+	       WARD_STEP_NONE, NULL),
+	REPEAT("openat2_eagain_always", sys_openat2, "path=out", ALWAYS, EAGAIN,
+	       WARD_OPENAT2_TRIES, WARD_STEP_BINDS, "resolving /out"),
 	FAULT("bind_host_usr", sys_mount, "src=/oldroot/usr ", 1, EACCES,
 	      WARD_STEP_MOUNTS),
 	FAULT("readonly_root", sys_mount_setattr, "set=0x7 recursive=1", 1, EPERM,
@@ -528,6 +553,7 @@ struct outcome {
 	bool leftover;  /* a child was still there */
 	int leftover_ifs; /* "ward*" interfaces still there */
 	int fired;
+	int failed;
 	char setup_error[WARD_ERR_MSG_MAX + 16];
 };
 
@@ -614,12 +640,14 @@ __attribute__((noreturn)) static void worker(const struct fault_case *c,
 		snprintf(fault->spec.match, sizeof(fault->spec.match), "%s",
 			 c->match);
 		fault->spec.nth = nth;
+		fault->spec.times = c->times;
 		fault->spec.errnum = c->errnum;
 		fault->spec.lie = c->lie;
 	}
-	fault->seen = fault->fired = fault->ncalls = 0;
+	fault->seen = fault->fired = fault->failed = fault->ncalls = 0;
 	o.rc = ward_launch(plan, &o.exit_code, &o.err);
 	o.fired = fault->fired;
+	o.failed = fault->failed;
 	o.ran = access(marker, F_OK) == 0;
 	o.leftover = !(waitpid(-1, NULL, WNOHANG) < 0 && errno == ECHILD);
 	o.leftover_ifs = c->variant == V_VETH ? count_ward_ifs() : 0;
@@ -664,6 +692,14 @@ static void print_row(const struct fault_case *c, int nth,
 
 	if (!c->fn)
 		snprintf(call, sizeof(call), "(none)");
+	else if (c->times == ALWAYS)
+		snprintf(call, sizeof(call), "%s%s%s%s #%d on", c->fn,
+			 c->match[0] ? " [" : "", c->match, c->match[0] ? "]" : "",
+			 nth);
+	else if (c->times > 1)
+		snprintf(call, sizeof(call), "%s%s%s%s #%d-%d", c->fn,
+			 c->match[0] ? " [" : "", c->match, c->match[0] ? "]" : "",
+			 nth, nth + c->times - 1);
 	else
 		snprintf(call, sizeof(call), "%s%s%s%s #%d", c->fn,
 			 c->match[0] ? " [" : "", c->match, c->match[0] ? "]" : "",
@@ -677,6 +713,9 @@ static void print_row(const struct fault_case *c, int nth,
 	else
 		snprintf(result, sizeof(result), "rc=0 exit=%d ran=%d left=%d ifs=%d",
 			 o->exit_code, o->ran, o->leftover, o->leftover_ifs);
+	if (c->times)
+		snprintf(result + strlen(result), sizeof(result) - strlen(result),
+			 " failed=%d", o->failed);
 	printf("| %-4s | %-24s | %-12s | %-52s | %-9s | %s\n", verdict, c->label,
 	       c->step == WARD_STEP_NONE ? "(success)" : ward_step_name(c->step),
 	       call, c->lie ? "lie: rc 0" : c->fn ? strerrorname_np(c->errnum) : "-",
@@ -708,6 +747,14 @@ static void save_baseline(void)
 			       baseline_log[i].desc);
 }
 
+/* The repeated faults: how many calls failed, and what the error says. */
+static bool counts_and_message_ok(const struct fault_case *c,
+				  const struct outcome *o)
+{
+	return (!c->want_failed || o->failed == c->want_failed) &&
+	       (!c->want_msg || strstr(o->err.msg, c->want_msg));
+}
+
 static void test_fault_case(void **state)
 {
 	const struct fault_case *c = *state;
@@ -732,6 +779,7 @@ static void test_fault_case(void **state)
 		ok = !o.setup_error[0] && o.rc < 0 && o.fired &&
 		     o.err.step == c->step && o.err.errnum == c->want_errnum &&
 		     !o.ran && !o.leftover && o.leftover_ifs == 0;
+	ok = ok && counts_and_message_ok(c, &o);
 	print_row(c, nth, &o, ok ? "ok" : "FAIL");
 	if (o.setup_error[0])
 		fail_msg("%s: %s", c->label, o.setup_error);
@@ -758,6 +806,12 @@ static void test_fault_case(void **state)
 		if (o.ran)
 			fail_msg("%s: the program ran", c->label);
 	}
+	if (c->want_failed && o.failed != c->want_failed)
+		fail_msg("%s: %d calls failed, want %d", c->label, o.failed,
+			 c->want_failed);
+	if (c->want_msg && !strstr(o.err.msg, c->want_msg))
+		fail_msg("%s: message '%s' does not name '%s'", c->label, o.err.msg,
+			 c->want_msg);
 	if (o.leftover)
 		fail_msg("%s: a child process was left behind", c->label);
 	if (o.leftover_ifs != 0)
