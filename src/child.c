@@ -195,6 +195,12 @@ void ward_child_run_program(const struct ward_plan *plan, int syncfd)
 		ward_err_set(&err, WARD_STEP_INIT, errno, "setpgid");
 		fail(syncfd, &err);
 	}
+	/* The program's own Landlock layer, so that it cannot signal the
+	 * init that forked it (entrypoint mode, ward not pid 1); after the
+	 * fork, or ward would share it, and before seccomp, which may deny
+	 * the landlock syscalls.  no_new_privs is set already. */
+	if (plan->landlock_scope_signal && ward_confine_signal_scope(&err) < 0)
+		fail(syncfd, &err);
 	/* Last, right before execve: nothing ward does after this point
 	 * needs more than the program itself may do. */
 	if (plan->seccomp_mode != WARD_SECCOMP_OFF && plan->seccomp_prog.len == 0) {

@@ -56,3 +56,43 @@ int ward_confine_apply(const struct ward_plan *plan, bool restrict_fs,
 	*applied = true;
 	return 0;
 }
+
+/* "ABI 5", "no Landlock", or the version query's error. */
+static const char *abi_name(int abi, char *buf, size_t len)
+{
+	if (abi > 0)
+		snprintf(buf, len, "ABI %d", abi);
+	else
+		snprintf(buf, len, "%s", abi < 0 ? strerror(-abi) : "no Landlock");
+	return buf;
+}
+
+int ward_confine_signal_scope_check(const struct ward_plan *plan, bool *scope,
+				    struct ward_err *err)
+{
+	int abi = ward_landlock_abi();
+	char name[64];
+
+	*scope = abi >= WARD_LANDLOCK_ABI_SCOPE;
+	if (*scope)
+		return 0;
+	abi_name(abi, name, sizeof(name));
+	if (plan->landlock_optional) {
+		fprintf(stderr, "ward: landlock: no signal scope in this kernel (%s); "
+			"continuing without it, as the profile's 'landlock optional' allows: "
+			"the program can kill ward, which is not pid 1\n", name);
+		return 0;
+	}
+	return ward_err_set(err, WARD_STEP_LANDLOCK, abi < 0 ? -abi : EOPNOTSUPP,
+			    "ward is not pid 1 here (docker run --init, tini?), so only a "
+			    "Landlock signal scope keeps the program from killing it, which "
+			    "needs ABI 6 (Linux 6.12) and this kernel has %s: run ward as pid 1, "
+			    "or say 'landlock optional' in the profile to run without it", name);
+}
+
+int ward_confine_signal_scope(struct ward_err *err)
+{
+	struct ward_landlock ll = {.scope_signal = true};
+
+	return ward_landlock_apply(&ll, err);
+}

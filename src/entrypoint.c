@@ -29,9 +29,13 @@
 
 extern char **environ;
 
+/* The program's Landlock signal scope: not needed (ward is pid 1, or the
+ * program is its own init), on, or missing ('landlock optional'). */
+enum signal_scope { SCOPE_UNNEEDED, SCOPE_ON, SCOPE_MISSING };
+
 static void list_layers(const struct ward_plan *plan,
 			const struct ward_entrypoint_start *s, bool landlocked,
-			const struct ward_entrypoint_env *env)
+			enum signal_scope scope, const struct ward_entrypoint_env *env)
 {
 	fprintf(stderr,
 		"ward: entrypoint mode: not applied (no namespaces here): a private, read-only "
@@ -50,13 +54,17 @@ static void list_layers(const struct ward_plan *plan,
 	if (!landlocked)
 		fprintf(stderr, "ward: entrypoint mode: not applied: Landlock (the file system "
 			"stays writable wherever the container allows)\n");
+	if (scope == SCOPE_MISSING)
+		fprintf(stderr, "ward: entrypoint mode: not applied: a Landlock signal scope "
+			"(the program can kill ward, which is not pid 1)\n");
 	fprintf(stderr,
 		"ward: entrypoint mode: applied: uid %u gid %u, %s, capabilities: %s, "
-		"no_new_privs, %s%s, fds closed, %s\n",
+		"no_new_privs, %s%s%s, fds closed, %s\n",
 		s->uid, s->gid, s->privileged ? "groups cleared" : "groups as started",
 		s->privileged ? "every set trimmed" :
 			"permitted, effective, inheritable and ambient emptied",
 		landlocked ? "Landlock (read-only except the writable paths), " : "",
+		scope == SCOPE_ON ? "a Landlock signal scope (the program cannot signal ward), " : "",
 		plan->seccomp_mode == WARD_SECCOMP_OFF ? "NO seccomp filter" : "seccomp filter",
 		plan->own_init ? "the program as pid 1" : "ward as the program's init");
 	if (env->nwithheld)
@@ -155,6 +163,26 @@ static int prepare(const struct ward_plan *plan, struct ward_entrypoint_start *s
 	return 0;
 }
 
+/* Not pid 1 (docker run --init, tini): ward runs as the program's uid,
+ * so the program could kill its init unless a Landlock layer of its own
+ * scopes its signals.  As pid 1, the kernel drops SIGKILL and SIGSTOP
+ * sent to ward from inside its pid namespace; with the program as its
+ * own init there is no ward left to protect. */
+static int plan_signal_scope(struct ward_plan *run, enum signal_scope *scope,
+			     struct ward_err *err)
+{
+	int r;
+
+	*scope = SCOPE_UNNEEDED;
+	if (run->own_init || getpid() == 1)
+		return 0;
+	r = ward_confine_signal_scope_check(run, &run->landlock_scope_signal, err);
+	if (r < 0)
+		return r;
+	*scope = run->landlock_scope_signal ? SCOPE_ON : SCOPE_MISSING;
+	return 0;
+}
+
 static int harden(const struct ward_plan *run, const struct ward_entrypoint_start *s,
 		  bool *landlocked, struct ward_err *err)
 {
@@ -177,6 +205,7 @@ int ward_entrypoint_run(const struct ward_plan *plan, int *exit_code,
 	struct ward_entrypoint_start start;
 	struct ward_plan run;
 	bool landlocked = false;
+	enum signal_scope scope;
 	pid_t app;
 	int r;
 
@@ -188,9 +217,12 @@ int ward_entrypoint_run(const struct ward_plan *plan, int *exit_code,
 	if ((r = prepare(plan, &start, &env, err)) < 0)
 		return r;
 	program_plan(&run, plan, &start, &env);
-	if ((r = harden(&run, &start, &landlocked, err)) < 0)
+	/* The scope after ward's own Landlock layer: without Landlock at
+	 * all, that one names the problem (or warns, 'landlock optional'). */
+	if ((r = harden(&run, &start, &landlocked, err)) < 0 ||
+	    (r = plan_signal_scope(&run, &scope, err)) < 0)
 		return r;
-	list_layers(plan, &start, landlocked, &env);
+	list_layers(plan, &start, landlocked, scope, &env);
 	if (run.own_init)
 		ward_child_run_program(&run, -1);
 	if ((r = start_program(&run, &app, err)) < 0)

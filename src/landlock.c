@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/landlock.h>
+#include <stddef.h>
 #include <string.h>
 #include <sys/stat.h>
 
@@ -34,6 +35,9 @@
 #ifndef LANDLOCK_ACCESS_FS_IOCTL_DEV
 #define LANDLOCK_ACCESS_FS_IOCTL_DEV (1ULL << 15)    /* ABI 5, 6.10 */
 #endif
+#ifndef LANDLOCK_SCOPE_SIGNAL
+#define LANDLOCK_SCOPE_SIGNAL (1ULL << 1)            /* ABI 6, 6.12 */
+#endif
 /* enum landlock_rule_type: an enum upstream, so no #ifndef can see it. */
 #define RULE_PATH_BENEATH 1
 #define RULE_NET_PORT 2                              /* ABI 4 */
@@ -43,16 +47,27 @@
 #define ABI_NET 4
 #define ABI_IOCTL_DEV 5
 
-/* struct landlock_ruleset_attr as of ABI 4.  ABI 6 appends `scoped`
- * (LANDLOCK_SCOPE_ABSTRACT_UNIX_SOCKET, LANDLOCK_SCOPE_SIGNAL); ward
- * leaves it out on purpose: scoping abstract unix sockets would cut the
- * program off from services it legitimately reaches that way (D-Bus,
- * X11, systemd's notify socket), and signal scoping is the pid
- * namespace's job.  The kernel accepts a shorter struct: the missing
- * tail counts as zero. */
+/* struct landlock_ruleset_attr as of ABI 6, which appended `scoped`.
+ * ward scopes signals only (LANDLOCK_SCOPE_SIGNAL: no signal to a
+ * process outside the caller's Landlock domain), and only where nothing
+ * else protects ward from the program: entrypoint mode with ward not
+ * pid 1 (docker run --init, tini), where ward runs as the program's uid.
+ * Elsewhere ward's init is pid 1 of a pid namespace the program lives
+ * in, and the kernel drops SIGKILL and SIGSTOP sent to it from inside.
+ * The scope must be a layer of the program's own, restricted after the
+ * fork: a domain shared with ward (its file-system layer) would let the
+ * program signal ward still.  The program's own children inherit the
+ * layer and stay reachable.  LANDLOCK_SCOPE_ABSTRACT_UNIX_SOCKET stays
+ * out on purpose: it would cut the program off from services outside
+ * its domain that it legitimately reaches that way (D-Bus, X11,
+ * systemd's notify socket); a network namespace is the tool for
+ * abstract sockets.  The kernel accepts a shorter struct (the missing
+ * tail counts as zero), so a ruleset that scopes nothing is sent
+ * without `scoped`, as on older ABIs. */
 struct ruleset_attr {
 	uint64_t handled_access_fs;
 	uint64_t handled_access_net;     /* ABI 4 */
+	uint64_t scoped;                 /* ABI 6 */
 };
 
 /* struct landlock_net_port_attr (ABI 4): not packed, 16 bytes. */
@@ -209,7 +224,7 @@ int ward_landlock_parse_ports(const char *list, uint16_t *ports, size_t max,
 
 static bool restricts_something(const struct ward_landlock *ll)
 {
-	return ll->fs || ll->tcp_bind || ll->tcp_connect;
+	return ll->fs || ll->tcp_bind || ll->tcp_connect || ll->scope_signal;
 }
 
 static int check_request(const struct ward_landlock *ll, int abi,
@@ -235,16 +250,28 @@ static int check_request(const struct ward_landlock *ll, int abi,
 		return ward_err_set(err, WARD_STEP_LANDLOCK, EOPNOTSUPP,
 				    "TCP port rules need Landlock ABI 4 (Linux "
 				    "6.7); this kernel has ABI %d", abi);
+	if (ll->scope_signal && abi < WARD_LANDLOCK_ABI_SCOPE)
+		return ward_err_set(err, WARD_STEP_LANDLOCK, EOPNOTSUPP,
+				    "the signal scope needs Landlock ABI 6 (Linux "
+				    "6.12); this kernel has ABI %d", abi);
 	return 0;
+}
+
+/* The struct as long as the request needs: 24 bytes with a scope, 16
+ * from ABI 4 on, else 8 (handled_access_fs alone). */
+static size_t attr_size(const struct ward_landlock *ll, int abi)
+{
+	if (ll->scope_signal)
+		return sizeof(struct ruleset_attr);
+	if (abi >= ABI_NET)
+		return offsetof(struct ruleset_attr, scoped);
+	return offsetof(struct ruleset_attr, handled_access_net);
 }
 
 static int create_ruleset(const struct ward_landlock *ll, int abi,
 			  struct ward_err *err)
 {
 	struct ruleset_attr attr = {0};
-	/* 16 bytes from ABI 4 on; 8 (handled_access_fs alone) before. */
-	size_t size = abi >= ABI_NET ? sizeof(attr)
-				     : sizeof(attr.handled_access_fs);
 	int fd;
 
 	if (ll->fs)
@@ -253,13 +280,16 @@ static int create_ruleset(const struct ward_landlock *ll, int abi,
 		attr.handled_access_net |= LANDLOCK_ACCESS_NET_BIND_TCP;
 	if (ll->tcp_connect)
 		attr.handled_access_net |= LANDLOCK_ACCESS_NET_CONNECT_TCP;
-	fd = sys_landlock_create_ruleset(&attr, size, 0);
+	if (ll->scope_signal)
+		attr.scoped |= LANDLOCK_SCOPE_SIGNAL;
+	fd = sys_landlock_create_ruleset(&attr, attr_size(ll, abi), 0);
 	if (fd < 0)
 		return ward_err_set(err, WARD_STEP_LANDLOCK, errno,
 				    "landlock_create_ruleset (ABI %d, fs %#llx, "
-				    "net %#llx)", abi,
+				    "net %#llx%s)", abi,
 				    (unsigned long long)attr.handled_access_fs,
-				    (unsigned long long)attr.handled_access_net);
+				    (unsigned long long)attr.handled_access_net,
+				    attr.scoped ? ", signal scope" : "");
 	return fd;
 }
 

@@ -2,8 +2,10 @@
  * program itself (entrypoint mode always; namespace mode when the plan
  * asks).  The filesystem policy is "read and execute everywhere, write
  * only beneath the writable paths"; the port policy is "bind/connect
- * only to the listed TCP ports".  Rights are masked to the running
- * kernel's ABI (v1 5.13 .. v4 6.7 TCP .. v5 6.10 IOCTL_DEV). */
+ * only to the listed TCP ports"; the signal scope is "no signal to a
+ * process outside this Landlock layer".  Rights are masked to the
+ * running kernel's ABI (v1 5.13 .. v4 6.7 TCP .. v5 6.10 IOCTL_DEV ..
+ * v6 6.12 scopes). */
 #ifndef WARD_LANDLOCK_H
 #define WARD_LANDLOCK_H
 
@@ -15,6 +17,7 @@
 
 #define WARD_LANDLOCK_MAX_PATHS 64
 #define WARD_LANDLOCK_MAX_PORTS 64
+#define WARD_LANDLOCK_ABI_SCOPE 6 /* Linux 6.12: LANDLOCK_SCOPE_SIGNAL */
 
 struct ward_landlock {
 	/* Restrict the filesystem: read+execute everywhere, writes only
@@ -33,6 +36,10 @@ struct ward_landlock {
 	bool tcp_connect;
 	uint16_t connect_ports[WARD_LANDLOCK_MAX_PORTS];
 	size_t nconnect;
+	/* Scope signals (ABI 6): no signal, by kill(2), pidfd or F_SETOWN,
+	 * to a process outside the new layer; the caller's later children
+	 * share it and stay reachable. */
+	bool scope_signal;
 };
 
 /* The running kernel's Landlock ABI version (>= 1), 0 when Landlock is
@@ -64,7 +71,8 @@ int ward_landlock_parse_ports(const char *list, uint16_t *ports, size_t max,
  * (and its future children).  no_new_privs must already be set (or the
  * caller must hold CAP_SYS_ADMIN); ward sets it just before.  A no-op
  * returning 0 when @ll restricts nothing.  Fails closed: no Landlock,
- * TCP rules on ABI < 4, a writable path that cannot be opened (it must
+ * TCP rules on ABI < 4, the signal scope on ABI < 6 (all three before
+ * any ruleset exists), a writable path that cannot be opened (it must
  * exist), or any failing syscall is an error naming the path or port.
  * Nothing is restricted unless it returns 0, and every fd it opened is
  * closed on every path.  Errors: WARD_STEP_LANDLOCK. */

@@ -29,8 +29,9 @@ int ward_child_drop_privileges(const struct ward_plan *plan,
 			       struct ward_err *err);
 /* PR_SET_NO_NEW_PRIVS, read back. */
 int ward_child_set_no_new_privs(struct ward_err *err);
-/* Unblock signals, load the seccomp filter, execute the program; on
- * failure send the error over @syncfd and exit with the step's code. */
+/* Unblock signals, apply the signal scope if the plan says so, load the
+ * seccomp filter, execute the program; on failure send the error over
+ * @syncfd and exit with the step's code. */
 __attribute__((noreturn)) void ward_child_run_program(const struct ward_plan *plan,
 						      int syncfd);
 

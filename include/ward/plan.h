@@ -186,6 +186,10 @@ struct ward_plan {
 	uint16_t tcp_connect[WARD_MAX_PORTS];
 	size_t ntcp_connect;
 	bool landlock_optional; /* continue without Landlock, loudly */
+	/* entrypoint mode, set at run time on the program's copy of the
+	 * plan when ward stays its init without being pid 1: the program
+	 * gets a Landlock layer of its own scoping signals (child.c). */
+	bool landlock_scope_signal;
 
 	/* entrypoint mode: the environment ward was given reaches the
 	 * program, except secret-looking names not listed here */

@@ -133,6 +133,30 @@ expect_rc "root image: an app killed by SIGKILL gives 137" 137
 drun ward-t-root /bin/sh -c 'probe zombies 3; sleep 0.3; probe zombie-check'
 expect_out_match "root image: orphaned zombies are reaped by ward as pid 1" '^zombies=0$'
 
+# docker run --init: tini is pid 1 and ward its child, running as the
+# app's uid.  The app's own Landlock layer scopes its signals: it cannot
+# kill or stop ward, yet still signals its own child.
+drun --init ward-t-root /bin/sh -c 'echo ppid=$PPID
+kill -KILL $PPID 2>&1; echo kill=$?; kill -STOP $PPID 2>&1; echo stop=$?
+sleep 10 & kill $!; wait $!; echo child=$?; exit 7'
+if [ "$RC" = 7 ] && grep -q '^ppid=[0-9]*$' <<<"$OUT" && ! grep -q '^ppid=1$' <<<"$OUT" &&
+	grep -q '^kill=1$' <<<"$OUT" && grep -q '^stop=1$' <<<"$OUT" &&
+	[ "$(grep -c 'Operation not permitted' <<<"$OUT")" = 2 ]; then
+	ok "docker run --init (ward not pid 1): the app's kill -KILL and -STOP of ward fail (EPERM); exit code 7 is the app's"
+else
+	not_ok "docker run --init: the app cannot kill ward" "$(last_run)"
+fi
+if grep -q '^child=143$' <<<"$OUT"; then
+	ok "docker run --init: the app still signals its own child (sleep & kill \$!)"
+else
+	not_ok "docker run --init: the app still signals its own child" "$(last_run)"
+fi
+if grep -q 'applied: .*a Landlock signal scope (the program cannot signal ward)' <<<"$ERR"; then
+	ok "docker run --init: the signal scope is listed as applied"
+else
+	not_ok "docker run --init: the signal scope is listed as applied" "$(last_run)"
+fi
+
 name=ward-t-stop-$$
 if dk run -d --network none --name "$name" ward-t-root probe wait-signal >/dev/null; then
 	for _ in $(seq 40); do dk logs "$name" 2>/dev/null | grep -q '^ready$' && break; sleep 0.1; done

@@ -88,6 +88,38 @@ expect_rc "entrypoint as pid 1: 128+N for a signal death" 143
 run_cmd unshare -pf --mount-proc "$WARD" run --mode entrypoint -- /bin/sh -c \
 	"\"$PROBE\" zombies 3; sleep 0.3; \"$PROBE\" zombie-check"
 expect_out_match "entrypoint as pid 1: orphans are reaped" '^zombies=0$'
+# As pid 1, the kernel drops SIGKILL and SIGSTOP sent to ward from inside
+# its pid namespace: no signal scope is needed, and none is listed.
+run_cmd unshare -pf --mount-proc "$WARD" run --mode entrypoint --user 10001 -- /bin/sh -c \
+	'kill -KILL $PPID; kill -STOP $PPID; sleep 0.2; exit 7'
+if [ "$RC" = 7 ] && ! grep -q 'signal scope' <<<"$ERR"; then
+	ok "entrypoint as pid 1: the program's SIGKILL and SIGSTOP to ward have no effect; exit status 7 reported"
+else
+	not_ok "entrypoint as pid 1: the program cannot stop ward" "$(last_run)"
+fi
+
+# ---- ward not pid 1 (docker run --init, tini) -------------------------------------
+# ward runs as the program's uid; the program's own Landlock layer scoping
+# signals (ABI 6) keeps it from killing its init.  A shell plays the init
+# here: pid 1, ward its child, the program ward's.
+
+scope_prog='kill -KILL $PPID 2>&1; echo kill=$?; kill -STOP $PPID 2>&1; echo stop=$?
+sleep 10 & kill $!; wait $!; echo child=$?; exit 7'
+run_cmd unshare -pf --mount-proc /bin/sh -c \
+	'"$1" run --mode entrypoint --user 10001 -- /bin/sh -c "$2"; echo "ward=$?"' \
+	sh "$WARD" "$scope_prog"
+if grep -q '^kill=1$' <<<"$OUT" && grep -q '^stop=1$' <<<"$OUT" &&
+	[ "$(grep -c 'Operation not permitted' <<<"$OUT")" = 2 ] && grep -q '^ward=7$' <<<"$OUT"; then
+	ok "entrypoint, ward not pid 1: the program's kill -KILL and -STOP of ward fail (EPERM); ward reports exit 7"
+else
+	not_ok "entrypoint, ward not pid 1: the program cannot kill ward" "$(last_run)"
+fi
+expect_out_match "entrypoint, ward not pid 1: the program still signals its own child (sleep & kill \$!)" '^child=143$'
+if grep -q 'entrypoint mode: applied: .*a Landlock signal scope (the program cannot signal ward)' <<<"$ERR"; then
+	ok "entrypoint, ward not pid 1: the signal scope is listed as applied"
+else
+	not_ok "entrypoint, ward not pid 1: the signal scope is listed as applied" "$(last_run)"
+fi
 
 # ---- refusals -------------------------------------------------------------------------
 
@@ -276,8 +308,9 @@ if command -v bwrap >/dev/null; then
 	in_docker_like "$SPOOL/no-landlock.bpf" "$WARD" run --profile "$SPOOL/ll-optional.profile" \
 		--mode entrypoint --user 10001 -- "$PROBE" write "$SPOOL/ran" started
 	if [ "$RC" = 0 ] && started && grep -q "continuing without it, as the profile's 'landlock optional' allows" <<<"$ERR" &&
-		grep -q 'not applied: Landlock' <<<"$ERR"; then
-		ok "no Landlock with 'landlock optional': runs, saying so and listing Landlock as not applied"
+		grep -q 'not applied: Landlock' <<<"$ERR" &&
+		grep -q 'not applied: a Landlock signal scope (the program can kill ward, which is not pid 1)' <<<"$ERR"; then
+		ok "no Landlock with 'landlock optional': runs, saying so and listing Landlock and the signal scope as not applied"
 	else
 		not_ok "no Landlock with 'landlock optional': runs, saying so" "$(last_run)"
 	fi

@@ -27,7 +27,13 @@
  *
  * The --net veth cases run their worker in a network namespace of its
  * own (it plays the host), and also assert that no "ward*" interface is
- * left there once ward_launch has returned. */
+ * left there once ward_launch has returned.
+ *
+ * The entrypoint cases run ward_entrypoint_run instead, in a process of
+ * its own below the worker (ward not pid 1, as under docker run --init),
+ * in a mount namespace with an empty /run (no engine socket of the
+ * machine's to refuse); the program writes the marker in the temporary
+ * directory itself, a writable path. */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
@@ -52,12 +58,14 @@
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 #include <cap-ng.h>
 #include <cmocka.h>
 
 #include "ward/explain.h"
+#include "ward/landlock.h"
 #include "ward/launch.h"
 #include "ward/openat2.h"
 #include "ward/plan.h"
@@ -181,6 +189,9 @@ WRAP_DECL(int, sys_openat2, (int dirfd, const char *path, struct open_how *how,
 WRAP_DECL(int, sys_execve, (const char *path, char *const argv[],
 			    char *const envp[]))
 WRAP_DECL(int, sys_netlink_send, (int fd, const void *buf, size_t len))
+WRAP_DECL(int, sys_landlock_create_ruleset, (const void *attr, size_t size,
+					     uint32_t flags))
+WRAP_DECL(int, sys_landlock_restrict_self, (int fd, uint32_t flags))
 
 pid_t __wrap_sys_clone3(struct clone_args *args, size_t size)
 {
@@ -385,6 +396,22 @@ int __wrap_sys_netlink_send(int fd, const void *buf, size_t len)
 	       len >= sizeof(struct nlmsghdr) ? ((const struct nlmsghdr *)buf)->nlmsg_flags : 0);
 }
 
+/* size=0 flags=0x1: the version query; 16: a file-system or port
+ * layer; 24: the signal scope. */
+int __wrap_sys_landlock_create_ruleset(const void *attr, size_t size,
+				       uint32_t flags)
+{
+	INJECT(sys_landlock_create_ruleset,
+	       __real_sys_landlock_create_ruleset(attr, size, flags),
+	       "size=%zu flags=%#x", size, flags);
+}
+
+int __wrap_sys_landlock_restrict_self(int fd, uint32_t flags)
+{
+	INJECT(sys_landlock_restrict_self, __real_sys_landlock_restrict_self(fd, flags),
+	       "%s", "");
+}
+
 /* ---- the cases ------------------------------------------------------ */
 
 enum variant {
@@ -393,6 +420,7 @@ enum variant {
 	V_CAPS,     /* --cap-keep net_bind_service (ambient must be raised) */
 	V_USER,     /* --user 10001:10001 (not the overflow id 65534) */
 	V_VETH,     /* --net veth, the worker in a network namespace of its own */
+	V_ENTRYPOINT, /* --mode entrypoint --user 10001, ward not pid 1 */
 };
 
 struct fault_case {
@@ -541,6 +569,17 @@ static const struct fault_case cases[] = {
 	LIE_V("lie_no_new_privs", sys_prctl, "PR_SET_NO_NEW_PRIVS", V_DEFAULT),
 	LIE_V("lie_setresuid", sys_setresuid, "", V_USER),
 	LIE_V("lie_setresgid", sys_setresgid, "", V_USER),
+	/* entrypoint mode: ward's own Landlock layer, then the program's
+	 * signal scope, made in the program's process after the fork */
+	OK("baseline_entrypoint", V_ENTRYPOINT),
+	FAULT_V("ep_landlock_restrict", sys_landlock_restrict_self, "", 1, EPERM,
+		V_ENTRYPOINT, WARD_STEP_LANDLOCK),
+	FAULT_V("ep_scope_create", sys_landlock_create_ruleset, "size=24", 1, ENOMEM,
+		V_ENTRYPOINT, WARD_STEP_LANDLOCK),
+	FAULT_V("ep_scope_restrict", sys_landlock_restrict_self, "", 2, EPERM,
+		V_ENTRYPOINT, WARD_STEP_LANDLOCK),
+	FAULT_V("ep_seccomp_load", sys_seccomp_set_filter, "", 1, EINVAL,
+		V_ENTRYPOINT, WARD_STEP_SECCOMP),
 };
 
 /* ---- one launch in a worker ---------------------------------------- */
@@ -559,6 +598,7 @@ struct outcome {
 
 static char outdir[64];
 static char marker[96];
+static char ep_command[128]; /* entrypoint: echo ran > MARKER */
 static int baseline_calls = -1; /* calls logged by the baseline */
 static struct call_record *baseline_log;
 
@@ -570,10 +610,14 @@ static const struct {
 	[V_CAPS] = {{"cap-keep", "net_bind_service"}, {NULL, NULL}},
 	[V_USER] = {{"user", "10001:10001"}, {NULL, NULL}},
 	[V_VETH] = {{"net", "veth"}, {NULL, NULL}},
+	[V_ENTRYPOINT] = {{"mode", "entrypoint"}, {"user", "10001:10001"}},
 };
 
 static char *program[] = {
 	"/bin/sh", "-c", "echo ran > /out/ran", NULL,
+};
+static char *ep_program[] = {
+	"/bin/sh", "-c", ep_command, NULL,
 };
 
 static struct ward_plan *make_plan(enum variant v, struct ward_err *err)
@@ -586,13 +630,16 @@ static struct ward_plan *make_plan(enum variant v, struct ward_err *err)
 	if (!b)
 		return NULL;
 	snprintf(bind, sizeof(bind), "%s:/out:rw", outdir);
-	r = ward_plan_apply(b, "bind", bind, NULL, err);
+	/* entrypoint mode has no mount namespace: the directory itself */
+	r = v == V_ENTRYPOINT ? ward_plan_apply(b, "writable", outdir, NULL, err)
+			      : ward_plan_apply(b, "bind", bind, NULL, err);
 	if (r == 0)
 		r = ward_plan_apply(b, "rlimit", "nofile=512", NULL, err);
-	for (size_t i = 0; r == 0 && variant_directives[v][i].key; i++)
+	for (size_t i = 0; r == 0 && i < N_ELEMS(variant_directives[v]) &&
+			   variant_directives[v][i].key; i++)
 		r = ward_plan_apply(b, variant_directives[v][i].key,
 				    variant_directives[v][i].value, NULL, err);
-	ward_plan_set_argv(b, program);
+	ward_plan_set_argv(b, v == V_ENTRYPOINT ? ep_program : program);
 	if (r == 0)
 		r = ward_plan_finish(b, &plan, err);
 	ward_plan_builder_free(b);
@@ -613,6 +660,65 @@ static int count_ward_ifs(void)
 	return n;
 }
 
+/* Entrypoint mode's surroundings: an empty /run (the machine's engine
+ * sockets would be refused), no engine address in the environment, and
+ * the worker as subreaper, so that a program ward left behind is the
+ * worker's to find. */
+static int entrypoint_setup(char *why, size_t len)
+{
+	static const char *const engine_vars[] = {
+		"DOCKER_HOST", "CONTAINER_HOST", "CONTAINERD_ADDRESS", "BUILDKIT_HOST",
+	};
+
+	/* syscall(2), not sys_mount: the seam is not armed yet. */
+	if (unshare(CLONE_NEWNS) < 0 ||
+	    syscall(SYS_mount, NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0 ||
+	    syscall(SYS_mount, "ward-faults", "/run", "tmpfs", 0, "mode=0755") < 0 ||
+	    prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) < 0) {
+		snprintf(why, len, "entrypoint setup: %s", strerror(errno));
+		return -1;
+	}
+	for (size_t i = 0; i < N_ELEMS(engine_vars); i++)
+		unsetenv(engine_vars[i]);
+	return 0;
+}
+
+struct ep_record {
+	int rc;
+	struct ward_err err;
+};
+
+/* ward_entrypoint_run in a process of its own (so not pid 1): it returns
+ * only on a failure, sent here; otherwise it ends as the program's init
+ * and exits with the program's status. */
+static int launch_entrypoint(const struct ward_plan *plan, int *exit_code,
+			     struct ward_err *err)
+{
+	struct ep_record rec = {0};
+	int fds[2], status = 0;
+	ssize_t n;
+	pid_t pid;
+
+	if (pipe2(fds, O_CLOEXEC) < 0 || (pid = fork()) < 0)
+		return ward_err_set(err, WARD_STEP_NONE, errno, "test: pipe2 or fork");
+	if (pid == 0) {
+		close(fds[0]);
+		rec.rc = ward_entrypoint_run(plan, exit_code, &rec.err);
+		_exit(write(fds[1], &rec, sizeof(rec)) == (ssize_t)sizeof(rec) ? 0 : 3);
+	}
+	close(fds[1]);
+	n = read(fds[0], &rec, sizeof(rec));
+	close(fds[0]);
+	if (waitpid(pid, &status, 0) != pid)
+		return -ECHILD;
+	if (n == (ssize_t)sizeof(rec)) {
+		*err = rec.err;
+		return rec.rc;
+	}
+	*exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+	return 0;
+}
+
 __attribute__((noreturn)) static void worker(const struct fault_case *c,
 					     int nth, int out)
 {
@@ -627,6 +733,9 @@ __attribute__((noreturn)) static void worker(const struct fault_case *c,
 			 strerror(errno));
 		goto report;
 	}
+	if (c->variant == V_ENTRYPOINT &&
+	    entrypoint_setup(o.setup_error, sizeof(o.setup_error)) < 0)
+		goto report;
 	plan = make_plan(c->variant, &o.err);
 	if (!plan) {
 		snprintf(o.setup_error, sizeof(o.setup_error), "plan: %s", o.err.msg);
@@ -645,7 +754,9 @@ __attribute__((noreturn)) static void worker(const struct fault_case *c,
 		fault->spec.lie = c->lie;
 	}
 	fault->seen = fault->fired = fault->failed = fault->ncalls = 0;
-	o.rc = ward_launch(plan, &o.exit_code, &o.err);
+	o.rc = c->variant == V_ENTRYPOINT
+	       ? launch_entrypoint(plan, &o.exit_code, &o.err)
+	       : ward_launch(plan, &o.exit_code, &o.err);
 	o.fired = fault->fired;
 	o.failed = fault->failed;
 	o.ran = access(marker, F_OK) == 0;
@@ -763,6 +874,14 @@ static void test_fault_case(void **state)
 	bool ok;
 
 	SKIP_UNDER_VALGRIND(NEEDS_SANDBOX);
+	/* Not pid 1, entrypoint mode needs the signal scope. */
+	if (c->variant == V_ENTRYPOINT &&
+	    ward_landlock_abi() < WARD_LANDLOCK_ABI_SCOPE) {
+		print_message("skipped: entrypoint mode not as pid 1 needs Landlock "
+			      "ABI %d, the kernel has %d\n", WARD_LANDLOCK_ABI_SCOPE,
+			      ward_landlock_abi());
+		skip();
+	}
 	if (nth == LAST) {
 		if (baseline_calls < 0)
 			fail_msg("%s needs the baseline's trace", c->label);
@@ -833,6 +952,7 @@ static int group_setup(void **state)
 	/* The program runs as an unprivileged uid. */
 	assert_int_equal(chmod(outdir, 0777), 0);
 	snprintf(marker, sizeof(marker), "%s/ran", outdir);
+	snprintf(ep_command, sizeof(ep_command), "echo ran > %s", marker);
 	printf("| %-4s | %-24s | %-12s | %-52s | %-9s | %s\n", "", "case",
 	       "want step", "injected call [match] #nth", "errno", "result");
 	return 0;

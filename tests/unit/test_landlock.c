@@ -12,7 +12,11 @@
  *     so they run under valgrind (which has no landlock syscalls) and
  *     never restrict the test process.
  * Real restrictions happen only in forked children, which report by
- * exit status (the number of failed checks, each named on stderr). */
+ * exit status (the number of failed checks, each named on stderr).
+ *
+ * The signal scope (confine.c's entrypoint pieces too): what is asked
+ * for, refused below ABI 6 unless 'landlock optional', its faults, and
+ * from inside, a program that cannot signal the init that forked it. */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
 #include <dirent.h>
@@ -22,6 +26,7 @@
 #include <limits.h>
 #include <netinet/in.h>
 #include <setjmp.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -37,8 +42,10 @@
 #include <unistd.h>
 #include <cmocka.h>
 
+#include "ward/confine.h"
 #include "ward/err.h"
 #include "ward/landlock.h"
+#include "ward/plan.h"
 #include "ward/sys.h"
 
 #include "under_valgrind.h"
@@ -57,6 +64,7 @@
 #define FS_IOCTL_DEV (1ULL << 15)
 #define NET_BIND (1ULL << 0)
 #define NET_CONNECT (1ULL << 1)
+#define SCOPE_SIGNAL (1ULL << 1)
 
 /* ---- the seam ------------------------------------------------------- */
 
@@ -80,7 +88,7 @@ static struct {
 	bool fired;
 	int ncreate, nadd, nrestrict;
 	size_t attr_size;
-	uint64_t handled_fs, handled_net;
+	uint64_t handled_fs, handled_net, scoped;
 	size_t nrules;
 	struct rule_rec rules[MAX_RULES];
 } k;
@@ -125,7 +133,7 @@ int __wrap_sys_landlock_restrict_self(int fd, uint32_t flags);
 int __wrap_sys_landlock_create_ruleset(const void *attr, size_t size,
 				       uint32_t flags)
 {
-	uint64_t h[2] = {0, 0};
+	uint64_t h[3] = {0, 0, 0};
 
 	if (inject(CREATE, 0))
 		return -1;
@@ -138,6 +146,7 @@ int __wrap_sys_landlock_create_ruleset(const void *attr, size_t size,
 	memcpy(h, attr, size < sizeof(h) ? size : sizeof(h));
 	k.handled_fs = h[0];
 	k.handled_net = h[1];
+	k.scoped = h[2];
 	if (k.fake)
 		return open("/dev/null", O_RDONLY | O_CLOEXEC);
 	return __real_sys_landlock_create_ruleset(attr, size, flags);
@@ -806,6 +815,116 @@ static void test_bad_request(void **state)
 	assert_int_equal(k.ncreate + k.nadd + k.nrestrict, 0);
 }
 
+/* ---- the signal scope, fake kernel -------------------------------- */
+
+/* A layer that scopes signals and handles no access right: the 24-byte
+ * attr (ABI 6), scoped = SIGNAL, no rule, one restrict_self. */
+static void test_fake_scope(void **state)
+{
+	struct ward_err err = {0};
+	int fds = count_fds();
+
+	k_reset(true);
+	assert_int_equal(ward_confine_signal_scope(&err), 0);
+	assert_int_equal(count_fds(), fds);
+	assert_int_equal(k.ncreate, 1);
+	assert_int_equal(k.attr_size, 24);
+	assert_true(k.scoped == SCOPE_SIGNAL);
+	assert_true(k.handled_fs == 0 && k.handled_net == 0);
+	assert_int_equal(k.nadd, 0);
+	assert_int_equal(k.nrestrict, 1);
+
+	/* Below ABI 6: refused before any ruleset exists. */
+	k_reset(true);
+	k.abi = 5;
+	assert_int_equal(ward_confine_signal_scope(&err), -EOPNOTSUPP);
+	assert_int_equal(err.step, WARD_STEP_LANDLOCK);
+	assert_string_equal(err.msg, "the signal scope needs Landlock ABI 6 "
+			    "(Linux 6.12); this kernel has ABI 5");
+	assert_int_equal(k.ncreate + k.nadd + k.nrestrict, 0);
+}
+
+/* Each landlock call of the scope layer fails in turn: an error naming
+ * it, nothing restricted, no fd left open. */
+static void test_scope_faults(void **state)
+{
+	static const struct fault_case cases[] = {
+		{CREATE, 0, 1, EPERM, EPERM, false, "landlock_create_ruleset(VERSION)"},
+		{CREATE, 0, 1, ENOSYS, EOPNOTSUPP, false, "this kernel has no Landlock"},
+		{CREATE, 0, 2, ENOMEM, ENOMEM, false,
+		 "landlock_create_ruleset (ABI 7, fs 0, net 0, signal scope)"},
+		{RESTRICT, 0, 1, E2BIG, E2BIG, false, "landlock_restrict_self"},
+	};
+
+	for (size_t i = 0; i < N_ELEMS(cases); i++) {
+		const struct fault_case *c = &cases[i];
+		struct ward_err err = {0};
+		int fds = count_fds();
+		int r;
+
+		k_reset(true);
+		k_fail(c->fn, c->type, c->nth, c->errnum);
+		r = ward_confine_signal_scope(&err);
+		if (!k.fired)
+			fail_msg("case %zu: the fault was never reached", i);
+		if (r != -c->want || err.step != WARD_STEP_LANDLOCK ||
+		    err.errnum != c->want || !strstr(err.msg, c->msg))
+			fail_msg("case %zu: r=%d step=%d errnum=%d msg='%s', want "
+				 "%d, '%s'", i, r, err.step, err.errnum, err.msg,
+				 -c->want, c->msg);
+		if (count_fds() != fds)
+			fail_msg("case %zu: %d fds before, %d after", i, fds,
+				 count_fds());
+		if (c->fn != RESTRICT && k.nrestrict != 0)
+			fail_msg("case %zu: restricted after a failure", i);
+	}
+}
+
+/* Whether entrypoint mode may go on without the scope: with ABI >= 6 it
+ * is on; below, refused unless 'landlock optional' (then off, and
+ * said on stderr), like the rest of Landlock. */
+static void test_scope_check(void **state)
+{
+	static struct ward_plan plan; /* zeroed: landlock required */
+	static const struct {
+		int abi;          /* the VERSION answer; 0: ENOSYS */
+		bool optional;
+		int want_r;
+		bool want_scope;
+		const char *msg;
+	} cases[] = {
+		{7, false, 0, true, NULL},
+		{6, false, 0, true, NULL},
+		{5, false, -EOPNOTSUPP, false, "needs ABI 6 (Linux 6.12) and this "
+		 "kernel has ABI 5: run ward as pid 1, or say 'landlock optional'"},
+		{0, false, -EOPNOTSUPP, false, "this kernel has no Landlock:"},
+		{5, true, 0, false, NULL},
+		{0, true, 0, false, NULL},
+	};
+
+	for (size_t i = 0; i < N_ELEMS(cases); i++) {
+		struct ward_err err = {0};
+		bool scope = !cases[i].want_scope;
+		int r;
+
+		k_reset(true);
+		if (cases[i].abi > 0)
+			k.abi = cases[i].abi;
+		else
+			k_fail(CREATE, 0, 1, ENOSYS);
+		plan.landlock_optional = cases[i].optional;
+		r = ward_confine_signal_scope_check(&plan, &scope, &err);
+		if (r != cases[i].want_r || scope != cases[i].want_scope)
+			fail_msg("case %zu: r=%d scope=%d, want %d %d", i, r, scope,
+				 cases[i].want_r, cases[i].want_scope);
+		if (cases[i].msg && (err.step != WARD_STEP_LANDLOCK ||
+				     !strstr(err.msg, cases[i].msg)))
+			fail_msg("case %zu: step %d message '%s' lacks '%s'", i,
+				 err.step, err.msg, cases[i].msg);
+		assert_int_equal(k.ncreate + k.nadd + k.nrestrict, 0);
+	}
+}
+
 /* ---- the real kernel, from inside a child ---------------------------- */
 
 static int fs_child(void *arg)
@@ -1017,6 +1136,77 @@ static void test_real_tcp_bind_none(void **state)
 	assert_int_equal(run_child(bind_none_child, d), 0);
 }
 
+/* The program: its own scope layer, then what it may signal.  Reports
+ * its failed checks through @out, then waits for its init's SIGTERM. */
+__attribute__((noreturn)) static void scoped_program(pid_t runner, int out)
+{
+	struct ward_err err = {0};
+	char bad = 0;
+	pid_t kid;
+	int status = 0;
+
+	if (ward_confine_signal_scope(&err) < 0) {
+		fprintf(stderr, "program: %s\n", err.msg);
+		_exit(90);
+	}
+	/* Signal 0: were the scope missing, nothing would happen either. */
+	CHECK(bad, kill(getppid(), 0) < 0 && errno == EPERM,
+	      "signal the init: EPERM, got %s", strerror(errno));
+	CHECK(bad, kill(runner, 0) < 0 && errno == EPERM,
+	      "signal the test runner: EPERM, got %s", strerror(errno));
+	kid = fork();
+	if (kid == 0) {
+		pause();
+		_exit(0);
+	}
+	CHECK(bad, kid > 0 && kill(kid, SIGTERM) == 0, "signal its own child");
+	CHECK(bad, waitpid(kid, &status, 0) == kid && WIFSIGNALED(status) &&
+	      WTERMSIG(status) == SIGTERM, "its child died of SIGTERM");
+	if (write(out, &bad, 1) != 1)
+		_exit(91);
+	for (;;)
+		pause();
+}
+
+/* The entrypoint shape: an init restricted by a layer of its own (the
+ * file system, as ward), the program forked from it with the signal
+ * scope on top.  The program cannot signal its init or anything else
+ * outside, can signal its own child; the init can still signal the
+ * program (forwarding). */
+static int scope_child(void *arg)
+{
+	struct dirs *d = arg;
+	struct ward_landlock ll = {.fs = true, .writable = {d->w}, .nwritable = 1};
+	pid_t runner = getppid(), prog;
+	int fds[2], status = 0, bad = 0;
+	char prog_bad = 99;
+
+	k_reset(false);
+	if (apply_or_report(&ll) < 0 || pipe(fds) < 0)
+		return 1;
+	fflush(stderr);
+	prog = fork();
+	if (prog == 0)
+		scoped_program(runner, fds[1]);
+	close(fds[1]);
+	CHECK(bad, prog > 0 && read(fds[0], &prog_bad, 1) == 1,
+	      "the program reported");
+	CHECK(bad, prog_bad == 0, "%d failed check(s) in the program", prog_bad);
+	CHECK(bad, kill(prog, SIGTERM) == 0, "the init signals the program");
+	CHECK(bad, waitpid(prog, &status, 0) == prog && WIFSIGNALED(status) &&
+	      WTERMSIG(status) == SIGTERM, "the program died of SIGTERM (status %#x)",
+	      status);
+	CHECK(bad, kill(runner, 0) == 0, "the init itself is not scoped");
+	close(fds[0]);
+	return bad;
+}
+
+static void test_real_signal_scope(void **state)
+{
+	skip_without_landlock(6);
+	assert_int_equal(run_child(scope_child, *state), 0);
+}
+
 #define WITH_DIRS(t) \
 	cmocka_unit_test_setup_teardown(t, dirs_setup, dirs_teardown)
 
@@ -1033,6 +1223,9 @@ int main(void)
 		WITH_DIRS(test_fake_old_abi),
 		WITH_DIRS(test_faults),
 		cmocka_unit_test(test_bad_request),
+		cmocka_unit_test(test_fake_scope),
+		cmocka_unit_test(test_scope_faults),
+		cmocka_unit_test(test_scope_check),
 		WITH_DIRS(test_real_fs),
 		WITH_DIRS(test_real_fs_file_and_link),
 		WITH_DIRS(test_real_old_abi),
@@ -1040,6 +1233,7 @@ int main(void)
 		WITH_DIRS(test_real_tcp_bind),
 		WITH_DIRS(test_real_tcp_connect),
 		WITH_DIRS(test_real_tcp_bind_none),
+		WITH_DIRS(test_real_signal_scope),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
