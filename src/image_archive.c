@@ -334,6 +334,9 @@ static int outer_next(const struct ward_image_source *src, struct archive *a,
 		return ward_err_set(err, WARD_STEP_IMAGE, EINVAL, "%s: %s", src->path,
 				    archive_error_string(a) ? archive_error_string(a)
 							    : "unreadable");
+	if ((r = ward_image_check_header(a, r, *e, src->path, "member", src->lim,
+					 err)) < 0)
+		return r;
 	return ward_image_check_stream(a, src->path, src->lim,
 				       src->lim->max_archive_bytes, err);
 }
@@ -354,7 +357,7 @@ static int outer_skip(const struct ward_image_source *src, struct archive *a,
 		r = archive_read_data_block(a, &buf, &size, &off);
 		if (r == ARCHIVE_EOF)
 			return 0;
-		if (r != ARCHIVE_OK && r != ARCHIVE_WARN)
+		if (r != ARCHIVE_OK) /* tar data has no warning to let pass */
 			return ward_err_set(err, WARD_STEP_IMAGE, EIO, "%s: %s", src->path,
 					    archive_error_string(a));
 		if ((r = ward_image_check_stream(a, src->path, src->lim,
@@ -366,7 +369,7 @@ static int outer_skip(const struct ward_image_source *src, struct archive *a,
 static int add_member(struct ward_image_source *src, struct archive_entry *e,
 		      struct ward_err *err)
 {
-	const char *raw = archive_entry_pathname(e);
+	const char *raw = ward_image_entry_path(e);
 	size_t cap = src->lim->max_path + 1;
 	struct member m = {0};
 	char esc[160];
@@ -401,9 +404,9 @@ static int add_member(struct ward_image_source *src, struct archive_entry *e,
 				    src->path, esc);
 	}
 	m.size = archive_entry_size(e);
-	if (archive_entry_hardlink(e) || archive_entry_filetype(e) == AE_IFLNK) {
-		bool hard = archive_entry_hardlink(e) != NULL;
-		const char *t = hard ? archive_entry_hardlink(e) : archive_entry_symlink(e);
+	if (ward_image_entry_hardlink(e) || archive_entry_filetype(e) == AE_IFLNK) {
+		bool hard = ward_image_entry_hardlink(e) != NULL;
+		const char *t = hard ? ward_image_entry_hardlink(e) : ward_image_entry_symlink(e);
 
 		m.type = M_LINK;
 		r = t ? link_target(m.name, t, hard, src->lim, &m.link) : -EINVAL;
@@ -463,7 +466,7 @@ static int list_members(struct ward_image_source *src, struct ward_err *err)
 static int same_member(const struct ward_image_source *src,
 		       struct archive_entry *e, size_t pos, struct ward_err *err)
 {
-	const char *raw = archive_entry_pathname(e);
+	const char *raw = ward_image_entry_path(e);
 	char *name = malloc(src->lim->max_path + 1), esc[160];
 	int r;
 
@@ -523,7 +526,7 @@ static la_ssize_t nested_read(struct archive *inner, void *ctx, const void **buf
 		r = archive_read_data_block(n->outer, buf, &size, &off);
 		if (r == ARCHIVE_EOF)
 			return 0;
-		if (r != ARCHIVE_OK && r != ARCHIVE_WARN) {
+		if (r != ARCHIVE_OK) {
 			archive_set_error(inner, EIO, "%s", archive_error_string(n->outer));
 			return -1;
 		}

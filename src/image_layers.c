@@ -9,7 +9,8 @@
  * The layer is hostile: an entry named absolutely or with a ".."
  * component is an error, not something to normalise away, and the
  * stream is checked against the size and expansion bounds after every
- * header and every block read. */
+ * header and every block read.  So are the headers themselves (below):
+ * the name ward reads must be the one Docker extracts. */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <inttypes.h>
@@ -63,6 +64,78 @@ int ward_image_check_stream(struct archive *a, const char *what,
 				    "%s: %" PRId64 " bytes expanded from %" PRId64 ", more than %" PRIu64
 				    ":1 (WARD_IMAGE_MAX_RATIO): a decompression bomb",
 				    what, (int64_t)out, (int64_t)in, lim->max_ratio);
+	return 0;
+}
+
+/* ---- headers ------------------------------------------------------------------- */
+
+const char *ward_image_entry_path(struct archive_entry *e)
+{
+	const char *p = archive_entry_pathname_utf8(e);
+
+	return p ? p : archive_entry_pathname(e);
+}
+
+const char *ward_image_entry_hardlink(struct archive_entry *e)
+{
+	const char *p = archive_entry_hardlink_utf8(e);
+
+	return p ? p : archive_entry_hardlink(e);
+}
+
+const char *ward_image_entry_symlink(struct archive_entry *e)
+{
+	const char *p = archive_entry_symlink_utf8(e);
+
+	return p ? p : archive_entry_symlink(e);
+}
+
+/* Whether libarchive's warning only says it could not convert a name
+ * from a pax header's UTF-8 to the locale's charset: ward never calls
+ * setlocale, so that is every name that is not ASCII (Debian's
+ * ca-certificates ships one), and libarchive keeps the name's bytes, as
+ * Docker does.  Its other header warnings say it dropped or cut what it
+ * read: a pax record over 999,999 bytes or a malformed one, more than 32
+ * headers in a row, an unknown sparse format. */
+static bool name_not_converted(struct archive *a)
+{
+	const char *msg = archive_error_string(a);
+
+	/* EILSEQ: libarchive's ARCHIVE_ERRNO_FILE_FORMAT on Linux (private
+	 * to it), which none of its other tar header warnings uses */
+	return archive_errno(a) == EILSEQ && msg &&
+	       strstr(msg, " can't be converted from ");
+}
+
+/* libarchive keeps one warning for a header, the last one set, and it
+ * converts a pax header's names only once it has read the headers after
+ * it, so a conversion warning can replace one of theirs.  The bound
+ * rules those out first: a pax record over 999,999 bytes, or 33 headers
+ * in a row (33 x 512 bytes), do not fit in max_header. */
+int ward_image_check_header(struct archive *a, int r, struct archive_entry *e,
+			    const char *what, const char *noun,
+			    const struct ward_image_limits *lim,
+			    struct ward_err *err)
+{
+	la_int64_t start = archive_read_header_position(a);
+	la_int64_t end = archive_filter_bytes(a, 0);
+	const char *name = ward_image_entry_path(e);
+	char esc[160];
+
+	ward_image_escape(name ? name : "", esc, sizeof(esc));
+	if (start < 0 || end < start)
+		return ward_err_set(err, WARD_STEP_IMAGE, EIO,
+				    "%s: %s '%s': libarchive cannot tell where its headers end",
+				    what, noun, esc);
+	if ((uint64_t)(end - start) > lim->max_header)
+		return ward_err_set(err, WARD_STEP_IMAGE, EFBIG,
+				    "%s: %s '%s': its tar headers fill %" PRId64 " bytes, more than %zu (WARD_IMAGE_MAX_HEADER): Docker may read another name from them",
+				    what, noun, esc, (int64_t)(end - start), lim->max_header);
+	if (r == ARCHIVE_WARN && !name_not_converted(a))
+		return ward_err_set(err, WARD_STEP_IMAGE, EINVAL,
+				    "%s: %s '%s': libarchive could not read its headers whole (%s), so Docker may extract another file",
+				    what, noun, esc,
+				    archive_error_string(a) ? archive_error_string(a) : "a warning");
 	return 0;
 }
 
@@ -188,7 +261,7 @@ static int drain(struct scan *sc)
 		r = archive_read_data_block(sc->a, &buf, &size, &off);
 		if (r == ARCHIVE_EOF)
 			return 0;
-		if (r != ARCHIVE_OK && r != ARCHIVE_WARN)
+		if (r != ARCHIVE_OK) /* tar data has no warning to let pass */
 			return ward_err_set(sc->err, WARD_STEP_IMAGE, EIO, "%s: %s",
 					    sc->what, archive_error_string(sc->a));
 		if ((r = ward_image_check_stream(sc->a, sc->what, sc->lim,
@@ -319,7 +392,7 @@ static int entry_name(struct scan *sc, const char *name, char *out)
 
 static enum ward_image_ev entry_type(struct archive_entry *e)
 {
-	if (archive_entry_hardlink(e))
+	if (ward_image_entry_hardlink(e))
 		return WARD_IMAGE_EV_HARDLINK;
 	switch (archive_entry_filetype(e)) {
 	case AE_IFREG: return WARD_IMAGE_EV_FILE;
@@ -333,7 +406,7 @@ static enum ward_image_ev entry_type(struct archive_entry *e)
 static int scan_entry(struct scan *sc, struct archive_entry *e, char *path,
 		      char *tmp)
 {
-	const char *name = archive_entry_pathname(e), *base, *slash;
+	const char *name = ward_image_entry_path(e), *base, *slash;
 	enum ward_image_ev type = entry_type(e);
 	char parent[256] = "";
 	uint64_t size = 0;
@@ -346,7 +419,7 @@ static int scan_entry(struct scan *sc, struct archive_entry *e, char *path,
 	if ((r = entry_name(sc, name, path)) < 0)
 		return r;
 	if (type == WARD_IMAGE_EV_HARDLINK &&
-	    (r = entry_name(sc, archive_entry_hardlink(e), tmp)) < 0)
+	    (r = entry_name(sc, ward_image_entry_hardlink(e), tmp)) < 0)
 		return r;
 	if (archive_entry_size_is_set(e) && archive_entry_size(e) > 0)
 		size = (uint64_t)archive_entry_size(e);
@@ -419,7 +492,8 @@ int ward_image_scan_layer(struct archive *a, const char *what,
 								       : "unreadable");
 			break;
 		}
-		if ((r = ward_image_check_stream(a, what, lim, lim->max_layer_bytes,
+		if ((r = ward_image_check_header(a, r, e, what, "entry", lim, err)) < 0 ||
+		    (r = ward_image_check_stream(a, what, lim, lim->max_layer_bytes,
 						 err)) < 0)
 			break;
 		if (entries >= lim->max_layer_entries) {

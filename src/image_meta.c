@@ -29,6 +29,7 @@ void ward_image_limits_default(struct ward_image_limits *lim)
 		.max_ratio = WARD_IMAGE_MAX_RATIO,
 		.max_path = WARD_IMAGE_MAX_PATH,
 		.max_depth = WARD_IMAGE_MAX_DEPTH,
+		.max_header = WARD_IMAGE_MAX_HEADER,
 		.max_history = WARD_IMAGE_MAX_HISTORY,
 		.max_layers = WARD_IMAGE_MAX_LAYERS,
 		.max_list = WARD_IMAGE_MAX_LIST,

@@ -33,6 +33,7 @@
 #include "ward/secret_shapes.h"
 
 struct archive;
+struct archive_entry;
 struct json_object;
 
 /* ---- bounds ----------------------------------------------------------------
@@ -61,6 +62,14 @@ struct json_object;
 /* A member or entry name, in bytes and in components. */
 #define WARD_IMAGE_MAX_PATH 4096u
 #define WARD_IMAGE_MAX_DEPTH 256u
+/* The tar headers of one member or entry: its own 512-byte header and
+ * the pax extended headers ('x', 'g') and GNU long names ('L', 'K')
+ * before it, together.  Beyond 999,999 bytes libarchive drops a pax
+ * record, and beyond 32 headers in a row it stops following them; Docker's
+ * Go reader takes either (up to 1 MiB), so the name libarchive gives
+ * would not be the file Docker extracts.  16 KiB holds a 4096-byte path
+ * and link target with room to spare and is less than 33 headers. */
+#define WARD_IMAGE_MAX_HEADER (16u << 10)
 /* config history entries, layers, and the entries of any other list
  * (Env, ExposedPorts, Volumes, Entrypoint, Cmd, RepoTags, manifests). */
 #define WARD_IMAGE_MAX_HISTORY 1024u
@@ -89,6 +98,7 @@ struct ward_image_limits {
 	uint64_t max_ratio;
 	size_t max_path;
 	size_t max_depth;
+	size_t max_header;
 	size_t max_history;
 	size_t max_layers;
 	size_t max_list;
@@ -338,6 +348,24 @@ int ward_image_check_stream(struct archive *a, const char *what,
 /* Enable the tar format and the gzip and zstd filters (built-in code
  * only: never an external program) on @a. */
 int ward_image_archive_setup(struct archive *a, struct ward_err *err);
+
+/* After archive_read_next_header() on @a gave @r (ARCHIVE_OK or
+ * ARCHIVE_WARN) and @e: the headers it read (from
+ * archive_read_header_position() to the data) fill at most max_header
+ * bytes, and a warning is only one that a name could not be converted
+ * to the locale (its bytes are kept).  @what and @noun ("entry",
+ * "member") name it in errors.  Returns 0, -EFBIG or -EINVAL. */
+int ward_image_check_header(struct archive *a, int r, struct archive_entry *e,
+			    const char *what, const char *noun,
+			    const struct ward_image_limits *lim,
+			    struct ward_err *err);
+
+/* An entry's name, hard link and symlink target: libarchive's UTF-8
+ * form, else its bytes as stored (a name that is not valid in the
+ * locale), NULL when unset. */
+const char *ward_image_entry_path(struct archive_entry *e);
+const char *ward_image_entry_hardlink(struct archive_entry *e);
+const char *ward_image_entry_symlink(struct archive_entry *e);
 
 /* ---- the archive (image_archive.c) -------------------------------------------------
  * A tar (docker save, OCI tar; read with libarchive, possibly

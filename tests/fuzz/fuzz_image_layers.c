@@ -6,7 +6,8 @@
  *
  * Input: up to 4 layer archives separated by the line "%%layer%%".  If
  * the first byte is odd, the limits are tiny (a few entries, short and
- * shallow paths, small layers), so each cap is reached and refused.
+ * shallow paths, small headers, small layers), so each cap is reached
+ * and refused.
  *
  * Checked beyond not crashing: a refused layer says which; every
  * path the walk gives is relative, normalised (no "", "." or ".."
@@ -45,6 +46,7 @@ static void limits_of(const uint8_t *data, size_t size,
 	lim->max_entries = 10;
 	lim->max_path = 48;
 	lim->max_depth = 4;
+	lim->max_header = 1536; /* one pax header of up to 512 bytes */
 	lim->max_layer_bytes = 4096;
 	lim->secret_read = 256;
 	lim->max_userdb = 512;

@@ -19,7 +19,8 @@
 # hostile archives written here by python (a ../ member, an absolute
 # member, a symlink chain, a symlink out of the archive, a gzip bomb, a
 # truncated tar, malformed and oversized JSON, a ../ entry inside a
-# layer) each get one clear error (exit 229), fast.
+# layer, a pax header libarchive drops where Docker reads it) each get
+# one clear error (exit 229), fast; Docker is shown to read that header.
 here=$(cd "$(dirname "$0")" && pwd)
 # shellcheck source=tests/lib/tap.sh
 . "$here/../lib/tap.sh"
@@ -315,5 +316,69 @@ hostile badjson.tar "malformed JSON" "manifest\.json: malformed JSON"
 hostile bigjson.tar "a 9 MiB config" "config\.json: [0-9]+ bytes, more than the 8388608 allowed \(WARD_IMAGE_MAX_JSON\)"
 hostile layerdotdot.tar "a ../ entry inside a layer" "layer 0 \(l0/layer\.tar\): entry '\.\./\.\./etc/cron\.d/x' has a '\.\.' component"
 hostile configdotdot.tar "a Config outside the archive" "manifest\.json: Config '\.\./config\.json' is not a plain name"
+
+# ---- pax headers: what libarchive reads must be what Docker extracts ----------------
+# Layer 0 has an /etc/passwd where app is uid 1000.  In layer 1, the
+# member harmless.txt carries a pax header of 1,000,100 bytes: a comment
+# record over libarchive's 999,999-byte limit, then path=etc/passwd.
+# libarchive drops the header (a warning) and names the member
+# harmless.txt; Docker's Go reader takes it and writes an /etc/passwd
+# where app is uid 0.  utf8.tar names a file in a pax header with UTF-8
+# (as Debian's ca-certificates does): read in the C locale, libarchive
+# warns that it cannot convert the name and keeps its bytes, as Docker does.
+python3 - "$H" <<'EOF' || not_ok "the pax archives are written"
+import hashlib, io, json, os, sys, tarfile
+out = sys.argv[1]
+def layer(entries):
+    b = io.BytesIO()
+    with tarfile.open(fileobj=b, mode="w", format=tarfile.PAX_FORMAT) as t:
+        for name, data, pax in entries:
+            ti = tarfile.TarInfo(name); ti.size = len(data); ti.mode = 0o644
+            ti.pax_headers = pax
+            t.addfile(ti, io.BytesIO(data))
+    return b.getvalue()
+def save(name, layers):
+    diff_ids = ["sha256:" + hashlib.sha256(l).hexdigest() for l in layers]
+    config = json.dumps({"architecture": "amd64", "os": "linux",
+                         "config": {"User": "app", "Cmd": ["/app/server"]},
+                         "rootfs": {"type": "layers", "diff_ids": diff_ids},
+                         "history": [{"created_by": "COPY rootfs /"} for l in layers]}).encode()
+    names = ["l%d/layer.tar" % i for i in range(len(layers))]
+    manifest = json.dumps([{"Config": "config.json", "RepoTags": ["wardtest/" + name[:-4] + ":1"],
+                            "Layers": names}]).encode()
+    with tarfile.open(os.path.join(out, name), "w", format=tarfile.PAX_FORMAT) as t:
+        for n, d in list(zip(names, layers)) + [("config.json", config), ("manifest.json", manifest)]:
+            ti = tarfile.TarInfo(n); ti.size = len(d); ti.mode = 0o644
+            t.addfile(ti, io.BytesIO(d))
+def record(key, value):  # "LEN key=value\n", LEN counting itself, as tarfile writes it
+    rest = " %s=%s\n" % (key, value)
+    n = len(rest) + 1
+    while len(str(n)) + len(rest) != n:
+        n += 1
+    return "%d%s" % (n, rest)
+root = b"root:x:0:0:root:/root:/bin/sh\n"
+big = {"comment": "x" * 1000064, "path": "etc/passwd"}
+assert sum(len(record(k, v)) for k, v in big.items()) == 1000100
+save("bigpax.tar", [layer([("etc/passwd", root + b"app:x:1000:1000:app:/app:/bin/sh\n", {})]),
+                    layer([("harmless.txt", root + b"app:x:0:0:app:/app:/bin/sh\n", big)])])
+save("utf8.tar", [layer([("etc/passwd", root + b"app:x:1000:1000:app:/app:/bin/sh\n", {}),
+                         ("usr/share/ca-certificates/cert.crt", b"x",
+                          {"path": "usr/share/ca-certificates/NetLock_Arany_=Class_Gold=_F\u0151tan\u00fas\u00edtv\u00e1ny.crt"}),
+                         ("app/cle/.env", b"API_KEY=x\n", {"path": "app/cl\u00e9/.env"})])])
+EOF
+hostile bigpax.tar "a pax header of 1,000,100 bytes (path=etc/passwd over harmless.txt)" \
+	"layer 1 \(l1/layer\.tar\): entry 'harmless\.txt': its tar headers fill [0-9]+ bytes, more than 16384 \(WARD_IMAGE_MAX_HEADER\)"
+# What Docker makes of it: the /etc/passwd ward would have missed.
+if dk load -i "$H/bigpax.tar" >/dev/null 2>&1 && cid=$(dk create wardtest/bigpax:1 2>/dev/null); then
+	passwd=$(dk cp "$cid:/etc/passwd" - 2>/dev/null | tar -xOf - 2>/dev/null)
+	dk rm "$cid" >/dev/null 2>&1
+	expect_match "Docker extracts etc/passwd from that pax header: app is uid 0" '^app:x:0:0:' "$passwd"
+else
+	not_ok "Docker extracts etc/passwd from that pax header: app is uid 0" "docker load or create failed"
+fi
+LC_ALL=C run_ward check --image "$H/utf8.tar"
+expect_rc "a UTF-8 name in a pax header, LC_ALL=C: read (exit 0)" 0
+expect_match "a UTF-8 name in a pax header: reported with its own bytes" \
+	'^image\.secret-file +RISK .*/app/cl\\xc3\\xa9/\.env \(secret by its name\) added in layer 0' "$OUT"
 
 tap_done

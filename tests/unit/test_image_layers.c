@@ -12,7 +12,11 @@
  *                 blob refused), duplicates and hostile names refused
  *   bounds        each bound, lowered, gives its own error: members,
  *                 entries per layer and in all, JSON size, layer bytes,
- *                 expansion ratio, path length, layers */
+ *                 expansion ratio, path length, headers, layers
+ *   headers       tar written byte by byte: a pax header over libarchive's
+ *                 record limit, GNU long names and a global header over
+ *                 WARD_IMAGE_MAX_HEADER, 33 headers in a row and a
+ *                 malformed record refused; a UTF-8 pax name read as is */
 #define _GNU_SOURCE
 #include <archive.h>
 #include <archive_entry.h>
@@ -451,6 +455,8 @@ static void test_bounds(void **state)
 	      "WARD_IMAGE_MAX_LAYER_BYTES");
 	bound(path, offsetof(struct ward_image_limits, max_path), 12, -ENAMETOOLONG,
 	      "WARD_IMAGE_MAX_PATH");
+	bound(path, offsetof(struct ward_image_limits, max_header), 511, -EFBIG,
+	      "member 'l0/layer.tar': its tar headers fill 512 bytes, more than 511 (WARD_IMAGE_MAX_HEADER)");
 	bound(path, offsetof(struct ward_image_limits, max_layers), 3, -E2BIG,
 	      "WARD_IMAGE_MAX_LAYERS");
 	bound(path, offsetof(struct ward_image_limits, max_history), 2, -E2BIG,
@@ -486,6 +492,217 @@ static void test_ratio(void **state)
 	assert_non_null(strstr(err.msg, "a decompression bomb"));
 	free(zeros);
 	free(buf);
+}
+
+/* ---- tar headers libarchive's writer will not write ------------------------------ */
+
+struct raw {
+	char *buf;
+	size_t len;
+};
+
+/* Append one member: a 512-byte ustar header (@type '0', '1', 'x', 'g',
+ * 'L', ...) and @len bytes of data, padded to 512. */
+static void raw_member(struct raw *r, const char *name, char type,
+		       const void *data, size_t len)
+{
+	size_t padded = (len + 511) & ~(size_t)511;
+	unsigned sum = 0;
+	char *h;
+
+	r->buf = realloc(r->buf, r->len + 512 + padded);
+	assert_non_null(r->buf);
+	h = r->buf + r->len;
+	memset(h, 0, 512 + padded);
+	snprintf(h, 100, "%s", name);
+	snprintf(h + 100, 8, "%07o", 0644);
+	snprintf(h + 108, 8, "%07o", 0);
+	snprintf(h + 116, 8, "%07o", 0);
+	snprintf(h + 124, 12, "%011zo", len);
+	snprintf(h + 136, 12, "%011o", 0);
+	h[156] = type;
+	memcpy(h + 257, "ustar", 6);
+	memcpy(h + 263, "00", 2);
+	memset(h + 148, ' ', 8);
+	for (int i = 0; i < 512; i++)
+		sum += (unsigned char)h[i];
+	snprintf(h + 148, 8, "%06o", sum);
+	if (len)
+		memcpy(h + 512, data, len);
+	r->len += 512 + padded;
+}
+
+/* A pax record "LEN key=value\n" (LEN counts itself) of @vlen value
+ * bytes, appended to @out at *olen. */
+static void pax_record(char *out, size_t *olen, const char *key,
+		       const char *value, size_t vlen)
+{
+	size_t body = 1 + strlen(key) + 1 + vlen + 1, n = body + 1;
+	int digits;
+
+	while ((size_t)snprintf(NULL, 0, "%zu", n) + body != n)
+		n++;
+	digits = sprintf(out + *olen, "%zu ", n);
+	*olen += (size_t)digits;
+	*olen += (size_t)sprintf(out + *olen, "%s=", key);
+	memcpy(out + *olen, value, vlen);
+	*olen += vlen;
+	out[(*olen)++] = '\n';
+}
+
+static void raw_end(struct raw *r)
+{
+	static const char zeros[1024];
+
+	r->buf = realloc(r->buf, r->len + sizeof(zeros));
+	assert_non_null(r->buf);
+	memcpy(r->buf + r->len, zeros, sizeof(zeros));
+	r->len += sizeof(zeros);
+}
+
+#define PASSWD_APP(uid) "root:x:0:0::/root:/bin/sh\napp:x:" uid ":" uid "::/app:/bin/sh\n"
+
+/* A docker save archive at @path for "User": "app": layer 0 has an
+ * /etc/passwd where app is uid 1000, layer 1 is @raw. */
+static void write_raw_docker(const char *path, const struct raw *raw)
+{
+	struct archive *a = tar_new(false);
+	size_t l0n;
+	void *l0 = layer(false, &l0n, "etc/passwd", PASSWD_APP("1000"), NULL);
+
+	assert_int_equal(archive_write_open_filename(a, path), ARCHIVE_OK);
+	tar_entry(a, "l0/layer.tar", AE_IFREG, 0644, l0, l0n, NULL);
+	tar_entry(a, "l1/layer.tar", AE_IFREG, 0644, raw->buf, raw->len, NULL);
+	tar_file(a, "config.json", "{\"config\":{\"User\":\"app\"}}");
+	tar_file(a, "manifest.json",
+		 "[{\"Config\":\"config.json\",\"Layers\":[\"l0/layer.tar\",\"l1/layer.tar\"]}]");
+	assert_int_equal(archive_write_close(a), ARCHIVE_OK);
+	archive_write_free(a);
+	free(l0);
+}
+
+/* A pax header of 1,000,100 bytes: a comment record over libarchive's
+ * 999,999-byte limit, then path=etc/passwd over the ustar name
+ * harmless.txt.  libarchive drops the header with a warning; Docker's Go
+ * reader takes it and writes an /etc/passwd where app is uid 0. */
+static void test_pax_over_libarchive_limit(void **state)
+{
+	char path[128];
+	size_t cap = 1100000, plen = 0;
+	char *pax = malloc(cap), *fill = malloc(cap);
+	struct raw raw = {0};
+	struct ward_err err = {0};
+
+	(void)state;
+	assert_non_null(pax);
+	assert_non_null(fill);
+	memset(fill, 'x', cap);
+	pax_record(pax, &plen, "comment", fill, 1000064);
+	pax_record(pax, &plen, "path", "etc/passwd", strlen("etc/passwd"));
+	assert_int_equal(plen, 1000100);
+	raw_member(&raw, "PaxHeaders/harmless.txt", 'x', pax, plen);
+	raw_member(&raw, "harmless.txt", '0', PASSWD_APP("0"), strlen(PASSWD_APP("0")));
+	raw_end(&raw);
+	snprintf(path, sizeof(path), "%s/img.tar", dir);
+	write_raw_docker(path, &raw);
+	assert_int_equal(read_err(path, &err), -EFBIG);
+	if (!strstr(err.msg, "layer 1 (l1/layer.tar): entry 'harmless.txt': its tar headers fill 1001472 bytes, more than 16384 (WARD_IMAGE_MAX_HEADER)"))
+		fail_msg("got '%s'", err.msg);
+	assert_int_equal(err.step, WARD_STEP_IMAGE);
+	free(raw.buf);
+	free(pax);
+	free(fill);
+}
+
+/* @raw, as layer 1, is refused with @want and a message holding @part. */
+static void refused(struct raw *raw, int want, const char *part)
+{
+	char path[128];
+	struct ward_err err = {0};
+
+	raw_end(raw);
+	snprintf(path, sizeof(path), "%s/img.tar", dir);
+	write_raw_docker(path, raw);
+	assert_int_equal(read_err(path, &err), want);
+	if (!strstr(err.msg, part))
+		fail_msg("want '%s', got '%s'", part, err.msg);
+	free(raw->buf);
+	*raw = (struct raw){0};
+}
+
+/* Every extended header counts toward the bound, and every warning
+ * libarchive gives about a header is an error. */
+static void test_header_refusals(void **state)
+{
+	static const char app0[] = PASSWD_APP("0");
+	char *big = malloc(20000);
+	struct raw raw = {0};
+
+	(void)state;
+	assert_non_null(big);
+	memset(big, 'a', 20000);
+	big[19999] = '\0';
+	/* a GNU long name, and a long link name, of 20000 bytes */
+	raw_member(&raw, "././@LongLink", 'L', big, 20000);
+	raw_member(&raw, "x", '0', "x", 1);
+	refused(&raw, -EFBIG, "layer 1 (l1/layer.tar): entry 'aaaa");
+	raw_member(&raw, "././@LongLink", 'K', big, 20000);
+	raw_member(&raw, "lnk", '1', NULL, 0);
+	refused(&raw, -EFBIG, "entry 'lnk': its tar headers fill 21504 bytes");
+	/* a global pax header of 20000 bytes before an entry */
+	{
+		char g[20100];
+		size_t gl = 0;
+
+		pax_record(g, &gl, "comment", big, 19900);
+		raw_member(&raw, "pax_global_header", 'g', g, gl);
+		raw_member(&raw, "harmless.txt", '0', app0, strlen(app0));
+		refused(&raw, -EFBIG, "entry 'harmless.txt': its tar headers fill 20992 bytes");
+	}
+	/* 33 headers in a row: libarchive stops following them at 32 */
+	for (int i = 0; i < 32; i++)
+		raw_member(&raw, "PaxHeaders/x", 'x', NULL, 0);
+	raw_member(&raw, "harmless.txt", '0', app0, strlen(app0));
+	refused(&raw, -EFBIG, "(WARD_IMAGE_MAX_HEADER)");
+	/* a malformed record: libarchive ignores the header and warns */
+	raw_member(&raw, "PaxHeaders/harmless.txt", 'x', "+20 path=etc/passwd\n", 20);
+	raw_member(&raw, "harmless.txt", '0', app0, strlen(app0));
+	refused(&raw, -EINVAL, "layer 1 (l1/layer.tar): entry 'harmless.txt': libarchive could not read its headers whole (Ignoring malformed pax extended attributes)");
+	free(big);
+}
+
+/* A name that is not ASCII, in a pax header, read with libarchive in the
+ * C locale (ward never calls setlocale): a warning that it could not be
+ * converted, and the name's own bytes, as Docker writes them. */
+static void test_pax_utf8_name(void **state)
+{
+	static const char name[] = "usr/share/ca-certificates/NetLock_Arany_=Class_Gold=_F\xc5\x91tan\xc3\xbas\xc3\xadtv\xc3\xa1ny.crt";
+	char path[128], pax[256];
+	size_t plen = 0;
+	struct raw raw = {0};
+	struct ward_image *img = NULL;
+	struct ward_err err = {0};
+	struct ward_image_node_info info;
+
+	(void)state;
+	pax_record(pax, &plen, "path", name, strlen(name));
+	raw_member(&raw, "PaxHeaders/cert", 'x', pax, plen);
+	raw_member(&raw, "usr/share/ca-certificates/NetLock.crt", '0', "x", 1);
+	plen = 0;
+	pax_record(pax, &plen, "path", "app/cl\xc3\xa9/.env", strlen("app/cl\xc3\xa9/.env"));
+	raw_member(&raw, "PaxHeaders/env", 'x', pax, plen);
+	raw_member(&raw, "app/cle/.env", '0', "API_KEY=x\n", 10);
+	raw_end(&raw);
+	snprintf(path, sizeof(path), "%s/img.tar", dir);
+	write_raw_docker(path, &raw);
+	if (ward_image_read(path, &lim, &img, &err) != 0)
+		fail_msg("%s", err.msg);
+	assert_true(ward_image_tree_lookup(img->tree, name, &info));
+	assert_int_equal(info.layer, 1);
+	assert_true(ward_image_tree_lookup(img->tree, "app/cl\xc3\xa9/.env", &info));
+	assert_false(ward_image_tree_lookup(img->tree, "app/cle/.env", NULL));
+	ward_image_free(img);
+	free(raw.buf);
 }
 
 /* ---- an OCI directory --------------------------------------------------------------------- */
@@ -551,6 +768,9 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_empty_layer, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_bounds, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_ratio, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_pax_over_libarchive_limit, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_header_refusals, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_pax_utf8_name, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_oci_dir, setup, teardown),
 	};
 
