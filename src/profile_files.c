@@ -6,6 +6,7 @@
 #include <fcntl.h>
 #include <libgen.h>
 #include <limits.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -39,21 +40,89 @@ static int search_dirs(char dirs[MAX_DIRS][PATH_MAX])
 	return n;
 }
 
+/* What a file that is not a regular one is, for the refusal. */
+static const char *file_kind(mode_t mode)
+{
+	if (S_ISFIFO(mode))
+		return "a FIFO";
+	if (S_ISCHR(mode))
+		return "a character device";
+	if (S_ISBLK(mode))
+		return "a block device";
+	if (S_ISSOCK(mode))
+		return "a socket";
+	if (S_ISDIR(mode))
+		return "a directory";
+	if (S_ISLNK(mode))
+		return "a symlink";
+	return "not a regular file";
+}
+
+/* *why = a heap string saying why a file was refused (the parser shows
+ * it after "cannot include 'NAME': "; NULL if memory ran out). */
+static void set_why(char **why, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static void set_why(char **why, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	if (vasprintf(why, fmt, ap) < 0)
+		*why = NULL;
+	va_end(ap);
+}
+
 /* As root, a profile decides what a sandbox may do: it must not be
  * writable by anyone but root (the rule sudoers follows). */
-static int check_trusted(int fd)
+static int check_trusted(const struct stat *st)
 {
-	struct stat st;
-
-	if (fstat(fd, &st) < 0)
-		return -errno;
-	if (!S_ISREG(st.st_mode))
-		return -EINVAL;
-	if (geteuid() == 0 && (st.st_uid != 0 || (st.st_mode & 022)))
+	if (geteuid() == 0 && (st->st_uid != 0 || (st->st_mode & 022)))
 		return -EPERM;
-	if (st.st_size > WARD_PROFILE_MAX_SIZE)
+	if (st->st_size > WARD_PROFILE_MAX_SIZE)
 		return -EFBIG;
 	return 0;
+}
+
+/* Open @path for reading, but only if it is a regular file.  It is first
+ * opened with O_PATH, which neither blocks on a FIFO nor runs a device's
+ * open (which can have side effects), and only a regular file is then
+ * opened for reading, through /proc/self/fd: the very inode that was
+ * checked.  A symlink named explicitly is followed.  Returns the fd, or
+ * -errno (-EINVAL with *why set for a file of another kind). */
+static int open_regular(const char *path, struct stat *st, char **why)
+{
+	_cleanup_close_ int opath = open(path, O_PATH | O_CLOEXEC);
+	char proc[64];
+	struct stat rst;
+	int fd;
+
+	if (opath < 0)
+		return -errno;
+	if (fstat(opath, st) < 0)
+		return -errno;
+	if (!S_ISREG(st->st_mode)) {
+		set_why(why, "%s is %s, not a regular file", path,
+			file_kind(st->st_mode));
+		return -EINVAL;
+	}
+	snprintf(proc, sizeof(proc), "/proc/self/fd/%d", opath);
+	fd = open(proc, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	if (fd < 0 && errno == ENOENT) {
+		/* Not "not found": the search must not go on to the next
+		 * directory. */
+		set_why(why, "%s: cannot open it through /proc/self/fd (is /proc mounted?)",
+			path);
+		return -ENXIO;
+	}
+	if (fd < 0)
+		return -errno;
+	if (fstat(fd, &rst) < 0 || rst.st_dev != st->st_dev ||
+	    rst.st_ino != st->st_ino) {
+		close(fd);
+		return -EIO;
+	}
+	return fd;
 }
 
 static int read_all(int fd, char **buf, size_t *len)
@@ -89,14 +158,15 @@ static int read_all(int fd, char **buf, size_t *len)
 static int try_open(const char *path, char **out_path, char **buf, size_t *len,
 		    dev_t *dev, ino_t *ino)
 {
-	_cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	_cleanup_close_ int fd = -1;
 	struct stat st;
 	int r;
 
+	fd = open_regular(path, &st, out_path);
 	if (fd < 0)
-		return -errno;
-	if ((r = check_trusted(fd)) < 0 || fstat(fd, &st) < 0)
-		return r < 0 ? r : -errno;
+		return fd;
+	if ((r = check_trusted(&st)) < 0)
+		return r;
 	if ((r = read_all(fd, buf, len)) < 0)
 		return r;
 	*out_path = strdup(path);
@@ -177,6 +247,11 @@ int ward_profile_load(struct ward_plan_builder *b, const char *name,
 	int r, errors;
 
 	r = ward_profile_open_file(NULL, name, NULL, &path, &buf, &len, &dev, &ino);
+	if (r < 0 && path) {
+		r = ward_err_set(err, WARD_STEP_PROFILE, 0, "%s", path);
+		free(path);
+		return r;
+	}
 	if (r == -EPERM)
 		return ward_err_set(err, WARD_STEP_PROFILE, EPERM,
 				    "profile '%s' must be owned by root and not writable by group or others when ward runs as root",

@@ -28,7 +28,9 @@ struct ward_profile_parser;
 
 /* How a parser reads an included file: fill *buf (heap, NUL-terminated),
  * *len, *path (heap, the name used in diagnostics) and the file's
- * identity.  Returns 0, -ENOENT when not found, or -errno. */
+ * identity.  Returns 0, -ENOENT when not found, or -errno; on a failure
+ * other than -ENOENT it may set *path to a heap string saying why (the
+ * caller shows it, "cannot include 'NAME': WHY", and frees it). */
 typedef int (*ward_profile_open_fn)(void *ctx, const char *name,
 				    const char *from_file, char **path,
 				    char **buf, size_t *len, dev_t *dev,

@@ -872,6 +872,7 @@ struct tmp_profiles {
 	char dir[64];
 	char top[96];
 	char inc[96];
+	char fifo[96];
 };
 
 static void write_file(const char *path, const char *text, mode_t mode)
@@ -893,6 +894,7 @@ static int profiles_setup(void **state)
 	assert_non_null(mkdtemp(t->dir));
 	snprintf(t->top, sizeof(t->top), "%s/app.profile", t->dir);
 	snprintf(t->inc, sizeof(t->inc), "%s/base.profile", t->dir);
+	snprintf(t->fifo, sizeof(t->fifo), "%s/fifo.profile", t->dir);
 	write_file(t->inc, "ward-profile 1\nhostname base\nbind /usr/lib:/b\n",
 		   0644);
 	write_file(t->top,
@@ -910,8 +912,10 @@ static int profiles_teardown(void **state)
 {
 	struct tmp_profiles *t = *state;
 
+	alarm(0);
 	unlink(t->top);
 	unlink(t->inc);
+	unlink(t->fifo);
 	rmdir(t->dir);
 	free(t);
 	return 0;
@@ -1086,6 +1090,50 @@ static void test_cli_profile_trust(void **state)
 	}
 }
 
+/* A profile that is not a regular file is refused before it is opened
+ * for reading: a FIFO would block that open forever (the alarm makes a
+ * regression fail instead of hang), a device's open can have effects. */
+static void test_cli_profile_not_regular(void **state)
+{
+	struct tmp_profiles *t = *state;
+	struct cli_call c = {.profile = t->fifo};
+	char want[512], *out;
+	int r;
+
+	assert_int_equal(mkfifo(t->fifo, 0644), 0);
+	alarm(10);
+	out = capture_stderr(run_cli_profile, &c, &r);
+	free(out);
+	assert_int_equal(r, -EINVAL);
+	assert_int_equal(c.err.step, WARD_STEP_PROFILE);
+	snprintf(want, sizeof(want), "%s is a FIFO, not a regular file", t->fifo);
+	assert_string_equal(c.err.msg, want);
+
+	/* Through an include: the including file's line says so. */
+	write_file(t->top, "ward-profile 1\ninclude fifo.profile\n", 0644);
+	c.profile = t->top;
+	memset(&c.err, 0, sizeof(c.err));
+	out = capture_stderr(run_cli_profile, &c, &r);
+	alarm(0);
+	assert_int_equal(r, -EINVAL);
+	snprintf(want, sizeof(want),
+		 "%s:2:9: error: cannot include 'fifo.profile': %s is a FIFO, not a regular file\n"
+		 "  include fifo.profile\n"
+		 "          ^\n",
+		 t->top, t->fifo);
+	assert_string_equal(out, want);
+	free(out);
+
+	/* A character device. */
+	c.profile = "/dev/null";
+	memset(&c.err, 0, sizeof(c.err));
+	out = capture_stderr(run_cli_profile, &c, &r);
+	free(out);
+	assert_int_equal(r, -EINVAL);
+	assert_string_equal(c.err.msg,
+			    "/dev/null is a character device, not a regular file");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1122,6 +1170,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_cli_profile_errors,
 						profiles_setup, profiles_teardown),
 		cmocka_unit_test_setup_teardown(test_cli_profile_trust,
+						profiles_setup, profiles_teardown),
+		cmocka_unit_test_setup_teardown(test_cli_profile_not_regular,
 						profiles_setup, profiles_teardown),
 	};
 
