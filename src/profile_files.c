@@ -500,8 +500,30 @@ int ward_profile_load(struct ward_plan_builder *b, const char *name,
 
 /* ---- ward profiles ------------------------------------------------------- */
 
+struct names {
+	char **v;
+	size_t n;
+};
+
+static int add_name(struct names *l, const char *name, size_t len)
+{
+	char **v;
+
+	for (size_t i = 0; i < l->n; i++)
+		if (strlen(l->v[i]) == len && strncmp(l->v[i], name, len) == 0)
+			return 0;
+	v = realloc(l->v, (l->n + 1) * sizeof(*v));
+	if (!v)
+		return -ENOMEM;
+	l->v = v;
+	if (!(l->v[l->n] = strndup(name, len)))
+		return -ENOMEM;
+	l->n++;
+	return 0;
+}
+
 /* The NAME of every NAME.profile in one used entry. */
-static void list_dir(const struct ward_profile_dir *d, FILE *out)
+static void collect_names(const struct ward_profile_dir *d, struct names *l)
 {
 	DIR *dir = NULL;
 	struct dirent *e;
@@ -516,23 +538,85 @@ static void list_dir(const struct ward_profile_dir *d, FILE *out)
 	}
 	if (!dir)
 		return;
-	fprintf(out, "%s:\n", d->name);
 	while ((e = readdir(dir))) {
 		size_t len = strlen(e->d_name);
 
 		if (len > 8 && strcmp(e->d_name + len - 8, ".profile") == 0)
-			fprintf(out, "  %.*s\n", (int)(len - 8), e->d_name);
+			(void)add_name(l, e->d_name, len - 8);
 	}
 	closedir(dir);
+}
+
+static int by_name(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static void print_search_path(const struct ward_profile_search *s, FILE *out)
+{
+	static const char *const state[] = {
+		[WARD_PROFILE_DIR_USED] = "used",
+		[WARD_PROFILE_DIR_ABSENT] = "absent",
+		[WARD_PROFILE_DIR_SKIPPED] = "skipped",
+	};
+
+	fprintf(out, "search path:\n");
+	for (int i = 0; i < s->n; i++) {
+		const struct ward_profile_dir *d = &s->dir[i];
+
+		fprintf(out, "  %-8s %s", state[d->state], d->shown);
+		if (d->state == WARD_PROFILE_DIR_SKIPPED)
+			fprintf(out, ": %s", d->why);
+		fputc('\n', out);
+	}
+}
+
+/* One profile: the file `--profile NAME` reads, or why it is refused. */
+static void print_profile(struct files_ctx *c, const char *name, int width,
+			  FILE *out)
+{
+	struct found f;
+	char *why = NULL;
+	int r = lookup(c, name, NULL, &f, &why);
+
+	fprintf(out, "  %-*s  ", width, name);
+	if (r == 0)
+		fprintf(out, "%s\n", f.shown);
+	else if (why)
+		fprintf(out, "refused: %s\n", why);
+	else if (r == -EPERM)
+		fprintf(out, "refused: %s: as root, a profile must be owned by root and not writable by group or others\n",
+			f.shown);
+	else
+		fprintf(out, "refused: %s\n", strerror(-r));
+	found_close(&f);
+	free(why);
 }
 
 void ward_profile_list(FILE *out)
 {
 	struct files_ctx c = {.trust = geteuid() == 0};
 	struct ward_profile_search *s = search(&c);
+	struct names l = {0};
+	int width = 0;
 
-	for (int i = 0; s && i < s->n; i++)
+	if (!s) {
+		fprintf(stderr, "ward: profiles: %s\n", strerror(ENOMEM));
+		return;
+	}
+	print_search_path(s, out);
+	for (int i = 0; i < s->n; i++)
 		if (s->dir[i].state == WARD_PROFILE_DIR_USED)
-			list_dir(&s->dir[i], out);
+			collect_names(&s->dir[i], &l);
+	qsort(l.v, l.n, sizeof(*l.v), by_name);
+	for (size_t i = 0; i < l.n; i++)
+		if ((int)strlen(l.v[i]) > width)
+			width = (int)strlen(l.v[i]);
+	fprintf(out, "profiles:\n");
+	for (size_t i = 0; i < l.n; i++) {
+		print_profile(&c, l.v[i], width, out);
+		free(l.v[i]);
+	}
+	free(l.v);
 	files_ctx_free(&c);
 }

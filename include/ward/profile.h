@@ -64,7 +64,9 @@ int ward_profile_error_count(const struct ward_profile_parser *p);
 int ward_profile_load(struct ward_plan_builder *b, const char *name,
 		      FILE *diag, struct ward_err *err);
 
-/* `ward profiles`: list the profiles found, by directory. */
+/* `ward profiles`: the search path (each entry used, absent, or skipped
+ * and why), then every profile name with the file `--profile NAME`
+ * reads, or why it is refused. */
 void ward_profile_list(FILE *out);
 
 #endif

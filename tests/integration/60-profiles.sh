@@ -227,12 +227,13 @@ run_ward profiles
 cd / || exit 1
 listed=""
 for p in "${SHIPPED[@]}"; do
-	grep -Eq "^  $p\$" <<<"$OUT" || listed="$listed $p"
+	grep -Eq "^  $p +$BYNAME/profiles/$p\.profile\$" <<<"$OUT" || listed="$listed $p"
 done
-if [ "$RC" = 0 ] && grep -Eq '^profiles:$' <<<"$OUT" && [ -z "$listed" ]; then
-	ok "ward profiles lists every shipped profile under profiles:"
+if [ "$RC" = 0 ] && grep -Eq "^  used +$BYNAME/profiles\$" <<<"$OUT" &&
+	grep -Eq '^profiles:$' <<<"$OUT" && [ -z "$listed" ]; then
+	ok "ward profiles lists ./profiles as used and every shipped profile with its file"
 else
-	not_ok "ward profiles lists every shipped profile under profiles:" \
+	not_ok "ward profiles lists ./profiles as used and every shipped profile with its file" \
 		"not listed:${listed:- (none)}" "$(last_run)"
 fi
 

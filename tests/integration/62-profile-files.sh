@@ -163,6 +163,32 @@ root_tests() {
 	expect_err "root: an include below a group-writable directory of a trusted one is refused" \
 		"^profiles/sub-top-$N.profile:2:9: error: cannot include 'sub/base-$N': profiles/sub is writable by its group"
 
+	# ward profiles: the search path, what was skipped and why, and the
+	# file each name loads.
+	mkdir -p "$T/xdg/ward/profiles"
+	cp "$T/good/profiles/$N.profile" "$T/xdg/ward/profiles/"
+	ln -s "$N.profile" "$T/xdg/ward/profiles/link-$N.profile"
+	cd "$T/gw" || return
+	run_cmd env "XDG_CONFIG_HOME=$T/xdg" "$WARD" profiles
+	local want=("^search path:\$"
+		"^  skipped  $T/gw/profiles: $T/gw is writable by its group\$"
+		"^  used     $T/xdg/ward/profiles\$"
+		"^  (used|absent)  +/etc/ward/profiles\$"
+		"^profiles:\$"
+		"^  $N +$T/xdg/ward/profiles/$N.profile\$"
+		"^  link-$N +refused: $T/xdg/ward/profiles/link-$N.profile is a symlink")
+	local re missing=""
+	for re in "${want[@]}"; do
+		grep -Eq -- "$re" <<<"$OUT" || missing="$missing
+$re"
+	done
+	if [ "$RC" = 0 ] && [ -z "$missing" ] && [ -z "$ERR" ]; then
+		ok "root: ward profiles shows the search path, the skipped entry and why, and where each profile comes from"
+	else
+		not_ok "root: ward profiles shows the search path, the skipped entry and why, and where each profile comes from" \
+			"missing lines:$missing" "$(last_run)"
+	fi
+
 	# Other callers keep their search path as it was.
 	if fixture_test_user && fixture_user_bins; then
 		cd "$T/att" || return
