@@ -63,7 +63,7 @@ $(BUILD)/obj/%.o: src/%.c $(wildcard include/ward/*.h) | $(BUILD)/obj
 # The profile search path is compiled in: rebuild when PREFIX changes.
 $(BUILD)/.sharedir: FORCE | $(BUILD)
 	@echo '$(SHAREDIR)' | cmp -s - $@ || echo '$(SHAREDIR)' > $@
-$(BUILD)/obj/profile_files.o: $(BUILD)/.sharedir
+$(BUILD)/obj/profile_trust.o: $(BUILD)/.sharedir
 FORCE:
 
 $(BUILD)/libward.a: $(LIB_OBJ)

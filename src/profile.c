@@ -302,8 +302,15 @@ static int parse_include(struct ward_profile_parser *p,
 		return -ELOOP;
 	}
 	r = p->open_fn(p->open_ctx, name, l->file, &path, &buf, &len, &dev, &ino);
-	if (r == -ENOENT && optional)
+	if (r == -ENOENT && optional) {
+		free(path);
 		return 0;
+	}
+	if (r < 0 && path) {
+		diag(p, l, col, "cannot include '%s': %s", name, path);
+		free(path);
+		return r;
+	}
 	if (r == -EPERM) {
 		diag(p, l, col, "cannot include '%s': as root, a profile must be owned by root and not writable by group or others",
 		     name);

@@ -28,7 +28,9 @@ struct ward_profile_parser;
 
 /* How a parser reads an included file: fill *buf (heap, NUL-terminated),
  * *len, *path (heap, the name used in diagnostics) and the file's
- * identity.  Returns 0, -ENOENT when not found, or -errno. */
+ * identity.  Returns 0, -ENOENT when not found, or -errno; on a failure
+ * other than -ENOENT it may set *path to a heap string saying why (the
+ * caller shows it, "cannot include 'NAME': WHY", and frees it). */
 typedef int (*ward_profile_open_fn)(void *ctx, const char *name,
 				    const char *from_file, char **path,
 				    char **buf, size_t *len, dev_t *dev,
@@ -50,20 +52,21 @@ int ward_profile_parse_top(struct ward_profile_parser *p, const char *file,
 
 int ward_profile_error_count(const struct ward_profile_parser *p);
 
-/* The real file opener: searches next to the including file, then
- * ./profiles, $XDG_CONFIG_HOME/ward/profiles, /etc/ward/profiles and the
- * installed share directory.  As root, a profile must be owned by root
- * and not writable by group or others. */
-int ward_profile_open_file(void *ctx, const char *name, const char *from_file,
-			   char **path, char **buf, size_t *len, dev_t *dev,
-			   ino_t *ino);
-
 /* Load profile @name (a path, or a name looked up in the search path)
- * into @b, printing diagnostics to @diag.  Errors: WARD_STEP_PROFILE. */
+ * into @b, printing diagnostics to @diag.  Included names are looked up
+ * next to the including file, then in the search path: ./profiles,
+ * $XDG_CONFIG_HOME/ward/profiles (or ~/.config/ward/profiles),
+ * /etc/ward/profiles and the installed share directory.  As root, a
+ * profile must be owned by root and not writable by group or others, and
+ * the search path keeps only directories root alone controls (see
+ * ward/profile_trust.h); each entry skipped is reported on @diag once,
+ * "ward: profiles: skipping DIR: WHY".  Errors: WARD_STEP_PROFILE. */
 int ward_profile_load(struct ward_plan_builder *b, const char *name,
 		      FILE *diag, struct ward_err *err);
 
-/* `ward profiles`: list the profiles found, by directory. */
+/* `ward profiles`: the search path (each entry used, absent, or skipped
+ * and why), then every profile name with the file `--profile NAME`
+ * reads, or why it is refused. */
 void ward_profile_list(FILE *out);
 
 #endif

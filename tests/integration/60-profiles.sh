@@ -214,20 +214,31 @@ for p in "${SHIPPED[@]}"; do
 		'^ward: check: the plan is valid; nothing was started$'
 done
 
-# By name, through the search path (./profiles first).
-cd "$top" || exit 1
+# By name, through the search path (./profiles first).  As root, only a
+# directory root alone controls from / down is searched, which the
+# checkout may not be: a copy of the profiles in one.
+BYNAME=$top
+if [ "$(id -u)" = 0 ]; then
+	if fixture_trusted_dir BYNAME; then
+		cp -R "$PROFILES" "$BYNAME/profiles" && chmod -R go-w "$BYNAME/profiles"
+	else
+		not_ok "a directory only root controls, for profiles by name" "$FIXTURE_WHY"
+	fi
+fi
+cd "$BYNAME" || exit 1
 run_ward check --profile nginx
 expect_out_match "ward check --profile nginx (by name): the host's network" '^network: +the host'"'"'s network'
 run_ward profiles
 cd / || exit 1
 listed=""
 for p in "${SHIPPED[@]}"; do
-	grep -Eq "^  $p\$" <<<"$OUT" || listed="$listed $p"
+	grep -Eq "^  $p +$BYNAME/profiles/$p\.profile\$" <<<"$OUT" || listed="$listed $p"
 done
-if [ "$RC" = 0 ] && grep -Eq '^profiles:$' <<<"$OUT" && [ -z "$listed" ]; then
-	ok "ward profiles lists every shipped profile under profiles:"
+if [ "$RC" = 0 ] && grep -Eq "^  used +$BYNAME/profiles\$" <<<"$OUT" &&
+	grep -Eq '^profiles:$' <<<"$OUT" && [ -z "$listed" ]; then
+	ok "ward profiles lists ./profiles as used and every shipped profile with its file"
 else
-	not_ok "ward profiles lists every shipped profile under profiles:" \
+	not_ok "ward profiles lists ./profiles as used and every shipped profile with its file" \
 		"not listed:${listed:- (none)}" "$(last_run)"
 fi
 

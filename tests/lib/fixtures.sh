@@ -116,3 +116,31 @@ fixture_dir() {
 	chmod "${2:-755}" "$d"
 	printf -v "$var" '%s' "$d"
 }
+
+# fixture_trusted_dir VAR: a new directory (mode 755, owned by root) whose
+# every parent from / is owned by root and writable by neither group nor
+# others, as ward requires of root's profile search path: under /run.
+# Removed at exit; its path goes to VAR.  Needs root.  Returns non-zero
+# (with a reason in FIXTURE_WHY) on failure.
+fixture_trusted_dir() {
+	local d p var=$1
+	FIXTURE_WHY=""
+	if [ "$(id -u)" != 0 ]; then
+		FIXTURE_WHY="a directory only root controls needs root"
+		return 1
+	fi
+	for p in / /run; do
+		if [ -L "$p" ] || [ ! -d "$p" ] || [ "$(stat -c %u "$p")" != 0 ] ||
+			[ $((8#$(stat -c %a "$p") & 8#22)) != 0 ]; then
+			FIXTURE_WHY="$p is not a directory owned by root and writable by root alone"
+			return 1
+		fi
+	done
+	d=$(mktemp -d /run/ward-test.XXXXXX) || {
+		FIXTURE_WHY="mktemp -d /run/ward-test.XXXXXX failed"
+		return 1
+	}
+	tap_cleanup rm -rf "$d"
+	chmod 755 "$d"
+	printf -v "$var" '%s' "$d"
+}

@@ -32,6 +32,7 @@
 #include "ward/plan.h"
 #include "ward/plan_builder.h"
 #include "ward/profile.h"
+#include "ward/profile_trust.h"
 
 #include "under_valgrind.h"
 
@@ -872,6 +873,7 @@ struct tmp_profiles {
 	char dir[64];
 	char top[96];
 	char inc[96];
+	char fifo[96];
 };
 
 static void write_file(const char *path, const char *text, mode_t mode)
@@ -893,6 +895,7 @@ static int profiles_setup(void **state)
 	assert_non_null(mkdtemp(t->dir));
 	snprintf(t->top, sizeof(t->top), "%s/app.profile", t->dir);
 	snprintf(t->inc, sizeof(t->inc), "%s/base.profile", t->dir);
+	snprintf(t->fifo, sizeof(t->fifo), "%s/fifo.profile", t->dir);
 	write_file(t->inc, "ward-profile 1\nhostname base\nbind /usr/lib:/b\n",
 		   0644);
 	write_file(t->top,
@@ -910,8 +913,10 @@ static int profiles_teardown(void **state)
 {
 	struct tmp_profiles *t = *state;
 
+	alarm(0);
 	unlink(t->top);
 	unlink(t->inc);
+	unlink(t->fifo);
 	rmdir(t->dir);
 	free(t);
 	return 0;
@@ -1086,6 +1091,210 @@ static void test_cli_profile_trust(void **state)
 	}
 }
 
+/* A profile that is not a regular file is refused before it is opened
+ * for reading: a FIFO would block that open forever (the alarm makes a
+ * regression fail instead of hang), a device's open can have effects. */
+static void test_cli_profile_not_regular(void **state)
+{
+	struct tmp_profiles *t = *state;
+	struct cli_call c = {.profile = t->fifo};
+	char want[512], *out;
+	int r;
+
+	assert_int_equal(mkfifo(t->fifo, 0644), 0);
+	alarm(10);
+	out = capture_stderr(run_cli_profile, &c, &r);
+	free(out);
+	assert_int_equal(r, -EINVAL);
+	assert_int_equal(c.err.step, WARD_STEP_PROFILE);
+	snprintf(want, sizeof(want), "%s is a FIFO, not a regular file", t->fifo);
+	assert_string_equal(c.err.msg, want);
+
+	/* Through an include: the including file's line says so. */
+	write_file(t->top, "ward-profile 1\ninclude fifo.profile\n", 0644);
+	c.profile = t->top;
+	memset(&c.err, 0, sizeof(c.err));
+	out = capture_stderr(run_cli_profile, &c, &r);
+	alarm(0);
+	assert_int_equal(r, -EINVAL);
+	snprintf(want, sizeof(want),
+		 "%s:2:9: error: cannot include 'fifo.profile': %s is a FIFO, not a regular file\n"
+		 "  include fifo.profile\n"
+		 "          ^\n",
+		 t->top, t->fifo);
+	assert_string_equal(out, want);
+	free(out);
+
+	/* A character device. */
+	c.profile = "/dev/null";
+	memset(&c.err, 0, sizeof(c.err));
+	out = capture_stderr(run_cli_profile, &c, &r);
+	free(out);
+	assert_int_equal(r, -EINVAL);
+	assert_string_equal(c.err.msg,
+			    "/dev/null is a character device, not a regular file");
+}
+
+/* ---- root's trusted places --------------------------------------------- */
+
+static void test_owner_trusted(void **state)
+{
+	struct stat st = {.st_uid = 0, .st_mode = S_IFDIR | 0755};
+	char why[128] = "";
+
+	assert_true(ward_profile_owner_trusted(&st, "/etc", why, sizeof(why)));
+	assert_string_equal(why, "");
+	st.st_mode = S_IFDIR | 01777;
+	assert_false(ward_profile_owner_trusted(&st, "/tmp", why, sizeof(why)));
+	assert_string_equal(why, "/tmp is writable by others");
+	st.st_mode = S_IFDIR | 0775;
+	assert_false(ward_profile_owner_trusted(&st, "/srv/p", why, sizeof(why)));
+	assert_string_equal(why, "/srv/p is writable by its group");
+	st.st_mode = S_IFREG | 0644;
+	st.st_uid = 1000;
+	assert_false(ward_profile_owner_trusted(&st, "/home/u", why, sizeof(why)));
+	assert_string_equal(why, "/home/u is owned by uid 1000");
+	/* Read and execute bits for group and others are fine. */
+	st.st_uid = 0;
+	st.st_mode = S_IFREG | 0555;
+	assert_true(ward_profile_owner_trusted(&st, "/x", why, sizeof(why)));
+}
+
+struct walk_tree {
+	char dir[64];
+	char path[160];
+	int fd;
+};
+
+static const char *tree_path(struct walk_tree *t, const char *rel)
+{
+	snprintf(t->path, sizeof(t->path), "%s/%s", t->dir, rel);
+	return t->path;
+}
+
+/* T/a/b, T/a/f (a file), T/a/l -> b; T opened O_PATH. */
+static int walk_setup(void **state)
+{
+	struct walk_tree *t = calloc(1, sizeof(*t));
+
+	assert_non_null(t);
+	strcpy(t->dir, "/tmp/ward-test-walk-XXXXXX");
+	assert_non_null(mkdtemp(t->dir));
+	assert_int_equal(chmod(t->dir, 0755), 0);
+	assert_int_equal(mkdir(tree_path(t, "a"), 0755), 0);
+	assert_int_equal(mkdir(tree_path(t, "a/b"), 0755), 0);
+	write_file(tree_path(t, "a/f"), "", 0644);
+	assert_int_equal(symlink("b", tree_path(t, "a/l")), 0);
+	t->fd = open(t->dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	assert_true(t->fd >= 0);
+	*state = t;
+	return 0;
+}
+
+static int walk_teardown(void **state)
+{
+	struct walk_tree *t = *state;
+
+	close(t->fd);
+	unlink(tree_path(t, "a/l"));
+	unlink(tree_path(t, "a/f"));
+	rmdir(tree_path(t, "a/b"));
+	rmdir(tree_path(t, "a"));
+	rmdir(t->dir);
+	free(t);
+	return 0;
+}
+
+/* Walk @rel below the tree and expect @want, and @why when it fails. */
+static void expect_walk(struct walk_tree *t, const char *rel, int want,
+			const char *why)
+{
+	char got[WARD_PROFILE_WHY_MAX] = "";
+	int fd = -1, r = ward_profile_walk_at(t->fd, "T", rel, &fd, got, sizeof(got));
+
+	if (r != want || (why && strcmp(got, why) != 0))
+		fail_msg("walk '%s': expected %d (%s), got %d (%s)", rel, want,
+			 why ? why : "", r, got);
+	if (r == 0) {
+		struct stat st, want_st;
+
+		assert_int_equal(fstat(fd, &st), 0);
+		assert_int_equal(stat(tree_path(t, rel), &want_st), 0);
+		assert_true(st.st_ino == want_st.st_ino);
+		close(fd);
+	} else {
+		assert_int_equal(fd, -1);
+	}
+}
+
+/* The walk from a directory fd down, as root checks the search path. */
+static void test_walk_trust(void **state)
+{
+	struct walk_tree *t = *state;
+	char why[64];
+
+	if (geteuid() != 0) {
+		/* Another caller's own directories are not root's. */
+		snprintf(why, sizeof(why), "T is owned by uid %u", (unsigned)geteuid());
+		expect_walk(t, "a/b", -EPERM, why);
+		return;
+	}
+	expect_walk(t, "a/b", 0, NULL);
+	expect_walk(t, "./a//b/", 0, NULL);
+	expect_walk(t, "", 0, NULL);
+	expect_walk(t, "a/missing", -ENOENT, NULL);
+	expect_walk(t, "a/f", -ENOTDIR, NULL);
+	expect_walk(t, "a/l", -EPERM, "T/a/l is a symlink");
+	assert_int_equal(chmod(tree_path(t, "a"), 0775), 0);
+	expect_walk(t, "a/b", -EPERM, "T/a is writable by its group");
+	/* Even when the walk ends at the untrusted directory itself. */
+	expect_walk(t, "a", -EPERM, "T/a is writable by its group");
+	assert_int_equal(chmod(tree_path(t, "a"), 01757), 0);
+	expect_walk(t, "a/b", -EPERM, "T/a is writable by others");
+	assert_int_equal(chmod(tree_path(t, "a"), 0755), 0);
+	assert_int_equal(chown(tree_path(t, "a/b"), 2345, 2345), 0);
+	expect_walk(t, "a/b", -EPERM, "T/a/b is owned by uid 2345");
+	expect_walk(t, "a", 0, NULL);
+	assert_int_equal(chmod(t->dir, 0775), 0);
+	expect_walk(t, "a", -EPERM, "T is writable by its group");
+}
+
+/* As root, ./profiles is used only if every directory from / down is
+ * root's alone; skipped, it is reported once.  Other callers use it. */
+static void test_search_path_cwd(void **state)
+{
+	struct walk_tree *t = *state;
+	char name[64], path[256], cwd[PATH_MAX], want[PATH_MAX + 64], *out;
+	struct cli_call c = {.profile = name};
+	int here = open(".", O_PATH | O_DIRECTORY | O_CLOEXEC), r;
+
+	assert_true(here >= 0);
+	snprintf(name, sizeof(name), "ward-unit-%d", (int)getpid());
+	assert_int_equal(mkdir(tree_path(t, "profiles"), 0755), 0);
+	snprintf(path, sizeof(path), "%s/profiles/%s.profile", t->dir, name);
+	write_file(path, "ward-profile 1\nhostname from-cwd\n", 0644);
+	/* Untrusted whatever /tmp is: a directory on the way is group-writable. */
+	assert_int_equal(chmod(t->dir, 0775), 0);
+	assert_int_equal(chdir(t->dir), 0);
+	assert_non_null(getcwd(cwd, sizeof(cwd)));
+	out = capture_stderr(run_cli_profile, &c, &r);
+	assert_int_equal(fchdir(here), 0);
+	close(here);
+	unlink(path);
+	rmdir(tree_path(t, "profiles"));
+	if (geteuid() == 0) {
+		assert_int_equal(r, -ENOENT);
+		snprintf(want, sizeof(want), "ward: profiles: skipping %s/profiles: ", cwd);
+		if (strncmp(out, want, strlen(want)) != 0 ||
+		    strchr(out, '\n') != out + strlen(out) - 1)
+			fail_msg("expected one line starting '%s', got '%s'", want, out);
+	} else {
+		assert_int_equal(r, 0);
+		assert_string_equal(out, "");
+	}
+	free(out);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1123,6 +1332,13 @@ int main(void)
 						profiles_setup, profiles_teardown),
 		cmocka_unit_test_setup_teardown(test_cli_profile_trust,
 						profiles_setup, profiles_teardown),
+		cmocka_unit_test_setup_teardown(test_cli_profile_not_regular,
+						profiles_setup, profiles_teardown),
+		cmocka_unit_test(test_owner_trusted),
+		cmocka_unit_test_setup_teardown(test_walk_trust, walk_setup,
+						walk_teardown),
+		cmocka_unit_test_setup_teardown(test_search_path_cwd, walk_setup,
+						walk_teardown),
 	};
 
 	return cmocka_run_group_tests_name("profile", tests, NULL, NULL);
