@@ -14,7 +14,7 @@
 /* ---- variable names ------------------------------------------------------- */
 
 enum name_match {
-	NAME_HOLDS, /* the word anywhere in the name */
+	NAME_HOLDS, /* a component of the name is or ends with the word */
 	NAME_ENDS,  /* the name ends with it */
 };
 
@@ -24,13 +24,17 @@ struct name_shape {
 	const char *label;
 };
 
-/* _PASS and _PWD count only at the end of a name and after an
- * underscore: DB_PASS, SMTP_PASS, MYSQL_PWD; not PWD and OLDPWD (the
- * shell's directories), COMPASS_DIR, BYPASS_CACHE, PASSENGER_ROOT, nor
+/* A name's components are its parts between underscores.  A word counts
+ * where a component is the word, ends with it (APIKEY, DBPASSWORD) or is
+ * its plural (SECRETS, CREDENTIALS); not where it only begins one
+ * (KEYBOARD, TOKENIZERS_PARALLELISM, GIT_AUTHOR_NAME).  _PASS and _PWD
+ * count only at the end of a name: DB_PASS, SMTP_PASS, MYSQL_PWD; not PWD
+ * and OLDPWD (the shell's directories), COMPASS_DIR, BYPASS_CACHE, nor
  * PGPASS (libpq's password variable is PGPASSWORD, which PASSWORD
- * catches; PGPASSFILE names a file).  The words anywhere also catch
- * names that only mention one (KEYBOARD, PASSWD_FILE): a program that
- * needs such a variable in entrypoint mode gets it with env-pass NAME. */
+ * catches; PGPASSFILE names a file).  A name ending in _FILE names a file
+ * that holds the value, as Docker's secrets convention has it
+ * (POSTGRES_PASSWORD_FILE=/run/secrets/db, PASSWD_FILE=/etc/passwd): its
+ * value is judged by its shape only. */
 static const struct name_shape name_shapes[] = {
 	{"KEY", NAME_HOLDS, "a name holding KEY"},
 	{"TOKEN", NAME_HOLDS, "a name holding TOKEN"},
@@ -44,16 +48,43 @@ static const struct name_shape name_shapes[] = {
 	{"_PWD", NAME_ENDS, "a name ending in _PWD"},
 };
 
+static bool ends_with_word(const char *c, size_t n, const char *w, size_t k)
+{
+	return n >= k && strncasecmp(c + n - k, w, k) == 0;
+}
+
+/* Component @c[n] is @w, ends with it, or is @w + "S". */
+static bool component_has(const char *c, size_t n, const char *w)
+{
+	size_t k = strlen(w);
+
+	if (ends_with_word(c, n, w, k))
+		return true;
+	return n == k + 1 && (c[k] == 'S' || c[k] == 's') &&
+	       strncasecmp(c, w, k) == 0;
+}
+
 static bool name_has(const char *name, size_t n, const struct name_shape *s)
 {
 	size_t k = strlen(s->word);
 
 	if (s->match == NAME_ENDS)
-		return n >= k && strncasecmp(name + n - k, s->word, k) == 0;
-	for (size_t i = 0; i + k <= n; i++)
-		if (strncasecmp(name + i, s->word, k) == 0)
+		return ends_with_word(name, n, s->word, k);
+	for (size_t i = 0; i < n;) {
+		size_t len = strcspn(name + i, "_=");
+
+		if (len > n - i)
+			len = n - i;
+		if (component_has(name + i, len, s->word))
 			return true;
+		i += len + 1;
+	}
 	return false;
+}
+
+static bool names_a_file(const char *name, size_t n)
+{
+	return ends_with_word(name, n, "_FILE", 5);
 }
 
 const char *ward_secret_name_shape(const char *name)
@@ -63,6 +94,8 @@ const char *ward_secret_name_shape(const char *name)
 	if (!name)
 		return NULL;
 	n = strcspn(name, "=");
+	if (names_a_file(name, n))
+		return NULL;
 	for (size_t i = 0; i < N_ELEMS(name_shapes); i++)
 		if (name_has(name, n, &name_shapes[i]))
 			return name_shapes[i].label;

@@ -35,11 +35,18 @@ static const struct name_case names[] = {
 	{"GOOGLE_APPLICATION_CREDENTIALS", "a name holding CREDENTIAL"},
 	{"GPG_PRIVATE", "a name holding PRIVATE"},
 	{"GITHUB_AUTH", "a name holding AUTH"},
-	/* The words count anywhere, so names that only mention one are
-	 * caught by that word's row, not by the _PASS row: env-pass lets
-	 * such a variable through. */
-	{"KEYBOARD", "a name holding KEY"},
-	{"PASSWD_FILE=/etc/passwd", "a name holding PASSWD"},
+	/* A component that is the word, ends with it, or is its plural */
+	{"GITHUB_API_TOKENS", "a name holding TOKEN"},
+	{"AWS_SECRETACCESSKEY", "a name holding KEY"},
+	{"app_credentials", "a name holding CREDENTIAL"},
+	{"API_KEY=x", "a name holding KEY"},
+	/* ... not one that only begins with it, nor a name of a file */
+	{"KEYBOARD", NULL},
+	{"TOKENIZERS_PARALLELISM=false", NULL},
+	{"GIT_AUTHOR_NAME", NULL},
+	{"SECRETARY", NULL},
+	{"PASSWD_FILE=/etc/passwd", NULL},
+	{"POSTGRES_PASSWORD_FILE=/run/secrets/db", NULL},
 	/* _PASS and _PWD: at the end, after an underscore */
 	{"DB_PASS", "a name ending in _PASS"},
 	{"db_pass=hunter2", "a name ending in _PASS"},
