@@ -1,7 +1,6 @@
 /* ward check: what could the program do if compromised, read off the
  * plan.  Each row answers one question; weights are exposure points. */
 #define _GNU_SOURCE
-#include <ctype.h>
 #include <linux/capability.h>
 #include <stdio.h>
 #include <string.h>
@@ -131,29 +130,9 @@ static void check_filesystem(const struct ward_plan *plan, struct ward_report *r
 				plan->ntmpfs ? " and --tmpfs" : "");
 }
 
-static bool looks_secret(const char *kv)
-{
-	static const char *const words[] = {
-		"KEY", "TOKEN", "SECRET", "PASSWORD", "PASSWD", "CREDENTIAL",
-		"PRIVATE", "AUTH", NULL,
-	};
-	char name[128];
-	size_t n = strcspn(kv, "=");
-
-	if (n >= sizeof(name))
-		n = sizeof(name) - 1;
-	for (size_t i = 0; i < n; i++)
-		name[i] = (char)toupper((unsigned char)kv[i]);
-	name[n] = '\0';
-	for (size_t i = 0; words[i]; i++)
-		if (strstr(name, words[i]))
-			return true;
-	return false;
-}
-
-/* --env NAME=VALUE whose name or value looks like a secret (a private
- * key, a GitHub/GitLab/Slack token, an AWS key id).  The value is only
- * looked at, never printed. */
+/* --env NAME=VALUE whose name or value looks like a secret (the shapes
+ * of secret_shapes.h: a private key, a token or API key, a JWT, a URL
+ * with credentials).  The value is only looked at, never printed. */
 static void check_env_secrets(const struct ward_plan *plan, struct ward_report *r)
 {
 	size_t plain = plan->nenv - plan->nenv_secret; /* secret-env: rows below */
@@ -165,7 +144,7 @@ static void check_env_secrets(const struct ward_plan *plan, struct ward_report *
 		int n = (int)(v - kv);
 		char fix[WARD_REPORT_TEXT], what[64] = "looks like a secret";
 
-		if (!looks_secret(kv) && !shape)
+		if (!ward_secret_name_looks_secret(kv) && !shape)
 			continue;
 		if (shape)
 			snprintf(what, sizeof(what), "holds what looks like %s", shape);

@@ -2,10 +2,12 @@
  *
  * Inside a container the environment is the image's (ENV lines, docker
  * run -e), and the program expects it.  ward passes it on, except:
- *   - names that look like secrets (KEY, TOKEN, SECRET, PASSWORD, ...),
- *     unless the profile lets one through by name (env-pass NAME): they
- *     would be readable in /proc/PID/environ and inherited by every
- *     child, and they leak into crash reports and logs;
+ *   - variables whose name (KEY, TOKEN, SECRET, PASSWORD, ..., *_PASS)
+ *     or value (a token, a JWT, a URL with credentials, ...) looks like
+ *     a secret (secret_shapes.h), unless the profile lets one through by
+ *     name (env-pass NAME): they would be readable in /proc/PID/environ
+ *     and inherited by every child, and they leak into crash reports and
+ *     logs;
  *   - an engine address (DOCKER_HOST=...) unless the engine is allowed.
  * The plan's own --env values are added on top, and HOME is the target
  * user's home from the image's /etc/passwd.  What was withheld is named
@@ -82,7 +84,7 @@ static int take_inherited(const struct ward_plan *plan, const char *kv,
 		return ward_err_wrap(err, "environment: ");
 	if (ward_secrets_env_source(plan, name))
 		return 0; /* an env: secret's source: the file has it */
-	if (ward_secret_name_looks_secret(name) && !passed_by_name(plan, kv, n)) {
+	if (ward_secret_env_looks_secret(kv) && !passed_by_name(plan, kv, n)) {
 		note_withheld(e, kv, n);
 		e->nwithheld++;
 		return 0;

@@ -258,7 +258,8 @@ void ward_image_mask(const char *in, char *out, size_t len)
 {
 	size_t inlen = strlen(in), max = inlen + inlen / 8 + 4, n, o = 0, h = 0;
 	/* a build arg or an assignment spans at least two bytes of the
-	 * line, a token twenty: room for every hit, so none goes unmasked */
+	 * line, a token seven ("a://:p@h", one URL's host the next one's
+	 * scheme): room for every hit, so none goes unmasked */
 	struct ward_image_hit *hits = calloc(max, sizeof(*hits));
 
 	if (len < 4) {

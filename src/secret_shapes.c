@@ -13,25 +13,110 @@
 
 /* ---- variable names ------------------------------------------------------- */
 
-bool ward_secret_name_looks_secret(const char *name)
+enum name_match {
+	NAME_HOLDS, /* a component of the name is or ends with the word */
+	NAME_ENDS,  /* the name ends with it */
+};
+
+struct name_shape {
+	const char *word;
+	enum name_match match;
+	const char *label;
+};
+
+/* A name's components are its parts between underscores.  A word counts
+ * where a component is the word, ends with it (APIKEY, DBPASSWORD) or is
+ * its plural (SECRETS, CREDENTIALS); not where it only begins one
+ * (KEYBOARD, TOKENIZERS_PARALLELISM, GIT_AUTHOR_NAME).  _PASS and _PWD
+ * count only at the end of a name: DB_PASS, SMTP_PASS, MYSQL_PWD; not PWD
+ * and OLDPWD (the shell's directories), COMPASS_DIR, BYPASS_CACHE, nor
+ * PGPASS (libpq's password variable is PGPASSWORD, which PASSWORD
+ * catches; PGPASSFILE names a file).  A name ending in _FILE names a file
+ * that holds the value, as Docker's secrets convention has it
+ * (POSTGRES_PASSWORD_FILE=/run/secrets/db, PASSWD_FILE=/etc/passwd): its
+ * value is judged by its shape only. */
+static const struct name_shape name_shapes[] = {
+	{"KEY", NAME_HOLDS, "a name holding KEY"},
+	{"TOKEN", NAME_HOLDS, "a name holding TOKEN"},
+	{"SECRET", NAME_HOLDS, "a name holding SECRET"},
+	{"PASSWORD", NAME_HOLDS, "a name holding PASSWORD"},
+	{"PASSWD", NAME_HOLDS, "a name holding PASSWD"},
+	{"CREDENTIAL", NAME_HOLDS, "a name holding CREDENTIAL"},
+	{"PRIVATE", NAME_HOLDS, "a name holding PRIVATE"},
+	{"AUTH", NAME_HOLDS, "a name holding AUTH"},
+	{"_PASS", NAME_ENDS, "a name ending in _PASS"},
+	{"_PWD", NAME_ENDS, "a name ending in _PWD"},
+};
+
+static bool ends_with_word(const char *c, size_t n, const char *w, size_t k)
 {
-	static const char *const words[] = {
-		"KEY", "TOKEN", "SECRET", "PASSWORD", "PASSWD", "CREDENTIAL",
-		"PRIVATE", "AUTH",
-	};
+	return n >= k && strncasecmp(c + n - k, w, k) == 0;
+}
+
+/* Component @c[n] is @w, ends with it, or is @w + "S". */
+static bool component_has(const char *c, size_t n, const char *w)
+{
+	size_t k = strlen(w);
+
+	if (ends_with_word(c, n, w, k))
+		return true;
+	return n == k + 1 && (c[k] == 'S' || c[k] == 's') &&
+	       strncasecmp(c, w, k) == 0;
+}
+
+static bool name_has(const char *name, size_t n, const struct name_shape *s)
+{
+	size_t k = strlen(s->word);
+
+	if (s->match == NAME_ENDS)
+		return ends_with_word(name, n, s->word, k);
+	for (size_t i = 0; i < n;) {
+		size_t len = strcspn(name + i, "_=");
+
+		if (len > n - i)
+			len = n - i;
+		if (component_has(name + i, len, s->word))
+			return true;
+		i += len + 1;
+	}
+	return false;
+}
+
+static bool names_a_file(const char *name, size_t n)
+{
+	return ends_with_word(name, n, "_FILE", 5);
+}
+
+const char *ward_secret_name_shape(const char *name)
+{
 	size_t n;
 
 	if (!name)
-		return false;
+		return NULL;
 	n = strcspn(name, "=");
-	for (size_t w = 0; w < N_ELEMS(words); w++) {
-		size_t k = strlen(words[w]);
+	if (names_a_file(name, n))
+		return NULL;
+	for (size_t i = 0; i < N_ELEMS(name_shapes); i++)
+		if (name_has(name, n, &name_shapes[i]))
+			return name_shapes[i].label;
+	return NULL;
+}
 
-		for (size_t i = 0; i + k <= n; i++)
-			if (strncasecmp(name + i, words[w], k) == 0)
-				return true;
-	}
-	return false;
+bool ward_secret_name_looks_secret(const char *name)
+{
+	return ward_secret_name_shape(name) != NULL;
+}
+
+bool ward_secret_env_looks_secret(const char *kv)
+{
+	const char *eq;
+
+	if (!kv)
+		return false;
+	if (ward_secret_name_looks_secret(kv))
+		return true;
+	eq = strchr(kv, '=');
+	return eq && ward_secret_shape(eq + 1, strlen(eq + 1)) != NULL;
 }
 
 /* ---- file names ------------------------------------------------------------- */
@@ -155,7 +240,7 @@ bool ward_secret_content(enum ward_secret_kind kind, const char *buf,
 	return kind == WARD_SECRET_BY_NAME;
 }
 
-/* ---- token shapes ------------------------------------------------------------- */
+/* ---- value shapes ------------------------------------------------------------- */
 
 static bool is_alnum(char c)
 {
@@ -180,28 +265,48 @@ static bool at_boundary(const char *buf, const char *p)
 	return p == buf || !(is_alnum(p[-1]) || p[-1] == '_');
 }
 
-struct shape {
-	const char *prefix;
+enum value_match {
+	VALUE_PREFIX,       /* prefix + a body in the token alphabet */
+	VALUE_JWT,          /* "eyJ" header "." payload "." signature */
+	VALUE_NPM,          /* the VALUE of "_authToken=VALUE" */
+	VALUE_URL_PASSWORD, /* the PASSWORD of "scheme://user:PASSWORD@host" */
+};
+
+/* One value shape; its label names it in messages ("holds what looks
+ * like a GitHub token"). */
+struct value_shape {
+	enum value_match match;
+	const char *prefix; /* what it starts with (not VALUE_URL_PASSWORD) */
 	const char *extra;  /* allowed in the body besides alphanumerics */
 	size_t min_body;    /* shortest body that counts */
 	size_t exact_body;  /* 0, or the body's exact length */
 	bool upper_digits;  /* body is [0-9A-Z] only */
-	const char *what;
+	bool random;        /* body looks generated: see looks_random */
+	const char *label;
 };
 
-static const struct shape shapes[] = {
-	{"github_pat_", "_", 20, 0, false, "a GitHub token"},
-	{"ghp_", NULL, 20, 0, false, "a GitHub token"},
-	{"gho_", NULL, 20, 0, false, "a GitHub token"},
-	{"ghs_", NULL, 20, 0, false, "a GitHub token"},
-	{"ghu_", NULL, 20, 0, false, "a GitHub token"},
-	{"glpat-", "_-", 20, 0, false, "a GitLab token"},
-	{"xoxb-", "-", 10, 0, false, "a Slack token"},
-	{"xoxa-", "-", 10, 0, false, "a Slack token"},
-	{"xoxp-", "-", 10, 0, false, "a Slack token"},
-	{"xoxr-", "-", 10, 0, false, "a Slack token"},
-	{"xoxs-", "-", 10, 0, false, "a Slack token"},
-	{"AKIA", NULL, 16, 16, true, "an AWS access key id"},
+/* When two shapes start at the same byte, the earlier row wins: a
+ * GitHub token given as a URL's password is "a GitHub token". */
+static const struct value_shape value_shapes[] = {
+	{VALUE_PREFIX, "github_pat_", "_", 20, 0, false, false, "a GitHub token"},
+	{VALUE_PREFIX, "ghp_", NULL, 20, 0, false, false, "a GitHub token"},
+	{VALUE_PREFIX, "gho_", NULL, 20, 0, false, false, "a GitHub token"},
+	{VALUE_PREFIX, "ghs_", NULL, 20, 0, false, false, "a GitHub token"},
+	{VALUE_PREFIX, "ghu_", NULL, 20, 0, false, false, "a GitHub token"},
+	{VALUE_PREFIX, "glpat-", "_-", 20, 0, false, false, "a GitLab token"},
+	{VALUE_PREFIX, "xoxb-", "-", 10, 0, false, false, "a Slack token"},
+	{VALUE_PREFIX, "xoxa-", "-", 10, 0, false, false, "a Slack token"},
+	{VALUE_PREFIX, "xoxp-", "-", 10, 0, false, false, "a Slack token"},
+	{VALUE_PREFIX, "xoxr-", "-", 10, 0, false, false, "a Slack token"},
+	{VALUE_PREFIX, "xoxs-", "-", 10, 0, false, false, "a Slack token"},
+	{VALUE_PREFIX, "AKIA", NULL, 16, 16, true, false, "an AWS access key id"},
+	/* Google API keys: AIza and 35 of [0-9A-Za-z_-] */
+	{VALUE_PREFIX, "AIza", "_-", 35, 35, false, false, "a Google API key"},
+	/* OpenAI-style keys: sk-<48>, sk-proj-..., sk-svcacct-... */
+	{VALUE_PREFIX, "sk-", "_-", 32, 0, false, true, "an OpenAI-style API key"},
+	{VALUE_JWT, "eyJ", NULL, 0, 0, false, false, "a JWT"},
+	{VALUE_NPM, "_authToken", NULL, 0, 0, false, false, "an npm token"},
+	{VALUE_URL_PASSWORD, NULL, NULL, 0, 0, false, false, "a URL with credentials"},
 };
 
 static bool body_upper_digits(const char *p, size_t n)
@@ -212,28 +317,98 @@ static bool body_upper_digits(const char *p, size_t n)
 	return true;
 }
 
-/* The shape starting at @p, with its whole length in *n. */
-static const struct shape *shape_at(const char *buf, const char *p,
-				    const char *end, size_t *n)
-{
-	for (size_t i = 0; i < N_ELEMS(shapes); i++) {
-		const struct shape *s = &shapes[i];
-		size_t k = strlen(s->prefix), body;
+/* A generated key, not a name that happens to start like one
+ * ("sk-learn-...", "sk-lang-model-v2"): an upper-case letter, a
+ * lower-case letter and a digit, and a run of RANDOM_RUN alphanumerics
+ * without a '-' or '_' (words joined by dashes are shorter). */
+#define RANDOM_RUN 20
 
-		if ((size_t)(end - p) < k || memcmp(p, s->prefix, k) != 0 ||
-		    !at_boundary(buf, p))
-			continue;
-		body = token_run(p + k, end, s->extra);
-		if (body < s->min_body)
-			continue;
-		if (s->exact_body && body != s->exact_body)
-			continue;
-		if (s->upper_digits && !body_upper_digits(p + k, body))
-			continue;
-		*n = k + body;
-		return s;
+static bool looks_random(const char *p, size_t n)
+{
+	bool upper = false, lower = false, digit = false;
+	size_t run = 0, longest = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)p[i];
+
+		upper |= isupper(c) != 0;
+		lower |= islower(c) != 0;
+		digit |= isdigit(c) != 0;
+		run = isalnum(c) ? run + 1 : 0;
+		if (run > longest)
+			longest = run;
 	}
-	return NULL;
+	return upper && lower && digit && longest >= RANDOM_RUN;
+}
+
+/* A row that can turn a long body down (an exact length, a random
+ * look) starts only where its alphabet does not go on from before
+ * ("sk-" in "x-sk-..." is not one): the next place it may start is past
+ * the run looked at, so the scan stays linear ("sk-sk-sk-..."). */
+static bool starts_here(const struct value_shape *s, const char *buf,
+			const char *p)
+{
+	if (!at_boundary(buf, p))
+		return false;
+	if (!(s->exact_body || s->random) || p == buf || !s->extra)
+		return true;
+	return !p[-1] || !strchr(s->extra, p[-1]);
+}
+
+/* A prefix row at @p, with its whole length in *n. */
+static bool prefix_at(const struct value_shape *s, const char *buf,
+		      const char *p, const char *end, size_t *n)
+{
+	size_t k = strlen(s->prefix), body;
+
+	if (!starts_here(s, buf, p))
+		return false;
+	body = token_run(p + k, end, s->extra);
+	if (body < s->min_body || (s->exact_body && body != s->exact_body))
+		return false;
+	if (s->upper_digits && !body_upper_digits(p + k, body))
+		return false;
+	if (s->random && !looks_random(p + k, body))
+		return false;
+	*n = k + body;
+	return true;
+}
+
+/* A JWT: base64url parts joined by dots, the header a JSON object
+ * ("eyJ" is base64 for '{"'), at least three parts (JWE has five, all
+ * hidden).  A header of under 10 characters (7 bytes of JSON, shorter
+ * than '{"alg":') is not one; an unsigned token (empty third part)
+ * proves nothing and is not one either. */
+#define JWT_HEADER_MIN 10
+
+static bool base64url_byte(char c)
+{
+	return is_alnum(c) || c == '-' || c == '_';
+}
+
+static bool jwt_at(const char *buf, const char *p, const char *end, size_t *n)
+{
+	const char *q = p;
+	int part = 0;
+
+	if (p > buf && (base64url_byte(p[-1]) || p[-1] == '.'))
+		return false;
+	for (;; part++) {
+		size_t k;
+
+		if (part > 0 && (q + 1 >= end || *q != '.' || !base64url_byte(q[1])))
+			break;
+		if (part > 0)
+			q++;
+		k = token_run(q, end, "-_");
+		if (part == 0 && k < JWT_HEADER_MIN)
+			return false;
+		q += k;
+	}
+	if (part < 3)
+		return false;
+	*n = (size_t)(q - p);
+	return true;
 }
 
 /* npm: "_authToken=VALUE" (also "//registry/:_authToken=VALUE"); the
@@ -265,31 +440,85 @@ static bool npm_token_at(const char *p, const char *end, size_t *voff,
 	return true;
 }
 
+/* A byte of a URL's user or password (RFC 3986 userinfo, loosely): not
+ * a space, a control byte, a quote or a delimiter of the authority.
+ * ':' is allowed; the caller decides where it counts. */
+static bool userinfo_byte(char c)
+{
+	return c > 0x20 && c < 0x7f && !strchr("/?#@[]\"'<>\\`{}|^", c);
+}
+
+/* The longest user looked back over: bounds the walk from each ':'. */
+#define URL_USER_MAX 256
+
+/* "scheme://user:PASSWORD@host" with @p at the password's first byte:
+ * the ':' before @p is the first in the userinfo, "://" and a scheme
+ * precede the user (which may be empty), and the password (maybe with
+ * ':' or '@' in it: the last '@' ends it) is followed by an '@' and a
+ * host before any '/', '?', '#' or space.  "https://user@host",
+ * "postgres://host/db" and "https://host:8080/" have no password.
+ * Each walk stops at a '/', so the scan stays linear. */
+static bool url_password_at(const char *buf, const char *p, const char *end,
+			    size_t *n)
+{
+	const char *u = p - 1, *q = p, *at = NULL;
+
+	if (p == buf || p[-1] != ':')
+		return false;
+	while (u > buf && (size_t)(p - 1 - u) < URL_USER_MAX &&
+	       userinfo_byte(u[-1]) && u[-1] != ':')
+		u--;
+	if (u - buf < 4 || memcmp(u - 3, "://", 3) != 0 || !is_alnum(u[-4]))
+		return false;
+	for (; q < end && (userinfo_byte(*q) || *q == '@'); q++)
+		if (*q == '@')
+			at = q;
+	if (!at || at == p || at + 1 >= end ||
+	    !(is_alnum(at[1]) || at[1] == '['))
+		return false;
+	*n = (size_t)(at - p);
+	return true;
+}
+
+/* The row @s at @p: the span from @p + *voff, *n bytes. */
+static bool value_at(const struct value_shape *s, const char *buf,
+		     const char *p, const char *end, size_t *voff, size_t *n)
+{
+	*voff = 0;
+	if (s->match == VALUE_URL_PASSWORD)
+		return url_password_at(buf, p, end, n);
+	if (*p != s->prefix[0] || (size_t)(end - p) < strlen(s->prefix) ||
+	    memcmp(p, s->prefix, strlen(s->prefix)) != 0)
+		return false;
+	switch (s->match) {
+	case VALUE_PREFIX:
+		return prefix_at(s, buf, p, end, n);
+	case VALUE_JWT:
+		return jwt_at(buf, p, end, n);
+	case VALUE_NPM:
+		return npm_token_at(p, end, voff, n);
+	case VALUE_URL_PASSWORD:
+		break;
+	}
+	return false;
+}
+
 bool ward_secret_token_find(const char *buf, size_t len, size_t *off,
 			    size_t *n, const char **what)
 {
 	const char *end = buf + len;
 
-	for (const char *p = buf; p < end; p++) {
-		const struct shape *s;
-		size_t k, voff;
+	for (const char *p = buf; p < end; p++)
+		for (size_t i = 0; i < N_ELEMS(value_shapes); i++) {
+			size_t voff, k;
 
-		/* every prefix starts with one of these bytes */
-		if (*p != 'g' && *p != 'x' && *p != 'A' && *p != '_')
-			continue;
-		if ((s = shape_at(buf, p, end, &k))) {
-			*off = (size_t)(p - buf);
-			*n = k;
-			*what = s->what;
-			return true;
-		}
-		if (*p == '_' && npm_token_at(p, end, &voff, &k)) {
+			if (!value_at(&value_shapes[i], buf, p, end, &voff, &k))
+				continue;
 			*off = (size_t)(p - buf) + voff;
 			*n = k;
-			*what = "an npm token";
+			*what = value_shapes[i].label;
 			return true;
 		}
-	}
 	return false;
 }
 

@@ -228,6 +228,14 @@ run_ward check --env CONFIG_VALUE="$GH"
 expect_out_match "check: a token-shaped value under a plain name is a RISK" \
 	'^env\.secret +RISK +2\.0 +CONFIG_VALUE holds what looks like a GitHub token'
 expect_no_match "check never prints the token" "$GH" "$OUT"
+run_ward check --env DB_PASS=hunter2-WARDTEST --env DATABASE_URL=postgres://app:s3cr3t-WARDTEST@db/app \
+	--env REPO_URL=https://user@example.com/r.git --env COMPASS_DIR=/opt/compass
+expect_out_match "check: DB_PASS is a RISK" '^env\.secret +RISK +2\.0 +DB_PASS looks like a secret in the environment'
+expect_out_match "check: a URL with credentials is a RISK" \
+	'^env\.secret +RISK +2\.0 +DATABASE_URL holds what looks like a URL with credentials in the environment'
+expect_no_match "check: a URL without a password and COMPASS_DIR are not flagged" \
+	'^env\.secret .*(REPO_URL|COMPASS_DIR)' "$OUT"
+expect_no_match "check never prints the password or the URL's password" 'WARDTEST' "$OUT$ERR"
 run_ward check --env LANG=C.UTF-8
 expect_out_match "check: a plain --env is fine" '^env\.secret +ok '
 

@@ -235,6 +235,20 @@ if grep -q '^PLAIN=kept$' <<<"$OUT" && ! grep -q 'API_TOKEN\|DB_PASSWORD\|t0ken'
 else
 	not_ok "entrypoint: secret-looking variables withheld" "$(last_run)"
 fi
+# Shapes by name (*_PASS) and by value (a URL with credentials), as the
+# program sees its environment; look-alikes reach it.
+run_cmd env -i PATH="$PATH" DB_PASS=hunter2-WARDTEST DATABASE_URL=postgres://app:s3cr3t-WARDTEST@db/app \
+	COMPASS_DIR=/opt/compass REPO_URL=https://user@example.com/r.git PLAIN=kept \
+	"$WARD" run --mode entrypoint --user 10001 -- "$PROBE" env
+if grep -q '^PLAIN=kept$' <<<"$OUT" && grep -q '^COMPASS_DIR=/opt/compass$' <<<"$OUT" &&
+	grep -q '^REPO_URL=https://user@example.com/r.git$' <<<"$OUT" &&
+	! grep -q 'DB_PASS\|DATABASE_URL\|WARDTEST' <<<"$OUT" &&
+	grep -q 'withheld 2 secret-looking variable(s) from the program: DB_PASS, DATABASE_URL ' <<<"$ERR" &&
+	! grep -q 'WARDTEST' <<<"$ERR"; then
+	ok "entrypoint: DB_PASS and a URL with credentials withheld (never their values); look-alikes kept"
+else
+	not_ok "entrypoint: DB_PASS and a URL with credentials withheld" "$(last_run)"
+fi
 printf 'ward-profile 1\nenv-pass API_TOKEN\n' >"$SPOOL/pass.profile"
 chmod 644 "$SPOOL/pass.profile"
 run_cmd env API_TOKEN=t0ken-value "$WARD" run --profile "$SPOOL/pass.profile" --mode entrypoint \

@@ -6,9 +6,10 @@
 # bridge, stopped at exit) imports a busybox base and builds, with the
 # classic builder and --network none:
 #   leaky  COPY .env (layer 1) and id_rsa (layer 2), ARG API_TOKEN used in
-#          RUN, ENV DB_PASSWORD, both files deleted by a later RUN (layer
-#          3), setuid busybox (the shell) and a world-writable directory
-#          (layer 4), EXPOSE 80, no USER;
+#          RUN, ENV DB_PASSWORD, ENV DB_PASS and a DATABASE_URL with a
+#          password, both files deleted by a later RUN (layer 3), setuid
+#          busybox (the shell) and a world-writable directory (layer 4),
+#          EXPOSE 80, no USER;
 #   clean  its own /etc/passwd with app (10001), a static server, the
 #          shell deleted, USER app, EXPOSE 8080, VOLUME /data.
 # Both are saved (docker save) and converted with skopeo to an OCI layout
@@ -36,7 +37,9 @@ SECRET_TOKEN=tok-WARDTESTbuildarg9f3k2
 SECRET_ENVFILE=envfile-WARDTEST-7d2a
 SECRET_KEY=KEYMATERIALwardtestb3BlbnNzaC1rZXk
 SECRET_DBPW=dbpw-WARDTEST-41c8
-SECRETS="$SECRET_TOKEN|$SECRET_ENVFILE|$SECRET_KEY|$SECRET_DBPW"
+SECRET_DBPASS=dbpass-WARDTEST-e5b0
+SECRET_URLPW=urlpw-WARDTEST-0a9d
+SECRETS="$SECRET_TOKEN|$SECRET_ENVFILE|$SECRET_KEY|$SECRET_DBPW|$SECRET_DBPASS|$SECRET_URLPW"
 
 fixture_dir T || skip_all "cannot create a directory under ${TMPDIR:-/tmp}"
 WARD_TIMEOUT=20
@@ -79,6 +82,7 @@ COPY id_rsa /root/.ssh/id_rsa
 ARG API_TOKEN
 RUN echo "\$API_TOKEN" | wc -c >/dev/null
 ENV DB_PASSWORD=$SECRET_DBPW
+ENV DB_PASS=$SECRET_DBPASS DATABASE_URL=postgres://app:$SECRET_URLPW@db/app
 RUN rm /app/.env /root/.ssh/id_rsa
 RUN chmod 4755 /bin/busybox && mkdir -p /srv/drop && chmod 0777 /srv/drop
 EXPOSE 80
@@ -157,6 +161,12 @@ if kind == "leaky":
     want(find("image.secret-history", "build arg API_TOKEN=***", "layers 3"),
          "secret-history: API_TOKEN, in the RUN that made layer 3: %r" % by.get("image.secret-history"))
     want(find("image.secret-env", "ENV DB_PASSWORD=***"), "secret-env DB_PASSWORD")
+    want(find("image.secret-env", "ENV DB_PASS=***"), "secret-env DB_PASS")
+    want(find("image.secret-env", "ENV DATABASE_URL=***", "holds a URL with credentials"),
+         "secret-env DATABASE_URL, a URL with credentials: %r" % by.get("image.secret-env"))
+    want(find("image.secret-history", "DB_PASS=*** set by ENV"), "secret-history: ENV DB_PASS")
+    want(find("image.secret-history", "a URL with credentials in the build command"),
+         "secret-history: the URL's password: %r" % by.get("image.secret-history"))
     want(find("image.setuid", "/bin/busybox", "a shell"), "setuid shell /bin/busybox")
     want(find("image.world-writable", "/srv/drop"), "world-writable /srv/drop")
     want(find("image.tools", "shell"), "tools: a shell")
@@ -225,6 +235,7 @@ printf '%s\n' "$OUT" >"$T/leaky.profile"
 if [ "$RC" = 0 ] && grep -qx 'user 10001:10001' <<<"$OUT" &&
 	grep -qx '#   RUN chown -R 10001:10001 /data' <<<"$OUT" &&
 	grep -q 'left out.*DB_PASSWORD' <<<"$OUT" && ! grep -q '^env DB_PASSWORD' <<<"$OUT" &&
+	grep -q 'left out.*DB_PASS, DATABASE_URL' <<<"$OUT" && ! grep -q '^env DATABASE_URL' <<<"$OUT" &&
 	grep -qx '#   cap-keep net_bind_service' <<<"$OUT"; then
 	ok "suggest (leaky): a uid of its own with the chown lines, the secret left out, port 80 explained"
 else

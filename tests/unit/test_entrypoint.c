@@ -93,6 +93,48 @@ static void test_env_withholds_secret_names(void **state)
 	ward_plan_free(plan);
 }
 
+/* The shapes ward check flags are the ones withheld: names ending in
+ * _PASS or _PWD, and values that hold a URL with credentials, a JWT or
+ * an API key whatever the name; look-alikes pass. */
+static void test_env_withholds_secret_values(void **state)
+{
+	SKIP_UNDER_VALGRIND(NEEDS_SECCOMP_PLAN);
+	const struct kv kv[] = {{"mode", "entrypoint"}, {"user", "10001"},
+				{"env-pass", "PROXY_URL"}, {NULL, NULL}};
+	char *inherited[] = {
+		"DB_PASS=hunter2", "MYSQL_PWD=pw",
+		"DATABASE_URL=postgres://app:s3cr3t@db/app",
+		"SESSION=eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.c2lnbmF0dXJlLXZhbHVl",
+		"MAPS=AIzaSyA1b2C3d4E5f6G7h8I9j0K1l2M3n4O5p6Q",
+		"LLM=sk-Ab3dEf6hIj9kLm2nOp5qRs8tUv1wXy4zAb7cDe0fGh3iJk6l",
+		"PROXY_URL=http://u:p@proxy:3128",
+		"PWD=/app", "OLDPWD=/", "COMPASS_DIR=/opt", "BYPASS_CACHE=1",
+		"REPO=https://user@example.com/r.git", "DB_URL=postgres://db/app",
+		"SKLEARN=sk-learn", NULL};
+	static const char *const kept[] = {"PROXY_URL", "PWD", "OLDPWD", "COMPASS_DIR",
+					   "BYPASS_CACHE", "REPO", "DB_URL", "SKLEARN"};
+	struct ward_plan *plan = build_ok(kv);
+	struct ward_entrypoint_env e;
+	struct ward_err err = {0};
+
+	(void)state;
+	assert_int_equal(ward_entrypoint_env_build(plan, inherited, 10001, &e, &err), 0);
+	assert_int_equal(e.nwithheld, 6);
+	assert_string_equal(e.withheld, "DB_PASS, MYSQL_PWD, DATABASE_URL, SESSION, MAPS, LLM");
+	assert_null(strchr(e.withheld, '='));
+	assert_null(get(&e, "DB_PASS"));
+	assert_null(get(&e, "DATABASE_URL"));
+	assert_null(get(&e, "SESSION"));
+	for (size_t i = 0; i < sizeof(kept) / sizeof(kept[0]); i++)
+		if (!get(&e, kept[i]))
+			fail_msg("%s was withheld", kept[i]);
+	/* Names only, never a value. */
+	assert_null(strstr(e.withheld, "s3cr3t"));
+	assert_null(strstr(e.withheld, "hunter2"));
+	ward_entrypoint_env_free(&e);
+	ward_plan_free(plan);
+}
+
 /* What was not passed on is zeroed in ward's own copy, where it lies. */
 static void test_env_scrub_zeroes_what_was_not_passed(void **state)
 {
@@ -266,6 +308,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_env_withholds_secret_names),
+		cmocka_unit_test(test_env_withholds_secret_values),
 		cmocka_unit_test(test_env_scrub_zeroes_what_was_not_passed),
 		cmocka_unit_test(test_env_pass_and_plan_values),
 		cmocka_unit_test(test_env_refuses_engine_address),

@@ -358,6 +358,24 @@ static void test_history_scan(void **state)
 	masked("|1 GH=ghp_0123456789abcdefghijABCDEFGHIJ0123 /bin/sh -c x",
 	       "|1 GH=*** /bin/sh -c x");
 	masked("RUN echo AKIAabc notakey", "RUN echo AKIAabc notakey");
+	/* the shapes of secret_shapes.c: a name ending in _PASS, a URL's
+	 * password, a JWT, Google and OpenAI-style keys; look-alikes kept */
+	masked("/bin/sh -c #(nop)  ENV DB_PASS=pw COMPASS_DIR=/opt",
+	       "/bin/sh -c #(nop)  ENV DB_PASS=*** COMPASS_DIR=/opt");
+	masked("RUN |1 MYSQL_PWD=pw /bin/sh -c make", "RUN |1 MYSQL_PWD=*** /bin/sh -c make");
+	masked("RUN git clone https://ci:t0ken@git.example.com/o/r.git && psql postgres://db/app",
+	       "RUN git clone https://ci:***@git.example.com/o/r.git && psql postgres://db/app");
+	masked("RUN curl -H 'Authorization: Bearer eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.c2ln' x",
+	       "RUN curl -H 'Authorization: Bearer ***' x");
+	masked("RUN curl 'https://maps.example.com/?key=AIzaSyA1b2C3d4E5f6G7h8I9j0K1l2M3n4O5p6Q'",
+	       "RUN curl 'https://maps.example.com/?key=***'");
+	masked("RUN OPENAI_API=sk-Ab3dEf6hIj9kLm2nOp5qRs8tUv1wXy4zAb7cDe0fGh3iJk6l pip install sk-learn",
+	       "RUN OPENAI_API=*** pip install sk-learn");
+	n = ward_image_history_scan("RUN git clone https://ci:t0ken@git.example.com/r", h, 16);
+	assert_int_equal(n, 1);
+	assert_int_equal(h[0].kind, WARD_IMAGE_HIT_TOKEN);
+	assert_string_equal(h[0].name, "a URL with credentials");
+	masked("RUN git clone https://ci@git.example.com/r", "RUN git clone https://ci@git.example.com/r");
 	/* escapes, and a cut */
 	masked("COPY \x1b[31m /", "COPY \\x1b[31m /");
 	{
@@ -402,6 +420,8 @@ static void test_shapes(void **state)
 	assert_true(ward_secret_name_looks_secret("AWS_SECRET_ACCESS_KEY"));
 	assert_false(ward_secret_name_looks_secret("PATH"));
 	assert_false(ward_secret_name_looks_secret("PATH=/my_token/bin"));
+	assert_true(ward_secret_name_looks_secret("DB_PASS"));
+	assert_false(ward_secret_name_looks_secret("BYPASS_CACHE"));
 	assert_false(ward_secret_name_looks_secret(""));
 	assert_false(ward_secret_name_looks_secret(NULL));
 

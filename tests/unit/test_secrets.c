@@ -1,9 +1,10 @@
 /* Secrets (plan_secrets.c): NAME=SOURCE parsing and name rules; reading
  * sources in the parent with their refusals (world-readable, symlink,
  * not a regular file, oversized, empty); fd:N read and closed; env:VAR
- * taken out of the environment with its bytes zeroed; and the
+ * taken out of the environment with its bytes zeroed; the
  * directives through ward_plan_apply / ward_plan_finish (secret-env,
- * duplicates, conflicts with binds). */
+ * duplicates, conflicts with binds); and ward check's rows for --env
+ * values that look like secrets. */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
@@ -20,6 +21,7 @@
 #include <cmocka.h>
 
 #include "ward/plan_builder.h"
+#include "ward/report.h"
 #include "ward/secrets.h"
 
 #include "under_valgrind.h"
@@ -128,6 +130,11 @@ static void test_parse_value_not_echoed(void **state)
 	assert_int_equal(ward_secret_parse_spec("k=AKIAABCDEFGHIJKLMNOP", &s, &err), -EINVAL);
 	assert_null(strstr(err.msg, "AKIAABCDEFGHIJKLMNOP"));
 	assert_non_null(strstr(err.msg, "never the value"));
+	err = (struct ward_err){0};
+	assert_int_equal(ward_secret_parse_spec("db=postgres://app:s3cr3t@db/app", &s, &err),
+			 -EINVAL);
+	assert_null(strstr(err.msg, "s3cr3t"));
+	assert_non_null(strstr(err.msg, "(a URL with credentials)"));
 }
 
 static void test_name_valid(void **state)
@@ -385,6 +392,61 @@ static void test_plan_secret_env(void **state)
 	ward_plan_free(plan); /* must not free() the env entry (ASan) */
 }
 
+/* ward check: the row of each --env whose name or value looks like a
+ * secret, the value never in it; look-alikes are not flagged. */
+static const char *check_row(const struct ward_report *r, const char *name)
+{
+	size_t n = strlen(name);
+
+	for (size_t i = 0; i < r->n; i++)
+		if (strcmp(r->rows[i].id, "env.secret") == 0 &&
+		    strncmp(r->rows[i].what, name, n) == 0 && r->rows[i].what[n] == ' ')
+			return r->rows[i].what;
+	return NULL;
+}
+
+static void test_check_env_shapes(void **state)
+{
+	static const struct kv kv[] = {
+		{"env", "DB_PASS=hunter2", NULL},
+		{"env", "DATABASE_URL=postgres://app:s3cr3t@db/app", NULL},
+		{"env", "CONFIG_VALUE=ghp_0123456789abcdefghijABCDEFGHIJ", NULL},
+		{"env", "COMPASS_DIR=/opt/compass", NULL},
+		{"env", "REPO=https://user@example.com/r.git", NULL},
+		{"env", "SKLEARN=sk-learn", NULL},
+		{NULL, NULL, NULL}};
+	struct ward_plan *plan = NULL;
+	struct ward_err err = {0};
+	struct ward_report *r;
+
+	SKIP_UNDER_VALGRIND(NEEDS_SECCOMP_PLAN);
+	r = calloc(1, sizeof(*r));
+	assert_non_null(r);
+	assert_int_equal(build(kv, &plan, &err), 0);
+	ward_check_plan(plan, r);
+	assert_non_null(check_row(r, "DB_PASS"));
+	assert_string_equal(check_row(r, "DB_PASS"),
+			    "DB_PASS looks like a secret in the environment (readable in /proc/PID/environ, inherited by children)");
+	assert_non_null(check_row(r, "DATABASE_URL"));
+	assert_string_equal(check_row(r, "DATABASE_URL"),
+			    "DATABASE_URL holds what looks like a URL with credentials in the environment (readable in /proc/PID/environ, inherited by children)");
+	/* a shape known before keeps its row byte for byte */
+	assert_non_null(check_row(r, "CONFIG_VALUE"));
+	assert_string_equal(check_row(r, "CONFIG_VALUE"),
+			    "CONFIG_VALUE holds what looks like a GitHub token in the environment (readable in /proc/PID/environ, inherited by children)");
+	assert_null(check_row(r, "COMPASS_DIR"));
+	assert_null(check_row(r, "REPO"));
+	assert_null(check_row(r, "SKLEARN"));
+	for (size_t i = 0; i < r->n; i++) {
+		assert_null(strstr(r->rows[i].what, "hunter2"));
+		assert_null(strstr(r->rows[i].what, "s3cr3t"));
+		assert_null(strstr(r->rows[i].fix, "hunter2"));
+		assert_null(strstr(r->rows[i].fix, "s3cr3t"));
+	}
+	ward_plan_free(plan);
+	free(r);
+}
+
 static void test_plan_refusals(void **state)
 {
 	struct ward_plan *plan = NULL;
@@ -502,6 +564,7 @@ int main(void)
 		cmocka_unit_test(test_fd_refusals),
 		cmocka_unit_test(test_env_taken_and_zeroed),
 		cmocka_unit_test(test_plan_secret_env),
+		cmocka_unit_test(test_check_env_shapes),
 		cmocka_unit_test(test_plan_refusals),
 		cmocka_unit_test(test_plan_cli_overrides_profile),
 		cmocka_unit_test(test_plan_source_error_has_line),
