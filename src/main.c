@@ -5,12 +5,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "ward/commands.h"
-#include "ward/explain.h"
-#include "ward/profile.h"
-#include "ward/seccomp.h"
-#include "ward/selfprobe.h"
-#include "ward/subid.h"
+#include "cmd/commands.h"
+#include "base/explain.h"
+#include "plan/profile.h"
+#include "seccomp/seccomp.h"
+#include "report/selfprobe.h"
+#include "kernel/subid.h"
 
 #define WARD_VERSION "0.1.0"
 

@@ -64,12 +64,12 @@
 #include <cap-ng.h>
 #include <cmocka.h>
 
-#include "ward/explain.h"
-#include "ward/landlock.h"
-#include "ward/launch.h"
-#include "ward/openat2.h"
-#include "ward/plan.h"
-#include "ward/sys.h"
+#include "base/explain.h"
+#include "kernel/landlock.h"
+#include "launch/launch.h"
+#include "base/openat2.h"
+#include "plan/plan.h"
+#include "base/sys.h"
 
 #include "under_valgrind.h"
 

@@ -20,9 +20,9 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "ward/plan_builder.h"
-#include "ward/report.h"
-#include "ward/secrets.h"
+#include "plan/builder.h"
+#include "report/report.h"
+#include "launch/secrets.h"
 
 #include "under_valgrind.h"
 

@@ -8,7 +8,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "ward/util.h"
+#include "base/util.h"
 
 #define N_ELEMS(a) (sizeof(a) / sizeof((a)[0]))
 
