@@ -14,11 +14,11 @@
 #include "cmd/commands.h"
 #include "base/explain.h"
 #include "image/image.h"
+#include "report/image_report.h"
 #include "launch/launch.h"
 #include "base/log.h"
 #include "plan/plan.h"
 #include "seccomp/cache.h"
-#include "plan/builder.h"
 #include "report/report.h"
 
 void ward_cmd_die(const struct ward_err *err)
@@ -48,20 +48,27 @@ static const char *cache_note(int use)
 	return "";
 }
 
-int ward_cmd_run(int argc, char **argv)
+/* The plan, or the command's end: exit 0 after --help, die on an error. */
+static struct ward_plan *plan_or_exit(int argc, char **argv,
+				      enum ward_plan_use use)
 {
-	struct ward_plan_builder *b = ward_plan_builder_new();
 	struct ward_plan *plan = NULL;
 	struct ward_err err = {0};
-	int r, code = 0;
+	int r = ward_plan_from_argv(argc, argv, use, &plan, NULL, &err);
 
-	if (!b)
-		return WARD_EXIT_USAGE;
-	r = ward_cli_parse_run(argc, argv, b, &err);
 	if (r == 1)
-		return 0;
-	if (r < 0 || ward_plan_finish(b, &plan, &err) < 0)
+		exit(0);
+	if (r < 0)
 		ward_cmd_die(&err);
+	return plan;
+}
+
+int ward_cmd_run(int argc, char **argv)
+{
+	struct ward_plan *plan = plan_or_exit(argc, argv, WARD_PLAN_RUN);
+	struct ward_err err = {0};
+	int code = 0;
+
 	ward_log_init(plan->verbose);
 	ward_log("plan", "validated: uid %u gid %u, seccomp %u instructions%s",
 		 plan->uid, plan->gid, plan->seccomp_prog.len,
@@ -74,35 +81,19 @@ int ward_cmd_run(int argc, char **argv)
 	exit(code);
 }
 
-/* Build the plan from `run` options without a command (check, explain).
+/* The plan of `run` options without a command (check, explain, export).
  * "--json" is taken out of @argv first. */
-static struct ward_plan *plan_without_command(int argc, char **argv, bool *json,
-					      struct ward_plan_builder **bp)
+static struct ward_plan *plan_without_command(int argc, char **argv, bool *json)
 {
-	static char *placeholder[] = {"/bin/true", NULL};
-	struct ward_plan_builder *b = ward_plan_builder_new();
-	struct ward_plan *plan = NULL;
-	struct ward_err err = {0};
-	int n = 0, r;
+	int n = 0;
 
-	if (!b)
-		exit(WARD_EXIT_USAGE);
 	for (int i = 0; i < argc; i++) {
 		if (json && strcmp(argv[i], "--json") == 0)
 			*json = true;
 		else
 			argv[n++] = argv[i];
 	}
-	b->dry_secrets = true; /* check, explain, export: nothing runs */
-	r = ward_cli_parse_run(n, argv, b, &err);
-	if (r == 1)
-		exit(0);
-	if (r == 0 && !b->argv)
-		ward_plan_set_argv(b, placeholder);
-	if (r < 0 || ward_plan_finish(b, &plan, &err) < 0)
-		ward_cmd_die(&err);
-	*bp = b;
-	return plan;
+	return plan_or_exit(n, argv, WARD_PLAN_DRY);
 }
 
 /* --image FILE (or --image=FILE) and --suggest: ward check's own
@@ -143,7 +134,6 @@ static int check_image(int argc, char **argv, const char *path, bool suggest)
  * with the plan's rows too when plan options are given. */
 static int check_image(int argc, char **argv, const char *path, bool suggest)
 {
-	struct ward_plan_builder *b = NULL;
 	struct ward_plan *plan = NULL;
 	struct ward_image *img = NULL;
 	struct ward_report *report = NULL;
@@ -164,7 +154,7 @@ static int check_image(int argc, char **argv, const char *path, bool suggest)
 		ward_cmd_die(&err);
 	}
 	if (plan_args)
-		plan = plan_without_command(argc, argv, &json, &b);
+		plan = plan_without_command(argc, argv, &json);
 	if (ward_image_read(path, NULL, &img, &err) < 0)
 		ward_cmd_die(&err);
 	if (suggest) {
@@ -200,8 +190,6 @@ out:
 	ward_image_free(img);
 	if (plan)
 		ward_plan_free(plan);
-	if (b)
-		ward_plan_builder_free(b);
 	return code;
 }
 #endif
@@ -211,7 +199,6 @@ out:
  * --image FILE an image archive (check_image). */
 int ward_cmd_check(int argc, char **argv)
 {
-	struct ward_plan_builder *b = NULL;
 	struct ward_err err = {0};
 	bool json = false, suggest = false;
 	const char *image = NULL;
@@ -222,7 +209,7 @@ int ward_cmd_check(int argc, char **argv)
 	argc = take_image_options(argc, argv, &image, &suggest);
 	if (image)
 		return check_image(argc, argv, image, suggest);
-	plan = plan_without_command(argc, argv, &json, &b);
+	plan = plan_without_command(argc, argv, &json);
 	report = calloc(1, sizeof(*report));
 	if (!report)
 		return WARD_EXIT_USAGE;
@@ -241,19 +228,16 @@ int ward_cmd_check(int argc, char **argv)
 	}
 	free(report);
 	ward_plan_free(plan);
-	ward_plan_builder_free(b);
 	return code;
 }
 
 /* ward explain [OPTIONS]: the launch plan in order, in plain language. */
 int ward_cmd_explain(int argc, char **argv)
 {
-	struct ward_plan_builder *b = NULL;
-	struct ward_plan *plan = plan_without_command(argc, argv, NULL, &b);
+	struct ward_plan *plan = plan_without_command(argc, argv, NULL);
 
 	ward_explain_plan(plan, stdout);
 	ward_plan_free(plan);
-	ward_plan_builder_free(b);
 	return 0;
 }
 
@@ -262,7 +246,6 @@ int ward_cmd_explain(int argc, char **argv)
  * loadable by bwrap --seccomp FD or setpriv --seccomp-filter. */
 int ward_cmd_seccomp_export(int argc, char **argv)
 {
-	struct ward_plan_builder *b = NULL;
 	struct ward_plan *plan;
 	size_t size, done = 0;
 	const char *p, *problem = NULL;
@@ -271,7 +254,7 @@ int ward_cmd_seccomp_export(int argc, char **argv)
 		fprintf(stderr, "ward: usage: ward seccomp export writes binary BPF; redirect it to a file\n");
 		return WARD_EXIT_USAGE;
 	}
-	plan = plan_without_command(argc, argv, NULL, &b);
+	plan = plan_without_command(argc, argv, NULL);
 	size = (size_t)plan->seccomp_prog.len * sizeof(struct sock_filter);
 	p = (const char *)plan->seccomp_prog.filter;
 	if (size == 0)
@@ -289,6 +272,5 @@ int ward_cmd_seccomp_export(int argc, char **argv)
 	if (problem)
 		fprintf(stderr, "ward: seccomp export: %s\n", problem);
 	ward_plan_free(plan);
-	ward_plan_builder_free(b);
 	return problem ? WARD_EXIT_USAGE : 0;
 }

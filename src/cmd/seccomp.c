@@ -14,62 +14,41 @@
 #include "launch/launch.h"
 #include "base/log.h"
 #include "plan/plan.h"
-#include "plan/builder.h"
 #include "seccomp/seccomp.h"
 #include "seccomp/learn.h"
 
-/* The plan for `run` options; @placeholder stands in when no command is
- * given (show needs none). */
-static struct ward_plan *plan_of(int argc, char **argv, char **placeholder,
-				 struct ward_plan_builder **bp)
+/* The plan of `run` options (and the profile's seccomp-* lines as
+ * policy text in *overlay, when asked), or the command's end. */
+static struct ward_plan *plan_of(int argc, char **argv, enum ward_plan_use use,
+				 char **overlay)
 {
-	struct ward_plan_builder *b = ward_plan_builder_new();
 	struct ward_plan *plan = NULL;
 	struct ward_err err = {0};
-	int r;
+	int r = ward_plan_from_argv(argc, argv, use, &plan, overlay, &err);
 
-	if (!b)
-		exit(WARD_EXIT_USAGE);
-	b->dry_secrets = placeholder != NULL; /* show runs nothing; learn does */
-	r = ward_cli_parse_run(argc, argv, b, &err);
 	if (r == 1)
 		exit(0);
-	if (r == 0 && !b->argv && placeholder)
-		ward_plan_set_argv(b, placeholder);
-	if (r == 0 && !b->argv)
-		r = ward_err_set(&err, WARD_STEP_USAGE, 0,
-				 "no command: ward seccomp learn [OPTIONS] -- CMD [ARG...]");
-	if (r < 0 || ward_plan_finish(b, &plan, &err) < 0)
+	if (r < 0)
 		ward_cmd_die(&err);
-	*bp = b;
 	return plan;
 }
 
 /* ward seccomp show [OPTIONS]: the effective rules, one per line. */
 int ward_cmd_seccomp_show(int argc, char **argv)
 {
-	static char *placeholder[] = {"/bin/true", NULL};
-	struct ward_plan_builder *b = NULL;
-	struct ward_plan *plan = plan_of(argc, argv, placeholder, &b);
+	char *overlay = NULL;
+	struct ward_plan *plan = plan_of(argc, argv, WARD_PLAN_DRY, &overlay);
 	struct ward_seccomp_source src = {
 		.mode = plan->seccomp_mode, .path = plan->seccomp_path,
 		.log_only = plan->seccomp_log_only, .caps = plan->caps_keep,
 	};
-	char *overlay = NULL;
 	struct ward_err err = {0};
 
-	if (b->nseccomp_lines) {
-		overlay = ward_seccomp_overlay_text(b->seccomp_lines,
-						    b->nseccomp_lines);
-		if (!overlay)
-			ward_cmd_die(&(struct ward_err){WARD_STEP_PLAN, ENOMEM, "seccomp-*"});
-	}
 	src.overlay = overlay;
 	if (ward_seccomp_show(&src, stdout, &err) < 0)
 		ward_cmd_die(&err);
 	free(overlay);
 	ward_plan_free(plan);
-	ward_plan_builder_free(b);
 	return 0;
 }
 
@@ -125,7 +104,6 @@ static void prepare_learn(struct ward_plan *plan,
 int ward_cmd_seccomp_learn(int argc, char **argv)
 {
 	struct ward_seccomp_learned *learned = calloc(1, sizeof(*learned));
-	struct ward_plan_builder *b = NULL;
 	struct ward_plan *plan;
 	const char *output = NULL;
 	struct ward_err err = {0};
@@ -136,7 +114,7 @@ int ward_cmd_seccomp_learn(int argc, char **argv)
 	if (!learned)
 		return WARD_EXIT_USAGE;
 	argc = take_output(argc, argv, &output);
-	plan = plan_of(argc, argv, NULL, &b);
+	plan = plan_of(argc, argv, WARD_PLAN_LEARN, NULL);
 	/* Opened first: an unwritable FILE must not cost a run. */
 	if (output && !(out = fopen(output, "we"))) {
 		ward_err_set(&err, WARD_STEP_USAGE, errno, "--output %s", output);
@@ -155,7 +133,6 @@ int ward_cmd_seccomp_learn(int argc, char **argv)
 	if (out != stdout && fclose(out) != 0)
 		code = code ? code : WARD_EXIT_USAGE;
 	ward_plan_free(plan);
-	ward_plan_builder_free(b);
 	free(learned);
 	return code;
 }

@@ -29,7 +29,6 @@
 #include <stdio.h>
 
 #include "base/err.h"
-#include "report/report.h"
 #include "base/secret_shapes.h"
 
 struct archive;
@@ -123,17 +122,6 @@ int ward_image_read(const char *path, const struct ward_image_limits *lim,
 		    struct ward_image **out, struct ward_err *err);
 
 void ward_image_free(struct ward_image *img);
-
-/* Add the image rows (image.*) to @r. */
-void ward_image_report(const struct ward_image *img, struct ward_report *r);
-
-/* A one-line description: "docker save archive wardtest/leaky:latest,
- * 5 layers". */
-void ward_image_describe(const struct ward_image *img, char *buf, size_t len);
-
-/* Print a ward profile for the image's program to @out (--suggest). */
-void ward_image_suggest(const struct ward_image *img, const char *path,
-			FILE *out);
 
 /* ---- metadata (image_meta.c): pure, fuzzed (tests/fuzz/fuzz_image_meta.c) */
 

@@ -20,7 +20,7 @@
 #include "launch/net.h"
 #include "launch/rootfs.h"
 #include "seccomp/seccomp.h"
-#include "seccomp/learn.h"
+#include "launch/learn.h"
 #include "launch/secrets.h"
 #include "launch/supervisor.h"
 #include "launch/sync.h"

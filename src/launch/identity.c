@@ -12,30 +12,6 @@
 
 #define MAX_GROUPS_SEEN 256
 
-int ward_identity_check_rootless_groups(const struct ward_plan *plan,
-					struct ward_err *err)
-{
-	gid_t groups[MAX_GROUPS_SEEN];
-	char list[256] = "";
-	size_t o = 0;
-	int n = getgroups(MAX_GROUPS_SEEN, groups);
-
-	if (n < 0)
-		return ward_err_set(err, WARD_STEP_PLAN, errno, "getgroups");
-	for (int i = 0; i < n; i++) {
-		if (groups[i] == plan->caller_gid)
-			continue;
-		if (o < sizeof(list))
-			o += (size_t)snprintf(list + o, sizeof(list) - o, "%s%u",
-					      o ? "," : "", groups[i]);
-	}
-	if (o == 0)
-		return 0;
-	return ward_err_set(err, WARD_STEP_PLAN, 0,
-			    "--groups clear: your supplementary groups (%s) cannot be dropped without privilege (setgroups is denied in a rootless user namespace) and would still grant host file access; run as root, or accept them with --groups keep",
-			    list);
-}
-
 static int set_groups(const struct ward_plan *plan, struct ward_err *err)
 {
 	switch (plan->groups) {

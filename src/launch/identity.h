@@ -11,10 +11,4 @@
  * uid change.  Errors: WARD_STEP_GROUPS, WARD_STEP_IDS, WARD_STEP_VERIFY. */
 int ward_identity_apply(const struct ward_plan *plan, struct ward_err *err);
 
-/* Parent, at plan time: a rootless caller cannot drop supplementary
- * groups (setgroups is denied in its user namespace).  Returns 0 when
- * there is nothing to drop, else an error naming the groups. */
-int ward_identity_check_rootless_groups(const struct ward_plan *plan,
-					struct ward_err *err);
-
 #endif

@@ -24,8 +24,6 @@
 #include "base/err.h"
 #include "plan/plan.h"
 
-/* The sandbox end's name inside its namespace. */
-#define WARD_VETH_PEER "eth0"
 
 /* Child, inside its new network namespace: bring lo up (loopback, veth),
  * leave everything down (none), or, for veth, also give eth0 its address,
@@ -58,26 +56,6 @@ int ward_net_parent_setup(pid_t pid, const struct ward_plan *plan,
  * reported on stderr.  Safe to call on a zeroed @st. */
 void ward_net_parent_cleanup(struct ward_net_parent *st);
 
-/* Pure helpers (net_addr.c, also in the static build). */
-
-/* Parse "HOSTADDR/PREFIX,SANDBOXADDR" (IPv4).  Returns 0, or -EINVAL with
- * the reason in @why. */
-int ward_veth_parse(const char *spec, struct ward_veth *out, char *why,
-		    size_t whylen);
-
-/* The default addresses for a ward process of pid @pid. */
-void ward_veth_derive(pid_t pid, struct ward_veth *out);
-
-/* The host end's name for sandbox pid @pid ("ward" + pid, < IFNAMSIZ). */
-void ward_veth_ifname(pid_t pid, char name[IFNAMSIZ]);
-
-/* "10.200.0.1/30 (host end) <-> 10.200.0.2 (eth0)". */
-void ward_veth_format(const struct ward_veth *v, char *buf, size_t len);
-
-/* Plan time, for --net veth: refuse a rootless caller, then take the
- * given addresses or derive them from @self (ward's pid).  A no-op for
- * the other modes.  Errors: WARD_STEP_PLAN. */
-int ward_veth_resolve(struct ward_plan *plan, const struct ward_veth *given,
-		      pid_t self, struct ward_err *err);
+#include "plan/net_addr.h"
 
 #endif

@@ -19,44 +19,7 @@
 
 #include "base/err.h"
 #include "plan/plan.h"
-
-/* "NAME=SOURCE" taken apart (pure). */
-struct ward_secret_spec {
-	char name[WARD_SECRET_NAME_MAX + 1];
-	enum ward_secret_source source;
-	int fd;             /* WARD_SECRET_SRC_FD */
-	char arg[4096];     /* FILE: the path; ENV: the variable name */
-};
-
-/* True when @name is [A-Za-z0-9_.-]{1,64}, not "." or "..". */
-bool ward_secret_name_valid(const char *name);
-
-/* Parse "NAME=SOURCE": SOURCE is fd:N (N = 0 or >= 3), env:VAR (a
- * variable name) or a path.  Pure; 0, or -EINVAL (-ENAMETOOLONG for an
- * over-long source) with @err set (WARD_STEP_SECRETS), the message naming
- * what is wrong. */
-int ward_secret_parse_spec(const char *spec, struct ward_secret_spec *out,
-			   struct ward_err *err);
-
-/* Parent: read the source of @spec into @out (which owns a mapping
- * afterwards; release with ward_secret_release).  A file must be a
- * regular file, not a symlink, not readable or writable by others, at
- * most WARD_SECRET_MAX_BYTES and not empty; fd:N is read to EOF and
- * closed (fd 0 is pointed at /dev/null instead); env:VAR is taken out of
- * ward's environment and its bytes there are zeroed.  With @rootfs, a
- * file inside that tree draws a warning on stderr (a secret baked into
- * an image).  0 or -errno with @err set for WARD_STEP_SECRETS. */
-int ward_secret_load(const struct ward_secret_spec *spec, const char *rootfs,
-		     struct ward_secret *out, struct ward_err *err);
-
-/* The value of @s ("VALUE" of its "NAME=VALUE" mapping). */
-const char *ward_secret_value(const struct ward_secret *s);
-
-/* Zero and unmap @s's bytes. */
-void ward_secret_release(struct ward_secret *s);
-
-/* "file", "fd" or "env". */
-const char *ward_secret_source_name(enum ward_secret_source source);
+#include "plan/secret_spec.h"
 
 /* True when some secret of @plan came from env:@var (that variable must
  * not reach the program). */

@@ -18,7 +18,7 @@
 #include <linux/audit.h>
 #include <seccomp.h>
 
-#include "seccomp/seccomp.h"
+#include "launch/sigsys.h"
 #include "seccomp/learn.h"
 
 #define AUDIT_SECCOMP_TYPE "type=1326 "

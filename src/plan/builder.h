@@ -72,9 +72,6 @@ struct ward_plan_builder {
  * directive is applied so profiles report them with their line. */
 int ward_plan_check_value(const char *key, const char *value,
 			  struct ward_err *err);
-/* "nofile=64" or "nofile=64:128" ("unlimited" spelled out). */
-void ward_rlimit_format(const struct ward_rlimit *l, char *buf, size_t len);
-const char *ward_rlimit_name(int resource);
 
 int ward_plan_resolve_rlimits(const struct ward_plan_builder *b,
 			      struct ward_plan *plan, struct ward_err *err);

@@ -14,7 +14,7 @@
 
 #include "kernel/caps.h"
 #include "engine/dockersock.h"
-#include "launch/net.h"
+#include "plan/net_addr.h"
 #include "plan/builder.h"
 #include "seccomp/seccomp.h"
 #include "seccomp/cache.h"

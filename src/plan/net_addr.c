@@ -7,7 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "launch/net.h"
+#include "plan/net_addr.h"
 #include "base/util.h"
 
 /* 10.200.0.0/16, cut into /30 slots. */

@@ -17,7 +17,7 @@
 #include "kernel/caps.h"
 #include "base/cleanup.h"
 #include "engine/dockersock.h"
-#include "launch/net.h"
+#include "plan/net_addr.h"
 #include "plan/plan.h"
 #include "plan/builder.h"
 #include "seccomp/seccomp.h"

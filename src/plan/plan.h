@@ -18,6 +18,7 @@
 #include <linux/filter.h>
 
 #include "base/err.h"
+#include "seccomp/seccomp.h"
 
 struct ward_engine_sockets;
 struct ward_seccomp_learned;
@@ -58,13 +59,6 @@ struct ward_veth {
  * entrypoint only when a profile says 'fallback entrypoint'. */
 enum ward_mode { WARD_MODE_AUTO = 0, WARD_MODE_NAMESPACES, WARD_MODE_ENTRYPOINT };
 enum ward_groups { WARD_GROUPS_CLEAR = 0, WARD_GROUPS_KEEP, WARD_GROUPS_LIST };
-enum ward_seccomp_mode {
-	WARD_SECCOMP_DEFAULT = 0,
-	WARD_SECCOMP_STRICT,
-	WARD_SECCOMP_FILE,  /* a ward seccomp policy file */
-	WARD_SECCOMP_OFF,   /* off-i-know */
-	WARD_SECCOMP_DOCKER, /* docker:PATH, a Docker/OCI JSON profile */
-};
 
 /* Where a directive came from, for file:line:col diagnostics. */
 struct ward_origin {
@@ -233,6 +227,24 @@ int ward_plan_finish(struct ward_plan_builder *b, struct ward_plan **out,
 		     struct ward_err *err);
 
 void ward_plan_free(struct ward_plan *plan);
+
+/* What a command does with its plan: run it, only look at it (check,
+ * explain, seccomp export/show: no secret source is read and a command
+ * stands in when none is given), or run it to learn its syscalls. */
+enum ward_plan_use { WARD_PLAN_RUN, WARD_PLAN_DRY, WARD_PLAN_LEARN };
+
+/* `run` options and command in @argv to a finished plan (*out).  With
+ * @seccomp_overlay, also the profile's seccomp-* lines as policy text
+ * (NULL when none).  Returns 0, 1 when --help was printed (nothing in
+ * *out), or -errno with @err set. */
+int ward_plan_from_argv(int argc, char **argv, enum ward_plan_use use,
+			struct ward_plan **out, char **seccomp_overlay,
+			struct ward_err *err);
+
+/* "nofile=64" or "nofile=64:128" ("unlimited" spelled out), and the
+ * name of a resource (misc.c). */
+void ward_rlimit_format(const struct ward_rlimit *l, char *buf, size_t len);
+const char *ward_rlimit_name(int resource);
 
 /* A readable summary of @plan, one layer a line (plan_print.c). */
 void ward_plan_print(const struct ward_plan *plan, FILE *out);

@@ -4,10 +4,10 @@
 #include <sys/resource.h>
 
 #include "kernel/caps.h"
-#include "launch/net.h"
+#include "plan/net_addr.h"
 #include "plan/plan.h"
 #include "seccomp/seccomp.h"
-#include "launch/secrets.h"
+#include "plan/secret_spec.h"
 
 static const char *net_name(enum ward_net net)
 {

@@ -18,7 +18,6 @@
 #include "base/cleanup.h"
 #include "engine/dockersock.h"
 #include "seccomp/cache.h"
-#include "launch/identity.h"
 #include "kernel/mountinfo.h"
 #include "plan/builder.h"
 #include "seccomp/seccomp.h"
@@ -258,6 +257,33 @@ static int resolve_group_list(const struct ward_plan_builder *b,
 	return 0;
 }
 
+/* A rootless caller cannot drop its supplementary groups (setgroups is
+ * denied in its user namespace): with --groups clear, refuse to start
+ * while it has any besides its own. */
+static int check_rootless_groups(const struct ward_plan *plan,
+					struct ward_err *err)
+{
+	gid_t groups[256];
+	char list[256] = "";
+	size_t o = 0;
+	int n = getgroups(256, groups);
+
+	if (n < 0)
+		return ward_err_set(err, WARD_STEP_PLAN, errno, "getgroups");
+	for (int i = 0; i < n; i++) {
+		if (groups[i] == plan->caller_gid)
+			continue;
+		if (o < sizeof(list))
+			o += (size_t)snprintf(list + o, sizeof(list) - o, "%s%u",
+					      o ? "," : "", groups[i]);
+	}
+	if (o == 0)
+		return 0;
+	return ward_err_set(err, WARD_STEP_PLAN, 0,
+			    "--groups clear: your supplementary groups (%s) cannot be dropped without privilege (setgroups is denied in a rootless user namespace) and would still grant host file access; run as root, or accept them with --groups keep",
+			    list);
+}
+
 static int resolve_groups(const struct ward_plan_builder *b,
 			  struct ward_plan *plan, struct ward_err *err)
 {
@@ -268,7 +294,7 @@ static int resolve_groups(const struct ward_plan_builder *b,
 		/* Entrypoint mode started non-root keeps them, listed at start
 		 * (entrypoint_start.c), and refuses only root's group. */
 		return plan->rootless && !entrypoint ?
-		       ward_identity_check_rootless_groups(plan, err) : 0;
+		       check_rootless_groups(plan, err) : 0;
 	}
 	if (strcmp(b->groups, "keep") == 0) {
 		if (!plan->rootless)

@@ -25,7 +25,7 @@
 #include "base/cleanup.h"
 #include "plan/builder.h"
 #include "base/secret_shapes.h"
-#include "launch/secrets.h"
+#include "plan/secret_spec.h"
 #include "base/util.h"
 
 extern char **environ;

@@ -10,7 +10,7 @@
 #include "engine/dockersock.h"
 #include "report/report.h"
 #include "base/secret_shapes.h"
-#include "launch/secrets.h"
+#include "plan/secret_spec.h"
 
 /* How much a kept capability exposes, inside the sandbox's namespaces. */
 static double cap_weight(int cap)

@@ -6,7 +6,6 @@
 
 #include "kernel/caps.h"
 #include "plan/plan.h"
-#include "plan/builder.h"
 #include "report/report.h"
 
 static unsigned step_no;

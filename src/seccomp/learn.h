@@ -20,7 +20,6 @@
 #include <linux/filter.h>
 
 #include "base/err.h"
-#include "plan/plan.h"
 
 /* OR-ed into the upper half of sendmsg's socket argument when the child
  * hands the listener over: the learn filter lets exactly that call
@@ -47,23 +46,6 @@ void ward_seccomp_learned_add(struct ward_seccomp_learned *l, uint32_t arch,
 /* The learn filter: every syscall notifies, on every arch, except the
  * tagged hand-over.  Parent side.  Errors: WARD_STEP_SECCOMP_BUILD. */
 int ward_seccomp_learn_filter(struct sock_fprog *out, struct ward_err *err);
-
-/* Child, last step before execve: load @prog with a listener and pass
- * the listener over @syncfd.  A failure before the filter is loaded is
- * returned (WARD_STEP_SECCOMP); after it, nothing could report it (the
- * report would wait on the listener), so the child _exits. */
-int ward_seccomp_learn_load(const struct sock_fprog *prog, int syncfd,
-			    struct ward_err *err);
-
-/* Parent, from sync 4 on, instead of waiting for exec and supervising:
- * receive the listener, answer notifications until the program has been
- * executed and until the child @pid exits, forwarding signals through
- * @pidfd as ward_supervise does.  Owns and closes @syncfd.  On a setup
- * failure the child is reaped (killed first unless it reported and
- * exits by itself).  Records into plan->seccomp_learn. */
-int ward_seccomp_learn_supervise(const struct ward_plan *plan, pid_t pid,
-				 int pidfd, int syncfd, int *exit_code,
-				 struct ward_err *err);
 
 /* The profile fragment: a header that says to review it, then
  * seccomp-allow lines grouped by ward's syscall groups ("@group" when all

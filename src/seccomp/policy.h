@@ -28,7 +28,7 @@
 #include <stdint.h>
 
 #include "base/err.h"
-#include "plan/plan.h"
+#include "seccomp/seccomp.h"
 
 #define WARD_SECCOMP_LINE_MAX 4096
 #define WARD_SECCOMP_FILE_MAX (1024 * 1024)
