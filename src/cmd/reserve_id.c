@@ -16,6 +16,7 @@
 
 #include "base/cleanup.h"
 #include "base/explain.h"
+#include "cmd/commands.h"
 #include "kernel/subid.h"
 #include "kernel/userdb.h"
 

@@ -54,63 +54,6 @@ struct ward_image_source {
 	size_t nslots;        /* a power of two, at least twice nmembers */
 };
 
-/* ---- names ---------------------------------------------------------------------- */
-
-/* Resolve the link target @target of the member @name lexically: from
- * the archive root when @from_root (hard links), else from @name's
- * directory.  ".." may not climb above the root. */
-static int link_target(const char *name, const char *target, bool from_root,
-		       const struct ward_image_limits *lim, char **out)
-{
-	size_t cap = lim->max_path + 1, o = 0;
-	char *buf = malloc(cap);
-	const char *p;
-
-	if (!buf)
-		return -ENOMEM;
-	if (*target == '/') {
-		free(buf);
-		return -EINVAL;
-	}
-	if (!from_root) {
-		const char *slash = strrchr(name, '/');
-
-		o = slash ? (size_t)(slash - name) : 0;
-		memcpy(buf, name, o);
-	}
-	buf[o] = '\0';
-	for (p = target; *p;) {
-		size_t n = strcspn(p, "/");
-
-		if (n == 2 && p[0] == '.' && p[1] == '.') {
-			char *slash;
-
-			if (o == 0) {
-				free(buf);
-				return -EINVAL;
-			}
-			slash = strrchr(buf, '/');
-			o = slash ? (size_t)(slash - buf) : 0;
-			buf[o] = '\0';
-		} else if (n > 0 && !(n == 1 && p[0] == '.')) {
-			if (o + 1 + n + 1 > cap) {
-				free(buf);
-				return -ENAMETOOLONG;
-			}
-			if (o)
-				buf[o++] = '/';
-			memcpy(buf + o, p, n);
-			o += n;
-			buf[o] = '\0';
-		}
-		p += n;
-		while (*p == '/')
-			p++;
-	}
-	*out = buf;
-	return 0;
-}
-
 /* ---- the member table: names to positions, O(1) ---------------------------- */
 
 static size_t name_hash(const char *name)
@@ -409,7 +352,7 @@ static int add_member(struct ward_image_source *src, struct archive_entry *e,
 		const char *t = hard ? ward_image_entry_hardlink(e) : ward_image_entry_symlink(e);
 
 		m.type = M_LINK;
-		r = t ? link_target(m.name, t, hard, src->lim, &m.link) : -EINVAL;
+		r = t ? ward_image_link_target(m.name, t, hard, src->lim, &m.link) : -EINVAL;
 		if (r < 0) {
 			free(m.name);
 			return ward_err_set(err, WARD_STEP_IMAGE, r == -ENOMEM ? ENOMEM : EINVAL,

@@ -190,6 +190,14 @@ int ward_image_json_parse(const char *buf, size_t len,
 int ward_image_member_name(const char *in, const struct ward_image_limits *lim,
 			   char *out, size_t len);
 
+/* Resolve the link target @target of the member @name lexically into
+ * *out (heap): from the archive root when @from_root (hard links), else
+ * from @name's directory.  ".." may not climb above the root (-EINVAL),
+ * nor may a target be absolute; -ENAMETOOLONG past max_path. */
+int ward_image_link_target(const char *name, const char *target,
+			   bool from_root, const struct ward_image_limits *lim,
+			   char **out);
+
 /* "sha256:" followed by 64 lowercase hex digits. */
 bool ward_image_digest_valid(const char *digest);
 

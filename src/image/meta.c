@@ -89,6 +89,62 @@ int ward_image_member_name(const char *in, const struct ward_image_limits *lim,
 	return 0;
 }
 
+/* Resolve the link target @target of the member @name lexically: from
+ * the archive root when @from_root (hard links), else from @name's
+ * directory.  ".." may not climb above the root. */
+int ward_image_link_target(const char *name, const char *target,
+			   bool from_root, const struct ward_image_limits *lim,
+			   char **out)
+{
+	size_t cap = lim->max_path + 1, o = 0;
+	char *buf = malloc(cap);
+	const char *p;
+
+	if (!buf)
+		return -ENOMEM;
+	if (*target == '/') {
+		free(buf);
+		return -EINVAL;
+	}
+	if (!from_root) {
+		const char *slash = strrchr(name, '/');
+
+		o = slash ? (size_t)(slash - name) : 0;
+		memcpy(buf, name, o);
+	}
+	buf[o] = '\0';
+	for (p = target; *p;) {
+		size_t n = strcspn(p, "/");
+
+		if (n == 2 && p[0] == '.' && p[1] == '.') {
+			char *slash;
+
+			if (o == 0) {
+				free(buf);
+				return -EINVAL;
+			}
+			slash = strrchr(buf, '/');
+			o = slash ? (size_t)(slash - buf) : 0;
+			buf[o] = '\0';
+		} else if (n > 0 && !(n == 1 && p[0] == '.')) {
+			if (o + 1 + n + 1 > cap) {
+				free(buf);
+				return -ENAMETOOLONG;
+			}
+			if (o)
+				buf[o++] = '/';
+			memcpy(buf + o, p, n);
+			o += n;
+			buf[o] = '\0';
+		}
+		p += n;
+		while (*p == '/')
+			p++;
+	}
+	*out = buf;
+	return 0;
+}
+
 bool ward_image_digest_valid(const char *digest)
 {
 	if (!digest || strncmp(digest, "sha256:", 7) != 0 ||

@@ -48,8 +48,4 @@ int ward_subid_first_free(const char *a, size_t alen, const char *b,
  * the command that fixes them. */
 int ward_subid_reserved(uint32_t *uid, uint32_t *gid, struct ward_err *err);
 
-/* `ward reserve-id`: add "ward:ID:1" to both files (the same free ID in
- * each) unless an entry exists.  Root only.  Returns an exit code. */
-int ward_cmd_reserve_id(int argc, char **argv);
-
 #endif

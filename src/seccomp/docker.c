@@ -16,13 +16,10 @@
 #include "kernel/caps.h"
 #include "base/cleanup.h"
 #include "seccomp/docker.h"
+#include "seccomp/docker_json.h"
 #include "seccomp/build.h"
 #include "seccomp/policy.h"
 
-#define STEP WARD_STEP_SECCOMP_BUILD
-#define PATH_LEN 128  /* a JSON path in a message */
-#define QUOTE_MAX 48  /* longest untrusted string quoted */
-#define NOTES_MAX 256 /* notes kept for show; more are counted */
 #define ERRNO_MAX 4094 /* the largest errno libseccomp accepts */
 
 #if defined(__x86_64__) && !defined(__ILP32__)
@@ -45,22 +42,8 @@
 #define NATIVE_SCMP "SCMP_ARCH_NATIVE"
 #endif
 
-struct jp {
-	const char *file;
-	const struct ward_docker_context *ctx;
-	struct ward_docker_profile *p;
-	struct ward_err *err;
-	int def_errno;      /* for the message of a rule skipped as default */
-};
-
-/* Architecture names in "arches" (Docker compares Go's GOARCH, plus the
- * "x86"/"x32" spellings its own profile uses) and in "architectures"
- * and "archMap" (the OCI runtime spec's list). */
-static const char *const go_arches[] = {
-	"386", "amd64", "arm", "arm64", "loong64", "mips", "mipsle", "mips64",
-	"mips64le", "mips64n32", "mips64len32", "ppc", "ppc64", "ppc64le",
-	"riscv64", "s390", "s390x", "sparc64", "x86", "x32", NULL,
-};
+/* Architecture names in "architectures" and "archMap" (the OCI runtime
+ * spec's list); "arches" names are in docker_filter.c. */
 static const char *const scmp_arches[] = {
 	"SCMP_ARCH_X86", "SCMP_ARCH_X86_64", "SCMP_ARCH_X32", "SCMP_ARCH_ARM",
 	"SCMP_ARCH_AARCH64", "SCMP_ARCH_MIPS", "SCMP_ARCH_MIPS64",
@@ -85,207 +68,6 @@ static const struct {
 	{"SCMP_CMP_GT", SCMP_CMP_GT, ">"},
 	{"SCMP_CMP_MASKED_EQ", SCMP_CMP_MASKED_EQ, "&"},
 };
-
-/* ---- messages ---------------------------------------------------------- */
-
-static bool in_list(const char *const *list, const char *s)
-{
-	for (; *list; list++)
-		if (strcmp(*list, s) == 0)
-			return true;
-	return false;
-}
-
-/* Untrusted text for a message: control bytes escaped, length capped. */
-static void quote(char *dst, size_t size, const char *s)
-{
-	size_t o = 0;
-
-	for (size_t i = 0; s[i] && o + 8 < size; i++) {
-		unsigned char c = (unsigned char)s[i];
-
-		if (i == QUOTE_MAX) {
-			snprintf(dst + o, size - o, "...");
-			return;
-		}
-		if (c >= 0x20 && c < 0x7f && c != '"' && c != '\\')
-			dst[o++] = (char)c;
-		else
-			o += (size_t)snprintf(dst + o, size - o, "\\x%02x", c);
-	}
-	dst[o] = '\0';
-}
-
-static int fail(struct jp *j, const char *path, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static int fail(struct jp *j, const char *path, const char *fmt, ...)
-{
-	char text[256];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(text, sizeof(text), fmt, ap);
-	va_end(ap);
-	return ward_err_set(j->err, STEP, 0, "%s: %s: %s", j->file, path, text);
-}
-
-static void note(struct ward_docker_profile *p, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-
-/* A line for show; notes are advice, so running out of memory or room
- * drops one silently rather than failing the build. */
-static void note(struct ward_docker_profile *p, const char *fmt, ...)
-{
-	char *line = NULL;
-	va_list ap;
-	int n;
-
-	if (p->nnotes >= NOTES_MAX)
-		return;
-	if (!p->notes) {
-		p->notes = calloc(NOTES_MAX, sizeof(*p->notes));
-		if (!p->notes)
-			return;
-	}
-	va_start(ap, fmt);
-	n = vasprintf(&line, fmt, ap);
-	va_end(ap);
-	if (n >= 0)
-		p->notes[p->nnotes++] = line;
-}
-
-/* A path too long for a message ends in "..." (only a pathological
- * nesting gets there: the depth is capped). */
-static void subpath(char *dst, const char *path, const char *key)
-{
-	if (snprintf(dst, PATH_LEN, "%s.%s", path, key) >= PATH_LEN)
-		memcpy(dst + PATH_LEN - 4, "...", 4);
-}
-
-static void indexpath(char *dst, const char *path, size_t i)
-{
-	if (snprintf(dst, PATH_LEN, "%s[%zu]", path, i) >= PATH_LEN)
-		memcpy(dst + PATH_LEN - 4, "...", 4);
-}
-
-/* ---- typed access ------------------------------------------------------ */
-
-static const char *type_name(json_type t)
-{
-	switch (t) {
-	case json_type_null: return "null";
-	case json_type_boolean: return "a boolean";
-	case json_type_double: return "a fraction";
-	case json_type_int: return "a number";
-	case json_type_object: return "an object";
-	case json_type_array: return "an array";
-	case json_type_string: return "a string";
-	}
-	return "?";
-}
-
-/* Every key of @o must be in @known ("comment" is always ignored). */
-static int check_keys(struct jp *j, json_object *o, const char *path,
-		      const char *const *known)
-{
-	char sub[PATH_LEN], q[4 * QUOTE_MAX];
-
-	json_object_object_foreach(o, key, val) {
-		if (strcmp(key, "comment") == 0) {
-			if (val && !json_object_is_type(val, json_type_string))
-				return fail(j, path, "\"comment\" must be a "
-					    "string");
-			continue;
-		}
-		if (!in_list(known, key)) {
-			quote(q, sizeof(q), key);
-			subpath(sub, path, q);
-			return fail(j, sub, "unknown key \"%s\" (ward refuses "
-				    "what it does not understand)", q);
-		}
-	}
-	return 0;
-}
-
-/* @key of @o into *out: NULL when absent or null, an error when not of
- * @type. */
-static int member(struct jp *j, json_object *o, const char *path,
-		  const char *key, json_type type, json_object **out)
-{
-	char sub[PATH_LEN];
-	json_object *v = NULL;
-
-	*out = NULL;
-	if (!json_object_object_get_ex(o, key, &v) || !v)
-		return 0;
-	if (!json_object_is_type(v, type)) {
-		subpath(sub, path, key);
-		return fail(j, sub, "expected %s, found %s", type_name(type),
-			    type_name(json_object_get_type(v)));
-	}
-	*out = v;
-	return 0;
-}
-
-/* @key is in @o with a value other than null. */
-static bool present(json_object *o, const char *key)
-{
-	json_object *v = NULL;
-
-	return json_object_object_get_ex(o, key, &v) && v;
-}
-
-/* A non-negative integer of at most @max. */
-static int get_uint(struct jp *j, json_object *v, const char *path,
-		    uint64_t max, uint64_t *out)
-{
-	if (!json_object_is_type(v, json_type_int))
-		return fail(j, path, "expected a number, found %s",
-			    type_name(json_object_get_type(v)));
-	if (json_object_get_int64(v) < 0)
-		return fail(j, path, "negative number");
-	*out = json_object_get_uint64(v);
-	if (*out > max)
-		return fail(j, path, "%llu is too large (at most %llu)",
-			    (unsigned long long)*out, (unsigned long long)max);
-	return 0;
-}
-
-static int uint_member(struct jp *j, json_object *o, const char *path,
-		       const char *key, uint64_t max, bool *given,
-		       uint64_t *out)
-{
-	char sub[PATH_LEN];
-	json_object *v = NULL;
-
-	*given = false;
-	if (!json_object_object_get_ex(o, key, &v) || !v)
-		return 0;
-	*given = true;
-	subpath(sub, path, key);
-	return get_uint(j, v, sub, max, out);
-}
-
-/* A string element of an array, checked against @known (if given). */
-static int array_string(struct jp *j, json_object *arr, size_t i,
-			const char *path, const char *const *known,
-			const char *what, const char **out)
-{
-	char sub[PATH_LEN], q[4 * QUOTE_MAX];
-	json_object *v = json_object_array_get_idx(arr, i);
-
-	indexpath(sub, path, i);
-	if (!v || !json_object_is_type(v, json_type_string))
-		return fail(j, sub, "expected a string, found %s",
-			    type_name(json_object_get_type(v)));
-	*out = json_object_get_string(v);
-	if (known && !in_list(known, *out)) {
-		quote(q, sizeof(q), *out);
-		return fail(j, sub, "unknown %s \"%s\"", what, q);
-	}
-	return 0;
-}
 
 /* ---- actions ----------------------------------------------------------- */
 
@@ -322,17 +104,17 @@ static int action_errno(struct jp *j, json_object *o, const char *path,
 	bool given;
 	int r, byname = 0;
 
-	if ((r = uint_member(j, o, path, num_key, ERRNO_MAX, &given, &num)) < 0 ||
-	    (r = member(j, o, path, name_key, json_type_string, &name)) < 0)
+	if ((r = ward_dj_uint_member(j, o, path, num_key, ERRNO_MAX, &given, &num)) < 0 ||
+	    (r = ward_dj_member(j, o, path, name_key, json_type_string, &name)) < 0)
 		return r;
 	if (name) {
-		subpath(sub, path, name_key);
+		ward_dj_subpath(sub, path, name_key);
 		byname = ward_seccomp_errno_from_name(json_object_get_string(name));
-		quote(q, sizeof(q), json_object_get_string(name));
+		ward_dj_quote(q, sizeof(q), json_object_get_string(name));
 		if (!byname)
-			return fail(j, sub, "unknown errno name \"%s\"", q);
+			return ward_dj_fail(j, sub, "unknown errno name \"%s\"", q);
 		if (given && (uint64_t)byname != num)
-			return fail(j, sub, "\"%s\" is %d, but %s says %llu", q,
+			return ward_dj_fail(j, sub, "\"%s\" is %d, but %s says %llu", q,
 				    byname, num_key, (unsigned long long)num);
 	}
 	*out = given ? (int)num : byname ? byname : EPERM;
@@ -349,32 +131,32 @@ static int parse_action(struct jp *j, json_object *o, const char *path,
 	const char *name;
 	int r, e = 0;
 
-	subpath(sub, path, key);
-	if ((r = member(j, o, path, key, json_type_string, &v)) < 0)
+	ward_dj_subpath(sub, path, key);
+	if ((r = ward_dj_member(j, o, path, key, json_type_string, &v)) < 0)
 		return r;
 	if (!v)
-		return fail(j, sub, "missing");
+		return ward_dj_fail(j, sub, "missing");
 	name = json_object_get_string(v);
 	for (size_t i = 0; i < sizeof(actions) / sizeof(actions[0]); i++) {
 		if (strcmp(actions[i].name, name) != 0)
 			continue;
 		if (actions[i].kind == ACT_REFUSED)
-			return fail(j, sub, "%s needs a supervisor listening for "
+			return ward_dj_fail(j, sub, "%s needs a supervisor listening for "
 				    "notifications; ward has none", name);
 		if ((r = action_errno(j, o, path, num_key, name_key, &e)) < 0)
 			return r;
 		if (actions[i].kind == ACT_PLAIN &&
-		    (present(o, num_key) || present(o, name_key))) {
-			subpath(sub, path, present(o, num_key) ? num_key : name_key);
-			return fail(j, sub, "only SCMP_ACT_ERRNO and "
+		    (ward_dj_present(o, num_key) || ward_dj_present(o, name_key))) {
+			ward_dj_subpath(sub, path, ward_dj_present(o, num_key) ? num_key : name_key);
+			return ward_dj_fail(j, sub, "only SCMP_ACT_ERRNO and "
 				    "SCMP_ACT_TRACE take an errno");
 		}
 		*out = actions[i].kind == ACT_ERRNO ? SCMP_ACT_ERRNO((uint16_t)e)
 						    : actions[i].action;
 		return 0;
 	}
-	quote(q, sizeof(q), name);
-	return fail(j, sub, "unknown action \"%s\"", q);
+	ward_dj_quote(q, sizeof(q), name);
+	return ward_dj_fail(j, sub, "unknown action \"%s\"", q);
 }
 
 /* ---- arguments --------------------------------------------------------- */
@@ -386,20 +168,20 @@ static int parse_op(struct jp *j, json_object *o, const char *path, int *out)
 {
 	char sub[PATH_LEN], q[4 * QUOTE_MAX];
 	json_object *v = NULL;
-	int r = member(j, o, path, "op", json_type_string, &v);
+	int r = ward_dj_member(j, o, path, "op", json_type_string, &v);
 
-	subpath(sub, path, "op");
+	ward_dj_subpath(sub, path, "op");
 	if (r < 0)
 		return r;
 	if (!v)
-		return fail(j, sub, "missing");
+		return ward_dj_fail(j, sub, "missing");
 	for (size_t i = 0; i < sizeof(ops) / sizeof(ops[0]); i++)
 		if (strcmp(ops[i].name, json_object_get_string(v)) == 0) {
 			*out = ops[i].op;
 			return 0;
 		}
-	quote(q, sizeof(q), json_object_get_string(v));
-	return fail(j, sub, "unknown operator \"%s\"", q);
+	ward_dj_quote(q, sizeof(q), json_object_get_string(v));
+	return ward_dj_fail(j, sub, "unknown operator \"%s\"", q);
 }
 
 static int parse_arg(struct jp *j, json_object *o, const char *path,
@@ -411,27 +193,27 @@ static int parse_arg(struct jp *j, json_object *o, const char *path,
 	int r;
 
 	if (!json_object_is_type(o, json_type_object))
-		return fail(j, path, "expected an object, found %s",
-			    type_name(json_object_get_type(o)));
-	if ((r = check_keys(j, o, path, arg_keys)) < 0 ||
-	    (r = uint_member(j, o, path, "index", WARD_DOCKER_ARGS_MAX - 1,
+		return ward_dj_fail(j, path, "expected an object, found %s",
+			    ward_dj_type_name(json_object_get_type(o)));
+	if ((r = ward_dj_check_keys(j, o, path, arg_keys)) < 0 ||
+	    (r = ward_dj_uint_member(j, o, path, "index", WARD_DOCKER_ARGS_MAX - 1,
 			     &given, &index)) < 0)
 		return r;
-	subpath(sub, path, "index");
+	ward_dj_subpath(sub, path, "index");
 	if (!given)
-		return fail(j, sub, "missing");
+		return ward_dj_fail(j, sub, "missing");
 	a->index = (unsigned)index;
 	if ((r = parse_op(j, o, path, &a->op)) < 0 ||
-	    (r = uint_member(j, o, path, "value", UINT64_MAX, &given,
+	    (r = ward_dj_uint_member(j, o, path, "value", UINT64_MAX, &given,
 			     &a->value)) < 0 ||
-	    (r = uint_member(j, o, path, "valueTwo", UINT64_MAX, &given,
+	    (r = ward_dj_uint_member(j, o, path, "valueTwo", UINT64_MAX, &given,
 			     &a->value_two)) < 0)
 		return r;
 	/* libseccomp ignores valueTwo but for the masked compare: a
 	 * nonzero one elsewhere is a mistake in the profile. */
-	subpath(sub, path, "valueTwo");
+	ward_dj_subpath(sub, path, "valueTwo");
 	if (a->op != SCMP_CMP_MASKED_EQ && a->value_two != 0)
-		return fail(j, sub, "only SCMP_CMP_MASKED_EQ uses valueTwo");
+		return ward_dj_fail(j, sub, "only SCMP_CMP_MASKED_EQ uses valueTwo");
 	return 0;
 }
 
@@ -442,26 +224,26 @@ static int parse_args(struct jp *j, json_object *o, const char *path,
 	json_object *arr = NULL;
 	unsigned seen = 0;
 	size_t n;
-	int r = member(j, o, path, "args", json_type_array, &arr);
+	int r = ward_dj_member(j, o, path, "args", json_type_array, &arr);
 
 	if (r < 0 || !arr)
 		return r;
-	subpath(apath, path, "args");
+	ward_dj_subpath(apath, path, "args");
 	n = json_object_array_length(arr);
 	if (n > WARD_DOCKER_ARGS_MAX)
-		return fail(j, apath, "%zu conditions (at most %d)", n,
+		return ward_dj_fail(j, apath, "%zu conditions (at most %d)", n,
 			    WARD_DOCKER_ARGS_MAX);
 	for (size_t i = 0; i < n; i++) {
 		struct ward_docker_arg *a = &rule->args[i];
 
-		indexpath(sub, apath, i);
+		ward_dj_indexpath(sub, apath, i);
 		if ((r = parse_arg(j, json_object_array_get_idx(arr, i), sub,
 				   a)) < 0)
 			return r;
 		/* runc would OR such conditions, libseccomp cannot AND
 		 * them: the profile's intent is unclear. */
 		if (seen & (1u << a->index))
-			return fail(j, sub, "a second condition on argument %u "
+			return ward_dj_fail(j, sub, "a second condition on argument %u "
 				    "(runc would OR them, libseccomp cannot "
 				    "AND them): write one rule per condition",
 				    a->index);
@@ -469,176 +251,6 @@ static int parse_args(struct jp *j, json_object *o, const char *path,
 	}
 	rule->nargs = (unsigned)n;
 	return 0;
-}
-
-/* ---- includes and excludes --------------------------------------------- */
-
-static const char *const filter_keys[] = {"caps", "arches", "minKernel", NULL};
-
-struct filter {
-	json_object *caps, *arches;
-	bool has_kernel;
-	unsigned major, minor;
-};
-
-static int parse_kernel(struct jp *j, json_object *o, const char *path,
-			struct filter *f)
-{
-	char sub[PATH_LEN], q[4 * QUOTE_MAX];
-	json_object *v = NULL;
-	const char *s;
-	char *end;
-	unsigned long maj, min;
-	int r = member(j, o, path, "minKernel", json_type_string, &v);
-
-	if (r < 0 || !v)
-		return r;
-	subpath(sub, path, "minKernel");
-	s = json_object_get_string(v);
-	quote(q, sizeof(q), s);
-	errno = 0;
-	maj = strtoul(s, &end, 10);
-	if (end == s || *end != '.' || s[0] == '-' || s[0] == '+')
-		return fail(j, sub, "expected \"MAJOR.MINOR\", found \"%s\"", q);
-	s = end + 1;
-	min = strtoul(s, &end, 10);
-	if (end == s || *end || s[0] == '-' || s[0] == '+' || errno ||
-	    maj > 1000 || min > 1000)
-		return fail(j, sub, "expected \"MAJOR.MINOR\", found \"%s\"", q);
-	f->has_kernel = true;
-	f->major = (unsigned)maj;
-	f->minor = (unsigned)min;
-	return 0;
-}
-
-static int check_caps(struct jp *j, json_object *arr, const char *path)
-{
-	const char *name;
-	char sub[PATH_LEN], q[4 * QUOTE_MAX];
-	int r;
-
-	for (size_t i = 0; i < json_object_array_length(arr); i++) {
-		if ((r = array_string(j, arr, i, path, NULL, NULL, &name)) < 0)
-			return r;
-		/* Docker compares "CAP_X" strings exactly. */
-		if (strncmp(name, "CAP_", 4) != 0 ||
-		    ward_caps_from_name(name) < 0) {
-			indexpath(sub, path, i);
-			quote(q, sizeof(q), name);
-			return fail(j, sub, "unknown capability \"%s\"", q);
-		}
-	}
-	return 0;
-}
-
-static int check_arches(struct jp *j, json_object *arr, const char *path)
-{
-	const char *name;
-	int r;
-
-	for (size_t i = 0; i < json_object_array_length(arr); i++)
-		if ((r = array_string(j, arr, i, path, go_arches,
-				      "architecture", &name)) < 0)
-			return r;
-	return 0;
-}
-
-static int parse_filter(struct jp *j, json_object *o, const char *path,
-			const char *key, struct filter *f)
-{
-	char sub[PATH_LEN], fpath[PATH_LEN];
-	json_object *v = NULL;
-	int r = member(j, o, path, key, json_type_object, &v);
-
-	*f = (struct filter){NULL, NULL, false, 0, 0};
-	if (r < 0 || !v)
-		return r;
-	subpath(fpath, path, key);
-	if ((r = check_keys(j, v, fpath, filter_keys)) < 0 ||
-	    (r = member(j, v, fpath, "caps", json_type_array, &f->caps)) < 0 ||
-	    (r = member(j, v, fpath, "arches", json_type_array, &f->arches)) < 0 ||
-	    (r = parse_kernel(j, v, fpath, f)) < 0)
-		return r;
-	subpath(sub, fpath, "caps");
-	if (f->caps && (r = check_caps(j, f->caps, sub)) < 0)
-		return r;
-	subpath(sub, fpath, "arches");
-	if (f->arches && (r = check_arches(j, f->arches, sub)) < 0)
-		return r;
-	return 0;
-}
-
-static bool cap_kept(const struct jp *j, const char *name)
-{
-	int cap = ward_caps_from_name(name);
-
-	return cap >= 0 && cap < 64 && (j->ctx->caps & (1ULL << cap));
-}
-
-static bool arch_listed(const struct jp *j, json_object *arr)
-{
-	for (size_t i = 0; i < json_object_array_length(arr); i++)
-		if (strcmp(json_object_get_string(json_object_array_get_idx(
-				   arr, i)), j->ctx->arch) == 0)
-			return true;
-	return false;
-}
-
-static bool kernel_at_least(const struct jp *j, const struct filter *f)
-{
-	return j->ctx->kernel_major > f->major ||
-	       (j->ctx->kernel_major == f->major &&
-		j->ctx->kernel_minor >= f->minor);
-}
-
-static bool why_not(char *why, size_t len, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-/* Fill @why and answer "does not apply". */
-static bool why_not(char *why, size_t len, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(why, len, fmt, ap);
-	va_end(ap);
-	return false;
-}
-
-static const char *cap_at(json_object *caps, size_t i)
-{
-	return json_object_get_string(json_object_array_get_idx(caps, i));
-}
-
-static size_t count(json_object *arr)
-{
-	return arr ? json_object_array_length(arr) : 0;
-}
-
-/* Docker's order: excludes first, then includes.  Returns true when the
- * rule applies; else @why says why not. */
-static bool applies(const struct jp *j, const struct filter *inc,
-		    const struct filter *exc, char *why, size_t len)
-{
-	for (size_t i = 0; i < count(exc->caps); i++)
-		if (cap_kept(j, cap_at(exc->caps, i)))
-			return why_not(why, len, "left out while %s is kept",
-				       cap_at(exc->caps, i));
-	if (exc->arches && arch_listed(j, exc->arches))
-		return why_not(why, len, "not for %s", j->ctx->arch);
-	if (exc->has_kernel && kernel_at_least(j, exc))
-		return why_not(why, len, "only before kernel %u.%u",
-			       exc->major, exc->minor);
-	if (inc->arches && !arch_listed(j, inc->arches))
-		return why_not(why, len, "not for %s", j->ctx->arch);
-	for (size_t i = 0; i < count(inc->caps); i++)
-		if (!cap_kept(j, cap_at(inc->caps, i)))
-			return why_not(why, len, "needs %s",
-				       cap_at(inc->caps, i));
-	if (inc->has_kernel && !kernel_at_least(j, inc))
-		return why_not(why, len, "needs kernel %u.%u", inc->major,
-			       inc->minor);
-	return true;
 }
 
 /* ---- syscall rules ----------------------------------------------------- */
@@ -669,29 +281,29 @@ static int rule_names(struct jp *j, json_object *o, const char *path,
 	const char *s;
 	int r;
 
-	if ((r = member(j, o, path, "names", json_type_array, names)) < 0 ||
-	    (r = member(j, o, path, "name", json_type_string, single)) < 0)
+	if ((r = ward_dj_member(j, o, path, "names", json_type_array, names)) < 0 ||
+	    (r = ward_dj_member(j, o, path, "name", json_type_string, single)) < 0)
 		return r;
 	if (*names && *single)
-		return fail(j, path, "both \"name\" and \"names\" given");
+		return ward_dj_fail(j, path, "both \"name\" and \"names\" given");
 	if (*single) {
-		subpath(sub, path, "name");
-		quote(q, sizeof(q), json_object_get_string(*single));
+		ward_dj_subpath(sub, path, "name");
+		ward_dj_quote(q, sizeof(q), json_object_get_string(*single));
 		return name_valid(json_object_get_string(*single)) ? 0 :
-		       fail(j, sub, "not a syscall name: \"%s\"", q);
+		       ward_dj_fail(j, sub, "not a syscall name: \"%s\"", q);
 	}
-	subpath(sub, path, "names");
+	ward_dj_subpath(sub, path, "names");
 	if (!*names || json_object_array_length(*names) == 0)
-		return fail(j, path, "no syscall names");
+		return ward_dj_fail(j, path, "no syscall names");
 	for (size_t i = 0; i < json_object_array_length(*names); i++) {
-		if ((r = array_string(j, *names, i, sub, NULL, NULL, &s)) < 0)
+		if ((r = ward_dj_array_string(j, *names, i, sub, NULL, NULL, &s)) < 0)
 			return r;
 		if (!name_valid(s)) {
 			char at[PATH_LEN];
 
-			indexpath(at, sub, i);
-			quote(q, sizeof(q), s);
-			return fail(j, at, "not a syscall name: \"%s\"", q);
+			ward_dj_indexpath(at, sub, i);
+			ward_dj_quote(q, sizeof(q), s);
+			return ward_dj_fail(j, at, "not a syscall name: \"%s\"", q);
 		}
 	}
 	return 0;
@@ -778,7 +390,7 @@ static int add_names(struct jp *j, json_object *names, json_object *single,
 	}
 	j->p->unknown_names += skipped;
 	if (skipped)
-		note(j->p, "$.syscalls[%u]: %u name(s) unknown on this "
+		ward_dj_note(j->p, "$.syscalls[%u]: %u name(s) unknown on this "
 		     "architecture, skipped as Docker does: %s%s", rule->src,
 		     skipped, unknown, o >= sizeof(unknown) ? "..." : "");
 	return 0;
@@ -792,23 +404,23 @@ static int parse_rule(struct jp *j, json_object *o, size_t idx)
 	struct filter inc, exc;
 	int r;
 
-	indexpath(path, "$.syscalls", idx);
+	ward_dj_indexpath(path, "$.syscalls", idx);
 	if (!json_object_is_type(o, json_type_object))
-		return fail(j, path, "expected an object, found %s",
-			    type_name(json_object_get_type(o)));
+		return ward_dj_fail(j, path, "expected an object, found %s",
+			    ward_dj_type_name(json_object_get_type(o)));
 	/* Everything is checked before includes/excludes are decided: a
 	 * mistake in a rule that does not apply here is still a mistake. */
-	if ((r = check_keys(j, o, path, rule_keys)) < 0 ||
+	if ((r = ward_dj_check_keys(j, o, path, rule_keys)) < 0 ||
 	    (r = rule_names(j, o, path, &names, &single)) < 0 ||
 	    (r = parse_action(j, o, path, "action", "errnoRet", "errno",
 			      &rule.action)) < 0 ||
 	    (r = parse_args(j, o, path, &rule)) < 0 ||
-	    (r = parse_filter(j, o, path, "includes", &inc)) < 0 ||
-	    (r = parse_filter(j, o, path, "excludes", &exc)) < 0)
+	    (r = ward_dj_parse_filter(j, o, path, "includes", &inc)) < 0 ||
+	    (r = ward_dj_parse_filter(j, o, path, "excludes", &exc)) < 0)
 		return r;
 	names_text(names, single, names_buf, sizeof(names_buf));
-	if (!applies(j, &inc, &exc, why, sizeof(why))) {
-		note(j->p, "$.syscalls[%zu] (%s) not applied: %s", idx,
+	if (!ward_dj_applies(j, &inc, &exc, why, sizeof(why))) {
+		ward_dj_note(j->p, "$.syscalls[%zu] (%s) not applied: %s", idx,
 		     names_buf, why);
 		return 0;
 	}
@@ -817,7 +429,7 @@ static int parse_rule(struct jp *j, json_object *o, size_t idx)
 	 * aside). */
 	if (rule.action == j->p->def_action) {
 		ward_seccomp_docker_action_text(rule.action, act, sizeof(act));
-		note(j->p, "$.syscalls[%zu] (%s): %s is the default action "
+		ward_dj_note(j->p, "$.syscalls[%zu] (%s): %s is the default action "
 		     "already", idx, names_buf, act);
 	}
 	return add_names(j, names, single, &rule);
@@ -844,7 +456,7 @@ static void shadowed(struct jp *j, const struct ward_docker_rule *un,
 
 	ward_seccomp_docker_action_text(un->action, a, sizeof(a));
 	ward_seccomp_docker_action_text(r->action, b, sizeof(b));
-	note(j->p, "$.syscalls[%u]: %s %s%s has no effect: $.syscalls[%u] "
+	ward_dj_note(j->p, "$.syscalls[%u]: %s %s%s has no effect: $.syscalls[%u] "
 	     "gives it %s unconditionally%s", r->src, r->name, b,
 	     r->nargs ? " with conditions" : "", un->src, a,
 	     r->action == un->action ? "" : " (the first unconditional rule "
@@ -925,28 +537,28 @@ static int parse_archmap(struct jp *j, json_object *arr)
 	for (size_t i = 0; i < json_object_array_length(arr); i++) {
 		json_object *e = json_object_array_get_idx(arr, i);
 
-		indexpath(path, "$.archMap", i);
+		ward_dj_indexpath(path, "$.archMap", i);
 		if (!json_object_is_type(e, json_type_object))
-			return fail(j, path, "expected an object");
-		if ((r = check_keys(j, e, path, archmap_keys)) < 0 ||
-		    (r = member(j, e, path, "architecture", json_type_string,
+			return ward_dj_fail(j, path, "expected an object");
+		if ((r = ward_dj_check_keys(j, e, path, archmap_keys)) < 0 ||
+		    (r = ward_dj_member(j, e, path, "architecture", json_type_string,
 				&a)) < 0 ||
-		    (r = member(j, e, path, "subArchitectures",
+		    (r = ward_dj_member(j, e, path, "subArchitectures",
 				json_type_array, &subs)) < 0)
 			return r;
-		subpath(sub, path, "architecture");
+		ward_dj_subpath(sub, path, "architecture");
 		if (!a)
-			return fail(j, sub, "missing");
-		if (!in_list(scmp_arches, json_object_get_string(a)))
-			return fail(j, sub, "unknown architecture");
-		subpath(sub, path, "subArchitectures");
+			return ward_dj_fail(j, sub, "missing");
+		if (!ward_dj_in_list(scmp_arches, json_object_get_string(a)))
+			return ward_dj_fail(j, sub, "unknown architecture");
+		ward_dj_subpath(sub, path, "subArchitectures");
 		for (size_t k = 0; subs && k < json_object_array_length(subs); k++)
-			if ((r = array_string(j, subs, k, sub, scmp_arches,
+			if ((r = ward_dj_array_string(j, subs, k, sub, scmp_arches,
 					      "architecture", &name)) < 0)
 				return r;
 		if (subs && json_object_array_length(subs) &&
 		    strcmp(json_object_get_string(a), NATIVE_SCMP) == 0)
-			note(j->p, "%s: its sub-architectures are not added: "
+			ward_dj_note(j->p, "%s: its sub-architectures are not added: "
 			     "ward filters the native arch only, a 32-bit or "
 			     "x32 syscall kills the process", path);
 	}
@@ -959,20 +571,20 @@ static int parse_arches(struct jp *j, json_object *top)
 	const char *name;
 	int r;
 
-	if ((r = member(j, top, "$", "architectures", json_type_array,
+	if ((r = ward_dj_member(j, top, "$", "architectures", json_type_array,
 			&list)) < 0 ||
-	    (r = member(j, top, "$", "archMap", json_type_array, &map)) < 0)
+	    (r = ward_dj_member(j, top, "$", "archMap", json_type_array, &map)) < 0)
 		return r;
 	if (list && map && json_object_array_length(list) &&
 	    json_object_array_length(map))
-		return fail(j, "$", "both \"architectures\" and \"archMap\" "
+		return ward_dj_fail(j, "$", "both \"architectures\" and \"archMap\" "
 			    "given (Docker refuses that too)");
 	for (size_t i = 0; list && i < json_object_array_length(list); i++)
-		if ((r = array_string(j, list, i, "$.architectures",
+		if ((r = ward_dj_array_string(j, list, i, "$.architectures",
 				      scmp_arches, "architecture", &name)) < 0)
 			return r;
 	if (list && json_object_array_length(list) > 1)
-		note(j->p, "$.architectures: only the native arch is "
+		ward_dj_note(j->p, "$.architectures: only the native arch is "
 		     "filtered; other arches' syscalls kill the process");
 	return map ? parse_archmap(j, map) : 0;
 }
@@ -984,22 +596,22 @@ static int parse_flags(struct jp *j, json_object *top)
 	json_object *arr = NULL;
 	char path[PATH_LEN], q[4 * QUOTE_MAX];
 	const char *name;
-	int r = member(j, top, "$", "flags", json_type_array, &arr);
+	int r = ward_dj_member(j, top, "$", "flags", json_type_array, &arr);
 
 	for (size_t i = 0; r == 0 && arr && i < json_object_array_length(arr); i++) {
-		if ((r = array_string(j, arr, i, "$.flags", NULL, NULL, &name)) < 0)
+		if ((r = ward_dj_array_string(j, arr, i, "$.flags", NULL, NULL, &name)) < 0)
 			return r;
-		indexpath(path, "$.flags", i);
-		quote(q, sizeof(q), name);
+		ward_dj_indexpath(path, "$.flags", i);
+		ward_dj_quote(q, sizeof(q), name);
 		if (strcmp(name, "SECCOMP_FILTER_FLAG_TSYNC") == 0)
 			continue;
 		if (strcmp(name, "SECCOMP_FILTER_FLAG_LOG") == 0 ||
 		    strcmp(name, "SECCOMP_FILTER_FLAG_SPEC_ALLOW") == 0 ||
 		    strcmp(name, "SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV") == 0)
-			return fail(j, path, "%s is not supported (ward loads "
+			return ward_dj_fail(j, path, "%s is not supported (ward loads "
 				    "its filters without flags; for logging "
 				    "use SCMP_ACT_LOG or seccomp-log-only)", q);
-		return fail(j, path, "unknown flag \"%s\"", q);
+		return ward_dj_fail(j, path, "unknown flag \"%s\"", q);
 	}
 	return r;
 }
@@ -1012,11 +624,11 @@ static int parse_listener(struct jp *j, json_object *top)
 	int r;
 
 	for (size_t i = 0; i < 2; i++) {
-		if ((r = member(j, top, "$", keys[i], json_type_string, &v)) < 0)
+		if ((r = ward_dj_member(j, top, "$", keys[i], json_type_string, &v)) < 0)
 			return r;
-		subpath(path, "$", keys[i]);
+		ward_dj_subpath(path, "$", keys[i]);
 		if (v && json_object_get_string_len(v) > 0)
-			return fail(j, path, "a seccomp agent is not supported");
+			return ward_dj_fail(j, path, "a seccomp agent is not supported");
 	}
 	return 0;
 }
@@ -1027,14 +639,14 @@ static int parse_top(struct jp *j, json_object *top)
 	int r;
 
 	if (!json_object_is_type(top, json_type_object))
-		return fail(j, "$", "expected an object, found %s",
-			    type_name(json_object_get_type(top)));
-	if ((r = check_keys(j, top, "$", top_keys)) < 0 ||
+		return ward_dj_fail(j, "$", "expected an object, found %s",
+			    ward_dj_type_name(json_object_get_type(top)));
+	if ((r = ward_dj_check_keys(j, top, "$", top_keys)) < 0 ||
 	    (r = parse_action(j, top, "$", "defaultAction", "defaultErrnoRet",
 			      "defaultErrno", &j->p->def_action)) < 0 ||
 	    (r = parse_arches(j, top)) < 0 || (r = parse_flags(j, top)) < 0 ||
 	    (r = parse_listener(j, top)) < 0 ||
-	    (r = member(j, top, "$", "syscalls", json_type_array, &calls)) < 0)
+	    (r = ward_dj_member(j, top, "$", "syscalls", json_type_array, &calls)) < 0)
 		return r;
 	for (size_t i = 0; calls && i < json_object_array_length(calls); i++)
 		if ((r = parse_rule(j, json_object_array_get_idx(calls, i), i)) < 0)
