@@ -43,6 +43,7 @@ static const char *cache_note(int use)
 	case WARD_SECCOMP_CACHE_UNUSABLE:
 		return " (built; the filter cache is off or not usable)";
 	case WARD_SECCOMP_CACHE_NONE:
+	case WARD_SECCOMP_CACHE_MISS: /* stored, or found unusable, before this */
 		break;
 	}
 	return "";
