@@ -26,8 +26,9 @@
  * file, renamed into place).  The cache never decides whether a launch
  * goes ahead, only how fast its filter is ready.
  *
- * Looking up only reads; creating the directory and storing an entry are
- * a step of their own, for a launch. */
+ * Looking up only reads, so a plan does it when it is finished (for
+ * ward check and export too); creating the directory and storing an
+ * entry happen only for a launch, in ward_launch_prepare. */
 #ifndef WARD_SECCOMP_CACHE_H
 #define WARD_SECCOMP_CACHE_H
 
