@@ -16,6 +16,7 @@
 #include "image/image.h"
 #include "report/image_report.h"
 #include "launch/launch.h"
+#include "launch/prepare.h"
 #include "base/log.h"
 #include "plan/plan.h"
 #include "seccomp/cache.h"
@@ -43,6 +44,7 @@ static const char *cache_note(int use)
 	case WARD_SECCOMP_CACHE_UNUSABLE:
 		return " (built; the filter cache is off or not usable)";
 	case WARD_SECCOMP_CACHE_NONE:
+	case WARD_SECCOMP_CACHE_MISS: /* stored, or found unusable, before this */
 		break;
 	}
 	return "";
@@ -69,6 +71,9 @@ int ward_cmd_run(int argc, char **argv)
 	struct ward_err err = {0};
 	int code = 0;
 
+	/* The effects, before anything uses the filter or the secrets. */
+	if (ward_launch_prepare(plan, &err) < 0)
+		ward_cmd_die(&err);
 	ward_log_init(plan->verbose);
 	ward_log("plan", "validated: uid %u gid %u, seccomp %u instructions%s",
 		 plan->uid, plan->gid, plan->seccomp_prog.len,

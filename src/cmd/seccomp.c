@@ -12,6 +12,7 @@
 #include "cmd/commands.h"
 #include "base/explain.h"
 #include "launch/launch.h"
+#include "launch/prepare.h"
 #include "base/log.h"
 #include "plan/plan.h"
 #include "seccomp/seccomp.h"
@@ -115,6 +116,10 @@ int ward_cmd_seccomp_learn(int argc, char **argv)
 		return WARD_EXIT_USAGE;
 	argc = take_output(argc, argv, &output);
 	plan = plan_of(argc, argv, WARD_PLAN_LEARN, NULL);
+	/* The effects first, as for ward run: a refused secret is reported
+	 * before anything about the learning run. */
+	if (ward_launch_prepare(plan, &err) < 0)
+		ward_cmd_die(&err);
 	/* Opened first: an unwritable FILE must not cost a run. */
 	if (output && !(out = fopen(output, "we"))) {
 		ward_err_set(&err, WARD_STEP_USAGE, errno, "--output %s", output);

@@ -22,6 +22,7 @@
 #include "launch/entrypoint.h"
 #include "launch/launch.h"
 #include "base/log.h"
+#include "launch/prepare.h"
 #include "launch/secrets.h"
 #include "launch/supervisor.h"
 #include "launch/sync.h"
@@ -209,6 +210,8 @@ int ward_entrypoint_run(const struct ward_plan *plan, int *exit_code,
 	pid_t app;
 	int r;
 
+	if ((r = ward_launch_check_prepared(plan, err)) < 0)
+		return r;
 	/* Not dumpable: a program of the same uid (a non-root start) can
 	 * read neither ward's memory nor its /proc files; its own exec makes
 	 * it dumpable again. */

@@ -15,6 +15,7 @@
 #include "seccomp/seccomp.h"
 #include "launch/learn.h"
 #include "launch/net.h"
+#include "launch/prepare.h"
 #include "launch/secrets.h"
 #include "launch/sigsys.h"
 #include "launch/supervisor.h"
@@ -96,6 +97,8 @@ int ward_launch(const struct ward_plan *plan, int *exit_code,
 	sigset_t block;
 	pid_t pid;
 
+	if ((r = ward_launch_check_prepared(plan, err)) < 0)
+		return r;
 	if (plan->mode == WARD_MODE_ENTRYPOINT)
 		return ward_entrypoint_run(plan, exit_code, err);
 	if ((r = ward_sync_pair(fds, err)) < 0)

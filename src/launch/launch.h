@@ -6,7 +6,8 @@
 #include "plan/plan.h"
 
 /* Parent: clone the sandbox, write its maps, wait for the program's exec
- * (or the child's error record), then supervise.  On success *exit_code
+ * (or the child's error record), then supervise.  @plan must have been
+ * prepared (launch/prepare.h), or nothing starts.  On success *exit_code
  * is the program's status (128+N for signal N).  On a setup failure the
  * child is killed and reaped and @err names the step. */
 int ward_launch(const struct ward_plan *plan, int *exit_code,
@@ -38,7 +39,7 @@ __attribute__((noreturn)) void ward_child_run_program(const struct ward_plan *pl
 /* Entrypoint mode (entrypoint.c): no namespaces; ward itself drops the
  * user, capabilities and no_new_privs, checks that no engine socket is
  * mounted, and runs as the program's init (pid 1, or a child subreaper).
- * Returns only on a setup failure. */
+ * @plan must have been prepared.  Returns only on a setup failure. */
 int ward_entrypoint_run(const struct ward_plan *plan, int *exit_code,
 			struct ward_err *err);
 

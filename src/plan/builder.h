@@ -41,7 +41,6 @@ struct ward_plan_builder {
 	char *tcp_connect;
 	char *landlock;
 	char *init_signals;
-	bool dry_secrets; /* a plan that never runs: fd:/env: sources not read */
 	char *seccomp_lines[65]; /* "allow x", "deny y errno=EACCES", ... */
 	size_t nseccomp_lines;
 	bool seccomp_log_only;
@@ -90,8 +89,9 @@ int ward_plan_resolve_confine(const struct ward_plan_builder *b,
 void ward_plan_free_confine(struct ward_plan_builder *b, struct ward_plan *plan);
 
 /* Secret directives (plan_secrets.c): secret NAME=SOURCE, secret-env
- * NAME.  Syntax at apply time; at resolution every source is read (in the
- * parent, before clone) and checked, with WARD_STEP_SECRETS errors. */
+ * NAME.  Syntax at apply time; at resolution every file source is read
+ * and checked, with WARD_STEP_SECRETS errors, and every fd: or env:
+ * source left for ward_launch_prepare. */
 bool ward_plan_secret_key(const char *key);
 int ward_plan_check_secret(const char *key, const char *value,
 			   struct ward_err *err);

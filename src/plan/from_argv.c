@@ -31,7 +31,6 @@ int ward_plan_from_argv(int argc, char **argv, enum ward_plan_use use,
 	*out = NULL;
 	if (!b)
 		return ward_err_set(err, WARD_STEP_PLAN, ENOMEM, "calloc");
-	b->dry_secrets = use == WARD_PLAN_DRY; /* nothing runs: no secret is read */
 	r = ward_cli_parse_run(argc, argv, b, err);
 	if (r == 0 && !b->argv && use == WARD_PLAN_DRY)
 		ward_plan_set_argv(b, placeholder);

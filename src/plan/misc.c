@@ -277,6 +277,7 @@ static int build_seccomp(const struct ward_plan_builder *b,
 		.log_only = b->seccomp_log_only, .caps = plan->caps_keep,
 		.verbose = b->verbose > 0,
 	};
+	enum ward_seccomp_cache_use use;
 	char *overlay = NULL;
 	int r;
 
@@ -291,14 +292,12 @@ static int build_seccomp(const struct ward_plan_builder *b,
 	}
 	src.overlay = overlay;
 	plan->seccomp_log_only = b->seccomp_log_only;
-	if (b->dry_secrets) { /* check, explain, show: no cache files */
-		r = ward_seccomp_build_src(&src, &plan->seccomp_prog, err);
-	} else {
-		enum ward_seccomp_cache_use use;
-
-		r = ward_seccomp_build_cached(&src, &plan->seccomp_prog, &use, err);
-		plan->seccomp_cache = (int)use;
-	}
+	/* Through the cache, read only: a miss is stored by
+	 * ward_launch_prepare, for a launch. */
+	r = ward_seccomp_cache_lookup(&src, &plan->seccomp_prog, &use,
+				      &plan->seccomp_recipe,
+				      &plan->seccomp_recipe_len, err);
+	plan->seccomp_cache = (int)use;
 	free(overlay);
 	return r;
 }

@@ -452,6 +452,7 @@ void ward_plan_free(struct ward_plan *plan)
 	free(plan->seccomp_path);
 	free(plan->engine_sockets);
 	ward_seccomp_free(&plan->seccomp_prog);
+	free(plan->seccomp_recipe);
 	ward_plan_free_confine(NULL, plan);
 	free(plan);
 }

@@ -3,9 +3,14 @@
  * Built in the parent from directives (command-line options and profile
  * lines share one validator, ward_plan_apply), then finished by
  * ward_plan_finish, which resolves paths, users and capability names,
- * checks every option combination and runs the engine-socket guard.
- * After that nothing changes it; the child reads it from its copy of the
- * parent's memory. */
+ * checks every option combination, runs the engine-socket guard and
+ * builds the seccomp filter.  Finishing is pure: it reads the host and
+ * changes nothing, so ward check, explain and seccomp show/export look at
+ * the very plan a launch would run.  The effects of a launch (storing the
+ * filter in its cache, reading fd: and env: secrets) are
+ * ward_launch_prepare's (launch/prepare.h), called by a command that
+ * launches, before clone.  After that nothing changes the plan; the
+ * child reads it from its copy of the parent's memory. */
 #ifndef WARD_PLAN_H
 #define WARD_PLAN_H
 
@@ -88,15 +93,18 @@ struct ward_rlimit {
 };
 
 enum ward_secret_source {
-	WARD_SECRET_SRC_FILE = 0, /* a host file, read by path */
-	WARD_SECRET_SRC_FD,       /* fd:N, read to EOF, then closed */
-	WARD_SECRET_SRC_ENV,      /* env:VAR, taken out of ward's environment */
+	WARD_SECRET_SRC_FILE = 0, /* a host file, read by path at plan time */
+	WARD_SECRET_SRC_FD,       /* fd:N, read to EOF, then closed (prepare) */
+	WARD_SECRET_SRC_ENV,      /* env:VAR, taken out of ward's environment
+				   * (prepare) */
 };
 
-/* One secret, read in the parent at plan time.  Its bytes live in a
- * mapping of their own (MADV_DONTDUMP, mlocked where allowed) laid out
- * as "NAME=VALUE\0", so a secret-env entry of env[] can point into it.
- * Never printed, never logged (plan_secrets.c, secrets.c). */
+/* One secret, read in the parent: a file when the plan is finished, an
+ * fd:N or env:VAR source by ward_launch_prepare (until then the value is
+ * the stand-in "(not read)").  Its bytes live in a mapping of their own
+ * (MADV_DONTDUMP, mlocked where allowed) laid out as "NAME=VALUE\0", so
+ * a secret-env entry of env[] can point into it.  Never printed, never
+ * logged (plan/secrets.c, launch/secrets.c). */
 struct ward_secret {
 	char name[WARD_SECRET_NAME_MAX + 1];
 	enum ward_secret_source source;
@@ -105,6 +113,10 @@ struct ward_secret {
 	size_t map_len; /* of the mapping */
 	size_t len;     /* of VALUE (it may hold any byte) */
 	bool env;       /* secret-env: NAME=VALUE also in the environment */
+	/* "file:line:col: " of its secret and secret-env directives, or
+	 * NULL (the command line): for ward_launch_prepare's messages */
+	char *where;
+	char *where_env;
 };
 
 struct ward_plan {
@@ -163,8 +175,12 @@ struct ward_plan {
 	enum ward_seccomp_mode seccomp_mode;
 	char *seccomp_path;
 	bool seccomp_log_only;
-	struct sock_fprog seccomp_prog; /* built before clone */
+	struct sock_fprog seccomp_prog; /* built when the plan is finished */
 	int seccomp_cache; /* enum ward_seccomp_cache_use: where it came from */
+	/* WARD_SECCOMP_CACHE_MISS: the recipe ward_launch_prepare stores
+	 * seccomp_prog under (heap memory), else NULL */
+	char *seccomp_recipe;
+	size_t seccomp_recipe_len;
 	/* ward seccomp learn: seccomp_prog reports every syscall to the
 	 * launcher, which records it here (owned by the command). */
 	struct ward_seccomp_learned *seccomp_learn;
@@ -198,6 +214,11 @@ struct ward_plan {
 	size_t nenv_secret;
 
 	int verbose;
+
+	/* ward_launch_prepare has run (launch/prepare.h): the fd: and env:
+	 * secrets hold their values and a fresh filter is in the cache.  A
+	 * launch refuses a plan without it. */
+	bool prepared;
 };
 
 /* The builder: holds raw values until ward_plan_finish. */
@@ -222,15 +243,19 @@ bool ward_plan_key_known(const char *key, bool *takes_value);
 void ward_plan_set_argv(struct ward_plan_builder *b, char **argv);
 
 /* Resolve and validate everything; on success *out owns a new plan.
- * Effects: stat/realpath/open of host paths only (no mutation). */
+ * Pure: it stats, resolves, opens and reads host paths (the root's /etc,
+ * policy files, secret files, the filter cache) and mutates nothing: no
+ * file or directory is created or written, no fd: or env: secret source
+ * is read, the environment stays as it is.  A launch then needs
+ * ward_launch_prepare. */
 int ward_plan_finish(struct ward_plan_builder *b, struct ward_plan **out,
 		     struct ward_err *err);
 
 void ward_plan_free(struct ward_plan *plan);
 
 /* What a command does with its plan: run it, only look at it (check,
- * explain, seccomp export/show: no secret source is read and a command
- * stands in when none is given), or run it to learn its syscalls. */
+ * explain, seccomp export/show: a command stands in when none is given),
+ * or run it to learn its syscalls. */
 enum ward_plan_use { WARD_PLAN_RUN, WARD_PLAN_DRY, WARD_PLAN_LEARN };
 
 /* `run` options and command in @argv to a finished plan (*out).  With

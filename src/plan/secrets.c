@@ -1,12 +1,17 @@
-/* Plan directives for secrets, and reading their sources (parent):
+/* Plan directives for secrets, and reading their files (parent):
  *
  *   secret NAME=SOURCE   /run/secrets/NAME from a host file, fd:N or env:VAR
  *   secret-env NAME      also NAME=VALUE in the environment (a risk: ward
  *                        check says so)
  *
- * Every source is read here, before clone: the child is a copy of this
- * process and needs no access to the host file, the fd or the variable.
- * The bytes go into a mapping of their own that core dumps leave out
+ * A file is read here, when the plan is finished: reading it changes
+ * nothing, and a bad one is refused by ward check too.  An fd:N or
+ * env:VAR source is not touched (reading uses up a pipe, and the
+ * variable is taken out of ward's environment): the plan holds the
+ * stand-in "(not read)" until ward_launch_prepare reads it, for a launch
+ * only (launch/prepare.c).  Either way the child is a copy of the parent
+ * and needs no access to the host file, the fd or the variable.  The
+ * bytes go into a mapping of their own that core dumps leave out
  * (MADV_DONTDUMP) and that is locked in memory where RLIMIT_MEMLOCK
  * allows, so they reach neither a core file nor swap. */
 #define _GNU_SOURCE
@@ -27,8 +32,6 @@
 #include "base/secret_shapes.h"
 #include "plan/secret_spec.h"
 #include "base/util.h"
-
-extern char **environ;
 
 static int secret_err(struct ward_err *err, int errnum, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
@@ -215,7 +218,7 @@ static int map_secret(struct ward_secret *s, size_t cap, struct ward_err *err)
 	return 0;
 }
 
-void ward_secret_release(struct ward_secret *s)
+static void unmap_value(struct ward_secret *s)
 {
 	if (s->map) {
 		explicit_bzero(s->map, s->map_len);
@@ -224,13 +227,45 @@ void ward_secret_release(struct ward_secret *s)
 	s->map = NULL;
 	s->map_len = 0;
 	s->len = 0;
-	free(s->origin);
-	s->origin = NULL;
 }
 
-/* The value is in: terminate it, refuse empty, keep it out of swap where
- * RLIMIT_MEMLOCK allows (best effort: ward runs unprivileged too). */
-static int seal_secret(struct ward_secret *s, struct ward_err *err)
+void ward_secret_release(struct ward_secret *s)
+{
+	unmap_value(s);
+	free(s->origin);
+	free(s->where);
+	free(s->where_env);
+	s->origin = s->where = s->where_env = NULL;
+}
+
+/* A new value for @s is built in @v, a copy of @s without a mapping (its
+ * strings borrowed); @s keeps its old one until the new one is whole. */
+static struct ward_secret without_value(const struct ward_secret *s)
+{
+	struct ward_secret v = *s;
+
+	v.map = NULL;
+	v.map_len = 0;
+	v.len = 0;
+	return v;
+}
+
+/* @v's value, made with result @r, becomes @s's; on failure @s keeps
+ * its own and @v's is dropped. */
+static int install(struct ward_secret *s, struct ward_secret *v, int r)
+{
+	if (r < 0) {
+		unmap_value(v);
+		return r;
+	}
+	unmap_value(s);
+	s->map = v->map;
+	s->map_len = v->map_len;
+	s->len = v->len;
+	return 0;
+}
+
+int ward_secret_seal(struct ward_secret *s, struct ward_err *err)
 {
 	size_t used = strlen(s->name) + 1 + s->len + 1;
 
@@ -292,6 +327,32 @@ static int check_mode(const struct ward_secret *s, const char *path,
 	return 0;
 }
 
+int ward_secret_read_fd(struct ward_secret *s, int fd, const char *what,
+			const struct stat *st, struct ward_err *err)
+{
+	struct ward_secret v = without_value(s);
+	int r;
+
+	if ((r = check_mode(s, what, st, err)) < 0)
+		return r;
+	if ((r = map_secret(&v, WARD_SECRET_MAX_BYTES, err)) == 0)
+		r = read_value(fd, &v, err);
+	return install(s, &v, r);
+}
+
+int ward_secret_set_value(struct ward_secret *s, const char *value, size_t len,
+			  struct ward_err *err)
+{
+	struct ward_secret v = without_value(s);
+	int r = map_secret(&v, len, err);
+
+	if (r == 0) {
+		memcpy(v.map + strlen(v.name) + 1, value, len);
+		v.len = len;
+	}
+	return install(s, &v, r);
+}
+
 /* A secret read from a file inside the image being launched is part of
  * that image: whoever has the image has the secret. */
 static void warn_inside_rootfs(const struct ward_secret *s, const char *path,
@@ -331,125 +392,19 @@ static int load_file(const struct ward_secret_spec *spec, const char *rootfs,
 	if (!S_ISREG(st.st_mode) || st.st_dev != lst.st_dev || st.st_ino != lst.st_ino)
 		return secret_err(err, EAGAIN, "secret %s: %s changed while it was opened; refusing",
 				  s->name, spec->arg);
-	if ((r = check_mode(s, spec->arg, &st, err)) < 0 ||
-	    (r = map_secret(s, WARD_SECRET_MAX_BYTES, err)) < 0 ||
-	    (r = read_value(fd, s, err)) < 0)
+	if ((r = ward_secret_read_fd(s, fd, spec->arg, &st, err)) < 0)
 		return r;
 	warn_inside_rootfs(s, spec->arg, rootfs);
 	return 0;
 }
 
-/* The descriptor is consumed: closed, so that nothing started later
- * inherits it; stdin is pointed at /dev/null instead, so that fd 0
- * never gets reused for something else. */
-static int consume_fd(int fd, struct ward_secret *s, struct ward_err *err)
-{
-	_cleanup_close_ int null = -1;
+/* fd:N and env:VAR until ward_launch_prepare reads them: what ward check
+ * and explain see.  Reading them here would use up a pipe or scrub the
+ * caller's environment for a run that may never happen. */
+static const char standin[] = "(not read)";
 
-	if (fd != 0)
-		return close(fd) < 0 && errno != EINTR ?
-		       secret_err(err, errno, "secret %s: close fd %d", s->name, fd) : 0;
-	null = open("/dev/null", O_RDONLY | O_CLOEXEC);
-	if (null < 0 || dup2(null, 0) < 0)
-		return secret_err(err, errno, "secret %s: pointing stdin at /dev/null", s->name);
-	return 0;
-}
-
-static int load_fd(const struct ward_secret_spec *spec, struct ward_secret *s,
-		   struct ward_err *err)
-{
-	char path[64], link[PATH_MAX];
-	struct stat st;
-	ssize_t n;
-	int r;
-
-	if (fstat(spec->fd, &st) < 0)
-		return secret_err(err, errno, "secret %s: fd:%d is not open (given twice?)",
-				  s->name, spec->fd);
-	snprintf(path, sizeof(path), "/proc/self/fd/%d", spec->fd);
-	n = readlink(path, link, sizeof(link) - 1);
-	if (n > 0)
-		link[n] = '\0';
-	else
-		snprintf(link, sizeof(link), "fd %d", spec->fd);
-	if (!S_ISREG(st.st_mode) && !S_ISFIFO(st.st_mode))
-		return secret_err(err, EINVAL,
-				  "secret %s: fd:%d is %s; give a pipe or a regular file",
-				  s->name, spec->fd,
-				  S_ISCHR(st.st_mode) ? "a terminal or device" :
-				  S_ISSOCK(st.st_mode) ? "a socket" : "neither a pipe nor a file");
-	if ((r = check_mode(s, link, &st, err)) < 0 ||
-	    (r = map_secret(s, WARD_SECRET_MAX_BYTES, err)) < 0 ||
-	    (r = read_value(spec->fd, s, err)) < 0)
-		return r;
-	return consume_fd(spec->fd, s, err);
-}
-
-/* Take VAR out of ward's environment, and zero its bytes where they
- * were: /proc/PID/environ of ward (and of its clone, the sandbox's pid
- * 1) reads that very memory. */
-static void scrub_env(const char *var)
-{
-	size_t n = strlen(var), k = 0;
-	char *seen[16];
-
-	for (char **e = environ; e && *e && k < 16; e++)
-		if (strncmp(*e, var, n) == 0 && (*e)[n] == '=')
-			seen[k++] = *e;
-	unsetenv(var);
-	for (size_t i = 0; i < k; i++)
-		explicit_bzero(seen[i], strlen(seen[i]));
-}
-
-static int load_env(const struct ward_secret_spec *spec, struct ward_secret *s,
-		    struct ward_err *err)
-{
-	const char *v = getenv(spec->arg);
-	size_t len;
-	int r;
-
-	if (!v)
-		return secret_err(err, ENOENT, "secret %s: env:%s is not set (given twice?)",
-				  s->name, spec->arg);
-	len = strlen(v);
-	if (len > WARD_SECRET_MAX_BYTES)
-		return secret_err(err, EFBIG, "secret %s: env:%s is larger than %u bytes",
-				  s->name, spec->arg, WARD_SECRET_MAX_BYTES);
-	if ((r = map_secret(s, len, err)) < 0)
-		return r;
-	memcpy(s->map + strlen(s->name) + 1, v, len);
-	s->len = len;
-	scrub_env(spec->arg);
-	return 0;
-}
-
-/* ward check, explain, seccomp show: an fd: or env: source is not read
- * (that would use up a pipe or scrub the caller's environment for a run
- * that never happens); the value stands as "(not read)". */
-static int load_placeholder(struct ward_secret *s, struct ward_err *err)
-{
-	static const char text[] = "(not read)";
-	int r;
-
-	if ((r = map_secret(s, sizeof(text), err)) < 0)
-		return r;
-	memcpy(s->map + strlen(s->name) + 1, text, sizeof(text) - 1);
-	s->len = sizeof(text) - 1;
-	return 0;
-}
-
-static int load_source(const struct ward_secret_spec *spec, const char *rootfs,
-		       bool dry, struct ward_secret *out, struct ward_err *err)
-{
-	if (dry && spec->source != WARD_SECRET_SRC_FILE)
-		return load_placeholder(out, err);
-	return spec->source == WARD_SECRET_SRC_FD ? load_fd(spec, out, err) :
-	       spec->source == WARD_SECRET_SRC_ENV ? load_env(spec, out, err) :
-						     load_file(spec, rootfs, out, err);
-}
-
-static int secret_load(const struct ward_secret_spec *spec, const char *rootfs,
-		       bool dry, struct ward_secret *out, struct ward_err *err)
+int ward_secret_resolve(const struct ward_secret_spec *spec, const char *rootfs,
+			struct ward_secret *out, struct ward_err *err)
 {
 	char origin[4200];
 	int r;
@@ -464,18 +419,14 @@ static int secret_load(const struct ward_secret_spec *spec, const char *rootfs,
 			 spec->source == WARD_SECRET_SRC_ENV ? "env:" : "", spec->arg);
 	if (!(out->origin = strdup(origin)))
 		return secret_err(err, ENOMEM, "strdup");
-	r = load_source(spec, rootfs, dry, out, err);
+	r = spec->source == WARD_SECRET_SRC_FILE ?
+	    load_file(spec, rootfs, out, err) :
+	    ward_secret_set_value(out, standin, sizeof(standin) - 1, err);
 	if (r == 0)
-		r = seal_secret(out, err);
+		r = ward_secret_seal(out, err);
 	if (r < 0)
 		ward_secret_release(out);
 	return r;
-}
-
-int ward_secret_load(const struct ward_secret_spec *spec, const char *rootfs,
-		     struct ward_secret *out, struct ward_err *err)
-{
-	return secret_load(spec, rootfs, false, out, err);
 }
 
 /* ---- resolution ----------------------------------------------------------- */
@@ -530,10 +481,21 @@ static int check_conflicts(const struct ward_plan *plan, struct ward_err *err)
 	return 0;
 }
 
+/* "file:line:col: " of a directive, kept for the messages of
+ * ward_launch_prepare (NULL: the command line). */
+static int keep_where(char **slot, const char *where, struct ward_err *err)
+{
+	if (!where || !*where || *slot)
+		return 0;
+	*slot = strdup(where);
+	return *slot ? 0 : secret_err(err, ENOMEM, "strdup");
+}
+
 static int load_all(const struct ward_plan_builder *b, struct ward_plan *plan,
 		    struct ward_err *err)
 {
 	struct ward_secret_spec spec;
+	struct ward_secret *s;
 	bool skip;
 	int r;
 
@@ -542,11 +504,13 @@ static int load_all(const struct ward_plan_builder *b, struct ward_plan *plan,
 			return r;
 		if (skip)
 			continue;
+		s = &plan->secrets[plan->nsecrets];
 		if ((r = ward_secret_parse_spec(b->secrets[i], &spec, err)) < 0 ||
-		    (r = secret_load(&spec, plan->rootfs, b->dry_secrets,
-				     &plan->secrets[plan->nsecrets], err)) < 0)
+		    (r = ward_secret_resolve(&spec, plan->rootfs, s, err)) < 0)
 			return ward_err_wrap(err, "%s", b->where_secrets[i] ? b->where_secrets[i] : "");
 		plan->nsecrets++;
+		if ((r = keep_where(&s->where, b->where_secrets[i], err)) < 0)
+			return r;
 	}
 	return 0;
 }
@@ -565,6 +529,7 @@ static int export_one(struct ward_plan *plan, const char *name, const char *wher
 {
 	struct ward_secret *s = find(plan, name);
 	size_t n = strlen(name);
+	int r;
 
 	if (!s)
 		return ward_err_set(err, WARD_STEP_PLAN, 0,
@@ -572,6 +537,7 @@ static int export_one(struct ward_plan *plan, const char *name, const char *wher
 				    where, name, name);
 	if (s->env)
 		return 0;
+	/* an fd: or env: value is checked when it is read (prepare.c) */
 	if (memchr(ward_secret_value(s), '\0', s->len))
 		return ward_err_set(err, WARD_STEP_SECRETS, EINVAL,
 				    "%ssecret-env %s: the value holds a NUL byte and cannot be a variable",
@@ -583,6 +549,8 @@ static int export_one(struct ward_plan *plan, const char *name, const char *wher
 	if (plan->nenv == WARD_MAX_ENV)
 		return ward_err_set(err, WARD_STEP_PLAN, 0, "%ssecret-env %s: too many variables",
 				    where, name);
+	if ((r = keep_where(&s->where_env, where, err)) < 0)
+		return r;
 	s->env = true;
 	plan->env[plan->nenv++] = s->map;
 	plan->env[plan->nenv] = NULL;

@@ -223,17 +223,13 @@ bool ward_seccomp_cache_exposed(const char *path)
 	       ward_path_is_beneath(dir, path) || ward_path_is_beneath(path, dir);
 }
 
-/* The cache directory, created if missing, open, and the caller's own
- * with no group or other access; -1 otherwise. */
-static int open_dir(void)
+/* The cache directory at @path, open, when it is the caller's own with
+ * no group or other access; -1 otherwise. */
+static int open_private_dir(const char *path)
 {
-	char path[PATH_MAX];
 	struct stat st;
-	int fd;
+	int fd = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 
-	if (ward_seccomp_cache_dir(path, sizeof(path)) < 0 || make_dirs(path) < 0)
-		return -1;
-	fd = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0)
 		return -1;
 	if (fstat(fd, &st) < 0 || st.st_uid != geteuid() || (st.st_mode & 077)) {
@@ -384,18 +380,21 @@ static int read_source(const struct ward_seccomp_source *src, char **text,
 	return 0;
 }
 
-int ward_seccomp_build_cached(const struct ward_seccomp_source *src,
+int ward_seccomp_cache_lookup(const struct ward_seccomp_source *src,
 			      struct sock_fprog *out,
-			      enum ward_seccomp_cache_use *use,
-			      struct ward_err *err)
+			      enum ward_seccomp_cache_use *use, char **recipe,
+			      size_t *rlen, struct ward_err *err)
 {
 	struct ward_seccomp_source s = *src;
-	_cleanup_free_ char *text = NULL, *ident = NULL, *recipe = NULL;
+	_cleanup_free_ char *text = NULL, *ident = NULL, *rec = NULL;
 	_cleanup_close_ int dfd = -1;
-	size_t len, rlen = 0;
+	char dir[PATH_MAX];
+	size_t len, n = 0;
 	int r;
 
 	*use = WARD_SECCOMP_CACHE_NONE;
+	*recipe = NULL;
+	*rlen = 0;
 	if (src->mode == WARD_SECCOMP_OFF || ward_seccomp_use_precompiled(src, out))
 		return 0;
 	/* -v: a Docker build says what it skipped; let it */
@@ -406,15 +405,47 @@ int ward_seccomp_build_cached(const struct ward_seccomp_source *src,
 	s.text = text;
 	s.text_len = len;
 	*use = WARD_SECCOMP_CACHE_UNUSABLE;
-	if ((ident = identity()) && (dfd = open_dir()) >= 0 &&
-	    (recipe = ward_seccomp_cache_recipe(&s, ident, text, len, &rlen)) &&
-	    ward_seccomp_cache_get(dfd, recipe, rlen, out) == 0) {
+	if (ward_seccomp_cache_dir(dir, sizeof(dir)) == 0 && (ident = identity()) &&
+	    (rec = ward_seccomp_cache_recipe(&s, ident, text, len, &n)) &&
+	    (dfd = open_private_dir(dir)) >= 0 &&
+	    ward_seccomp_cache_get(dfd, rec, n, out) == 0) {
 		*use = WARD_SECCOMP_CACHE_HIT;
 		return 0;
 	}
 	if ((r = ward_seccomp_build_fresh(&s, out, err)) < 0)
 		return r;
-	if (recipe && ward_seccomp_cache_put(dfd, recipe, rlen, out) == 0)
-		*use = WARD_SECCOMP_CACHE_STORED;
+	if (rec) { /* whether the directory can take it is the store's to see */
+		*use = WARD_SECCOMP_CACHE_MISS;
+		*recipe = TAKE_PTR(rec);
+		*rlen = n;
+	}
 	return 0;
+}
+
+enum ward_seccomp_cache_use ward_seccomp_cache_store(const char *recipe,
+						     size_t rlen,
+						     const struct sock_fprog *prog)
+{
+	_cleanup_close_ int dfd = -1;
+	char dir[PATH_MAX];
+
+	if (ward_seccomp_cache_dir(dir, sizeof(dir)) < 0 || make_dirs(dir) < 0 ||
+	    (dfd = open_private_dir(dir)) < 0 ||
+	    ward_seccomp_cache_put(dfd, recipe, rlen, prog) < 0)
+		return WARD_SECCOMP_CACHE_UNUSABLE;
+	return WARD_SECCOMP_CACHE_STORED;
+}
+
+int ward_seccomp_build_cached(const struct ward_seccomp_source *src,
+			      struct sock_fprog *out,
+			      enum ward_seccomp_cache_use *use,
+			      struct ward_err *err)
+{
+	_cleanup_free_ char *recipe = NULL;
+	size_t rlen;
+	int r = ward_seccomp_cache_lookup(src, out, use, &recipe, &rlen, err);
+
+	if (r == 0 && *use == WARD_SECCOMP_CACHE_MISS)
+		*use = ward_seccomp_cache_store(recipe, rlen, out);
+	return r;
 }

@@ -24,7 +24,11 @@
  * validates the program again when it loads it.  Anything else means a
  * fresh build, which then replaces the entry (written to a temporary
  * file, renamed into place).  The cache never decides whether a launch
- * goes ahead, only how fast its filter is ready. */
+ * goes ahead, only how fast its filter is ready.
+ *
+ * Looking up only reads, so a plan does it when it is finished (for
+ * ward check and export too); creating the directory and storing an
+ * entry happen only for a launch, in ward_launch_prepare. */
 #ifndef WARD_SECCOMP_CACHE_H
 #define WARD_SECCOMP_CACHE_H
 
@@ -40,10 +44,31 @@ enum ward_seccomp_cache_use {
 	WARD_SECCOMP_CACHE_HIT,      /* the program came from the cache */
 	WARD_SECCOMP_CACHE_STORED,   /* built now and stored */
 	WARD_SECCOMP_CACHE_UNUSABLE, /* built now; the cache could not be used */
+	WARD_SECCOMP_CACHE_MISS,     /* built now, not stored yet: for
+				      * ward_seccomp_cache_store */
 };
 
-/* Build @src's filter like ward_seccomp_build_src, through the cache.
- * *use says what happened.  Errors: the build's. */
+/* Pure (reads only): @src's filter, from the cache when it holds a valid
+ * entry, else built now; nothing is created or written.  *use says
+ * which: NONE, HIT, UNUSABLE, or MISS, when *recipe (heap memory, *rlen
+ * bytes) is what ward_seccomp_cache_store keeps the program under.
+ * Errors: the build's. */
+int ward_seccomp_cache_lookup(const struct ward_seccomp_source *src,
+			      struct sock_fprog *out,
+			      enum ward_seccomp_cache_use *use, char **recipe,
+			      size_t *rlen, struct ward_err *err);
+
+/* The effect: create the cache directory if it is missing and store
+ * @prog under @recipe (both from ward_seccomp_cache_lookup).  STORED, or
+ * UNUSABLE when the directory or the entry cannot be had; the cache
+ * never stops a launch. */
+enum ward_seccomp_cache_use ward_seccomp_cache_store(const char *recipe,
+						     size_t rlen,
+						     const struct sock_fprog *prog);
+
+/* Build @src's filter like ward_seccomp_build_src, through the cache:
+ * the lookup, then the store on a miss.  *use says what happened (never
+ * MISS).  Errors: the build's. */
 int ward_seccomp_build_cached(const struct ward_seccomp_source *src,
 			      struct sock_fprog *out,
 			      enum ward_seccomp_cache_use *use,

@@ -22,6 +22,7 @@
 
 #include "plan/builder.h"
 #include "report/report.h"
+#include "launch/prepare.h"
 #include "launch/secrets.h"
 
 #include "under_valgrind.h"
