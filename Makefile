@@ -51,13 +51,15 @@ UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 FUZZ_SRC := $(wildcard tests/fuzz/fuzz_*.c)
 FUZZ_REPLAY := $(FUZZ_SRC:tests/fuzz/%.c=$(BUILD)/fuzz/%-replay)
 
-.PHONY: layers
-layers:
-	@python3 tests/lib/check-layers.py src
-
 .PHONY: all deps demo check unit integration fuzz-replay sanitize install \
 	uninstall clean bench static fuzz FORCE
 all: deps $(BUILD)/ward $(BUILD)/probe ward
+
+# The folders' dependency rules (tests/lib/check-layers.py; make check
+# runs it).
+.PHONY: layers
+layers: deps
+	@python3 tests/lib/check-layers.py src
 
 # Install missing build dependencies on Debian (as root), or print the
 # exact command to run.
@@ -212,7 +214,7 @@ valgrind: all $(UNIT_BIN)
 # (ward reserve-id), and remove the reservation afterwards if they made it.
 check: deps all
 	@rm -f build/results.txt; mkdir -p build
-	python3 tests/lib/check-layers.py src
+	@python3 tests/lib/check-layers.py src
 	./tests/lib/with-reserved-id.sh $(BUILD)/ward $(MAKE) check-suites
 	@./tests/lib/total.sh build/results.txt
 
