@@ -32,17 +32,6 @@ bool ward_plan_confine_key(const char *key)
 	return false;
 }
 
-static bool env_name_ok(const char *s)
-{
-	if (!*s || (*s >= '0' && *s <= '9'))
-		return false;
-	for (; *s; s++)
-		if (!(*s == '_' || (*s >= 'A' && *s <= 'Z') ||
-		      (*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9')))
-			return false;
-	return true;
-}
-
 static int check_writable(const char *value, struct ward_err *err)
 {
 	char norm[PATH_MAX];
@@ -76,7 +65,7 @@ int ward_plan_check_confine(const char *key, const char *value,
 	    strcmp(value, "group"))
 		return ward_err_set(err, WARD_STEP_PLAN, 0,
 				    "--init-signals: expected child or group, got '%s'", value);
-	if (strcmp(key, "env-pass") == 0 && !env_name_ok(value))
+	if (strcmp(key, "env-pass") == 0 && !ward_env_name_valid(value, strlen(value)))
 		return ward_err_set(err, WARD_STEP_PLAN, 0,
 				    "--env-pass %s: expected a variable name (letters, digits, _)",
 				    value);

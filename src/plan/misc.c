@@ -166,16 +166,6 @@ int ward_plan_resolve_rlimits(const struct ward_plan_builder *b,
 	return 0;
 }
 
-static bool env_name_valid(const char *s, size_t n)
-{
-	if (n == 0 || isdigit((unsigned char)s[0]))
-		return false;
-	for (size_t i = 0; i < n; i++)
-		if (!isalnum((unsigned char)s[i]) && s[i] != '_')
-			return false;
-	return true;
-}
-
 /* Set or replace NAME=VALUE in the plan's environment. */
 static int env_put(struct ward_plan *plan, const char *kv, struct ward_err *err)
 {
@@ -183,7 +173,7 @@ static int env_put(struct ward_plan *plan, const char *kv, struct ward_err *err)
 	size_t n = eq ? (size_t)(eq - kv) : 0;
 	char *copy;
 
-	if (!eq || !env_name_valid(kv, n))
+	if (!eq || !ward_env_name_valid(kv, n))
 		return ward_err_set(err, WARD_STEP_PLAN, 0,
 				    "--env %s: expected NAME=VALUE with NAME of letters, digits, _",
 				    kv);
@@ -437,7 +427,7 @@ int ward_plan_check_value(const char *key, const char *value,
 		return resolve_rlimit(value, &rl, err);
 	if (strcmp(key, "env") == 0) {
 		eq = strchr(value, '=');
-		if (!eq || !env_name_valid(value, (size_t)(eq - value)))
+		if (!eq || !ward_env_name_valid(value, (size_t)(eq - value)))
 			return ward_err_set(err, WARD_STEP_PLAN, 0,
 					    "--env %s: expected NAME=VALUE with NAME of letters, digits, _",
 					    value);

@@ -68,16 +68,6 @@ bool ward_secret_name_valid(const char *name)
 	return true;
 }
 
-static bool env_name_valid(const char *s)
-{
-	if (!*s || isdigit((unsigned char)*s))
-		return false;
-	for (; *s; s++)
-		if (!isalnum((unsigned char)*s) && *s != '_')
-			return false;
-	return true;
-}
-
 /* fd:N, decimal.  1 and 2 are ward's own output; 0 (a pipe or a
  * here-string on stdin) is allowed. */
 static int parse_fd(const char *name, const char *s, int *fd, struct ward_err *err)
@@ -120,7 +110,8 @@ int ward_secret_parse_spec(const char *spec, struct ward_secret_spec *out,
 	strcpy(out->arg, strncmp(src, "env:", 4) == 0 ? src + 4 : src);
 	out->source = strncmp(src, "env:", 4) == 0 ? WARD_SECRET_SRC_ENV
 						    : WARD_SECRET_SRC_FILE;
-	if (out->source == WARD_SECRET_SRC_ENV && !env_name_valid(out->arg))
+	if (out->source == WARD_SECRET_SRC_ENV &&
+	    !ward_env_name_valid(out->arg, strlen(out->arg)))
 		return secret_err(err, 0, "secret %s: env:%s: expected a variable name (letters, digits, _)",
 				  out->name, out->arg);
 	/* --secret NAME=VALUE by mistake: say so without echoing it. */
@@ -138,7 +129,8 @@ int ward_plan_check_secret(const char *key, const char *value,
 
 	if (strcmp(key, "secret") == 0)
 		return ward_secret_parse_spec(value, &spec, err);
-	if (!ward_secret_name_valid(value) || !env_name_valid(value))
+	if (!ward_secret_name_valid(value) ||
+	    !ward_env_name_valid(value, strlen(value)))
 		return secret_err(err, 0, "secret-env %s: expected the name of a secret that is also a variable name (letters, digits, _)",
 				  value);
 	return 0;
