@@ -12,7 +12,6 @@
 #include <unistd.h>
 #include <linux/capability.h>
 
-#include "kernel/caps.h"
 #include "engine/dockersock.h"
 #include "plan/net_addr.h"
 #include "plan/builder.h"
@@ -115,6 +114,13 @@ static int resolve_rlimit(const char *spec, struct ward_rlimit *out,
 	return 0;
 }
 
+int ward_plan_check_rlimit(const char *spec, struct ward_err *err)
+{
+	struct ward_rlimit rl;
+
+	return resolve_rlimit(spec, &rl, err);
+}
+
 /* Limits every sandbox gets unless its profile sets them: no core dumps
  * (a core file holds the program's secrets), and a ceiling on processes
  * and open files so one sandbox cannot take the host's.  They only ever
@@ -166,17 +172,26 @@ int ward_plan_resolve_rlimits(const struct ward_plan_builder *b,
 	return 0;
 }
 
-/* Set or replace NAME=VALUE in the plan's environment. */
-static int env_put(struct ward_plan *plan, const char *kv, struct ward_err *err)
+int ward_plan_check_env(const char *kv, struct ward_err *err)
 {
 	const char *eq = strchr(kv, '=');
-	size_t n = eq ? (size_t)(eq - kv) : 0;
-	char *copy;
 
-	if (!eq || !ward_env_name_valid(kv, n))
+	if (!eq || !ward_env_name_valid(kv, (size_t)(eq - kv)))
 		return ward_err_set(err, WARD_STEP_PLAN, 0,
 				    "--env %s: expected NAME=VALUE with NAME of letters, digits, _",
 				    kv);
+	return 0;
+}
+
+/* Set or replace NAME=VALUE in the plan's environment. */
+static int env_put(struct ward_plan *plan, const char *kv, struct ward_err *err)
+{
+	size_t n = strcspn(kv, "=");
+	char *copy;
+	int r;
+
+	if ((r = ward_plan_check_env(kv, err)) < 0)
+		return r;
 	copy = strdup(kv);
 	if (!copy)
 		return ward_err_set(err, WARD_STEP_PLAN, ENOMEM, "strdup");
@@ -231,7 +246,7 @@ int ward_plan_resolve_env(const struct ward_plan_builder *b,
 	return 0;
 }
 
-static int check_hostname(const char *h, struct ward_err *err)
+int ward_plan_check_hostname(const char *h, struct ward_err *err)
 {
 	size_t n = strlen(h);
 
@@ -250,7 +265,7 @@ static int resolve_hostname(const struct ward_plan_builder *b,
 			    struct ward_plan *plan, struct ward_err *err)
 {
 	const char *h = b->hostname ? b->hostname : "ward";
-	int r = check_hostname(h, err);
+	int r = ward_plan_check_hostname(h, err);
 
 	if (r < 0)
 		return r;
@@ -356,11 +371,7 @@ static int check_entrypoint_compatible(const struct ward_plan_builder *b,
 static int resolve_mode(const struct ward_plan_builder *b,
 			struct ward_plan *plan, struct ward_err *err)
 {
-	const char *m = b->mode ? b->mode : "auto";
-
-	plan->mode = strcmp(m, "entrypoint") == 0 ? WARD_MODE_ENTRYPOINT :
-		     strcmp(m, "namespaces") == 0 ? WARD_MODE_NAMESPACES :
-						    WARD_MODE_AUTO;
+	plan->mode = b->mode;
 	plan->fallback_entrypoint = plan->mode == WARD_MODE_AUTO &&
 				    b->fallback_entrypoint;
 	if (plan->mode == WARD_MODE_ENTRYPOINT) {
@@ -376,7 +387,6 @@ static int resolve_mode(const struct ward_plan_builder *b,
 int ward_plan_resolve_misc(const struct ward_plan_builder *b,
 			   struct ward_plan *plan, struct ward_err *err)
 {
-	size_t bad = 0;
 	int r;
 
 	plan->net = b->net;
@@ -392,11 +402,7 @@ int ward_plan_resolve_misc(const struct ward_plan_builder *b,
 		plan->clone_flags = 0;
 	plan->own_init = b->init_set && !b->init;
 	plan->verbose = b->verbose;
-	if (b->cap_keep &&
-	    ward_caps_parse_list(b->cap_keep, &plan->caps_keep, &bad) < 0)
-		return ward_err_set(err, WARD_STEP_PLAN, 0,
-				    "--cap-keep: unknown capability '%s'",
-				    b->cap_keep + bad);
+	plan->caps_keep = b->caps_keep;
 	if (plan->net == WARD_NET_HOST && (plan->clone_flags & CLONE_NEWUSER) &&
 	    (plan->caps_keep & NET_CAPS_OWNED_BY_NETNS))
 		return ward_err_set(err, WARD_STEP_PLAN, 0,
@@ -408,29 +414,5 @@ int ward_plan_resolve_misc(const struct ward_plan_builder *b,
 		return ward_err_wrap(err, "%s", ward_plan_where(b, "workdir", 0));
 	if ((r = resolve_seccomp(b, plan, err)) < 0)
 		return ward_err_wrap(err, "%s", ward_plan_where(b, "seccomp", 0));
-	return 0;
-}
-
-int ward_plan_check_value(const char *key, const char *value,
-			  struct ward_err *err)
-{
-	struct ward_rlimit rl;
-	const char *eq;
-
-	if (strcmp(key, "hostname") == 0)
-		return check_hostname(value, err);
-	if (ward_plan_confine_key(key))
-		return ward_plan_check_confine(key, value, err);
-	if (ward_plan_secret_key(key))
-		return ward_plan_check_secret(key, value, err);
-	if (strcmp(key, "rlimit") == 0)
-		return resolve_rlimit(value, &rl, err);
-	if (strcmp(key, "env") == 0) {
-		eq = strchr(value, '=');
-		if (!eq || !ward_env_name_valid(value, (size_t)(eq - value)))
-			return ward_err_set(err, WARD_STEP_PLAN, 0,
-					    "--env %s: expected NAME=VALUE with NAME of letters, digits, _",
-					    value);
-	}
 	return 0;
 }

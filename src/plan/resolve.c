@@ -287,7 +287,7 @@ static int check_rootless_groups(const struct ward_plan *plan,
 static int resolve_groups(const struct ward_plan_builder *b,
 			  struct ward_plan *plan, struct ward_err *err)
 {
-	bool entrypoint = b->mode && strcmp(b->mode, "entrypoint") == 0;
+	bool entrypoint = b->mode == WARD_MODE_ENTRYPOINT;
 
 	if (!b->groups || strcmp(b->groups, "clear") == 0) {
 		plan->groups = WARD_GROUPS_CLEAR;
@@ -469,7 +469,7 @@ static int resolve_binds(const struct ward_plan_builder *b,
 			 struct ward_plan *plan, struct ward_err *err)
 {
 	const struct ward_engine_sockets *es = plan->engine_sockets;
-	bool namespaces = !b->mode || strcmp(b->mode, "entrypoint") != 0;
+	bool namespaces = b->mode != WARD_MODE_ENTRYPOINT;
 	int r = 0;
 
 	for (size_t i = 0; i < b->nbinds && r == 0; i++) {

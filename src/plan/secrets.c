@@ -49,11 +49,6 @@ static int secret_err(struct ward_err *err, int errnum, const char *fmt, ...)
 
 /* ---- syntax (pure) ------------------------------------------------------ */
 
-bool ward_plan_secret_key(const char *key)
-{
-	return strcmp(key, "secret") == 0 || strcmp(key, "secret-env") == 0;
-}
-
 bool ward_secret_name_valid(const char *name)
 {
 	size_t n = strlen(name);
@@ -122,13 +117,15 @@ int ward_secret_parse_spec(const char *spec, struct ward_secret_spec *out,
 	return 0;
 }
 
-int ward_plan_check_secret(const char *key, const char *value,
-			   struct ward_err *err)
+int ward_plan_check_secret(const char *value, struct ward_err *err)
 {
 	struct ward_secret_spec spec;
 
-	if (strcmp(key, "secret") == 0)
-		return ward_secret_parse_spec(value, &spec, err);
+	return ward_secret_parse_spec(value, &spec, err);
+}
+
+int ward_plan_check_secret_env(const char *value, struct ward_err *err)
+{
 	if (!ward_secret_name_valid(value) ||
 	    !ward_env_name_valid(value, strlen(value)))
 		return secret_err(err, 0, "secret-env %s: expected the name of a secret that is also a variable name (letters, digits, _)",
@@ -157,14 +154,14 @@ static int put(char **list, char **where, size_t *n, const char *key,
 	return 0;
 }
 
-int ward_plan_apply_secret(struct ward_plan_builder *b, const char *key,
-			   const char *value, const struct ward_origin *o,
-			   struct ward_err *err)
+int ward_plan_set_secret(struct ward_plan_builder *b,
+			 const struct ward_directive *d, const char *value,
+			 const struct ward_origin *o, struct ward_err *err)
 {
-	if (strcmp(key, "secret") == 0)
-		return put(b->secrets, b->where_secrets, &b->nsecrets, key, value,
-			   o, err);
-	return put(b->secret_env, b->where_secret_env, &b->nsecret_env, key,
+	if (strcmp(d->name, "secret") == 0)
+		return put(b->secrets, b->where_secrets, &b->nsecrets, d->name,
+			   value, o, err);
+	return put(b->secret_env, b->where_secret_env, &b->nsecret_env, d->name,
 		   value, o, err);
 }
 
