@@ -69,6 +69,9 @@ struct ward_plan_builder {
 	char *profile_value[WARD_DIRECTIVES_MAX];
 };
 
+/* Resolution, after every directive is applied (resolve.c first). */
+void ward_plan_resolve_mode(const struct ward_plan_builder *b,
+			    struct ward_plan *plan);
 int ward_plan_resolve_rlimits(const struct ward_plan_builder *b,
 			      struct ward_plan *plan, struct ward_err *err);
 int ward_plan_resolve_env(const struct ward_plan_builder *b,

@@ -368,12 +368,18 @@ static int check_entrypoint_compatible(const struct ward_plan_builder *b,
 			    what, why);
 }
 
-static int resolve_mode(const struct ward_plan_builder *b,
-			struct ward_plan *plan, struct ward_err *err)
+void ward_plan_resolve_mode(const struct ward_plan_builder *b,
+			    struct ward_plan *plan)
 {
 	plan->mode = b->mode;
 	plan->fallback_entrypoint = plan->mode == WARD_MODE_AUTO &&
 				    b->fallback_entrypoint;
+}
+
+/* The mode, resolved first, against the rest of the plan. */
+static int check_mode(const struct ward_plan_builder *b,
+		      struct ward_plan *plan, struct ward_err *err)
+{
 	if (plan->mode == WARD_MODE_ENTRYPOINT) {
 		plan->net = WARD_NET_HOST; /* the container's own network */
 		return check_entrypoint_compatible(b, "--mode entrypoint", err);
@@ -390,7 +396,7 @@ int ward_plan_resolve_misc(const struct ward_plan_builder *b,
 	int r;
 
 	plan->net = b->net;
-	if ((r = resolve_mode(b, plan, err)) < 0)
+	if ((r = check_mode(b, plan, err)) < 0)
 		return r;
 	if ((r = ward_veth_resolve(plan, &b->veth, getpid(), err)) < 0)
 		return ward_err_wrap(err, "%s", ward_plan_where(b, "net", 0));
