@@ -1,7 +1,7 @@
 /* The directive table: one row per `ward run` option and profile key
  * (directives.c).  The command-line parser (cli.c), `ward run --help`,
  * the profile parser (profile.c) and ward_plan_apply (plan.c) all read
- * it.
+ * it; tests/unit/test_directives.c holds it against ward-profile(5).
  *
  * A new directive is a row here and its resolver (resolve.c, misc.c,
  * confine.c or secrets.c), plus the builder field the row lands in and
