@@ -23,6 +23,10 @@ int ward_path_normalize(const char *in, char *out, size_t len);
 /* True when @path is @dir or lies beneath it (both normalised). */
 bool ward_path_is_beneath(const char *path, const char *dir);
 
+/* True when the @n bytes at @s are an environment variable's name:
+ * ASCII letters, digits and '_', not starting with a digit, not empty. */
+bool ward_env_name_valid(const char *s, size_t n);
+
 /* Split "a:b:c" at every colon into at most @max fields pointing into
  * @buf (which is modified).  There is no escape: a path holding ':'
  * cannot be given.  Returns the field count or -EINVAL when there are

@@ -1,6 +1,8 @@
-/* `ward run` options: --key VALUE or --key=VALUE, each a plan directive,
- * so the command line and profiles share one validator.  The profile is
- * applied first, the command line after it: the command line overrides. */
+/* `ward run` options: --key VALUE or --key=VALUE, each a row of the
+ * directive table (directives.c) and, but for --profile and aliases, a
+ * plan directive, so the command line and profiles share one validator.
+ * The profile is applied first, the command line after it: the command
+ * line overrides. */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <stdio.h>
@@ -8,6 +10,7 @@
 #include <string.h>
 
 #include "plan/cli.h"
+#include "plan/directives.h"
 #include "plan/profile.h"
 
 #define MAX_OPTIONS 512
@@ -19,43 +22,11 @@ struct cli_option {
 
 void ward_cli_usage(FILE *out)
 {
-	fputs("usage: ward run [OPTIONS] -- CMD [ARG...]\n"
-	      "  --profile NAME|PATH        apply a profile first (see ward profiles)\n"
-	      "  --rootfs DIR|host          root image directory, or a root built from\n"
-	      "                             the host's /usr /etc /bin /sbin /lib* (default)\n"
-	      "  --user UID[:GID]|NAME      run as this user (default 10001:10001)\n"
-	      "  --groups clear|keep|LIST   supplementary groups (default clear)\n"
-	      "  --bind SRC[:DST][:ro|rw]   bind a host path (read-only unless :rw)\n"
-	      "  --tmpfs DST[:size=N]       a private writable tmpfs\n"
-	      "  --hostname NAME            hostname inside (default ward)\n"
-	      "  --net loopback|none|host   network (default loopback: new netns, lo up)\n"
-	      "  --net veth[:HOST/PREFIX,SANDBOX]\n"
-	      "                             new netns reached through a veth pair (root;\n"
-	      "                             IPv4; default 10.200.x.y/30 from ward's pid)\n"
-	      "  --cap-keep CAP[,CAP...]    capabilities to keep (default none)\n"
-	      "  --seccomp default|strict|PATH|docker:FILE|off-i-know\n"
-	      "                             PATH: a ward policy; docker:FILE: a\n"
-	      "                             Docker/OCI JSON profile\n"
-	      "  --rlimit NAME=SOFT[:HARD]  resource limit (nofile, nproc, as, core, ...)\n"
-	      "  --env NAME=VALUE           add to the (otherwise minimal) environment\n"
-	      "  --workdir DIR              working directory inside (default /)\n"
-	      "  --init yes|no, --no-init   ward's pid-1 init (default yes); no: the\n"
-	      "                             program is pid 1 itself (exec in place)\n"
-	      "  --init-signals child|group forward signals to the program or its group\n"
-	      "  --mode auto|namespaces|entrypoint\n"
-	      "                             entrypoint: no namespaces (inside a container)\n"
-	      "  --writable PATH            keep PATH of the root writable (entrypoint:\n"
-	      "                             Landlock makes every other path read-only)\n"
-	      "  --tcp-bind PORTS           bind only these TCP ports (80,8000-8010|none)\n"
-	      "  --tcp-connect PORTS        connect only to these TCP ports\n"
-	      "  --landlock required|optional   without Landlock: refuse (default) or warn\n"
-	      "  --env-pass NAME            entrypoint: pass this secret-looking variable\n"
-	      "  --secret NAME=FILE|fd:N|env:VAR\n"
-	      "                             /run/secrets/NAME, 0400, on a read-only tmpfs;\n"
-	      "                             read before launch, never in the image or env\n"
-	      "  --secret-env NAME          also export that secret as NAME (a risk)\n"
-	      "  -v, --verbose              narrate each step with timings\n"
-	      "Exit status: the program's; 128+N if it died of signal N; 125 bad usage;\n"
+	fputs("usage: ward run [OPTIONS] -- CMD [ARG...]\n", out);
+	for (const struct ward_directive *d = ward_directives; d->name; d++)
+		if (d->help)
+			fputs(d->help, out);
+	fputs("Exit status: the program's; 128+N if it died of signal N; 125 bad usage;\n"
 	      "126/127 cannot execute / not found; 200+ a setup step (ward exit-codes).\n",
 	      out);
 }
@@ -67,26 +38,25 @@ static int take_option(int argc, char **argv, int *i, struct cli_option *opt,
 	const char *arg = argv[*i] + 2;
 	const char *eq = strchr(arg, '=');
 	size_t n = eq ? (size_t)(eq - arg) : strlen(arg);
-	bool takes = false;
+	const struct ward_directive *d;
 
 	if (n == 0 || n >= sizeof(opt->key))
 		return ward_err_set(err, WARD_STEP_USAGE, 0, "bad option '%s'",
 				    argv[*i]);
 	memcpy(opt->key, arg, n);
 	opt->key[n] = '\0';
-	if (strcmp(opt->key, "no-init") == 0 && !eq) { /* tini/docker spelling */
-		strcpy(opt->key, "init");
-		opt->value = "no";
+	d = ward_directive_find(opt->key);
+	if (d && d->alias_of && !eq) {
+		strcpy(opt->key, d->alias_of);
+		opt->value = d->alias_value;
 		return 0;
 	}
-	if (strcmp(opt->key, "profile") == 0)
-		takes = true;
-	else if (!ward_plan_key_known(opt->key, &takes))
+	if (!d || d->alias_of)
 		return ward_err_set(err, WARD_STEP_USAGE, 0,
 				    "unknown option '--%s' (see ward run --help)",
 				    opt->key);
 	opt->value = NULL;
-	if (!takes) {
+	if (d->kind == WARD_DIR_FLAG) {
 		if (eq)
 			return ward_err_set(err, WARD_STEP_USAGE, 0,
 					    "--%s takes no value", opt->key);
@@ -103,6 +73,14 @@ static int take_option(int argc, char **argv, int *i, struct cli_option *opt,
 	return 0;
 }
 
+/* -v: a short option of the table. */
+static const struct ward_directive *short_option(const char *arg)
+{
+	if (arg[0] != '-' || !arg[1] || arg[2])
+		return NULL;
+	return ward_directive_find_short(arg[1]);
+}
+
 /* Collect the options; *cmd is the index of the command. */
 static int collect(int argc, char **argv, struct cli_option *opts, size_t *n,
 		   int *cmd, struct ward_err *err)
@@ -111,6 +89,7 @@ static int collect(int argc, char **argv, struct cli_option *opts, size_t *n,
 
 	for (i = 0; i < argc; i++) {
 		struct cli_option *o = &opts[*n];
+		const struct ward_directive *d;
 
 		if (strcmp(argv[i], "--") == 0) {
 			i++;
@@ -120,8 +99,8 @@ static int collect(int argc, char **argv, struct cli_option *opts, size_t *n,
 			return 1;
 		if (*n == MAX_OPTIONS)
 			return ward_err_set(err, WARD_STEP_USAGE, 0, "too many options");
-		if (strcmp(argv[i], "-v") == 0) {
-			strcpy(o->key, "verbose");
+		if ((d = short_option(argv[i]))) {
+			strcpy(o->key, d->name);
 			o->value = NULL;
 		} else if (strncmp(argv[i], "--", 2) == 0) {
 			if ((r = take_option(argc, argv, &i, o, err)) < 0)

@@ -5,9 +5,11 @@
  *   tcp-connect PORTS  connect(2) only to these TCP ports
  *   landlock required|optional
  *   env-pass NAME      let a secret-looking variable through (entrypoint)
+ *   init-signals child|group
+ *                      the init forwards signals to the program or its group
  *
- * Syntax is checked when a directive is applied (so a profile gets its
- * line), the rest at resolution. */
+ * Syntax is checked when a directive is applied (directives.c, so a
+ * profile gets its line), the rest here, at resolution. */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <limits.h>
@@ -18,111 +20,6 @@
 #include "kernel/landlock.h"
 #include "plan/builder.h"
 #include "base/util.h"
-
-static const char *const confine_keys[] = {
-	"writable", "tcp-bind", "tcp-connect", "landlock", "env-pass",
-	"init-signals", NULL,
-};
-
-bool ward_plan_confine_key(const char *key)
-{
-	for (size_t i = 0; confine_keys[i]; i++)
-		if (strcmp(confine_keys[i], key) == 0)
-			return true;
-	return false;
-}
-
-static bool env_name_ok(const char *s)
-{
-	if (!*s || (*s >= '0' && *s <= '9'))
-		return false;
-	for (; *s; s++)
-		if (!(*s == '_' || (*s >= 'A' && *s <= 'Z') ||
-		      (*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9')))
-			return false;
-	return true;
-}
-
-static int check_writable(const char *value, struct ward_err *err)
-{
-	char norm[PATH_MAX];
-
-	if (ward_path_normalize(value, norm, sizeof(norm)) < 0)
-		return ward_err_set(err, WARD_STEP_PLAN, 0,
-				    "--writable %s: expected an absolute path without '..'",
-				    value);
-	if (strcmp(norm, "/") == 0)
-		return ward_err_set(err, WARD_STEP_PLAN, 0,
-				    "--writable /: the whole root writable defeats the read-only root; name the directories");
-	return 0;
-}
-
-int ward_plan_check_confine(const char *key, const char *value,
-			    struct ward_err *err)
-{
-	uint16_t ports[WARD_MAX_PORTS];
-	size_t n;
-
-	if (strcmp(key, "writable") == 0)
-		return check_writable(value, err);
-	if (strcmp(key, "tcp-bind") == 0 || strcmp(key, "tcp-connect") == 0)
-		return ward_landlock_parse_ports(value, ports, WARD_MAX_PORTS, &n, err);
-	if (strcmp(key, "landlock") == 0 && strcmp(value, "required") &&
-	    strcmp(value, "optional"))
-		return ward_err_set(err, WARD_STEP_PLAN, 0,
-				    "--landlock: expected required or optional, got '%s'",
-				    value);
-	if (strcmp(key, "init-signals") == 0 && strcmp(value, "child") &&
-	    strcmp(value, "group"))
-		return ward_err_set(err, WARD_STEP_PLAN, 0,
-				    "--init-signals: expected child or group, got '%s'", value);
-	if (strcmp(key, "env-pass") == 0 && !env_name_ok(value))
-		return ward_err_set(err, WARD_STEP_PLAN, 0,
-				    "--env-pass %s: expected a variable name (letters, digits, _)",
-				    value);
-	return 0;
-}
-
-static int put(char **list, size_t *n, size_t max, const char *key,
-	       const char *value, struct ward_err *err)
-{
-	if (*n >= max)
-		return ward_err_set(err, WARD_STEP_USAGE, 0,
-				    "--%s: more than %zu given", key, max);
-	if (!(list[*n] = strdup(value)))
-		return ward_err_set(err, WARD_STEP_USAGE, ENOMEM, "strdup");
-	(*n)++;
-	return 0;
-}
-
-static int set(char **slot, const char *value, struct ward_err *err)
-{
-	char *copy = strdup(value);
-
-	if (!copy)
-		return ward_err_set(err, WARD_STEP_USAGE, ENOMEM, "strdup");
-	free(*slot);
-	*slot = copy;
-	return 0;
-}
-
-int ward_plan_apply_confine(struct ward_plan_builder *b, const char *key,
-			    const char *value, struct ward_err *err)
-{
-	if (strcmp(key, "writable") == 0)
-		return put(b->writable, &b->nwritable, WARD_MAX_WRITABLE, key,
-			   value, err);
-	if (strcmp(key, "env-pass") == 0)
-		return put(b->env_pass, &b->nenv_pass, WARD_MAX_ENV_PASS, key,
-			   value, err);
-	if (strcmp(key, "tcp-bind") == 0)
-		return set(&b->tcp_bind, value, err);
-	if (strcmp(key, "tcp-connect") == 0)
-		return set(&b->tcp_connect, value, err);
-	if (strcmp(key, "init-signals") == 0)
-		return set(&b->init_signals, value, err);
-	return set(&b->landlock, value, err);
-}
 
 static int copy_list(char **dst, size_t *ndst, char *const *src, size_t n,
 		     bool normalise, struct ward_err *err)
@@ -179,10 +76,6 @@ void ward_plan_free_confine(struct ward_plan_builder *b, struct ward_plan *plan)
 			free(b->writable[i]);
 		for (size_t i = 0; i < b->nenv_pass; i++)
 			free(b->env_pass[i]);
-		free(b->tcp_bind);
-		free(b->tcp_connect);
-		free(b->landlock);
-		free(b->init_signals);
 	}
 	if (plan) {
 		for (size_t i = 0; i < plan->nwritable; i++)

@@ -12,7 +12,6 @@
 #include <unistd.h>
 #include <linux/capability.h>
 
-#include "kernel/caps.h"
 #include "engine/dockersock.h"
 #include "plan/net_addr.h"
 #include "plan/builder.h"
@@ -115,6 +114,13 @@ static int resolve_rlimit(const char *spec, struct ward_rlimit *out,
 	return 0;
 }
 
+int ward_plan_check_rlimit(const char *spec, struct ward_err *err)
+{
+	struct ward_rlimit rl;
+
+	return resolve_rlimit(spec, &rl, err);
+}
+
 /* Limits every sandbox gets unless its profile sets them: no core dumps
  * (a core file holds the program's secrets), and a ceiling on processes
  * and open files so one sandbox cannot take the host's.  They only ever
@@ -166,27 +172,26 @@ int ward_plan_resolve_rlimits(const struct ward_plan_builder *b,
 	return 0;
 }
 
-static bool env_name_valid(const char *s, size_t n)
+int ward_plan_check_env(const char *kv, struct ward_err *err)
 {
-	if (n == 0 || isdigit((unsigned char)s[0]))
-		return false;
-	for (size_t i = 0; i < n; i++)
-		if (!isalnum((unsigned char)s[i]) && s[i] != '_')
-			return false;
-	return true;
+	const char *eq = strchr(kv, '=');
+
+	if (!eq || !ward_env_name_valid(kv, (size_t)(eq - kv)))
+		return ward_err_set(err, WARD_STEP_PLAN, 0,
+				    "--env %s: expected NAME=VALUE with NAME of letters, digits, _",
+				    kv);
+	return 0;
 }
 
 /* Set or replace NAME=VALUE in the plan's environment. */
 static int env_put(struct ward_plan *plan, const char *kv, struct ward_err *err)
 {
-	const char *eq = strchr(kv, '=');
-	size_t n = eq ? (size_t)(eq - kv) : 0;
+	size_t n = strcspn(kv, "=");
 	char *copy;
+	int r;
 
-	if (!eq || !env_name_valid(kv, n))
-		return ward_err_set(err, WARD_STEP_PLAN, 0,
-				    "--env %s: expected NAME=VALUE with NAME of letters, digits, _",
-				    kv);
+	if ((r = ward_plan_check_env(kv, err)) < 0)
+		return r;
 	copy = strdup(kv);
 	if (!copy)
 		return ward_err_set(err, WARD_STEP_PLAN, ENOMEM, "strdup");
@@ -241,7 +246,7 @@ int ward_plan_resolve_env(const struct ward_plan_builder *b,
 	return 0;
 }
 
-static int check_hostname(const char *h, struct ward_err *err)
+int ward_plan_check_hostname(const char *h, struct ward_err *err)
 {
 	size_t n = strlen(h);
 
@@ -260,7 +265,7 @@ static int resolve_hostname(const struct ward_plan_builder *b,
 			    struct ward_plan *plan, struct ward_err *err)
 {
 	const char *h = b->hostname ? b->hostname : "ward";
-	int r = check_hostname(h, err);
+	int r = ward_plan_check_hostname(h, err);
 
 	if (r < 0)
 		return r;
@@ -363,16 +368,18 @@ static int check_entrypoint_compatible(const struct ward_plan_builder *b,
 			    what, why);
 }
 
-static int resolve_mode(const struct ward_plan_builder *b,
-			struct ward_plan *plan, struct ward_err *err)
+void ward_plan_resolve_mode(const struct ward_plan_builder *b,
+			    struct ward_plan *plan)
 {
-	const char *m = b->mode ? b->mode : "auto";
-
-	plan->mode = strcmp(m, "entrypoint") == 0 ? WARD_MODE_ENTRYPOINT :
-		     strcmp(m, "namespaces") == 0 ? WARD_MODE_NAMESPACES :
-						    WARD_MODE_AUTO;
+	plan->mode = b->mode;
 	plan->fallback_entrypoint = plan->mode == WARD_MODE_AUTO &&
 				    b->fallback_entrypoint;
+}
+
+/* The mode, resolved first, against the rest of the plan. */
+static int check_mode(const struct ward_plan_builder *b,
+		      struct ward_plan *plan, struct ward_err *err)
+{
 	if (plan->mode == WARD_MODE_ENTRYPOINT) {
 		plan->net = WARD_NET_HOST; /* the container's own network */
 		return check_entrypoint_compatible(b, "--mode entrypoint", err);
@@ -386,11 +393,10 @@ static int resolve_mode(const struct ward_plan_builder *b,
 int ward_plan_resolve_misc(const struct ward_plan_builder *b,
 			   struct ward_plan *plan, struct ward_err *err)
 {
-	size_t bad = 0;
 	int r;
 
 	plan->net = b->net;
-	if ((r = resolve_mode(b, plan, err)) < 0)
+	if ((r = check_mode(b, plan, err)) < 0)
 		return r;
 	if ((r = ward_veth_resolve(plan, &b->veth, getpid(), err)) < 0)
 		return ward_err_wrap(err, "%s", ward_plan_where(b, "net", 0));
@@ -402,11 +408,7 @@ int ward_plan_resolve_misc(const struct ward_plan_builder *b,
 		plan->clone_flags = 0;
 	plan->own_init = b->init_set && !b->init;
 	plan->verbose = b->verbose;
-	if (b->cap_keep &&
-	    ward_caps_parse_list(b->cap_keep, &plan->caps_keep, &bad) < 0)
-		return ward_err_set(err, WARD_STEP_PLAN, 0,
-				    "--cap-keep: unknown capability '%s'",
-				    b->cap_keep + bad);
+	plan->caps_keep = b->caps_keep;
 	if (plan->net == WARD_NET_HOST && (plan->clone_flags & CLONE_NEWUSER) &&
 	    (plan->caps_keep & NET_CAPS_OWNED_BY_NETNS))
 		return ward_err_set(err, WARD_STEP_PLAN, 0,
@@ -418,29 +420,5 @@ int ward_plan_resolve_misc(const struct ward_plan_builder *b,
 		return ward_err_wrap(err, "%s", ward_plan_where(b, "workdir", 0));
 	if ((r = resolve_seccomp(b, plan, err)) < 0)
 		return ward_err_wrap(err, "%s", ward_plan_where(b, "seccomp", 0));
-	return 0;
-}
-
-int ward_plan_check_value(const char *key, const char *value,
-			  struct ward_err *err)
-{
-	struct ward_rlimit rl;
-	const char *eq;
-
-	if (strcmp(key, "hostname") == 0)
-		return check_hostname(value, err);
-	if (ward_plan_confine_key(key))
-		return ward_plan_check_confine(key, value, err);
-	if (ward_plan_secret_key(key))
-		return ward_plan_check_secret(key, value, err);
-	if (strcmp(key, "rlimit") == 0)
-		return resolve_rlimit(value, &rl, err);
-	if (strcmp(key, "env") == 0) {
-		eq = strchr(value, '=');
-		if (!eq || !env_name_valid(value, (size_t)(eq - value)))
-			return ward_err_set(err, WARD_STEP_PLAN, 0,
-					    "--env %s: expected NAME=VALUE with NAME of letters, digits, _",
-					    value);
-	}
 	return 0;
 }

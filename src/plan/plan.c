@@ -6,32 +6,21 @@
  * ward_plan_finish, after every directive is known. */
 #define _GNU_SOURCE
 #include <errno.h>
-#include <limits.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
-#include <sched.h>
 
-#include "kernel/caps.h"
-#include "base/cleanup.h"
-#include "engine/dockersock.h"
-#include "plan/net_addr.h"
-#include "plan/plan.h"
 #include "plan/builder.h"
+#include "plan/directives.h"
+#include "plan/plan.h"
 #include "seccomp/seccomp.h"
-#include "kernel/userdb.h"
-#include "base/util.h"
 
-
-static int usage_err(struct ward_err *err, const struct ward_origin *o,
-		     const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 static void free_strv(char **v, size_t n);
 
 /* Errors carry "file:line:col: " for profile lines, "--key: " otherwise. */
-static int usage_err(struct ward_err *err, const struct ward_origin *o,
-		     const char *fmt, ...)
+int ward_plan_usage_err(struct ward_err *err, const struct ward_origin *o,
+			const char *fmt, ...)
 {
 	char msg[WARD_ERR_MSG_MAX];
 	va_list ap;
@@ -57,59 +46,51 @@ static void free_strv(char **v, size_t n)
 		free(v[i]);
 }
 
-static const char *const scalar_keys[] = {
-	"rootfs", "user", "groups", "hostname", "net", "cap-keep", "seccomp",
-	"workdir", "init", "mode", "fallback", "tcp-bind", "tcp-connect",
-	"landlock", "init-signals", NULL,
-};
-_Static_assert(sizeof(scalar_keys) / sizeof(scalar_keys[0]) <= WARD_SCALAR_KEYS,
-	       "scalar_keys outgrew where_scalar");
-
-int ward_plan_scalar_index(const char *key)
+/* Where a text row lands in @b: its value (a scalar's char *, a list's
+ * first), a list's count and its origins. */
+static char **texts_of(const struct ward_plan_builder *b,
+		       const struct ward_directive *d)
 {
-	for (int i = 0; scalar_keys[i]; i++)
-		if (strcmp(scalar_keys[i], key) == 0)
-			return i;
-	return -1;
+	return (char **)((char *)b + d->field);
+}
+
+static size_t *count_of(const struct ward_plan_builder *b,
+			const struct ward_directive *d)
+{
+	return (size_t *)((char *)b + d->count);
+}
+
+static char **origins_of(const struct ward_plan_builder *b,
+			 const struct ward_directive *d)
+{
+	return (char **)((char *)b + d->where);
 }
 
 const char *ward_plan_where(const struct ward_plan_builder *b,
 			    const char *key, size_t idx)
 {
+	const struct ward_directive *d = ward_directive_find(key);
 	const char *w = NULL;
-	int i = ward_plan_scalar_index(key);
 
-	if (i >= 0)
-		w = b->where_scalar[i];
-	else if (strcmp(key, "bind") == 0 && idx < WARD_MAX_BINDS)
-		w = b->where_binds[idx];
-	else if (strcmp(key, "tmpfs") == 0 && idx < WARD_MAX_TMPFS)
-		w = b->where_tmpfs[idx];
-	else if (strcmp(key, "rlimit") == 0 && idx < WARD_MAX_RLIMITS)
-		w = b->where_rlimits[idx];
-	else if (strcmp(key, "env") == 0 && idx < WARD_MAX_ENV)
-		w = b->where_env[idx];
+	if (d && d->kind == WARD_DIR_SCALAR)
+		w = b->where_scalar[ward_directive_index(d)];
+	else if (d && d->where_kept && idx < d->max)
+		w = origins_of(b, d)[idx];
 	return w ? w : "";
 }
 
 /* Remember where a value came from; list items use their index. */
-static void record_where(struct ward_plan_builder *b, const char *key,
+static void record_where(struct ward_plan_builder *b,
+			 const struct ward_directive *d,
 			 const struct ward_origin *o)
 {
 	char buf[512];
 	char **slot = NULL;
-	int i = ward_plan_scalar_index(key);
 
-	if (i >= 0)
-		slot = &b->where_scalar[i];
-	else if (strcmp(key, "bind") == 0)
-		slot = &b->where_binds[b->nbinds - 1];
-	else if (strcmp(key, "tmpfs") == 0)
-		slot = &b->where_tmpfs[b->ntmpfs - 1];
-	else if (strcmp(key, "rlimit") == 0)
-		slot = &b->where_rlimits[b->nrlimits - 1];
-	else if (strcmp(key, "env") == 0)
-		slot = &b->where_env[b->nenv - 1];
+	if (d->kind == WARD_DIR_SCALAR)
+		slot = &b->where_scalar[ward_directive_index(d)];
+	else if (d->where_kept)
+		slot = &origins_of(b, d)[*count_of(b, d) - 1];
 	if (!slot)
 		return;
 	free(*slot);
@@ -124,15 +105,15 @@ static void record_where(struct ward_plan_builder *b, const char *key,
  * value); across files the later line wins, so an including profile, or
  * a .local file included at its end, overrides what it includes.  The
  * command line overrides everything. */
-static int check_redefinition(struct ward_plan_builder *b, const char *key,
-			      const char *value, const struct ward_origin *o,
-			      struct ward_err *err)
+static int check_redefinition(struct ward_plan_builder *b,
+			      const struct ward_directive *d, const char *value,
+			      const struct ward_origin *o, struct ward_err *err)
 {
-	int i = ward_plan_scalar_index(key);
+	size_t i = ward_directive_index(d);
 	const char *w;
 	size_t wl, fl;
 
-	if (i < 0 || !o || !o->file)
+	if (d->kind != WARD_DIR_SCALAR || !o || !o->file)
 		return 0;
 	w = b->where_scalar[i] ? b->where_scalar[i] : "";
 	wl = strlen(w);
@@ -140,37 +121,36 @@ static int check_redefinition(struct ward_plan_builder *b, const char *key,
 	if (b->profile_value[i] && strcmp(b->profile_value[i], value) != 0 &&
 	    wl > fl && strncmp(w, o->file, fl) == 0 && w[fl] == ':')
 		/* where strings end in ": " */
-		return usage_err(err, o, "'%s' redefined as '%s' in the same file (first set to '%s' at %.*s)",
-				 key, value, b->profile_value[i],
-				 (int)(wl >= 2 ? wl - 2 : wl), w);
+		return ward_plan_usage_err(err, o, "'%s' redefined as '%s' in the same file (first set to '%s' at %.*s)",
+					   d->name, value, b->profile_value[i],
+					   (int)(wl >= 2 ? wl - 2 : wl), w);
 	free(b->profile_value[i]);
 	b->profile_value[i] = strdup(value);
 	return b->profile_value[i] ? 0 : ward_err_set(err, WARD_STEP_PROFILE, ENOMEM, "strdup");
+}
+
+/* The text rows' values (the setters' own are freed by their owners). */
+static void free_texts(struct ward_plan_builder *b)
+{
+	for (const struct ward_directive *d = ward_directives; d->name; d++) {
+		if (d->set || !ward_directive_in_plan(d))
+			continue;
+		if (d->kind == WARD_DIR_LIST)
+			free_strv(texts_of(b, d), *count_of(b, d));
+		else
+			free(*texts_of(b, d));
+		if (d->where_kept)
+			free_strv(origins_of(b, d), *count_of(b, d));
+	}
 }
 
 void ward_plan_builder_free(struct ward_plan_builder *b)
 {
 	if (!b)
 		return;
-	free_strv(b->where_scalar, WARD_SCALAR_KEYS);
-	free_strv(b->profile_value, WARD_SCALAR_KEYS);
-	free_strv(b->where_binds, WARD_MAX_BINDS);
-	free_strv(b->where_tmpfs, WARD_MAX_TMPFS);
-	free_strv(b->where_rlimits, WARD_MAX_RLIMITS);
-	free_strv(b->where_env, WARD_MAX_ENV);
-	free(b->rootfs);
-	free(b->user);
-	free(b->groups);
-	free(b->hostname);
-	free(b->seccomp);
-	free(b->workdir);
-	free(b->mode);
-	free(b->cap_keep);
-	free_strv(b->binds, b->nbinds);
-	free_strv(b->tmpfs, b->ntmpfs);
-	free_strv(b->rlimits, b->nrlimits);
-	free_strv(b->env, b->nenv);
-	free_strv(b->engine_extra, b->nengine_extra);
+	free_strv(b->where_scalar, WARD_DIRECTIVES_MAX);
+	free_strv(b->profile_value, WARD_DIRECTIVES_MAX);
+	free_texts(b);
 	free_strv(b->seccomp_lines, b->nseccomp_lines);
 	ward_plan_free_confine(b, NULL);
 	ward_plan_free_secrets(b, NULL);
@@ -182,228 +162,60 @@ void ward_plan_set_argv(struct ward_plan_builder *b, char **argv)
 	b->argv = argv;
 }
 
-static int set_scalar(char **slot, const char *value, struct ward_err *err)
+/* A row without a setter: its text replaces the scalar or joins the list. */
+static int store_text(struct ward_plan_builder *b, const struct ward_directive *d,
+		      const char *value, const struct ward_origin *o,
+		      struct ward_err *err)
 {
-	char *copy = strdup(value);
+	bool list = d->kind == WARD_DIR_LIST;
+	char *copy;
 
-	if (!copy)
+	if (list && *count_of(b, d) >= d->max)
+		return ward_plan_usage_err(err, o, "--%s: more than %zu given",
+					   d->name, d->max);
+	if (!(copy = strdup(value)))
 		return ward_err_set(err, WARD_STEP_USAGE, ENOMEM, "strdup");
-	free(*slot);
-	*slot = copy;
-	return 0;
-}
-
-static int append(char **list, size_t *n, size_t max, const char *key,
-		  const char *value, const struct ward_origin *o,
-		  struct ward_err *err)
-{
-	if (*n >= max)
-		return usage_err(err, o, "--%s: more than %zu given", key, max);
-	list[*n] = strdup(value);
-	if (!list[*n])
-		return ward_err_set(err, WARD_STEP_USAGE, ENOMEM, "strdup");
-	(*n)++;
-	return 0;
-}
-
-static int parse_yes_no(const char *key, const char *v, bool *out,
-			const struct ward_origin *o, struct ward_err *err)
-{
-	if (strcmp(v, "yes") == 0 || strcmp(v, "true") == 0) {
-		*out = true;
-		return 0;
+	if (list) {
+		texts_of(b, d)[(*count_of(b, d))++] = copy;
+	} else {
+		free(*texts_of(b, d));
+		*texts_of(b, d) = copy;
 	}
-	if (strcmp(v, "no") == 0 || strcmp(v, "false") == 0) {
-		*out = false;
-		return 0;
-	}
-	return usage_err(err, o, "--%s: expected yes or no, got '%s'", key, v);
-}
-
-/* veth, or veth:HOSTADDR/PREFIX,SANDBOXADDR (syntax checked here, so a
- * profile line reports it with its position). */
-static int apply_net_veth(struct ward_plan_builder *b, const char *v,
-			  const struct ward_origin *o, struct ward_err *err)
-{
-	struct ward_veth veth = {0};
-	char why[128];
-
-	if (v[4] == ':' && ward_veth_parse(v + 5, &veth, why, sizeof(why)) < 0)
-		return usage_err(err, o, "--net %s: %s", v, why);
-	b->net = WARD_NET_VETH;
-	b->veth = veth;
-	b->net_set = true;
 	return 0;
 }
-
-static int apply_net(struct ward_plan_builder *b, const char *v,
-		     const struct ward_origin *o, struct ward_err *err)
-{
-	if (strcmp(v, "loopback") == 0)
-		b->net = WARD_NET_LOOPBACK;
-	else if (strcmp(v, "none") == 0)
-		b->net = WARD_NET_NONE;
-	else if (strcmp(v, "host") == 0)
-		b->net = WARD_NET_HOST;
-	else if (strncmp(v, "veth", 4) == 0 && (v[4] == '\0' || v[4] == ':'))
-		return apply_net_veth(b, v, o, err);
-	else
-		return usage_err(err, o,
-				 "--net: expected loopback, none, host or veth[:HOSTADDR/PREFIX,SANDBOXADDR], got '%s'",
-				 v);
-	b->net_set = true;
-	return 0;
-}
-
-static int apply_caps(struct ward_plan_builder *b, const char *v,
-		      const struct ward_origin *o, struct ward_err *err)
-{
-	uint64_t mask;
-	size_t bad = 0;
-
-	if (ward_caps_parse_list(v, &mask, &bad) < 0)
-		return usage_err(err, o, "--cap-keep: unknown capability '%s'",
-				 v + bad);
-	return set_scalar(&b->cap_keep, v, err);
-}
-
-static int apply_groups(struct ward_plan_builder *b, const char *v,
-			struct ward_err *err)
-{
-	return set_scalar(&b->groups, v, err);
-}
-
-/* seccomp-allow NAME|@group..., seccomp-deny ... [errno=E|action=kill],
- * seccomp-default ACTION, seccomp-log-only yes|no: additions to the base
- * policy, checked one by one so errors point at their line. */
-static int apply_seccomp_line(struct ward_plan_builder *b, const char *verb,
-			      const char *v, const struct ward_origin *o,
-			      struct ward_err *err)
-{
-	char line[WARD_ERR_MSG_MAX];
-
-	if (strcmp(verb, "log-only") == 0)
-		return parse_yes_no("seccomp-log-only", v, &b->seccomp_log_only, o,
-				    err);
-	if (ward_seccomp_check_directive(verb, v, err) < 0)
-		return usage_err(err, o, "seccomp-%s: %s", verb, err->msg);
-	if ((size_t)snprintf(line, sizeof(line), "%s %s", verb, v) >= sizeof(line))
-		return usage_err(err, o, "seccomp-%s: value too long", verb);
-	return append(b->seccomp_lines, &b->nseccomp_lines, 64, "seccomp-*", line,
-		      o, err);
-}
-
-static int apply_mode(struct ward_plan_builder *b, const char *v,
-		      const struct ward_origin *o, struct ward_err *err)
-{
-	if (strcmp(v, "auto") && strcmp(v, "namespaces") && strcmp(v, "entrypoint"))
-		return usage_err(err, o,
-				 "--mode: expected auto, namespaces or entrypoint, got '%s'", v);
-	return set_scalar(&b->mode, v, err);
-}
-
-/* Falling back to fewer layers is written down in a profile, never
- * implied (STYLE: a weakening fallback exists only behind a flag). */
-static int apply_fallback(struct ward_plan_builder *b, const char *v,
-			  const struct ward_origin *o, struct ward_err *err)
-{
-	if (!o || !o->file)
-		return usage_err(err, o,
-				 "fallback is accepted only in a profile, where it is written down and reviewed");
-	if (strcmp(v, "entrypoint") && strcmp(v, "none"))
-		return usage_err(err, o, "fallback: expected entrypoint or none, got '%s'", v);
-	b->fallback_entrypoint = strcmp(v, "entrypoint") == 0;
-	return 0;
-}
-
-/* The one way to let an engine socket in: a profile line, loud. */
-static int apply_allow_engine(struct ward_plan_builder *b, const char *v,
-			      const struct ward_origin *o, struct ward_err *err)
-{
-	int e = ward_engine_from_name(v);
-
-	if (!o || !o->file)
-		return usage_err(err, o,
-				 "allow-engine-socket is accepted only in a profile, where it is written down and reviewed");
-	if (e < 0)
-		return usage_err(err, o,
-				 "allow-engine-socket: unknown engine '%s' (docker, containerd, podman, crio, buildkit)",
-				 v);
-	b->allow_engines |= 1u << e;
-	return 0;
-}
-
-static const char *const keys_with_value[] = {
-	"rootfs", "user", "groups", "bind", "tmpfs", "hostname", "net",
-	"cap-keep", "seccomp", "rlimit", "env", "workdir", "init",
-	"engine-socket", "allow-engine-socket", "seccomp-allow", "seccomp-deny",
-	"seccomp-default", "seccomp-log-only", "mode", "fallback", "writable",
-	"tcp-bind", "tcp-connect", "landlock", "env-pass", "init-signals",
-	"secret", "secret-env", NULL,
-};
 
 bool ward_plan_key_known(const char *key, bool *takes_value)
 {
-	for (size_t i = 0; keys_with_value[i]; i++)
-		if (strcmp(key, keys_with_value[i]) == 0) {
-			*takes_value = true;
-			return true;
-		}
-	if (strcmp(key, "verbose") == 0) {
-		*takes_value = false;
-		return true;
-	}
-	return false;
+	const struct ward_directive *d = ward_directive_find(key);
+
+	if (!d || !ward_directive_in_plan(d))
+		return false;
+	*takes_value = d->kind != WARD_DIR_FLAG;
+	return true;
 }
 
-static int apply_value(struct ward_plan_builder *b, const char *key,
-		       const char *v, const struct ward_origin *o,
-		       struct ward_err *err)
+/* The row of @key, and its value present or absent as the row wants. */
+static int check_arity(const char *key, const char *v, const struct ward_origin *o,
+		       const struct ward_directive **out, struct ward_err *err)
 {
-	if (strcmp(key, "rootfs") == 0)
-		return set_scalar(&b->rootfs, v, err);
-	if (strcmp(key, "user") == 0)
-		return set_scalar(&b->user, v, err);
-	if (strcmp(key, "groups") == 0)
-		return apply_groups(b, v, err);
-	if (strcmp(key, "bind") == 0)
-		return append(b->binds, &b->nbinds, WARD_MAX_BINDS, key, v, o, err);
-	if (strcmp(key, "tmpfs") == 0)
-		return append(b->tmpfs, &b->ntmpfs, WARD_MAX_TMPFS, key, v, o, err);
-	if (strcmp(key, "rlimit") == 0)
-		return append(b->rlimits, &b->nrlimits, WARD_MAX_RLIMITS, key, v,
-			      o, err);
-	if (strcmp(key, "env") == 0)
-		return append(b->env, &b->nenv, WARD_MAX_ENV - 3, key, v, o, err);
-	if (strcmp(key, "hostname") == 0)
-		return set_scalar(&b->hostname, v, err);
-	if (strcmp(key, "net") == 0)
-		return apply_net(b, v, o, err);
-	if (strcmp(key, "cap-keep") == 0)
-		return apply_caps(b, v, o, err);
-	if (strcmp(key, "seccomp") == 0)
-		return set_scalar(&b->seccomp, v, err);
-	if (strcmp(key, "workdir") == 0)
-		return set_scalar(&b->workdir, v, err);
-	if (strncmp(key, "seccomp-", 8) == 0)
-		return apply_seccomp_line(b, key + 8, v, o, err);
-	if (strcmp(key, "engine-socket") == 0)
-		return append(b->engine_extra, &b->nengine_extra, 16, key, v, o, err);
-	if (strcmp(key, "allow-engine-socket") == 0)
-		return apply_allow_engine(b, v, o, err);
-	if (strcmp(key, "mode") == 0)
-		return apply_mode(b, v, o, err);
-	if (strcmp(key, "fallback") == 0)
-		return apply_fallback(b, v, o, err);
-	if (ward_plan_confine_key(key))
-		return ward_plan_apply_confine(b, key, v, err);
-	if (ward_plan_secret_key(key))
-		return ward_plan_apply_secret(b, key, v, o, err);
-	if (strcmp(key, "init") == 0) {
-		b->init_set = true;
-		return parse_yes_no(key, v, &b->init, o, err);
-	}
-	b->verbose++;
+	const struct ward_directive *d = ward_directive_find(key);
+	bool profile = o && o->file, takes;
+
+	if (!d || !ward_directive_in_plan(d))
+		return ward_plan_usage_err(err, o, profile ? "unknown directive '%s'"
+							   : "unknown option '--%s'", key);
+	takes = d->kind != WARD_DIR_FLAG;
+	if (takes && (!v || !*v))
+		return ward_plan_usage_err(err, o, "%s%s needs a value", profile ? "" : "--",
+					   key);
+	if (!takes && v)
+		return ward_plan_usage_err(err, o, "%s%s takes no value", profile ? "" : "--",
+					   key);
+	if (!profile && d->scope == WARD_DIR_PROFILE_ONLY)
+		return ward_plan_usage_err(err, o,
+					   "%s is accepted only in a profile, where it is written down and reviewed",
+					   key);
+	*out = d;
 	return 0;
 }
 
@@ -411,25 +223,19 @@ int ward_plan_apply(struct ward_plan_builder *b, const char *key,
 		    const char *v, const struct ward_origin *o,
 		    struct ward_err *err)
 {
-	bool takes;
+	const struct ward_directive *d = NULL;
 	int r;
 
-	if (!ward_plan_key_known(key, &takes))
-		return usage_err(err, o, o && o->file ? "unknown directive '%s'"
-						     : "unknown option '--%s'", key);
-	if (takes && (!v || !*v))
-		return usage_err(err, o, "%s%s needs a value", o && o->file ? "" : "--",
-				 key);
-	if (!takes && v)
-		return usage_err(err, o, "%s%s takes no value", o && o->file ? "" : "--",
-				 key);
-	if (takes && ward_plan_check_value(key, v, err) < 0)
-		return usage_err(err, o, "%s", err->msg);
-	if (takes && (r = check_redefinition(b, key, v, o, err)) < 0)
+	if ((r = check_arity(key, v, o, &d, err)) < 0)
 		return r;
-	if ((r = apply_value(b, key, v, o, err)) < 0)
+	if (d->check && d->check(v, err) < 0)
+		return ward_plan_usage_err(err, o, "%s", err->msg);
+	if ((r = check_redefinition(b, d, v, o, err)) < 0)
 		return r;
-	record_where(b, key, o);
+	r = d->set ? d->set(b, d, v, o, err) : store_text(b, d, v, o, err);
+	if (r < 0)
+		return r;
+	record_where(b, d, o);
 	return 0;
 }
 

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "plan/builder.h"
+#include "plan/directives.h"
 #include "plan/profile.h"
 
 #define VERSION_KEY "ward-profile"
@@ -35,13 +36,13 @@ struct line_ctx {
 	size_t len;
 };
 
-/* The scalars one file has set, with where: a file may set each once
- * (again only to the same value), even with an include in between. */
-#define FILE_SCALARS 16
+/* The scalars one file has set, by row of the directive table, with
+ * where: a file may set each once (again only to the same value), even
+ * with an include in between. */
 struct file_scalars {
-	char *value[FILE_SCALARS];
-	unsigned line[FILE_SCALARS];
-	unsigned col[FILE_SCALARS];
+	char *value[WARD_DIRECTIVES_MAX];
+	unsigned line[WARD_DIRECTIVES_MAX];
+	unsigned col[WARD_DIRECTIVES_MAX];
 };
 
 struct ward_profile_parser *ward_profile_parser_new(
@@ -159,8 +160,8 @@ static void parse_directive(struct ward_profile_parser *p,
 	unsigned vcol = split > 0 ? (unsigned)split + indent : 0;
 	struct ward_origin o = {l->file, l->lineno,
 				vcol ? vcol : indent + 1 + (unsigned)strlen(key)};
-	bool takes;
-	int si;
+	const struct ward_directive *d;
+	size_t si;
 
 	if (split < 0) {
 		diag(p, l, (unsigned)-split + indent,
@@ -185,12 +186,13 @@ static void parse_directive(struct ward_profile_parser *p,
 			parse_include(p, l, value, key[7] == '?', vcol);
 		return;
 	}
-	if (!ward_plan_key_known(key, &takes)) {
+	d = ward_directive_find(key);
+	if (!d || !ward_directive_in_plan(d)) {
 		diag(p, l, indent + 1, "unknown directive '%s'", key);
 		return;
 	}
-	si = ward_plan_scalar_index(key);
-	if (si >= 0 && si < FILE_SCALARS && vcol && fs->value[si] &&
+	si = ward_directive_index(d);
+	if (d->kind == WARD_DIR_SCALAR && vcol && fs->value[si] &&
 	    strcmp(fs->value[si], value) != 0) {
 		diag(p, l, vcol,
 		     "'%s' redefined as '%s' in the same file (first set to '%s' at %s:%u:%u)",
@@ -201,7 +203,7 @@ static void parse_directive(struct ward_profile_parser *p,
 		diag_plan(p, l, o.col, &err);
 		return;
 	}
-	if (si >= 0 && si < FILE_SCALARS && vcol && !fs->value[si]) {
+	if (d->kind == WARD_DIR_SCALAR && vcol && !fs->value[si]) {
 		fs->value[si] = strdup(value);
 		fs->line[si] = l->lineno;
 		fs->col[si] = vcol;
@@ -252,7 +254,7 @@ int ward_profile_parse_buffer(struct ward_profile_parser *p, const char *file,
 		parse_line(p, &l, &seen_version, &fs);
 		pos += n + 1;
 	}
-	for (size_t i = 0; i < FILE_SCALARS; i++)
+	for (size_t i = 0; i < WARD_DIRECTIVES_MAX; i++)
 		free(fs.value[i]);
 	if (!seen_version) {
 		l.lineno = l.lineno ? l.lineno : 1;

@@ -287,7 +287,7 @@ static int check_rootless_groups(const struct ward_plan *plan,
 static int resolve_groups(const struct ward_plan_builder *b,
 			  struct ward_plan *plan, struct ward_err *err)
 {
-	bool entrypoint = b->mode && strcmp(b->mode, "entrypoint") == 0;
+	bool entrypoint = plan->mode == WARD_MODE_ENTRYPOINT;
 
 	if (!b->groups || strcmp(b->groups, "clear") == 0) {
 		plan->groups = WARD_GROUPS_CLEAR;
@@ -469,7 +469,7 @@ static int resolve_binds(const struct ward_plan_builder *b,
 			 struct ward_plan *plan, struct ward_err *err)
 {
 	const struct ward_engine_sockets *es = plan->engine_sockets;
-	bool namespaces = !b->mode || strcmp(b->mode, "entrypoint") != 0;
+	bool namespaces = plan->mode != WARD_MODE_ENTRYPOINT;
 	int r = 0;
 
 	for (size_t i = 0; i < b->nbinds && r == 0; i++) {
@@ -587,6 +587,7 @@ int ward_plan_resolve(struct ward_plan_builder *b, struct ward_plan *plan,
 		return ward_err_set(err, WARD_STEP_USAGE, 0,
 				    "no command given: ward run [OPTIONS] -- CMD [ARG...]");
 	plan->argv = b->argv;
+	ward_plan_resolve_mode(b, plan); /* first: groups and binds depend on it */
 	if ((r = scan_engines(b, plan, err)) < 0)
 		return r;
 	if ((r = resolve_rootfs(b, plan, err)) < 0)

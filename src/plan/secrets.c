@@ -49,11 +49,6 @@ static int secret_err(struct ward_err *err, int errnum, const char *fmt, ...)
 
 /* ---- syntax (pure) ------------------------------------------------------ */
 
-bool ward_plan_secret_key(const char *key)
-{
-	return strcmp(key, "secret") == 0 || strcmp(key, "secret-env") == 0;
-}
-
 bool ward_secret_name_valid(const char *name)
 {
 	size_t n = strlen(name);
@@ -64,16 +59,6 @@ bool ward_secret_name_valid(const char *name)
 	for (size_t i = 0; i < n; i++)
 		if (!isalnum((unsigned char)name[i]) && name[i] != '_' &&
 		    name[i] != '.' && name[i] != '-')
-			return false;
-	return true;
-}
-
-static bool env_name_valid(const char *s)
-{
-	if (!*s || isdigit((unsigned char)*s))
-		return false;
-	for (; *s; s++)
-		if (!isalnum((unsigned char)*s) && *s != '_')
 			return false;
 	return true;
 }
@@ -120,7 +105,8 @@ int ward_secret_parse_spec(const char *spec, struct ward_secret_spec *out,
 	strcpy(out->arg, strncmp(src, "env:", 4) == 0 ? src + 4 : src);
 	out->source = strncmp(src, "env:", 4) == 0 ? WARD_SECRET_SRC_ENV
 						    : WARD_SECRET_SRC_FILE;
-	if (out->source == WARD_SECRET_SRC_ENV && !env_name_valid(out->arg))
+	if (out->source == WARD_SECRET_SRC_ENV &&
+	    !ward_env_name_valid(out->arg, strlen(out->arg)))
 		return secret_err(err, 0, "secret %s: env:%s: expected a variable name (letters, digits, _)",
 				  out->name, out->arg);
 	/* --secret NAME=VALUE by mistake: say so without echoing it. */
@@ -131,14 +117,17 @@ int ward_secret_parse_spec(const char *spec, struct ward_secret_spec *out,
 	return 0;
 }
 
-int ward_plan_check_secret(const char *key, const char *value,
-			   struct ward_err *err)
+int ward_plan_check_secret(const char *value, struct ward_err *err)
 {
 	struct ward_secret_spec spec;
 
-	if (strcmp(key, "secret") == 0)
-		return ward_secret_parse_spec(value, &spec, err);
-	if (!ward_secret_name_valid(value) || !env_name_valid(value))
+	return ward_secret_parse_spec(value, &spec, err);
+}
+
+int ward_plan_check_secret_env(const char *value, struct ward_err *err)
+{
+	if (!ward_secret_name_valid(value) ||
+	    !ward_env_name_valid(value, strlen(value)))
 		return secret_err(err, 0, "secret-env %s: expected the name of a secret that is also a variable name (letters, digits, _)",
 				  value);
 	return 0;
@@ -165,14 +154,14 @@ static int put(char **list, char **where, size_t *n, const char *key,
 	return 0;
 }
 
-int ward_plan_apply_secret(struct ward_plan_builder *b, const char *key,
-			   const char *value, const struct ward_origin *o,
-			   struct ward_err *err)
+int ward_plan_set_secret(struct ward_plan_builder *b,
+			 const struct ward_directive *d, const char *value,
+			 const struct ward_origin *o, struct ward_err *err)
 {
-	if (strcmp(key, "secret") == 0)
-		return put(b->secrets, b->where_secrets, &b->nsecrets, key, value,
-			   o, err);
-	return put(b->secret_env, b->where_secret_env, &b->nsecret_env, key,
+	if (strcmp(d->name, "secret") == 0)
+		return put(b->secrets, b->where_secrets, &b->nsecrets, d->name,
+			   value, o, err);
+	return put(b->secret_env, b->where_secret_env, &b->nsecret_env, d->name,
 		   value, o, err);
 }
 

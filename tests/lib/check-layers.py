@@ -36,7 +36,7 @@ LAYERS["main"] = list(LAYERS)
 PRIVATE = {
     "seccomp/build.h", "seccomp/policy.h", "seccomp/groups.h",
     "seccomp/docker_json.h",
-    "plan/builder.h", "image/archive_dl.h",
+    "plan/builder.h", "plan/directives.h", "image/archive_dl.h",
 }
 MAX_LINES = 800
 MAIN_LINES = 60
