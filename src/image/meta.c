@@ -40,20 +40,6 @@ void ward_image_limits_default(struct ward_image_limits *lim)
 	};
 }
 
-static int meta_err(struct ward_err *err, int errnum, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static int meta_err(struct ward_err *err, int errnum, const char *fmt, ...)
-{
-	char msg[WARD_ERR_MSG_MAX];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	return ward_err_set(err, WARD_STEP_IMAGE, errnum, "%s", msg);
-}
-
 /* ---- names ------------------------------------------------------------------ */
 
 int ward_image_member_name(const char *in, const struct ward_image_limits *lim,
@@ -168,11 +154,11 @@ int ward_image_json_parse(const char *buf, size_t len,
 	size_t end;
 
 	if (len > lim->max_json || len > INT32_MAX)
-		return meta_err(err, EFBIG, "%s: %zu bytes, more than the %zu allowed (WARD_IMAGE_MAX_JSON)",
+		return ward_err_set(err, WARD_STEP_IMAGE, EFBIG, "%s: %zu bytes, more than the %zu allowed (WARD_IMAGE_MAX_JSON)",
 				what, len, lim->max_json);
 	tok = json_tokener_new_ex(lim->max_json_depth);
 	if (!tok)
-		return meta_err(err, ENOMEM, "%s: json_tokener_new_ex", what);
+		return ward_err_set(err, WARD_STEP_IMAGE, ENOMEM, "%s: json_tokener_new_ex", what);
 	json_tokener_set_flags(tok, JSON_TOKENER_STRICT | JSON_TOKENER_VALIDATE_UTF8);
 	obj = json_tokener_parse_ex(tok, buf, (int)len);
 	jerr = json_tokener_get_error(tok);
@@ -180,21 +166,21 @@ int ward_image_json_parse(const char *buf, size_t len,
 	json_tokener_free(tok);
 	if (jerr == json_tokener_continue || (!obj && jerr == json_tokener_success)) {
 		json_object_put(obj);
-		return meta_err(err, EINVAL, "%s: malformed JSON: ends before the value does (%zu bytes)",
+		return ward_err_set(err, WARD_STEP_IMAGE, EINVAL, "%s: malformed JSON: ends before the value does (%zu bytes)",
 				what, len);
 	}
 	if (jerr != json_tokener_success) {
 		json_object_put(obj);
 		if (jerr == json_tokener_error_depth)
-			return meta_err(err, EINVAL, "%s: malformed JSON: nested deeper than %d levels (WARD_IMAGE_MAX_JSON_DEPTH)",
+			return ward_err_set(err, WARD_STEP_IMAGE, EINVAL, "%s: malformed JSON: nested deeper than %d levels (WARD_IMAGE_MAX_JSON_DEPTH)",
 					what, lim->max_json_depth);
-		return meta_err(err, EINVAL, "%s: malformed JSON near byte %zu: %s",
+		return ward_err_set(err, WARD_STEP_IMAGE, EINVAL, "%s: malformed JSON near byte %zu: %s",
 				what, end, json_tokener_error_desc(jerr));
 	}
 	for (size_t i = end; i < len; i++) {
 		if (buf[i] != ' ' && buf[i] != '\t' && buf[i] != '\n' && buf[i] != '\r') {
 			json_object_put(obj);
-			return meta_err(err, EINVAL, "%s: malformed JSON: data after the value at byte %zu",
+			return ward_err_set(err, WARD_STEP_IMAGE, EINVAL, "%s: malformed JSON: data after the value at byte %zu",
 					what, i);
 		}
 	}
@@ -222,17 +208,17 @@ static int dup_string(struct json_object *v, const struct ward_image_limits *lim
 	int n;
 
 	if (!json_object_is_type(v, json_type_string))
-		return meta_err(err, EINVAL, "%s: %s is not a string", what, key);
+		return ward_err_set(err, WARD_STEP_IMAGE, EINVAL, "%s: %s is not a string", what, key);
 	s = json_object_get_string(v);
 	n = json_object_get_string_len(v);
 	if (n < 0 || (size_t)n > lim->max_string)
-		return meta_err(err, EFBIG, "%s: %s is longer than %zu bytes (WARD_IMAGE_MAX_STRING)",
+		return ward_err_set(err, WARD_STEP_IMAGE, EFBIG, "%s: %s is longer than %zu bytes (WARD_IMAGE_MAX_STRING)",
 				what, key, lim->max_string);
 	if (memchr(s, '\0', (size_t)n))
-		return meta_err(err, EINVAL, "%s: %s holds a NUL byte", what, key);
+		return ward_err_set(err, WARD_STEP_IMAGE, EINVAL, "%s: %s holds a NUL byte", what, key);
 	*out = strndup(s, (size_t)n);
 	if (!*out)
-		return meta_err(err, ENOMEM, "%s: %s", what, key);
+		return ward_err_set(err, WARD_STEP_IMAGE, ENOMEM, "%s: %s", what, key);
 	return 0;
 }
 
@@ -268,14 +254,14 @@ static int get_strv(struct json_object *o, const char *key,
 	if (!v)
 		return 0;
 	if (!json_object_is_type(v, json_type_array))
-		return meta_err(err, EINVAL, "%s: %s is not an array", what, key);
+		return ward_err_set(err, WARD_STEP_IMAGE, EINVAL, "%s: %s is not an array", what, key);
 	len = json_object_array_length(v);
 	if (len > lim->max_list)
-		return meta_err(err, E2BIG, "%s: %s has %zu entries, more than %zu (WARD_IMAGE_MAX_LIST)",
+		return ward_err_set(err, WARD_STEP_IMAGE, E2BIG, "%s: %s has %zu entries, more than %zu (WARD_IMAGE_MAX_LIST)",
 				what, key, len, lim->max_list);
 	strv = calloc(len + 1, sizeof(*strv));
 	if (!strv)
-		return meta_err(err, ENOMEM, "%s: %s", what, key);
+		return ward_err_set(err, WARD_STEP_IMAGE, ENOMEM, "%s: %s", what, key);
 	for (size_t i = 0; i < len; i++) {
 		int r = dup_string(json_object_array_get_idx(v, i), lim, what, key,
 				   &strv[i], err);
@@ -304,21 +290,21 @@ static int get_keys(struct json_object *o, const char *key,
 	if (!v)
 		return 0;
 	if (!json_object_is_type(v, json_type_object))
-		return meta_err(err, EINVAL, "%s: %s is not an object", what, key);
+		return ward_err_set(err, WARD_STEP_IMAGE, EINVAL, "%s: %s is not an object", what, key);
 	len = (size_t)json_object_object_length(v);
 	if (len > lim->max_list)
-		return meta_err(err, E2BIG, "%s: %s has %zu entries, more than %zu (WARD_IMAGE_MAX_LIST)",
+		return ward_err_set(err, WARD_STEP_IMAGE, E2BIG, "%s: %s has %zu entries, more than %zu (WARD_IMAGE_MAX_LIST)",
 				what, key, len, lim->max_list);
 	strv = calloc(len + 1, sizeof(*strv));
 	if (!strv)
-		return meta_err(err, ENOMEM, "%s: %s", what, key);
+		return ward_err_set(err, WARD_STEP_IMAGE, ENOMEM, "%s: %s", what, key);
 	json_object_object_foreach(v, k, val) {
 		(void)val;
 		if (i == len)
 			break;
 		if (strlen(k) > lim->max_string || !(strv[i] = strdup(k))) {
 			free_strv(strv, i);
-			return meta_err(err, ENOMEM, "%s: %s", what, key);
+			return ward_err_set(err, WARD_STEP_IMAGE, ENOMEM, "%s: %s", what, key);
 		}
 		i++;
 	}
@@ -336,14 +322,14 @@ static int member_name(const char *s, const struct ward_image_limits *lim,
 	int r;
 
 	if (!buf)
-		return meta_err(err, ENOMEM, "%s: %s", what, key);
+		return ward_err_set(err, WARD_STEP_IMAGE, ENOMEM, "%s: %s", what, key);
 	r = ward_image_member_name(s, lim, buf, lim->max_path + 1);
 	if (r < 0 || !*buf) {
 		char esc[128];
 
 		free(buf);
 		ward_image_escape(s, esc, sizeof(esc));
-		return meta_err(err, EINVAL, "%s: %s '%s' is not a plain name inside the archive (absolute, '..' or too long)",
+		return ward_err_set(err, WARD_STEP_IMAGE, EINVAL, "%s: %s '%s' is not a plain name inside the archive (absolute, '..' or too long)",
 				what, key, esc);
 	}
 	*out = buf;
@@ -358,12 +344,12 @@ static int blob_member(const char *digest, const char *what, const char *key,
 
 	if (!ward_image_digest_valid(digest)) {
 		ward_image_escape(digest ? digest : "(none)", esc, sizeof(esc));
-		return meta_err(err, EINVAL, "%s: %s '%s' is not a sha256 digest (sha256: and 64 lowercase hex digits)",
+		return ward_err_set(err, WARD_STEP_IMAGE, EINVAL, "%s: %s '%s' is not a sha256 digest (sha256: and 64 lowercase hex digits)",
 				what, key, esc);
 	}
 	if (asprintf(out, "blobs/sha256/%s", digest + 7) < 0) {
 		*out = NULL;
-		return meta_err(err, ENOMEM, "%s", what);
+		return ward_err_set(err, WARD_STEP_IMAGE, ENOMEM, "%s", what);
 	}
 	return 0;
 }
@@ -375,11 +361,11 @@ static int alloc_layers(struct ward_image_meta *m, size_t n,
 			struct ward_err *err)
 {
 	if (n > lim->max_layers)
-		return meta_err(err, E2BIG, "%s: %zu layers, more than %zu (WARD_IMAGE_MAX_LAYERS)",
+		return ward_err_set(err, WARD_STEP_IMAGE, E2BIG, "%s: %zu layers, more than %zu (WARD_IMAGE_MAX_LAYERS)",
 				what, n, lim->max_layers);
 	m->layers = calloc(n ? n : 1, sizeof(*m->layers));
 	if (!m->layers)
-		return meta_err(err, ENOMEM, "%s", what);
+		return ward_err_set(err, WARD_STEP_IMAGE, ENOMEM, "%s", what);
 	for (size_t i = 0; i < n; i++)
 		m->layers[i].history = -1;
 	return 0;
@@ -400,18 +386,18 @@ int ward_image_parse_docker_manifest(const char *buf, size_t len,
 		return r;
 	if (!json_object_is_type(root, json_type_array) ||
 	    json_object_array_length(root) == 0) {
-		r = meta_err(err, EINVAL, "%s: not a non-empty array of images", what);
+		r = ward_err_set(err, WARD_STEP_IMAGE, EINVAL, "%s: not a non-empty array of images", what);
 		goto out;
 	}
 	m->format = WARD_IMAGE_DOCKER_SAVE;
 	m->nimages = json_object_array_length(root);
 	img = json_object_array_get_idx(root, 0);
 	if (!json_object_is_type(img, json_type_object)) {
-		r = meta_err(err, EINVAL, "%s: the first image is not an object", what);
+		r = ward_err_set(err, WARD_STEP_IMAGE, EINVAL, "%s: the first image is not an object", what);
 		goto out;
 	}
 	if (!member(img, "Config")) {
-		r = meta_err(err, EINVAL, "%s: no Config", what);
+		r = ward_err_set(err, WARD_STEP_IMAGE, EINVAL, "%s: no Config", what);
 		goto out;
 	}
 	if ((r = get_string(img, "Config", lim, what, &config, err)) < 0 ||
@@ -425,7 +411,7 @@ int ward_image_parse_docker_manifest(const char *buf, size_t len,
 		goto out;
 	layers = member(img, "Layers");
 	if (!layers || !json_object_is_type(layers, json_type_array)) {
-		r = meta_err(err, EINVAL, "%s: Layers is missing or not an array", what);
+		r = ward_err_set(err, WARD_STEP_IMAGE, EINVAL, "%s: Layers is missing or not an array", what);
 		goto out;
 	}
 	n = json_object_array_length(layers);
@@ -510,12 +496,12 @@ int ward_image_parse_oci_index(const char *buf, size_t len,
 	mans = member(root, "manifests");
 	if (!mans || !json_object_is_type(mans, json_type_array) ||
 	    json_object_array_length(mans) == 0) {
-		r = meta_err(err, EINVAL, "%s: manifests is missing, empty or not an array", what);
+		r = ward_err_set(err, WARD_STEP_IMAGE, EINVAL, "%s: manifests is missing, empty or not an array", what);
 		goto out;
 	}
 	n = json_object_array_length(mans);
 	if (n > lim->max_list) {
-		r = meta_err(err, E2BIG, "%s: %zu manifests, more than %zu (WARD_IMAGE_MAX_LIST)",
+		r = ward_err_set(err, WARD_STEP_IMAGE, E2BIG, "%s: %zu manifests, more than %zu (WARD_IMAGE_MAX_LIST)",
 			     what, n, lim->max_list);
 		goto out;
 	}
@@ -531,7 +517,7 @@ int ward_image_parse_oci_index(const char *buf, size_t len,
 		}
 	}
 	if (!best) {
-		r = meta_err(err, EINVAL, "%s: no image manifest listed", what);
+		r = ward_err_set(err, WARD_STEP_IMAGE, EINVAL, "%s: no image manifest listed", what);
 		goto out;
 	}
 	d = string_of(best, "digest");
@@ -539,7 +525,7 @@ int ward_image_parse_oci_index(const char *buf, size_t len,
 		char esc[96];
 
 		ward_image_escape(d ? d : "(none)", esc, sizeof(esc));
-		r = meta_err(err, EINVAL, "%s: digest '%s' is not a sha256 digest (sha256: and 64 lowercase hex digits)",
+		r = ward_err_set(err, WARD_STEP_IMAGE, EINVAL, "%s: digest '%s' is not a sha256 digest (sha256: and 64 lowercase hex digits)",
 			     what, esc);
 		goto out;
 	}
@@ -550,7 +536,7 @@ int ward_image_parse_oci_index(const char *buf, size_t len,
 	if (!ref)
 		ref = string_of(ann, "org.opencontainers.image.ref.name");
 	if (ref && strlen(ref) <= lim->max_string && !(*name = strdup(ref))) {
-		r = meta_err(err, ENOMEM, "%s", what);
+		r = ward_err_set(err, WARD_STEP_IMAGE, ENOMEM, "%s", what);
 		goto out;
 	}
 	r = 0;
@@ -572,11 +558,11 @@ int ward_image_parse_oci_manifest(const char *buf, size_t len,
 	if ((r = ward_image_json_parse(buf, len, lim, what, &root, err)) < 0)
 		return r;
 	if (!json_object_is_type(root, json_type_object)) {
-		r = meta_err(err, EINVAL, "%s: not an object", what);
+		r = ward_err_set(err, WARD_STEP_IMAGE, EINVAL, "%s: not an object", what);
 		goto out;
 	}
 	if (is_index_type(string_of(root, "mediaType"))) {
-		r = meta_err(err, EINVAL, "%s: an index where an image manifest was expected", what);
+		r = ward_err_set(err, WARD_STEP_IMAGE, EINVAL, "%s: an index where an image manifest was expected", what);
 		goto out;
 	}
 	if ((r = blob_member(string_of(member(root, "config"), "digest"), what,
@@ -584,7 +570,7 @@ int ward_image_parse_oci_manifest(const char *buf, size_t len,
 		goto out;
 	layers = member(root, "layers");
 	if (!layers || !json_object_is_type(layers, json_type_array)) {
-		r = meta_err(err, EINVAL, "%s: layers is missing or not an array", what);
+		r = ward_err_set(err, WARD_STEP_IMAGE, EINVAL, "%s: layers is missing or not an array", what);
 		goto out;
 	}
 	n = json_object_array_length(layers);
@@ -619,20 +605,20 @@ static int parse_history(struct json_object *root, const struct ward_image_limit
 	if (!h)
 		return 0;
 	if (!json_object_is_type(h, json_type_array))
-		return meta_err(err, EINVAL, "%s: history is not an array", what);
+		return ward_err_set(err, WARD_STEP_IMAGE, EINVAL, "%s: history is not an array", what);
 	n = json_object_array_length(h);
 	if (n > lim->max_history)
-		return meta_err(err, E2BIG, "%s: %zu history entries, more than %zu (WARD_IMAGE_MAX_HISTORY)",
+		return ward_err_set(err, WARD_STEP_IMAGE, E2BIG, "%s: %zu history entries, more than %zu (WARD_IMAGE_MAX_HISTORY)",
 				what, n, lim->max_history);
 	c->history = calloc(n ? n : 1, sizeof(*c->history));
 	if (!c->history)
-		return meta_err(err, ENOMEM, "%s: history", what);
+		return ward_err_set(err, WARD_STEP_IMAGE, ENOMEM, "%s: history", what);
 	for (size_t i = 0; i < n; i++) {
 		struct json_object *e = json_object_array_get_idx(h, i), *el;
 		struct ward_image_history *hi = &c->history[i];
 
 		if (!json_object_is_type(e, json_type_object))
-			return meta_err(err, EINVAL, "%s: history[%zu] is not an object", what, i);
+			return ward_err_set(err, WARD_STEP_IMAGE, EINVAL, "%s: history[%zu] is not an object", what, i);
 		c->nhistory++;
 		hi->layer = -1;
 		if ((r = get_string(e, "created_by", lim, what, &hi->created_by, err)) < 0 ||
@@ -640,7 +626,7 @@ static int parse_history(struct json_object *root, const struct ward_image_limit
 			return r;
 		el = member(e, "empty_layer");
 		if (el && !json_object_is_type(el, json_type_boolean))
-			return meta_err(err, EINVAL, "%s: history[%zu].empty_layer is not a boolean",
+			return ward_err_set(err, WARD_STEP_IMAGE, EINVAL, "%s: history[%zu].empty_layer is not a boolean",
 					what, i);
 		hi->empty_layer = el && json_object_get_boolean(el);
 	}
@@ -658,12 +644,12 @@ int ward_image_parse_config(const char *buf, size_t len,
 	if ((r = ward_image_json_parse(buf, len, lim, what, &root, err)) < 0)
 		return r;
 	if (!json_object_is_type(root, json_type_object)) {
-		r = meta_err(err, EINVAL, "%s: not an object", what);
+		r = ward_err_set(err, WARD_STEP_IMAGE, EINVAL, "%s: not an object", what);
 		goto out;
 	}
 	cfg = member(root, "config");
 	if (cfg && !json_object_is_type(cfg, json_type_object)) {
-		r = meta_err(err, EINVAL, "%s: config is not an object", what);
+		r = ward_err_set(err, WARD_STEP_IMAGE, EINVAL, "%s: config is not an object", what);
 		goto out;
 	}
 	if ((r = get_string(cfg, "User", lim, what, &c->user, err)) < 0 ||

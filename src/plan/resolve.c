@@ -33,20 +33,6 @@
 #define DEFAULT_ID 10001
 #define OVERFLOW_ID 65534
 
-static int plan_err(struct ward_err *err, int errnum, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static int plan_err(struct ward_err *err, int errnum, const char *fmt, ...)
-{
-	char msg[WARD_ERR_MSG_MAX];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	return ward_err_set(err, WARD_STEP_PLAN, errnum, "%s", msg);
-}
-
 /* One walk of the host's mount table under a rootfs or bound directory:
  * no kernel file system may come along (mountinfo.h), and for a
  * directory no engine socket (dockersock.h). */
@@ -83,7 +69,7 @@ static int refuse_kernel_fs(const char *real, struct ward_err *err)
 	_cleanup_close_ int fd = open(real, O_PATH | O_CLOEXEC);
 
 	if (fd < 0)
-		return plan_err(err, errno, "source %s", real);
+		return ward_err_set(err, WARD_STEP_PLAN, errno, "source %s", real);
 	return ward_mountinfo_refuse_fs_of(fd, real, WARD_STEP_PLAN, err);
 }
 
@@ -97,13 +83,13 @@ static int resolve_rootfs(const struct ward_plan_builder *b,
 	if (!b->rootfs || strcmp(b->rootfs, "host") == 0)
 		return 0;
 	if (!realpath(b->rootfs, real))
-		return plan_err(err, errno, "--rootfs %s", b->rootfs);
+		return ward_err_set(err, WARD_STEP_PLAN, errno, "--rootfs %s", b->rootfs);
 	if (stat(real, &st) < 0)
-		return plan_err(err, errno, "--rootfs %s", real);
+		return ward_err_set(err, WARD_STEP_PLAN, errno, "--rootfs %s", real);
 	if (!S_ISDIR(st.st_mode))
-		return plan_err(err, ENOTDIR, "--rootfs %s", real);
+		return ward_err_set(err, WARD_STEP_PLAN, ENOTDIR, "--rootfs %s", real);
 	if (strcmp(real, "/") == 0)
-		return plan_err(err, 0,
+		return ward_err_set(err, WARD_STEP_PLAN, 0,
 				"--rootfs /: the host's whole tree is not a root image; use --rootfs host");
 	if ((r = refuse_kernel_fs(real, err)) < 0)
 		return ward_err_wrap(err, "--rootfs %s: ", real);
@@ -116,7 +102,7 @@ static int resolve_rootfs(const struct ward_plan_builder *b,
 	plan->rootfs = strdup(real);
 	plan->rootfs_dev = st.st_dev;
 	plan->rootfs_ino = st.st_ino;
-	return plan->rootfs ? 0 : plan_err(err, ENOMEM, "strdup");
+	return plan->rootfs ? 0 : ward_err_set(err, WARD_STEP_PLAN, ENOMEM, "strdup");
 }
 
 static const char *root_of(const struct ward_plan *plan)
@@ -135,17 +121,17 @@ static int resolve_gid(const struct ward_plan *plan, const char *s,
 
 	if (ward_parse_u32(s, &v) == 0) {
 		if (v == UINT32_MAX)
-			return plan_err(err, 0, "group id %s is invalid", s);
+			return ward_err_set(err, WARD_STEP_PLAN, 0, "group id %s is invalid", s);
 		*gid = v;
 		return 0;
 	}
 	r = ward_userdb_read(root_of(plan), "etc/group", &buf, &len);
 	if (r < 0)
-		return plan_err(err, -r, "group '%s': reading %s/etc/group", s,
+		return ward_err_set(err, WARD_STEP_PLAN, -r, "group '%s': reading %s/etc/group", s,
 				plan->rootfs ? plan->rootfs : "");
 	r = ward_userdb_parse_group(buf, len, s, gid);
 	if (r < 0)
-		return plan_err(err, 0, "group '%s' is not in %s/etc/group%s", s,
+		return ward_err_set(err, WARD_STEP_PLAN, 0, "group '%s' is not in %s/etc/group%s", s,
 				plan->rootfs ? plan->rootfs : "",
 				r == -EINVAL ? " (malformed entry)" : "");
 	return 0;
@@ -160,11 +146,11 @@ static int resolve_user_name(struct ward_plan *plan, const char *name,
 
 	r = ward_userdb_read(root_of(plan), "etc/passwd", &buf, &len);
 	if (r < 0)
-		return plan_err(err, -r, "--user %s: reading %s/etc/passwd", name,
+		return ward_err_set(err, WARD_STEP_PLAN, -r, "--user %s: reading %s/etc/passwd", name,
 				plan->rootfs ? plan->rootfs : "");
 	r = ward_userdb_parse_passwd(buf, len, name, &plan->uid, &plan->gid);
 	if (r < 0)
-		return plan_err(err, 0, "--user %s: no such user in %s/etc/passwd%s",
+		return ward_err_set(err, WARD_STEP_PLAN, 0, "--user %s: no such user in %s/etc/passwd%s",
 				name, plan->rootfs ? plan->rootfs : "",
 				r == -EINVAL ? " (malformed entry)" : "");
 	return 0;
@@ -183,7 +169,7 @@ static int resolve_user(const struct ward_plan_builder *b,
 	if (!b->user)
 		return 0;
 	if (snprintf(spec, sizeof(spec), "%s", b->user) >= (int)sizeof(spec))
-		return plan_err(err, 0, "--user: value too long");
+		return ward_err_set(err, WARD_STEP_PLAN, 0, "--user: value too long");
 	colon = strchr(spec, ':');
 	if (colon)
 		*colon++ = '\0';
@@ -196,11 +182,11 @@ static int resolve_user(const struct ward_plan_builder *b,
 	if (colon && (r = resolve_gid(plan, colon, &plan->gid, err)) < 0)
 		return r;
 	if (plan->uid == 0 || plan->gid == 0)
-		return plan_err(err, 0,
+		return ward_err_set(err, WARD_STEP_PLAN, 0,
 				"--user %s: ward does not run programs as root (uid/gid 0)",
 				b->user);
 	if (plan->uid == UINT32_MAX || plan->gid == UINT32_MAX)
-		return plan_err(err, 0, "--user %s: invalid id", b->user);
+		return ward_err_set(err, WARD_STEP_PLAN, 0, "--user %s: invalid id", b->user);
 	if (plan->uid == OVERFLOW_ID)
 		fprintf(stderr, "ward: notice: --user %s is the overflow id %u: inside a user "
 				"namespace every file of an unmapped owner will look like the program's own\n",
@@ -234,11 +220,11 @@ static int resolve_group_list(const struct ward_plan_builder *b,
 	char *save = NULL, *tok;
 
 	if (plan->rootless)
-		return plan_err(err, 0,
+		return ward_err_set(err, WARD_STEP_PLAN, 0,
 				"--groups %s: a rootless launch can map only your own group; run as root to set groups",
 				b->groups);
 	if (snprintf(list, sizeof(list), "%s", b->groups) >= (int)sizeof(list))
-		return plan_err(err, 0, "--groups: value too long");
+		return ward_err_set(err, WARD_STEP_PLAN, 0, "--groups: value too long");
 	plan->groups = WARD_GROUPS_LIST;
 	for (tok = strtok_r(list, ",", &save); tok;
 	     tok = strtok_r(NULL, ",", &save)) {
@@ -246,12 +232,12 @@ static int resolve_group_list(const struct ward_plan_builder *b,
 		int r;
 
 		if (plan->ngroups == WARD_MAX_GROUPS)
-			return plan_err(err, 0, "--groups: more than %d groups",
+			return ward_err_set(err, WARD_STEP_PLAN, 0, "--groups: more than %d groups",
 					WARD_MAX_GROUPS);
 		if ((r = resolve_gid(plan, tok, &g, err)) < 0)
 			return r;
 		if (g == 0)
-			return plan_err(err, 0, "--groups: group 0 is refused");
+			return ward_err_set(err, WARD_STEP_PLAN, 0, "--groups: group 0 is refused");
 		plan->group_list[plan->ngroups++] = g;
 	}
 	return 0;
@@ -298,7 +284,7 @@ static int resolve_groups(const struct ward_plan_builder *b,
 	}
 	if (strcmp(b->groups, "keep") == 0) {
 		if (!plan->rootless)
-			return plan_err(err, 0,
+			return ward_err_set(err, WARD_STEP_PLAN, 0,
 					"--groups keep: as root the kept groups would be root's; use clear or a list");
 		plan->groups = WARD_GROUPS_KEEP;
 		return 0;
@@ -331,20 +317,20 @@ static int parse_bind(const char *spec, char *src, char *dst, bool *rw,
 	int n;
 
 	if (snprintf(buf, sizeof(buf), "%s", spec) >= (int)sizeof(buf))
-		return plan_err(err, ENAMETOOLONG, "--bind %s", spec);
+		return ward_err_set(err, WARD_STEP_PLAN, ENAMETOOLONG, "--bind %s", spec);
 	n = ward_split_colon(buf, f, 3);
 	if (n < 0)
-		return plan_err(err, 0, "--bind %s: expected SRC[:DST][:ro|rw]", spec);
+		return ward_err_set(err, WARD_STEP_PLAN, 0, "--bind %s: expected SRC[:DST][:ro|rw]", spec);
 	*rw = false;
 	if (n >= 2 && (strcmp(f[n - 1], "ro") == 0 || strcmp(f[n - 1], "rw") == 0)) {
 		*rw = strcmp(f[n - 1], "rw") == 0;
 		n--;
 	} else if (n == 3) {
-		return plan_err(err, 0, "--bind %s: mode must be ro or rw, got '%s'",
+		return ward_err_set(err, WARD_STEP_PLAN, 0, "--bind %s: mode must be ro or rw, got '%s'",
 				spec, f[2]);
 	}
 	if (!*f[0] || (n == 2 && !*f[1]))
-		return plan_err(err, 0, "--bind %s: empty path", spec);
+		return ward_err_set(err, WARD_STEP_PLAN, 0, "--bind %s: empty path", spec);
 	strcpy(src, f[0]);
 	strcpy(dst, n == 2 ? f[1] : "");
 	return 0;
@@ -368,15 +354,15 @@ static int refuse_symlink_source(const char *spec, const char *src,
 		n--;
 	snprintf(last, sizeof(last), "%.*s", (int)n, src);
 	if (lstat(last, &lst) < 0)
-		return plan_err(err, errno, "--bind %s: source %s", spec, src);
+		return ward_err_set(err, WARD_STEP_PLAN, errno, "--bind %s: source %s", spec, src);
 	if (S_ISLNK(lst.st_mode))
-		return plan_err(err, 0,
+		return ward_err_set(err, WARD_STEP_PLAN, 0,
 				"--bind %s: source %s is a symlink (to %s); name the target itself",
 				spec, src, real);
 	/* Not a symlink now: then it is the object realpath and stat saw,
 	 * or it was swapped between the lookups. */
 	if (lst.st_dev != st->st_dev || lst.st_ino != st->st_ino)
-		return plan_err(err, 0,
+		return ward_err_set(err, WARD_STEP_PLAN, 0,
 				"--bind %s: source %s changed while it was checked; refusing",
 				spec, src);
 	return 0;
@@ -392,11 +378,11 @@ static int resolve_bind(const char *spec, const struct ward_engine_sockets *es,
 	if ((r = parse_bind(spec, src, dst, &bind->rw, err)) < 0)
 		return r;
 	if (!realpath(src, real))
-		return plan_err(err, errno, "--bind %s: source %s", spec, src);
+		return ward_err_set(err, WARD_STEP_PLAN, errno, "--bind %s: source %s", spec, src);
 	if (stat(real, &st) < 0)
-		return plan_err(err, errno, "--bind %s: source %s", spec, real);
+		return ward_err_set(err, WARD_STEP_PLAN, errno, "--bind %s: source %s", spec, real);
 	if (src_forbidden(real))
-		return plan_err(err, 0,
+		return ward_err_set(err, WARD_STEP_PLAN, 0,
 				"--bind %s: binding the host's %s exposes other processes; refused",
 				spec, real);
 	if ((r = refuse_kernel_fs(real, err)) < 0 ||
@@ -410,17 +396,17 @@ static int resolve_bind(const char *spec, const struct ward_engine_sockets *es,
 	if ((r = check_mounts_beneath(es, real, S_ISDIR(st.st_mode), err)) < 0)
 		return ward_err_wrap(err, "--bind %s: ", spec);
 	if (ward_path_normalize(dst, norm, sizeof(norm)) < 0)
-		return plan_err(err, 0,
+		return ward_err_set(err, WARD_STEP_PLAN, 0,
 				"--bind %s: destination must be an absolute path without '..'",
 				spec);
 	if (dst_forbidden(norm))
-		return plan_err(err, 0,
+		return ward_err_set(err, WARD_STEP_PLAN, 0,
 				"--bind %s: destination %s is reserved (/, /proc, /dev)",
 				spec, norm);
 	bind->src = strdup(real);
 	bind->dst = strdup(norm);
 	if (!bind->src || !bind->dst)
-		return plan_err(err, ENOMEM, "strdup");
+		return ward_err_set(err, WARD_STEP_PLAN, ENOMEM, "strdup");
 	bind->dev = st.st_dev;
 	bind->ino = st.st_ino;
 	bind->type = st.st_mode & S_IFMT;
@@ -434,7 +420,7 @@ static int scan_engines(const struct ward_plan_builder *b,
 	struct ward_engine_sockets *es = malloc(sizeof(*es));
 
 	if (!es)
-		return plan_err(err, ENOMEM, "malloc");
+		return ward_err_set(err, WARD_STEP_PLAN, ENOMEM, "malloc");
 	ward_dockersock_scan(es, b->engine_extra);
 	es->allowed = b->allow_engines;
 	plan->engine_sockets = es;
@@ -454,11 +440,11 @@ static int resolve_writable_bind(const struct ward_plan *plan, const char *path,
 	const char *root = plan->rootfs ? plan->rootfs : "";
 
 	if (snprintf(spec, sizeof(spec), "%s%s", root, path) >= PATH_MAX)
-		return plan_err(err, ENAMETOOLONG, "writable %s", path);
+		return ward_err_set(err, WARD_STEP_PLAN, ENAMETOOLONG, "writable %s", path);
 	if (!realpath(spec, real))
-		return plan_err(err, errno, "writable %s: %s", path, spec);
+		return ward_err_set(err, WARD_STEP_PLAN, errno, "writable %s: %s", path, spec);
 	if (plan->rootfs && !ward_path_is_beneath(real, plan->rootfs))
-		return plan_err(err, 0,
+		return ward_err_set(err, WARD_STEP_PLAN, 0,
 				"writable %s: resolves to %s, outside the rootfs %s; refused",
 				path, real, plan->rootfs);
 	snprintf(spec, sizeof(spec), "%s:%s:rw", real, path);
@@ -481,7 +467,7 @@ static int resolve_binds(const struct ward_plan_builder *b,
 	}
 	for (size_t i = 0; namespaces && i < plan->nwritable && r == 0; i++) {
 		if (plan->nbinds == WARD_MAX_BINDS)
-			return plan_err(err, 0, "writable: more than %d binds in all",
+			return ward_err_set(err, WARD_STEP_PLAN, 0, "writable: more than %d binds in all",
 					WARD_MAX_BINDS);
 		r = resolve_writable_bind(plan, plan->writable[i],
 					  &plan->binds[plan->nbinds], err);
@@ -490,7 +476,7 @@ static int resolve_binds(const struct ward_plan_builder *b,
 	}
 	for (size_t i = 0; i < plan->nbinds && r == 0; i++)
 		if (plan->binds[i].rw && ward_seccomp_cache_exposed(plan->binds[i].src))
-			r = plan_err(err, 0,
+			r = ward_err_set(err, WARD_STEP_PLAN, 0,
 				     "a read-write bind of %s would let the program write ward's seccomp filter cache, which later launches trust; bind it read-only, or move the cache with WARD_CACHE_DIR (WARD_CACHE_DIR=off: no cache)",
 				     plan->binds[i].src);
 	return r;
@@ -506,20 +492,20 @@ static int resolve_tmpfs(const struct ward_plan_builder *b,
 		int n;
 
 		if (snprintf(buf, sizeof(buf), "%s", b->tmpfs[i]) >= (int)sizeof(buf))
-			return plan_err(err, ENAMETOOLONG, "--tmpfs");
+			return ward_err_set(err, WARD_STEP_PLAN, ENAMETOOLONG, "--tmpfs");
 		n = ward_split_colon(buf, f, 2);
 		if (n < 0 || ward_path_normalize(f[0], norm, sizeof(norm)) < 0 ||
 		    dst_forbidden(norm))
-			return plan_err(err, 0,
+			return ward_err_set(err, WARD_STEP_PLAN, 0,
 					"%s--tmpfs %s: expected an absolute DST[:size=N] outside /, /proc, /dev",
 					ward_plan_where(b, "tmpfs", i), b->tmpfs[i]);
 		if (n == 2 && (strncmp(f[1], "size=", 5) != 0 ||
 			       ward_parse_size(f[1] + 5, &t->size) < 0))
-			return plan_err(err, 0, "%s--tmpfs %s: bad size '%s'",
+			return ward_err_set(err, WARD_STEP_PLAN, 0, "%s--tmpfs %s: bad size '%s'",
 					ward_plan_where(b, "tmpfs", i), b->tmpfs[i], f[1]);
 		t->dst = strdup(norm);
 		if (!t->dst)
-			return plan_err(err, ENOMEM, "strdup");
+			return ward_err_set(err, WARD_STEP_PLAN, ENOMEM, "strdup");
 		plan->ntmpfs++;
 	}
 	return 0;

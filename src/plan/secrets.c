@@ -33,20 +33,6 @@
 #include "plan/secret_spec.h"
 #include "base/util.h"
 
-static int secret_err(struct ward_err *err, int errnum, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static int secret_err(struct ward_err *err, int errnum, const char *fmt, ...)
-{
-	char msg[WARD_ERR_MSG_MAX];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	return ward_err_set(err, WARD_STEP_SECRETS, errnum, "%s", msg);
-}
-
 /* ---- syntax (pure) ------------------------------------------------------ */
 
 bool ward_secret_name_valid(const char *name)
@@ -70,10 +56,10 @@ static int parse_fd(const char *name, const char *s, int *fd, struct ward_err *e
 	uint32_t v;
 
 	if (!isdigit((unsigned char)*s) || ward_parse_u32(s, &v) < 0 || v > INT_MAX)
-		return secret_err(err, 0, "secret %s: fd:%s: expected fd:N with N a descriptor number",
+		return ward_err_set(err, WARD_STEP_SECRETS, 0, "secret %s: fd:%s: expected fd:N with N a descriptor number",
 				  name, s);
 	if (v == 1 || v == 2)
-		return secret_err(err, 0, "secret %s: fd:%u is ward's own output; pass the secret on fd 0 or 3 and up",
+		return ward_err_set(err, WARD_STEP_SECRETS, 0, "secret %s: fd:%u is ward's own output; pass the secret on fd 0 or 3 and up",
 				  name, v);
 	*fd = (int)v;
 	return 0;
@@ -87,31 +73,31 @@ int ward_secret_parse_spec(const char *spec, struct ward_secret_spec *out,
 
 	memset(out, 0, sizeof(*out));
 	if (!eq || n == 0 || n > WARD_SECRET_NAME_MAX)
-		return secret_err(err, 0, "secret %.64s: expected NAME=SOURCE (NAME of 1 to %d letters, digits, '_', '.', '-')",
+		return ward_err_set(err, WARD_STEP_SECRETS, 0, "secret %.64s: expected NAME=SOURCE (NAME of 1 to %d letters, digits, '_', '.', '-')",
 				  spec, WARD_SECRET_NAME_MAX);
 	memcpy(out->name, spec, n);
 	if (!ward_secret_name_valid(out->name))
-		return secret_err(err, 0, "secret %s: the name must be 1 to %d letters, digits, '_', '.' or '-', not . or ..",
+		return ward_err_set(err, WARD_STEP_SECRETS, 0, "secret %s: the name must be 1 to %d letters, digits, '_', '.' or '-', not . or ..",
 				  out->name, WARD_SECRET_NAME_MAX);
 	src = eq + 1;
 	if (!*src)
-		return secret_err(err, 0, "secret %s: no source (a file, fd:N or env:VAR)", out->name);
+		return ward_err_set(err, WARD_STEP_SECRETS, 0, "secret %s: no source (a file, fd:N or env:VAR)", out->name);
 	if (strncmp(src, "fd:", 3) == 0) {
 		out->source = WARD_SECRET_SRC_FD;
 		return parse_fd(out->name, src + 3, &out->fd, err);
 	}
 	if (strlen(src) >= sizeof(out->arg))
-		return secret_err(err, ENAMETOOLONG, "secret %s: source too long", out->name);
+		return ward_err_set(err, WARD_STEP_SECRETS, ENAMETOOLONG, "secret %s: source too long", out->name);
 	strcpy(out->arg, strncmp(src, "env:", 4) == 0 ? src + 4 : src);
 	out->source = strncmp(src, "env:", 4) == 0 ? WARD_SECRET_SRC_ENV
 						    : WARD_SECRET_SRC_FILE;
 	if (out->source == WARD_SECRET_SRC_ENV &&
 	    !ward_env_name_valid(out->arg, strlen(out->arg)))
-		return secret_err(err, 0, "secret %s: env:%s: expected a variable name (letters, digits, _)",
+		return ward_err_set(err, WARD_STEP_SECRETS, 0, "secret %s: env:%s: expected a variable name (letters, digits, _)",
 				  out->name, out->arg);
 	/* --secret NAME=VALUE by mistake: say so without echoing it. */
 	if (out->source == WARD_SECRET_SRC_FILE && ward_secret_shape(out->arg, strlen(out->arg)))
-		return secret_err(err, 0, "secret %s: the source looks like the secret itself (%s); "
+		return ward_err_set(err, WARD_STEP_SECRETS, 0, "secret %s: the source looks like the secret itself (%s); "
 				  "give a file, fd:N or env:VAR, never the value",
 				  out->name, ward_secret_shape(out->arg, strlen(out->arg)));
 	return 0;
@@ -128,7 +114,7 @@ int ward_plan_check_secret_env(const char *value, struct ward_err *err)
 {
 	if (!ward_secret_name_valid(value) ||
 	    !ward_env_name_valid(value, strlen(value)))
-		return secret_err(err, 0, "secret-env %s: expected the name of a secret that is also a variable name (letters, digits, _)",
+		return ward_err_set(err, WARD_STEP_SECRETS, 0, "secret-env %s: expected the name of a secret that is also a variable name (letters, digits, _)",
 				  value);
 	return 0;
 }
@@ -140,14 +126,14 @@ static int put(char **list, char **where, size_t *n, const char *key,
 	char buf[512];
 
 	if (*n >= WARD_MAX_SECRETS)
-		return secret_err(err, 0, "--%s: more than %d given", key, WARD_MAX_SECRETS);
+		return ward_err_set(err, WARD_STEP_SECRETS, 0, "--%s: more than %d given", key, WARD_MAX_SECRETS);
 	if (!(list[*n] = strdup(value)))
-		return secret_err(err, ENOMEM, "strdup");
+		return ward_err_set(err, WARD_STEP_SECRETS, ENOMEM, "strdup");
 	if (o && o->file) {
 		snprintf(buf, sizeof(buf), "%s:%u:%u: ", o->file, o->line, o->col);
 		if (!(where[*n] = strdup(buf))) {
 			free(list[*n]);
-			return secret_err(err, ENOMEM, "strdup");
+			return ward_err_set(err, WARD_STEP_SECRETS, ENOMEM, "strdup");
 		}
 	}
 	(*n)++;
@@ -190,13 +176,13 @@ static int map_secret(struct ward_secret *s, size_t cap, struct ward_err *err)
 	long page = sysconf(_SC_PAGESIZE);
 
 	if (__builtin_add_overflow(n + 3, cap, &len))
-		return secret_err(err, EOVERFLOW, "secret %s: size", s->name);
+		return ward_err_set(err, WARD_STEP_SECRETS, EOVERFLOW, "secret %s: size", s->name);
 	len = (len + (size_t)page - 1) & ~((size_t)page - 1);
 	s->map = mmap(NULL, len, PROT_READ | PROT_WRITE,
 		      MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	if (s->map == MAP_FAILED) {
 		s->map = NULL;
-		return secret_err(err, errno, "secret %s: mmap", s->name);
+		return ward_err_set(err, WARD_STEP_SECRETS, errno, "secret %s: mmap", s->name);
 	}
 	s->map_len = len;
 	/* Not fatal where unsupported: the value is then only as exposed
@@ -259,7 +245,7 @@ int ward_secret_seal(struct ward_secret *s, struct ward_err *err)
 	size_t used = strlen(s->name) + 1 + s->len + 1;
 
 	if (s->len == 0)
-		return secret_err(err, 0, "secret %s: %s is empty", s->name, s->origin);
+		return ward_err_set(err, WARD_STEP_SECRETS, 0, "secret %s: %s is empty", s->name, s->origin);
 	s->map[used - 1] = '\0';
 	(void)mlock(s->map, used);
 	return 0;
@@ -293,10 +279,10 @@ static int read_value(int fd, struct ward_secret *s, struct ward_err *err)
 		if (k < 0 && errno == EAGAIN && wait_readable(fd) == 0)
 			continue;
 		if (k < 0)
-			return secret_err(err, errno, "secret %s: reading %s", s->name, s->origin);
+			return ward_err_set(err, WARD_STEP_SECRETS, errno, "secret %s: reading %s", s->name, s->origin);
 		s->len += (size_t)k;
 	}
-	return secret_err(err, EFBIG, "secret %s: %s is larger than %u bytes", s->name,
+	return ward_err_set(err, WARD_STEP_SECRETS, EFBIG, "secret %s: %s is larger than %u bytes", s->name,
 			  s->origin, WARD_SECRET_MAX_BYTES);
 }
 
@@ -305,13 +291,13 @@ static int check_mode(const struct ward_secret *s, const char *path,
 		      const struct stat *st, struct ward_err *err)
 {
 	if (st->st_mode & (S_IROTH | S_IWOTH))
-		return secret_err(err, EACCES,
+		return ward_err_set(err, WARD_STEP_SECRETS, EACCES,
 				  "secret %s: %s is %s by every user (mode %04o); refusing to use it: chmod 600 %s",
 				  s->name, path,
 				  st->st_mode & S_IROTH ? "readable" : "writable",
 				  (unsigned)(st->st_mode & 07777), path);
 	if (S_ISREG(st->st_mode) && st->st_size > (off_t)WARD_SECRET_MAX_BYTES)
-		return secret_err(err, EFBIG, "secret %s: %s is larger than %u bytes",
+		return ward_err_set(err, WARD_STEP_SECRETS, EFBIG, "secret %s: %s is larger than %u bytes",
 				  s->name, path, WARD_SECRET_MAX_BYTES);
 	return 0;
 }
@@ -365,21 +351,21 @@ static int load_file(const struct ward_secret_spec *spec, const char *rootfs,
 
 	/* lstat first: a device or FIFO is refused before it is opened. */
 	if (lstat(spec->arg, &lst) < 0)
-		return secret_err(err, errno, "secret %s: %s", s->name, spec->arg);
+		return ward_err_set(err, WARD_STEP_SECRETS, errno, "secret %s: %s", s->name, spec->arg);
 	if (S_ISLNK(lst.st_mode))
-		return secret_err(err, ELOOP, "secret %s: %s is a symlink; name the file itself",
+		return ward_err_set(err, WARD_STEP_SECRETS, ELOOP, "secret %s: %s is a symlink; name the file itself",
 				  s->name, spec->arg);
 	if (!S_ISREG(lst.st_mode))
-		return secret_err(err, EINVAL,
+		return ward_err_set(err, WARD_STEP_SECRETS, EINVAL,
 				  "secret %s: %s is not a regular file (pass a pipe as fd:N)",
 				  s->name, spec->arg);
 	fd = open(spec->arg, O_RDONLY | O_NOFOLLOW | O_NOCTTY | O_NONBLOCK | O_CLOEXEC);
 	if (fd < 0)
-		return secret_err(err, errno, "secret %s: open %s", s->name, spec->arg);
+		return ward_err_set(err, WARD_STEP_SECRETS, errno, "secret %s: open %s", s->name, spec->arg);
 	if (fstat(fd, &st) < 0)
-		return secret_err(err, errno, "secret %s: fstat %s", s->name, spec->arg);
+		return ward_err_set(err, WARD_STEP_SECRETS, errno, "secret %s: fstat %s", s->name, spec->arg);
 	if (!S_ISREG(st.st_mode) || st.st_dev != lst.st_dev || st.st_ino != lst.st_ino)
-		return secret_err(err, EAGAIN, "secret %s: %s changed while it was opened; refusing",
+		return ward_err_set(err, WARD_STEP_SECRETS, EAGAIN, "secret %s: %s changed while it was opened; refusing",
 				  s->name, spec->arg);
 	if ((r = ward_secret_read_fd(s, fd, spec->arg, &st, err)) < 0)
 		return r;
@@ -407,7 +393,7 @@ int ward_secret_resolve(const struct ward_secret_spec *spec, const char *rootfs,
 		snprintf(origin, sizeof(origin), "%s%s",
 			 spec->source == WARD_SECRET_SRC_ENV ? "env:" : "", spec->arg);
 	if (!(out->origin = strdup(origin)))
-		return secret_err(err, ENOMEM, "strdup");
+		return ward_err_set(err, WARD_STEP_SECRETS, ENOMEM, "strdup");
 	r = spec->source == WARD_SECRET_SRC_FILE ?
 	    load_file(spec, rootfs, out, err) :
 	    ward_secret_set_value(out, standin, sizeof(standin) - 1, err);
@@ -477,7 +463,7 @@ static int keep_where(char **slot, const char *where, struct ward_err *err)
 	if (!where || !*where || *slot)
 		return 0;
 	*slot = strdup(where);
-	return *slot ? 0 : secret_err(err, ENOMEM, "strdup");
+	return *slot ? 0 : ward_err_set(err, WARD_STEP_SECRETS, ENOMEM, "strdup");
 }
 
 static int load_all(const struct ward_plan_builder *b, struct ward_plan *plan,
