@@ -17,7 +17,7 @@ DESTDIR ?=
 CC ?= cc
 PKG_CONFIG ?= pkg-config
 # What ward links.  libarchive (the image audit) is loaded with dlopen only
-# when an image is read (src/image_archive_dl.c): linked, it would cost every
+# when an image is read (src/image/archive_dl.c): linked, it would cost every
 # launch about 5 ms and 3 MiB (bench/README.md).  Tests link it directly.
 LAUNCH_PC := libcap-ng libseccomp libmnl json-c
 DEPS_PC := $(LAUNCH_PC) libarchive
@@ -32,7 +32,7 @@ WARNINGS := -Wall -Wextra -Werror -Wshadow -Wmissing-prototypes -Wformat=2 \
 HARDEN := -D_FORTIFY_SOURCE=3 -fstack-protector-strong -fPIE \
 	-fstack-clash-protection -fcf-protection
 OPT ?= -O2 -g
-CFLAGS_BASE := -std=gnu11 $(OPT) $(WARNINGS) -Iinclude \
+CFLAGS_BASE := -std=gnu11 $(OPT) $(WARNINGS) -Isrc -MMD -MP \
 	-DWARD_SHAREDIR='"$(SHAREDIR)"'
 PC_CFLAGS = $(shell $(PKG_CONFIG) --cflags $(DEPS_PC) 2>/dev/null)
 PC_LIBS = $(shell $(PKG_CONFIG) --libs $(DEPS_PC) 2>/dev/null)
@@ -41,7 +41,10 @@ ARCHIVE_SONAME = $(shell objdump -p $$($(PKG_CONFIG) --variable=libdir libarchiv
 ALL_CFLAGS = $(CFLAGS_BASE) $(HARDEN) $(PC_CFLAGS) $(CFLAGS)
 ALL_LDFLAGS = -pie -Wl,-z,relro,-z,now $(LDFLAGS)
 
-LIB_SRC := $(filter-out src/main.c,$(wildcard src/*.c))
+# One folder per subsystem (README's Layout; tests/lib/check-layers.py
+# holds the direction of their dependencies).
+LAYERS := base kernel seccomp engine image plan launch report cmd
+LIB_SRC := $(foreach d,$(LAYERS),$(wildcard src/$(d)/*.c))
 LIB_OBJ := $(LIB_SRC:src/%.c=$(BUILD)/obj/%.o)
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
@@ -52,18 +55,28 @@ FUZZ_REPLAY := $(FUZZ_SRC:tests/fuzz/%.c=$(BUILD)/fuzz/%-replay)
 	uninstall clean bench static fuzz FORCE
 all: deps $(BUILD)/ward $(BUILD)/probe ward
 
+# The folders' dependency rules (tests/lib/check-layers.py; make check
+# runs it).
+.PHONY: layers
+layers: deps
+	@python3 tests/lib/check-layers.py src
+
 # Install missing build dependencies on Debian (as root), or print the
 # exact command to run.
 deps:
 	@./tests/lib/ensure-deps.sh $(DEPS_DEB)
 
-$(BUILD)/obj/%.o: src/%.c $(wildcard include/ward/*.h) | $(BUILD)/obj
+# deps is order-only: on a fresh machine the -dev packages are installed
+# before anything compiles, even with make -j.  Headers are tracked by
+# the compiler's own .d files (-MMD -MP).
+$(BUILD)/obj/%.o: src/%.c | deps
+	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -c $< -o $@
 
 # The profile search path is compiled in: rebuild when PREFIX changes.
 $(BUILD)/.sharedir: FORCE | $(BUILD)
 	@echo '$(SHAREDIR)' | cmp -s - $@ || echo '$(SHAREDIR)' > $@
-$(BUILD)/obj/profile_trust.o: $(BUILD)/.sharedir
+$(BUILD)/obj/plan/profile_trust.o: $(BUILD)/.sharedir
 FORCE:
 
 $(BUILD)/libward.a: $(LIB_OBJ)
@@ -81,12 +94,15 @@ $(BUILD)/gen/seccomp_builtin.c: $(BUILD)/gen-seccomp
 $(BUILD)/gen/seccomp_builtin.o: $(BUILD)/gen/seccomp_builtin.c
 	$(CC) $(ALL_CFLAGS) -c $< -o $@
 
-$(BUILD)/obj/image_archive_dl.o: src/image_archive_dl.c include/ward/archive_dl.h | $(BUILD)/obj
+$(BUILD)/obj/image/archive_dl.o: src/image/archive_dl.c | deps
+	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) $(if $(ARCHIVE_SONAME),-DWARD_ARCHIVE_SONAME='"$(ARCHIVE_SONAME)"') -c $< -o $@
 
 $(BUILD)/ward: src/main.c $(BUILD)/libward.a $(BUILD)/gen/seccomp_builtin.o
 	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) src/main.c \
 		$(BUILD)/gen/seccomp_builtin.o $(BUILD)/libward.a $(LAUNCH_LIBS) -o $@
+
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
 
 ward: $(BUILD)/ward
 	ln -sf $(BUILD)/ward ward
@@ -103,12 +119,13 @@ ward: $(BUILD)/ward
 # absolute 32-bit relocations); a non-PIC archive would stop the link
 # ("recompile with -fPIE"), never give a weaker binary.
 # make hardening-check reads both binaries back.
-STATIC_EXCLUDE := src/net.c src/net_veth.c $(wildcard src/netlink*.c) $(wildcard src/image*.c)
+STATIC_EXCLUDE := src/launch/net.c src/launch/net_veth.c $(wildcard src/launch/netlink*.c) \
+	$(wildcard src/image/*.c) src/report/image_report.c src/report/image_suggest.c
 STATIC_SRC := $(filter-out $(STATIC_EXCLUDE),$(LIB_SRC)) $(wildcard src/static/*.c)
 STATIC_OBJ := $(STATIC_SRC:src/%.c=$(BUILD)/static-obj/%.o)
 STATIC_LIBS := -l:libcap-ng.a -l:libseccomp.a -l:libjson-c.a
 
-$(BUILD)/static-obj/%.o: src/%.c $(wildcard include/ward/*.h) | $(BUILD)
+$(BUILD)/static-obj/%.o: src/%.c | deps
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -DWARD_STATIC -c $< -o $@
 
@@ -197,6 +214,7 @@ valgrind: all $(UNIT_BIN)
 # (ward reserve-id), and remove the reservation afterwards if they made it.
 check: deps all
 	@rm -f build/results.txt; mkdir -p build
+	@python3 tests/lib/check-layers.py src
 	./tests/lib/with-reserved-id.sh $(BUILD)/ward $(MAKE) check-suites
 	@./tests/lib/total.sh build/results.txt
 

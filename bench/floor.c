@@ -6,7 +6,7 @@
  * relative to the new root instead of openat2 + /proc/self/fd), and no
  * checks beyond the return codes.  It is the measuring stick, not a
  * product: it trusts ROOT completely.  Keep it in step with ward's
- * default (src/launch.c, src/child.c, src/rootfs.c, src/rootfs_special.c):
+ * default (src/launch/launch.c, src/launch/child.c, src/launch/rootfs.c, src/launch/rootfs_special.c):
  *
  *   parent: socketpair-free sync (a pipe), clone3 with new user, mount,
  *           pid, net, uts, ipc and cgroup namespaces, uid_map and gid_map

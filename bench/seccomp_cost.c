@@ -35,9 +35,9 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "ward/seccomp.h"
-#include "seccomp_build.h"
-#include "seccomp_policy.h"
+#include "seccomp/seccomp.h"
+#include "seccomp/build.h"
+#include "seccomp/policy.h"
 
 static double now_us(void)
 {

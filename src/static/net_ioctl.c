@@ -12,7 +12,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "ward/net.h"
+#include "launch/net.h"
 
 int ward_net_link_up(int ifindex, struct ward_err *err)
 {

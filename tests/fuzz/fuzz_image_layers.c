@@ -26,9 +26,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "ward/archive_dl.h"
-#include "ward/err.h"
-#include "ward/image.h"
+#include "image/archive_dl.h"
+#include "base/err.h"
+#include "image/image.h"
 
 #define FUZZ_NAME "fuzz_image_layers"
 #define MAX_LAYERS 4

@@ -16,8 +16,8 @@
  *
  *   libFuzzer:  clang -fsanitize=fuzzer,address,undefined -Iinclude \
  *                 -I/usr/include/json-c tests/fuzz/fuzz_image_meta.c \
- *                 src/image_meta.c src/image_history.c src/secret_shapes.c \
- *                 src/err.c -ljson-c
+ *                 src/image/meta.c src/image/history.c src/base/secret_shapes.c \
+ *                 src/base/err.c -ljson-c
  *   replay:     built with -DWARD_FUZZ_REPLAY (see replay.h). */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -26,8 +26,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "ward/image.h"
-#include "ward/secret_shapes.h"
+#include "image/image.h"
+#include "base/secret_shapes.h"
 
 #define FUZZ_NAME "fuzz_image_meta"
 #define MAX_INPUT (256u << 10)

@@ -15,8 +15,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "ward/err.h"
-#include "ward/mountinfo.h"
+#include "base/err.h"
+#include "kernel/mountinfo.h"
 
 #define FUZZ_NAME "fuzz_mountinfo"
 

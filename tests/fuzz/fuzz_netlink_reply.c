@@ -11,7 +11,7 @@
  * and the kernel's text must be a terminated string.
  *
  *   libFuzzer:  clang -fsanitize=fuzzer,address,undefined -Iinclude \
- *                 tests/fuzz/fuzz_netlink_reply.c src/netlink_msg.c -lmnl
+ *                 tests/fuzz/fuzz_netlink_reply.c src/launch/netlink_msg.c -lmnl
  *   replay:     built with -DWARD_FUZZ_REPLAY (see replay.h). */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -19,7 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "ward/netlink.h"
+#include "launch/netlink.h"
 
 #define FUZZ_NAME "fuzz_netlink_reply"
 

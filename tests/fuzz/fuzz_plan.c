@@ -28,8 +28,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "ward/plan.h"
-#include "ward/util.h"
+#include "plan/plan.h"
+#include "base/util.h"
 
 #define FUZZ_NAME "fuzz_plan"
 #define MAX_LINES 64

@@ -35,10 +35,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "ward/dockersock.h"
-#include "ward/plan.h"
-#include "ward/plan_builder.h"
-#include "ward/profile.h"
+#include "engine/dockersock.h"
+#include "plan/plan.h"
+#include "plan/builder.h"
+#include "plan/profile.h"
 
 #define FUZZ_NAME "fuzz_profile"
 #define MAX_SECTIONS 8

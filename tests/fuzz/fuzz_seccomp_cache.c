@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "ward/seccomp_cache.h"
+#include "seccomp/cache.h"
 
 #define FUZZ_NAME "fuzz_seccomp_cache"
 

@@ -4,7 +4,7 @@
  *
  *   libFuzzer:  clang -fsanitize=fuzzer,address,undefined -Iinclude \
  *                 -I/usr/include/json-c tests/fuzz/fuzz_seccomp_docker.c \
- *                 src/seccomp*.c src/caps.c src/err.c src/explain.c \
+ *                 src/seccomp*.c src/kernel/caps.c src/base/err.c src/base/explain.c \
  *                 -lseccomp -ljson-c -lcap-ng
  *   replay:     built with -DWARD_FUZZ_REPLAY (see replay.h), it runs
  *               every file named on the command line or found in a named
@@ -14,10 +14,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "ward/err.h"
-#include "ward/seccomp.h"
-#include "ward/seccomp_docker.h"
-#include "../../src/seccomp_policy.h"
+#include "base/err.h"
+#include "seccomp/seccomp.h"
+#include "seccomp/docker.h"
+#include "seccomp/policy.h"
 
 #define FUZZ_NAME "fuzz_seccomp_docker"
 

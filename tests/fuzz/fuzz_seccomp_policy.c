@@ -7,7 +7,7 @@
  *
  *   libFuzzer:  clang -fsanitize=fuzzer,address,undefined -Iinclude \
  *                 tests/fuzz/fuzz_seccomp_policy.c src/seccomp*.c \
- *                 src/err.c src/explain.c -lseccomp
+ *                 src/base/err.c src/base/explain.c -lseccomp
  *   replay:     built with -DWARD_FUZZ_REPLAY (see replay.h), it runs
  *               every file named on the command line or found in a named
  *               directory (tests/fuzz/corpus/fuzz_seccomp_policy/). */
@@ -16,9 +16,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "ward/err.h"
-#include "ward/seccomp.h"
-#include "../../src/seccomp_policy.h"
+#include "base/err.h"
+#include "seccomp/seccomp.h"
+#include "seccomp/policy.h"
 
 #define FUZZ_NAME "fuzz_seccomp_policy"
 

@@ -7,8 +7,8 @@
  * names a variable.  Pure: nothing is opened or read.
  *
  *   libFuzzer:  clang -fsanitize=fuzzer,address,undefined -Iinclude \
- *                 tests/fuzz/fuzz_secret_spec.c src/plan_secrets.c \
- *                 src/secret_shapes.c src/util.c src/err.c src/explain.c
+ *                 tests/fuzz/fuzz_secret_spec.c src/plan/secrets.c \
+ *                 src/base/secret_shapes.c src/base/util.c src/base/err.c src/base/explain.c
  *   replay:     built with -DWARD_FUZZ_REPLAY (see replay.h). */
 #define _GNU_SOURCE
 #include <ctype.h>
@@ -17,7 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "ward/secrets.h"
+#include "launch/secrets.h"
 
 #define FUZZ_NAME "fuzz_secret_spec"
 

@@ -8,8 +8,8 @@
  * report a name that does start a line.
  *
  *   libFuzzer:  clang -fsanitize=fuzzer,address,undefined -Iinclude \
- *                 tests/fuzz/fuzz_userdb.c src/userdb.c src/subid.c src/util.c \
- *                 src/sys.c -lcap-ng
+ *                 tests/fuzz/fuzz_userdb.c src/kernel/userdb.c src/kernel/subid.c src/base/util.c \
+ *                 src/base/sys.c -lcap-ng
  *   replay:     built with -DWARD_FUZZ_REPLAY (see replay.h). */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -18,8 +18,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "ward/subid.h"
-#include "ward/userdb.h"
+#include "kernel/subid.h"
+#include "kernel/userdb.h"
 
 #define FUZZ_NAME "fuzz_userdb"
 #define NAME_MAX_LEN 64

@@ -1,5 +1,5 @@
 #!/bin/bash
-# ward check --rootfs DIR: the image audit (src/audit.c) through the real
+# ward check --rootfs DIR: the image audit (src/report/audit.c) through the real
 # binary, in text and in JSON.  Nothing is launched.
 #
 # A planted tree: a setuid file, a world-writable directory and file, an

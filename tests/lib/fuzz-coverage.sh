@@ -16,17 +16,17 @@ B=$top/build-cov
 
 # The source files each target is the fuzzer for.
 declare -A PARSER=(
-	[fuzz_profile]="profile.c"
-	[fuzz_plan]="plan.c plan_resolve.c plan_misc.c plan_confine.c plan_secrets.c"
-	[fuzz_userdb]="userdb.c subid.c"
-	[fuzz_netlink_reply]="netlink_msg.c"
-	[fuzz_seccomp_policy]="seccomp_policy.c seccomp_groups.c"
-	[fuzz_seccomp_docker]="seccomp_docker.c seccomp_docker_rules.c"
-	[fuzz_seccomp_cache]="seccomp_cache.c"
-	[fuzz_secret_spec]="plan_secrets.c"
-	[fuzz_image_layers]="image_layers.c image_tree.c"
-	[fuzz_mountinfo]="mountinfo.c"
-	[fuzz_image_meta]="image_meta.c image_history.c secret_shapes.c"
+	[fuzz_profile]="plan/profile.c"
+	[fuzz_plan]="plan/plan.c plan/resolve.c plan/misc.c plan/confine.c plan/secrets.c"
+	[fuzz_userdb]="kernel/userdb.c kernel/subid.c"
+	[fuzz_netlink_reply]="launch/netlink_msg.c"
+	[fuzz_seccomp_policy]="seccomp/policy.c seccomp/groups.c"
+	[fuzz_seccomp_docker]="seccomp/docker.c seccomp/docker_json.c seccomp/docker_filter.c seccomp/docker_rules.c"
+	[fuzz_seccomp_cache]="seccomp/cache.c"
+	[fuzz_secret_spec]="plan/secrets.c"
+	[fuzz_image_layers]="image/layers.c image/tree.c"
+	[fuzz_mountinfo]="kernel/mountinfo.c"
+	[fuzz_image_meta]="image/meta.c image/history.c base/secret_shapes.c"
 )
 
 targets=("$@")
@@ -50,8 +50,11 @@ measure() {
 	local t=$1; shift
 	find "$B/obj" -name '*.gcda' -delete
 	"$B/fuzz/$t-replay" "$@" >/dev/null 2>&1 </dev/null || return 1
-	(cd "$B/obj" && gcov -i -b -t -o "$B/obj" ${PARSER[$t]} 2>/dev/null) |
-		python3 "$here/gcov-summary.py" ${FUZZ_COVERAGE_UNREACHED:+-u} ${PARSER[$t]}
+	local s
+	for s in ${PARSER[$t]}; do
+		s=${s#"$top/src/"}
+		(cd "$B/obj" && gcov -i -b -t -o "$B/obj/${s%/*}" "$top/src/$s" 2>/dev/null)
+	done | python3 "$here/gcov-summary.py" ${FUZZ_COVERAGE_UNREACHED:+-u} ${PARSER[$t]}
 }
 
 status=0

@@ -40,8 +40,8 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "ward/report.h"
-#include "../../src/audit.h"
+#include "report/report.h"
+#include "report/audit.h"
 
 #define SECRET_ENV "API_TOKEN=hunter2-env-content"
 #define SECRET_KEY "b3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQ-KEYMATERIAL"

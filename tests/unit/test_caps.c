@@ -15,7 +15,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "ward/caps.h"
+#include "kernel/caps.h"
 
 #define N_ELEMS(a) (sizeof(a) / sizeof((a)[0]))
 #define BIT(c) (1ULL << (c))

@@ -30,8 +30,8 @@
 
 #include "under_valgrind.h"
 
-#include "ward/dockersock.h"
-#include "ward/openat2.h"
+#include "engine/dockersock.h"
+#include "base/openat2.h"
 
 struct open_how;
 

@@ -14,8 +14,8 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "ward/entrypoint.h"
-#include "ward/plan.h"
+#include "launch/entrypoint.h"
+#include "plan/plan.h"
 
 #include "under_valgrind.h"
 

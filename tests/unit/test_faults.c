@@ -64,12 +64,13 @@
 #include <cap-ng.h>
 #include <cmocka.h>
 
-#include "ward/explain.h"
-#include "ward/landlock.h"
-#include "ward/launch.h"
-#include "ward/openat2.h"
-#include "ward/plan.h"
-#include "ward/sys.h"
+#include "base/explain.h"
+#include "kernel/landlock.h"
+#include "launch/launch.h"
+#include "launch/prepare.h"
+#include "base/openat2.h"
+#include "plan/plan.h"
+#include "base/sys.h"
 
 #include "under_valgrind.h"
 
@@ -643,6 +644,11 @@ static struct ward_plan *make_plan(enum variant v, struct ward_err *err)
 	if (r == 0)
 		r = ward_plan_finish(b, &plan, err);
 	ward_plan_builder_free(b);
+	/* What ward run does next: a launch refuses an unprepared plan. */
+	if (r == 0 && (r = ward_launch_prepare(plan, err)) < 0) {
+		ward_plan_free(plan);
+		plan = NULL;
+	}
 	return r == 0 ? plan : NULL;
 }
 

@@ -8,7 +8,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "ward/idmap.h"
+#include "launch/idmap.h"
 
 static struct ward_plan *new_plan(bool rootless, uid_t caller_uid,
 				  gid_t caller_gid, uid_t uid, gid_t gid)

@@ -33,7 +33,8 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "ward/image.h"
+#include "image/image.h"
+#include "report/image_report.h"
 
 #define HEX_A "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
 #define HEX_B "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb"

@@ -23,8 +23,8 @@
 #include <cmocka.h>
 #include <json-c/json.h>
 
-#include "ward/image.h"
-#include "ward/secret_shapes.h"
+#include "image/image.h"
+#include "base/secret_shapes.h"
 
 #define HEX64 "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
 #define HEX64B "fedcba9876543210fedcba9876543210fedcba9876543210fedcba9876543210"

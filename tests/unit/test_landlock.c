@@ -42,11 +42,11 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "ward/confine.h"
-#include "ward/err.h"
-#include "ward/landlock.h"
-#include "ward/plan.h"
-#include "ward/sys.h"
+#include "launch/confine.h"
+#include "base/err.h"
+#include "kernel/landlock.h"
+#include "plan/plan.h"
+#include "base/sys.h"
 
 #include "under_valgrind.h"
 

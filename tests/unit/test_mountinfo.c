@@ -15,7 +15,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "ward/mountinfo.h"
+#include "kernel/mountinfo.h"
 
 static void expect_entry(const char *text, const char *root, const char *mnt,
 			 const char *fstype)

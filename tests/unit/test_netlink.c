@@ -21,8 +21,8 @@
 #include <libmnl/libmnl.h>
 #include <cmocka.h>
 
-#include "ward/net.h"
-#include "ward/netlink.h"
+#include "launch/net.h"
+#include "launch/netlink.h"
 
 #define SEQ 0x1234u
 #define PORT 4242u

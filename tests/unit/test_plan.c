@@ -22,8 +22,8 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "ward/plan.h"
-#include "ward/subid.h"
+#include "plan/plan.h"
+#include "kernel/subid.h"
 
 #include "under_valgrind.h"
 

@@ -27,12 +27,12 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "ward/cli.h"
-#include "ward/dockersock.h"
-#include "ward/plan.h"
-#include "ward/plan_builder.h"
-#include "ward/profile.h"
-#include "ward/profile_trust.h"
+#include "plan/cli.h"
+#include "engine/dockersock.h"
+#include "plan/plan.h"
+#include "plan/builder.h"
+#include "plan/profile.h"
+#include "plan/profile_trust.h"
 
 #include "under_valgrind.h"
 

@@ -31,10 +31,10 @@
 #include <cmocka.h>
 #include <seccomp.h>
 
-#include "ward/err.h"
-#include "ward/seccomp.h"
-#include "../../src/seccomp_groups.h"
-#include "../../src/seccomp_policy.h"
+#include "base/err.h"
+#include "seccomp/seccomp.h"
+#include "seccomp/groups.h"
+#include "seccomp/policy.h"
 
 #include "under_valgrind.h"
 

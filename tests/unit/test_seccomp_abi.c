@@ -49,12 +49,12 @@
 #include <cmocka.h>
 #include <seccomp.h>
 
-#include "ward/plan.h"
-#include "ward/profile.h"
-#include "ward/seccomp.h"
-#include "ward/seccomp_cache.h"
-#include "ward/seccomp_learn.h"
-#include "../../src/seccomp_build.h"
+#include "plan/plan.h"
+#include "plan/profile.h"
+#include "seccomp/seccomp.h"
+#include "seccomp/cache.h"
+#include "seccomp/learn.h"
+#include "seccomp/build.h"
 
 #include "bpf_run.h"
 #include "under_valgrind.h"

@@ -8,8 +8,8 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "ward/seccomp.h"
-#include "../../src/seccomp_policy.h"
+#include "seccomp/seccomp.h"
+#include "seccomp/policy.h"
 
 #include "under_valgrind.h"
 

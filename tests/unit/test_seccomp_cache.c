@@ -14,8 +14,8 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "ward/seccomp.h"
-#include "ward/seccomp_cache.h"
+#include "seccomp/seccomp.h"
+#include "seccomp/cache.h"
 #include "under_valgrind.h"
 
 #define POLICY "ward-seccomp 1\ndefault errno=EPERM\nallow @default execve\n"

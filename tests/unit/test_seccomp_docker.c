@@ -26,12 +26,12 @@
 #include <cmocka.h>
 #include <seccomp.h>
 
-#include "ward/err.h"
-#include "ward/seccomp.h"
-#include "ward/seccomp_docker.h"
-#include "ward/seccomp_learn.h"
-#include "ward/sync.h"
-#include "../../src/seccomp_policy.h"
+#include "base/err.h"
+#include "seccomp/seccomp.h"
+#include "seccomp/docker.h"
+#include "seccomp/learn.h"
+#include "launch/sync.h"
+#include "seccomp/policy.h"
 
 #include "bpf_run.h"
 #include "under_valgrind.h"

@@ -12,7 +12,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "ward/secret_shapes.h"
+#include "base/secret_shapes.h"
 
 #define N_ELEMS(a) (sizeof(a) / sizeof((a)[0]))
 

@@ -20,9 +20,10 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "ward/plan_builder.h"
-#include "ward/report.h"
-#include "ward/secrets.h"
+#include "plan/builder.h"
+#include "report/report.h"
+#include "launch/prepare.h"
+#include "launch/secrets.h"
 
 #include "under_valgrind.h"
 

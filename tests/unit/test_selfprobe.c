@@ -17,7 +17,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "ward/selfprobe.h"
+#include "report/selfprobe.h"
 
 #define N_ELEMS(a) (sizeof(a) / sizeof((a)[0]))
 

@@ -7,7 +7,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "ward/subid.h"
+#include "kernel/subid.h"
 
 static int find(const char *buf, struct ward_subid *s, unsigned *bad)
 {

@@ -16,7 +16,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "ward/sync.h"
+#include "launch/sync.h"
 
 struct pair {
 	int parent, child;

@@ -13,7 +13,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "ward/userdb.h"
+#include "kernel/userdb.h"
 
 #include "under_valgrind.h"
 

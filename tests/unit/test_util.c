@@ -8,7 +8,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "ward/util.h"
+#include "base/util.h"
 
 #define N_ELEMS(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -230,6 +230,23 @@ static void test_split_colon(void **state)
 	}
 }
 
+/* One rule for --env, env-pass, secret-env and env:VAR sources. */
+static void test_env_name_valid(void **state)
+{
+	static const char *const good[] = {"A", "_", "PATH", "a_b9", "_1", "Ab_C"};
+	static const char *const bad[] = {"", "1A", "A-B", "A B", "A.B", "A=", "\xc3\xa9"};
+
+	for (size_t i = 0; i < N_ELEMS(good); i++)
+		if (!ward_env_name_valid(good[i], strlen(good[i])))
+			fail_msg("'%s' refused", good[i]);
+	for (size_t i = 0; i < N_ELEMS(bad); i++)
+		if (ward_env_name_valid(bad[i], strlen(bad[i])))
+			fail_msg("'%s' accepted", bad[i]);
+	/* The name of NAME=VALUE: only the first @n bytes count. */
+	assert_true(ward_env_name_valid("HOME=/x-y", 4));
+	assert_false(ward_env_name_valid("HOME=/x-y", 5));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -239,6 +256,7 @@ int main(void)
 		cmocka_unit_test(test_path_normalize_length),
 		cmocka_unit_test(test_path_is_beneath),
 		cmocka_unit_test(test_split_colon),
+		cmocka_unit_test(test_env_name_valid),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

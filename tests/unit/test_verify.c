@@ -13,8 +13,8 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "ward/plan.h"
-#include "ward/verify.h"
+#include "plan/plan.h"
+#include "launch/verify.h"
 
 #define GOOD_STATUS \
 	"Name:\ttrue\nNSpid:\t1\nUid:\t65534\t65534\t65534\t65534\n" \

@@ -1,0 +1,281 @@
+/* The commands behind main(): each parses its own arguments, builds a
+ * plan and reports failures as "ward: <step>: ..." with the step's exit
+ * code.  This is the only place besides the child's last step that exits
+ * the process on an error. */
+#define _GNU_SOURCE
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <errno.h>
+#include <unistd.h>
+
+#include "plan/cli.h"
+#include "cmd/commands.h"
+#include "base/explain.h"
+#include "image/image.h"
+#include "report/image_report.h"
+#include "launch/launch.h"
+#include "launch/prepare.h"
+#include "base/log.h"
+#include "plan/plan.h"
+#include "seccomp/cache.h"
+#include "report/report.h"
+
+void ward_cmd_die(const struct ward_err *err)
+{
+	char line[WARD_ERR_MSG_MAX + 256];
+	const char *hint = ward_step_hint(err->step);
+
+	ward_err_format(err, line, sizeof(line));
+	fprintf(stderr, "%s\n", line);
+	if (hint && *hint)
+		fprintf(stderr, "ward: hint: %s\n", hint);
+	exit(ward_err_exit_code(err));
+}
+
+static const char *cache_note(int use)
+{
+	switch ((enum ward_seccomp_cache_use)use) {
+	case WARD_SECCOMP_CACHE_HIT:
+		return " (from the filter cache)";
+	case WARD_SECCOMP_CACHE_STORED:
+		return " (built, stored in the filter cache)";
+	case WARD_SECCOMP_CACHE_UNUSABLE:
+		return " (built; the filter cache is off or not usable)";
+	case WARD_SECCOMP_CACHE_NONE:
+	case WARD_SECCOMP_CACHE_MISS: /* stored, or found unusable, before this */
+		break;
+	}
+	return "";
+}
+
+/* The plan, or the command's end: exit 0 after --help, die on an error. */
+static struct ward_plan *plan_or_exit(int argc, char **argv,
+				      enum ward_plan_use use)
+{
+	struct ward_plan *plan = NULL;
+	struct ward_err err = {0};
+	int r = ward_plan_from_argv(argc, argv, use, &plan, NULL, &err);
+
+	if (r == 1)
+		exit(0);
+	if (r < 0)
+		ward_cmd_die(&err);
+	return plan;
+}
+
+int ward_cmd_run(int argc, char **argv)
+{
+	struct ward_plan *plan = plan_or_exit(argc, argv, WARD_PLAN_RUN);
+	struct ward_err err = {0};
+	int code = 0;
+
+	/* The effects, before anything uses the filter or the secrets. */
+	if (ward_launch_prepare(plan, &err) < 0)
+		ward_cmd_die(&err);
+	ward_log_init(plan->verbose);
+	ward_log("plan", "validated: uid %u gid %u, seccomp %u instructions%s",
+		 plan->uid, plan->gid, plan->seccomp_prog.len,
+		 cache_note(plan->seccomp_cache));
+	if (ward_launch(plan, &code, &err) < 0)
+		ward_cmd_die(&err);
+	/* The program has ended; nothing in the plan is secret any more (the
+	 * launcher wiped its copy at clone).  Freeing it here would only
+	 * fault its pages back in: the kernel frees them with the process. */
+	exit(code);
+}
+
+/* The plan of `run` options without a command (check, explain, export).
+ * "--json" is taken out of @argv first. */
+static struct ward_plan *plan_without_command(int argc, char **argv, bool *json)
+{
+	int n = 0;
+
+	for (int i = 0; i < argc; i++) {
+		if (json && strcmp(argv[i], "--json") == 0)
+			*json = true;
+		else
+			argv[n++] = argv[i];
+	}
+	return plan_or_exit(n, argv, WARD_PLAN_DRY);
+}
+
+/* --image FILE (or --image=FILE) and --suggest: ward check's own
+ * options, taken out of @argv before the plan options are parsed.
+ * Returns the new argc. */
+static int take_image_options(int argc, char **argv, const char **image,
+			      bool *suggest)
+{
+	struct ward_err err = {0};
+	bool has_image = false;
+
+	if ((argc = ward_cli_take_option(argc, argv, "image", image, &has_image,
+					 &err)) < 0 ||
+	    (argc = ward_cli_take_option(argc, argv, "suggest", NULL, suggest,
+					 &err)) < 0)
+		ward_cmd_die(&err);
+	if (*suggest && !*image) {
+		ward_err_set(&err, WARD_STEP_USAGE, 0, "--suggest needs --image FILE");
+		ward_cmd_die(&err);
+	}
+	return argc;
+}
+
+#ifdef WARD_STATIC
+/* The static build (make static, for COPYing into images) leaves the
+ * image audit and libarchive out. */
+static int check_image(int argc, char **argv, const char *path, bool suggest)
+{
+	struct ward_err err = {0};
+
+	ward_err_set(&err, WARD_STEP_USAGE, 0,
+		     "--image %s: this static build has no image audit; use the regular ward",
+		     path);
+	ward_cmd_die(&err);
+}
+#else
+/* ward check --image FILE [--json|--suggest] [OPTIONS]: the image audit,
+ * with the plan's rows too when plan options are given. */
+static int check_image(int argc, char **argv, const char *path, bool suggest)
+{
+	struct ward_plan *plan = NULL;
+	struct ward_image *img = NULL;
+	struct ward_report *report = NULL;
+	struct ward_err err = {0};
+	bool json = false;
+	int plan_args = 0, code = 0;
+	char desc[WARD_REPORT_TEXT];
+
+	for (int i = 0; i < argc; i++) {
+		if (strcmp(argv[i], "--json") == 0)
+			json = true;
+		else
+			plan_args++;
+	}
+	if (suggest && json) {
+		ward_err_set(&err, WARD_STEP_USAGE, 0,
+			     "--suggest prints a profile: it does not combine with --json");
+		ward_cmd_die(&err);
+	}
+	if (plan_args)
+		plan = plan_without_command(argc, argv, &json);
+	if (ward_image_read(path, NULL, &img, &err) < 0)
+		ward_cmd_die(&err);
+	if (suggest) {
+		ward_image_suggest(img, path, stdout);
+		goto out;
+	}
+	report = calloc(1, sizeof(*report));
+	if (!report) {
+		code = WARD_EXIT_USAGE;
+		goto out;
+	}
+	if (plan)
+		ward_check_plan(plan, report);
+	if (plan && plan->rootfs && ward_audit_rootfs(plan->rootfs, report, &err) < 0)
+		ward_cmd_die(&err);
+	ward_image_report(img, report);
+	ward_report_finish(report);
+	if (json) {
+		if (ward_report_print_json(report, plan, stdout) < 0)
+			code = WARD_EXIT_USAGE;
+	} else {
+		if (plan) {
+			ward_plan_print(plan, stdout);
+			putchar('\n');
+		}
+		ward_image_describe(img, desc, sizeof(desc));
+		printf("image: %s\n\n", desc);
+		ward_report_print(report, stdout);
+		printf("ward: check: the image was read; nothing was extracted or run\n");
+	}
+out:
+	free(report);
+	ward_image_free(img);
+	if (plan)
+		ward_plan_free(plan);
+	return code;
+}
+#endif
+
+/* ward check [--json] [OPTIONS]: what could the program do if
+ * compromised?  With --rootfs DIR the image tree is audited too; with
+ * --image FILE an image archive (check_image). */
+int ward_cmd_check(int argc, char **argv)
+{
+	struct ward_err err = {0};
+	bool json = false, suggest = false;
+	const char *image = NULL;
+	struct ward_plan *plan;
+	struct ward_report *report;
+	int code = 0;
+
+	argc = take_image_options(argc, argv, &image, &suggest);
+	if (image)
+		return check_image(argc, argv, image, suggest);
+	plan = plan_without_command(argc, argv, &json);
+	report = calloc(1, sizeof(*report));
+	if (!report)
+		return WARD_EXIT_USAGE;
+	ward_check_plan(plan, report);
+	if (plan->rootfs && ward_audit_rootfs(plan->rootfs, report, &err) < 0)
+		ward_cmd_die(&err);
+	ward_report_finish(report);
+	if (json) {
+		if (ward_report_print_json(report, plan, stdout) < 0)
+			code = WARD_EXIT_USAGE;
+	} else {
+		ward_plan_print(plan, stdout);
+		putchar('\n');
+		ward_report_print(report, stdout);
+		printf("ward: check: the plan is valid; nothing was started\n");
+	}
+	free(report);
+	ward_plan_free(plan);
+	return code;
+}
+
+/* ward explain [OPTIONS]: the launch plan in order, in plain language. */
+int ward_cmd_explain(int argc, char **argv)
+{
+	struct ward_plan *plan = plan_without_command(argc, argv, NULL);
+
+	ward_explain_plan(plan, stdout);
+	ward_plan_free(plan);
+	return 0;
+}
+
+
+/* ward seccomp export [OPTIONS]: the plan's filter as raw BPF on stdout,
+ * loadable by bwrap --seccomp FD or setpriv --seccomp-filter. */
+int ward_cmd_seccomp_export(int argc, char **argv)
+{
+	struct ward_plan *plan;
+	size_t size, done = 0;
+	const char *p, *problem = NULL;
+
+	if (isatty(STDOUT_FILENO)) {
+		fprintf(stderr, "ward: usage: ward seccomp export writes binary BPF; redirect it to a file\n");
+		return WARD_EXIT_USAGE;
+	}
+	plan = plan_without_command(argc, argv, NULL);
+	size = (size_t)plan->seccomp_prog.len * sizeof(struct sock_filter);
+	p = (const char *)plan->seccomp_prog.filter;
+	if (size == 0)
+		problem = "--seccomp off-i-know has no filter to export";
+	while (!problem && done < size) {
+		ssize_t n = write(STDOUT_FILENO, p + done, size - done);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			problem = strerror(errno);
+		else
+			done += (size_t)n;
+	}
+	if (problem)
+		fprintf(stderr, "ward: seccomp export: %s\n", problem);
+	ward_plan_free(plan);
+	return problem ? WARD_EXIT_USAGE : 0;
+}

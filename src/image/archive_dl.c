@@ -1,0 +1,74 @@
+/* libarchive, loaded on first use (see archive_dl.h). */
+#define _GNU_SOURCE
+#define WARD_ARCHIVE_DL_IMPL
+#include <dlfcn.h>
+#include <errno.h>
+#include <stddef.h>
+
+#include "image/archive_dl.h"
+
+#ifndef WARD_ARCHIVE_SONAME
+#define WARD_ARCHIVE_SONAME "libarchive.so.13"
+#endif
+
+struct ward_archive_fns ward_archive_fns;
+
+static const struct {
+	const char *name;
+	size_t offset;
+} symbols[] = {
+	{"archive_entry_filetype", offsetof(struct ward_archive_fns, entry_filetype)},
+	{"archive_entry_hardlink", offsetof(struct ward_archive_fns, entry_hardlink)},
+	{"archive_entry_hardlink_utf8", offsetof(struct ward_archive_fns, entry_hardlink_utf8)},
+	{"archive_entry_pathname", offsetof(struct ward_archive_fns, entry_pathname)},
+	{"archive_entry_pathname_utf8", offsetof(struct ward_archive_fns, entry_pathname_utf8)},
+	{"archive_entry_perm", offsetof(struct ward_archive_fns, entry_perm)},
+	{"archive_entry_size", offsetof(struct ward_archive_fns, entry_size)},
+	{"archive_entry_size_is_set", offsetof(struct ward_archive_fns, entry_size_is_set)},
+	{"archive_entry_symlink", offsetof(struct ward_archive_fns, entry_symlink)},
+	{"archive_entry_symlink_utf8", offsetof(struct ward_archive_fns, entry_symlink_utf8)},
+	{"archive_errno", offsetof(struct ward_archive_fns, last_errno)},
+	{"archive_error_string", offsetof(struct ward_archive_fns, error_string)},
+	{"archive_filter_bytes", offsetof(struct ward_archive_fns, filter_bytes)},
+	{"archive_filter_count", offsetof(struct ward_archive_fns, filter_count)},
+	{"archive_read_data", offsetof(struct ward_archive_fns, read_data)},
+	{"archive_read_data_block", offsetof(struct ward_archive_fns, read_data_block)},
+	{"archive_read_free", offsetof(struct ward_archive_fns, read_free)},
+	{"archive_read_header_position", offsetof(struct ward_archive_fns, read_header_position)},
+	{"archive_read_new", offsetof(struct ward_archive_fns, read_new)},
+	{"archive_read_next_header", offsetof(struct ward_archive_fns, read_next_header)},
+	{"archive_read_open", offsetof(struct ward_archive_fns, read_open)},
+	{"archive_read_open_fd", offsetof(struct ward_archive_fns, read_open_fd)},
+	{"archive_read_support_filter_gzip", offsetof(struct ward_archive_fns, read_support_filter_gzip)},
+	{"archive_read_support_filter_zstd", offsetof(struct ward_archive_fns, read_support_filter_zstd)},
+	{"archive_read_support_format_empty", offsetof(struct ward_archive_fns, read_support_format_empty)},
+	{"archive_read_support_format_tar", offsetof(struct ward_archive_fns, read_support_format_tar)},
+	{"archive_set_error", offsetof(struct ward_archive_fns, set_error)},
+};
+
+int ward_archive_load(struct ward_err *err)
+{
+	static void *lib;
+
+	if (lib)
+		return 0;
+	lib = dlopen(WARD_ARCHIVE_SONAME, RTLD_NOW | RTLD_LOCAL);
+	if (!lib)
+		return ward_err_set(err, WARD_STEP_IMAGE, ENOENT,
+				    "cannot load %s (apt-get install libarchive13): %s",
+				    WARD_ARCHIVE_SONAME, dlerror());
+	for (size_t i = 0; i < sizeof(symbols) / sizeof(symbols[0]); i++) {
+		void *sym = dlsym(lib, symbols[i].name);
+
+		if (!sym) {
+			dlclose(lib);
+			lib = NULL;
+			return ward_err_set(err, WARD_STEP_IMAGE, ENOENT, "%s: no symbol %s",
+					    WARD_ARCHIVE_SONAME, symbols[i].name);
+		}
+		/* A function pointer stored through its bytes: dlsym returns
+		 * void *, and POSIX guarantees the conversion. */
+		*(void **)((char *)&ward_archive_fns + symbols[i].offset) = sym;
+	}
+	return 0;
+}

@@ -1,0 +1,36 @@
+/* Landlock from the plan, for both modes: in entrypoint mode the
+ * filesystem read-only except the writable paths (the mount namespace
+ * does that job otherwise) and, in every mode, the TCP port rules; in
+ * entrypoint mode with ward not pid 1, the program's signal scope. */
+#ifndef WARD_CONFINE_H
+#define WARD_CONFINE_H
+
+#include <stdbool.h>
+
+#include "base/err.h"
+#include "plan/plan.h"
+
+/* True when the plan asks for any Landlock rule in this mode. */
+bool ward_confine_wanted(const struct ward_plan *plan, bool restrict_fs);
+
+/* Apply the plan's Landlock rules (after no_new_privs).  Without
+ * Landlock in the kernel: an error, or with 'landlock optional' a
+ * warning on stderr and *applied false.  Errors: WARD_STEP_LANDLOCK. */
+int ward_confine_apply(const struct ward_plan *plan, bool restrict_fs,
+		       bool *applied, struct ward_err *err);
+
+/* Entrypoint mode, ward staying the program's init without being pid 1:
+ * can the program get a Landlock layer of its own that scopes signals
+ * (ABI 6), so that it cannot kill ward?  *scope true when the kernel has
+ * it.  Without it: an error, or with 'landlock optional' a warning on
+ * stderr and *scope false.  Parent side, before the fork.
+ * Errors: WARD_STEP_LANDLOCK. */
+int ward_confine_signal_scope_check(const struct ward_plan *plan, bool *scope,
+				    struct ward_err *err);
+
+/* Child, after the fork and before seccomp: restrict the calling thread
+ * with a new Landlock layer scoping signals (see ward_landlock_apply;
+ * no_new_privs must be set).  Errors: WARD_STEP_LANDLOCK. */
+int ward_confine_signal_scope(struct ward_err *err);
+
+#endif

@@ -1,0 +1,131 @@
+/* Supervision, in tini's model but event-driven: every signal is blocked
+ * and read from a signalfd; SIGCHLD means "reap now". */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <stdbool.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/signalfd.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "launch/supervisor.h"
+#include "base/sys.h"
+
+static const int forwarded[] = {
+	SIGTERM, SIGINT, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGWINCH,
+};
+
+void ward_supervisor_forwarded(sigset_t *set)
+{
+	sigemptyset(set);
+	for (size_t i = 0; i < sizeof(forwarded) / sizeof(forwarded[0]); i++)
+		sigaddset(set, forwarded[i]);
+}
+
+static int is_forwarded(int sig)
+{
+	for (size_t i = 0; i < sizeof(forwarded) / sizeof(forwarded[0]); i++)
+		if (forwarded[i] == sig)
+			return 1;
+	return 0;
+}
+
+static int status_to_code(int status)
+{
+	if (WIFEXITED(status))
+		return WEXITSTATUS(status);
+	if (WIFSIGNALED(status))
+		return 128 + WTERMSIG(status);
+	return 255;
+}
+
+/* Reap everything that has exited; returns 1 when @app was among them. */
+static int reap(pid_t app, int *code)
+{
+	int found = 0;
+
+	for (;;) {
+		int status;
+		pid_t p = waitpid(-1, &status, WNOHANG);
+
+		if (p <= 0)
+			return found;
+		if (p == app) {
+			*code = status_to_code(status);
+			found = 1;
+		}
+	}
+}
+
+/* To the program, or to its process group (init-signals group, as tini
+ * -g): a group the program has not created yet gets it directly. */
+static void forward_from_init(pid_t app, bool group, int sig)
+{
+	if (!group || kill(-app, sig) < 0)
+		kill(app, sig);
+}
+
+void ward_init_run(pid_t app, bool group)
+{
+	struct signalfd_siginfo si;
+	sigset_t all;
+	int sfd, code = 255;
+
+	sigfillset(&all);
+	sfd = signalfd(-1, &all, SFD_CLOEXEC);
+	if (sfd < 0)
+		_exit(255);
+	for (;;) {
+		ssize_t n = read(sfd, &si, sizeof(si));
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n != (ssize_t)sizeof(si))
+			_exit(255);
+		if (si.ssi_signo == SIGCHLD) {
+			if (reap(app, &code))
+				_exit(code);
+		} else if (is_forwarded((int)si.ssi_signo)) {
+			forward_from_init(app, group, (int)si.ssi_signo);
+		}
+	}
+}
+
+static int forward(pid_t child, int pidfd, int sig)
+{
+	if (pidfd >= 0)
+		return sys_pidfd_send_signal(pidfd, sig);
+	return kill(child, sig);
+}
+
+int ward_supervise(pid_t child, int pidfd, int *exit_code,
+		   struct ward_err *err)
+{
+	struct signalfd_siginfo si;
+	sigset_t set;
+	int sfd, status;
+
+	ward_supervisor_forwarded(&set);
+	sigaddset(&set, SIGCHLD);
+	sfd = signalfd(-1, &set, SFD_CLOEXEC);
+	if (sfd < 0)
+		return ward_err_set(err, WARD_STEP_SUPERVISE, errno, "signalfd");
+	for (;;) {
+		pid_t p = waitpid(child, &status, WNOHANG);
+
+		if (p == child)
+			break;
+		if (p < 0 && errno != EINTR) {
+			close(sfd);
+			return ward_err_set(err, WARD_STEP_SUPERVISE, errno, "waitpid");
+		}
+		if (read(sfd, &si, sizeof(si)) == (ssize_t)sizeof(si) &&
+		    si.ssi_signo != SIGCHLD)
+			forward(child, pidfd, (int)si.ssi_signo);
+	}
+	close(sfd);
+	*exit_code = status_to_code(status);
+	return 0;
+}

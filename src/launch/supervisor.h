@@ -1,0 +1,26 @@
+/* Supervision: the pid-1 init inside the sandbox and the launcher outside. */
+#ifndef WARD_SUPERVISOR_H
+#define WARD_SUPERVISOR_H
+
+#include <signal.h>
+#include <stdbool.h>
+#include <sys/types.h>
+
+#include "base/err.h"
+
+/* The signals forwarded to the program (from outside to the init, and
+ * from the init to the program). */
+void ward_supervisor_forwarded(sigset_t *set);
+
+/* Inside, as pid 1, after fork: reap every child, forward the forwarded
+ * signals to @app (to its process group when @group), and exit with @app's status (128+N for a signal
+ * death) once it is gone.  Never returns. */
+__attribute__((noreturn)) void ward_init_run(pid_t app, bool group);
+
+/* Outside: forward signals to @child (through @pidfd when >= 0) until it
+ * exits; return its exit code (128+N for a signal death).  Errors:
+ * WARD_STEP_SUPERVISE. */
+int ward_supervise(pid_t child, int pidfd, int *exit_code,
+		   struct ward_err *err);
+
+#endif

@@ -1,0 +1,105 @@
+/* The plan builder: directive values before resolution, where the rows
+ * of the directive table (directives.c) land.  Shared by plan.c (apply)
+ * and resolve.c (finish); nothing outside plan/ uses it. */
+#ifndef WARD_PLAN_BUILDER_H
+#define WARD_PLAN_BUILDER_H
+
+#include "plan/directives.h"
+#include "plan/plan.h"
+
+#define WARD_MAX_SECCOMP_LINES 64
+
+struct ward_plan_builder {
+	char *rootfs;
+	char *user;
+	char *groups;
+	char *hostname;
+	char *seccomp;
+	char *workdir;
+	uint64_t caps_keep; /* bit per capability */
+	enum ward_net net;
+	bool net_set;
+	struct ward_veth veth; /* net veth:ADDRS, prefix 0 when none given */
+	bool init;
+	bool init_set;
+	enum ward_mode mode;
+	bool fallback_entrypoint;
+	int verbose;
+	char *binds[WARD_MAX_BINDS];
+	size_t nbinds;
+	char *tmpfs[WARD_MAX_TMPFS];
+	size_t ntmpfs;
+	char *rlimits[WARD_MAX_RLIMITS];
+	size_t nrlimits;
+	char *env[WARD_MAX_ENV];
+	size_t nenv;
+	char **argv;
+	char *writable[WARD_MAX_WRITABLE];
+	size_t nwritable;
+	char *env_pass[WARD_MAX_ENV_PASS];
+	size_t nenv_pass;
+	char *tcp_bind;
+	char *tcp_connect;
+	char *landlock;
+	char *init_signals;
+	char *seccomp_lines[WARD_MAX_SECCOMP_LINES + 1]; /* "allow x", "deny y errno=EACCES", ... */
+	size_t nseccomp_lines;
+	bool seccomp_log_only;
+	char *engine_extra[17]; /* NULL-terminated */
+	size_t nengine_extra;
+	unsigned allow_engines;  /* bit per enum ward_engine */
+	/* secret NAME=SOURCE and secret-env NAME (secrets.c), each with
+	 * "file:line:col: " or NULL for the command line */
+	char *secrets[WARD_MAX_SECRETS];
+	char *where_secrets[WARD_MAX_SECRETS];
+	size_t nsecrets;
+	char *secret_env[WARD_MAX_SECRETS];
+	char *where_secret_env[WARD_MAX_SECRETS];
+	size_t nsecret_env;
+
+	/* Where each value came from ("file:line:col: ", or NULL for the
+	 * command line), for diagnostics at resolution time; a scalar's by
+	 * its row of the directive table. */
+	char *where_scalar[WARD_DIRECTIVES_MAX];
+	char *where_binds[WARD_MAX_BINDS];
+	char *where_tmpfs[WARD_MAX_TMPFS];
+	char *where_rlimits[WARD_MAX_RLIMITS];
+	char *where_env[WARD_MAX_ENV];
+	/* Scalars set by a profile, to catch conflicting redefinitions. */
+	char *profile_value[WARD_DIRECTIVES_MAX];
+};
+
+/* Resolution, after every directive is applied (resolve.c first). */
+void ward_plan_resolve_mode(const struct ward_plan_builder *b,
+			    struct ward_plan *plan);
+int ward_plan_resolve_rlimits(const struct ward_plan_builder *b,
+			      struct ward_plan *plan, struct ward_err *err);
+int ward_plan_resolve_env(const struct ward_plan_builder *b,
+			  struct ward_plan *plan, struct ward_err *err);
+int ward_plan_resolve_misc(const struct ward_plan_builder *b,
+			   struct ward_plan *plan, struct ward_err *err);
+/* Landlock and entrypoint-environment directives (confine.c). */
+int ward_plan_resolve_confine(const struct ward_plan_builder *b,
+			      struct ward_plan *plan, struct ward_err *err);
+void ward_plan_free_confine(struct ward_plan_builder *b, struct ward_plan *plan);
+
+/* Secret directives (secrets.c): secret NAME=SOURCE, secret-env NAME.
+ * Syntax at apply time (directives.h); at resolution every file source
+ * is read and checked, with WARD_STEP_SECRETS errors, and every fd: or
+ * env: source left for ward_launch_prepare. */
+int ward_plan_resolve_secrets(const struct ward_plan_builder *b,
+			      struct ward_plan *plan, struct ward_err *err);
+/* Frees the builder's lists and/or wipes and unmaps the plan's secrets
+ * (taking the secret-env entries out of plan->env first). */
+void ward_plan_free_secrets(struct ward_plan_builder *b, struct ward_plan *plan);
+
+/* "file:line:col: " for a scalar key or list item, "" for the command
+ * line. */
+const char *ward_plan_where(const struct ward_plan_builder *b,
+			    const char *key, size_t idx);
+
+/* Resolve every value of @b into @plan (resolve.c). */
+int ward_plan_resolve(struct ward_plan_builder *b, struct ward_plan *plan,
+		      struct ward_err *err);
+
+#endif
