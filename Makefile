@@ -79,8 +79,14 @@ $(BUILD)/.sharedir: FORCE | $(BUILD)
 $(BUILD)/obj/plan/profile_trust.o: $(BUILD)/.sharedir
 FORCE:
 
-$(BUILD)/libward.a: $(LIB_OBJ)
-	ar rcs $@ $^
+# The archive is made anew from the current object list (and remade
+# when that list changes): ar would otherwise keep the members of files
+# that were moved or removed.
+$(BUILD)/.objects: FORCE | $(BUILD)
+	@echo '$(LIB_OBJ)' | cmp -s - $@ || echo '$(LIB_OBJ)' > $@
+
+$(BUILD)/libward.a: $(LIB_OBJ) $(BUILD)/.objects
+	rm -f $@ && ar rcs $@ $(LIB_OBJ)
 
 # The built-in seccomp policies, compiled once here instead of at every
 # launch (see src/tools/gen_seccomp.c).
