@@ -10,7 +10,9 @@
 # test user, dockerd's socket made accessible to that user's group is found
 # too (through SO_PEERCRED: the user cannot read dockerd's descriptors),
 # and so is a listener in another network namespace, which sock_diag does
-# not see.  The daemon is stopped at exit.
+# not see.
+# `ward probe` lists the listeners; `ward check` names one that a profile
+# lets in.  The daemon is stopped at exit.
 here=$(cd "$(dirname "$0")" && pwd)
 # shellcheck source=tests/lib/tap.sh
 . "$here/../lib/tap.sh"
@@ -159,6 +161,37 @@ refused "a dockerd listening from another network namespace" \
 started "a harmless listener in the same tree, bound alone" --bind "${APP%/*}:/app"
 probe_in --bind "${APP%/*}:/app" -- connect-unix /app/app.sock
 expect_out "...and reached inside (connect-unix)" "ok"
+
+# ---- what ward probe and ward check report -------------------------------------
+
+run_ward probe --json
+if [ "$RC" = 0 ] && python3 -c '
+import json, sys
+p = json.loads(sys.stdin.read())
+ls = p["engine_sockets"]["listeners"]
+want = {(sys.argv[1], int(sys.argv[2]), "dockerd", "docker"),
+        (sys.argv[3], int(sys.argv[4]), "containerd", "containerd")}
+have = {(l["path"], l["pid"], l["exe"], l["engine"]) for l in ls}
+sys.exit(0 if want <= have and p["schema_version"] == 2 else 1)' \
+	"$SOCK" "$DPID" "$CSOCK" "$CPID" <<<"$OUT"; then
+	ok "ward probe --json lists dockerd's and containerd's listeners"
+else
+	not_ok "ward probe --json lists dockerd's and containerd's listeners" "$(last_run)"
+fi
+run_ward probe
+expect_match "ward probe names dockerd's socket" \
+	"^engine_listener: $(re "$SOCK") dockerd pid $DPID \\(docker\\)" "$OUT"
+
+run_ward check --bind "${APP%/*}:/app"
+expect_match "ward check: a bound socket no engine listens on is an ok row" \
+	"^engine-socket +ok .*1 socket file in the binds and root, none an engine's" "$OUT"
+
+fixture_trusted_dir PD || bail_out "$FIXTURE_WHY"
+printf '%s\n' "ward-profile 1" "allow-engine-socket docker" >"$PD/allow.profile"
+chmod 644 "$PD/allow.profile"
+run_ward check --profile "$PD/allow.profile" --bind "$X:/host"
+expect_match "ward check: an allowed listener is a CRITICAL row naming dockerd" \
+	"^engine-socket +RISK .*dockerd \\(pid $DPID\\) listens on $(re "$SOCK")" "$OUT"
 
 # ---- rootless --------------------------------------------------------------------
 
