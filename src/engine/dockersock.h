@@ -19,10 +19,11 @@
 #define WARD_MAX_ENGINE_SOCKETS 1024
 #define WARD_ENGINE_PARENTS 64
 
-/* The walk of a bind source or --rootfs for socket files (walk.c): past
- * this many directory entries, or directories this deep, it refuses. */
+/* The walk of a bind source or --rootfs for socket files
+ * (dockersock_walk.c): past this many directory entries, or directories
+ * this deep (it holds one open directory per level), it refuses. */
 #define WARD_ENGINE_WALK_ENTRIES 100000
-#define WARD_ENGINE_WALK_DEPTH 64
+#define WARD_ENGINE_WALK_DEPTH 128
 /* After this many entries, a walk with no known socket to look for (an
  * empty table) and no engine process running stops: nothing it could
  * find would be an engine's. */
