@@ -49,12 +49,14 @@ int ward_severity_parse(const char *name, enum ward_severity *out)
 
 int ward_gate_parse_exposure(const char *text, double *out)
 {
+	size_t len = strlen(text);
 	char *end = NULL;
 	double v;
 
-	/* digits and at most one point: no sign, exponent, "inf" or "nan" */
-	if (!text[0] || strspn(text, "0123456789.") != strlen(text) ||
-	    strchr(text, '.') != strrchr(text, '.') || text[0] == '.')
+	/* digits with at most one point between them: no sign, exponent,
+	 * "inf" or "nan" */
+	if (!len || strspn(text, "0123456789.") != len || text[0] == '.' ||
+	    text[len - 1] == '.' || strchr(text, '.') != strrchr(text, '.'))
 		return -EINVAL;
 	errno = 0;
 	v = strtod(text, &end);
