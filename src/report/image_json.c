@@ -8,11 +8,12 @@
 
 #include "report/image_report.h"
 
+/* @s escaped, or null for none ("User": "" is Docker's none). */
 static json_object *escaped(const char *s)
 {
 	char esc[WARD_REPORT_TEXT];
 
-	if (!s)
+	if (!s || !*s)
 		return NULL;
 	ward_image_escape(s, esc, sizeof(esc));
 	return json_object_new_string(esc);
