@@ -18,6 +18,7 @@
 #include "report/report_text.h"
 #include "kernel/userdb.h"
 #include "base/util.h"
+#include "plan/cli.h"
 
 /* ward's default user when no --user or profile names one (DEFAULT_ID
  * in plan/resolve.c). */
@@ -82,20 +83,16 @@ enum ward_image_who ward_image_resolve_user(const struct ward_image *img,
 	return resolve_spec(img, img->meta.config.user, uid, gid, gid_known);
 }
 
-/* argv[i] is --NAME VALUE or --NAME=VALUE: the value (argv[i + 1] is
- * then taken: *i moves on), else NULL. */
-static const char *option_value(char **argv, size_t n, size_t *i,
-				const char *name)
+/* argv[0] (the option at hand, @words long) is --NAME: its value. */
+static const char *value_of(char **argv, int words, const char *name)
 {
 	size_t k = strlen(name);
 
-	if (strncmp(argv[*i], "--", 2) != 0 || strncmp(argv[*i] + 2, name, k) != 0)
+	if (strncmp(argv[0], "--", 2) != 0 || strncmp(argv[0] + 2, name, k) != 0)
 		return NULL;
-	if (argv[*i][k + 2] == '=')
-		return argv[*i] + k + 3;
-	if (argv[*i][k + 2] != '\0' || *i + 1 >= n)
-		return NULL;
-	return argv[++*i];
+	if (words == 1 && argv[0][k + 2] == '=')
+		return argv[0] + k + 3;
+	return words == 2 && argv[0][k + 2] == '\0' ? argv[1] : NULL;
 }
 
 static const char *base_name(const char *p)
@@ -105,17 +102,21 @@ static const char *base_name(const char *p)
 	return s ? s + 1 : p;
 }
 
-/* The options of `ward run` in @argv (@n words) before "--". */
-static void ward_options(char **argv, size_t n, struct ward_image_runner *run)
+/* The options of `ward run` in @argv (@n words), read as ward reads
+ * them: up to "--", the program, or a word ward would refuse. */
+static void ward_options(char **argv, int n, struct ward_image_runner *run)
 {
-	for (size_t i = 2; i < n && strcmp(argv[i], "--") != 0; i++) {
+	int words;
+
+	for (int i = 2; i < n && (words = ward_cli_option_words(n - i, argv + i)) > 0;
+	     i += words) {
 		const char *v;
 
-		if ((v = option_value(argv, n, &i, "user")))
+		if ((v = value_of(argv + i, words, "user")))
 			run->user = v;
-		else if ((v = option_value(argv, n, &i, "profile")))
+		else if ((v = value_of(argv + i, words, "profile")))
 			run->profile = v;
-		else if ((v = option_value(argv, n, &i, "mode")))
+		else if ((v = value_of(argv + i, words, "mode")))
 			run->mode = v;
 	}
 }
@@ -125,7 +126,7 @@ static void ward_entrypoint(const struct ward_image_config *c,
 			    struct ward_image_runner *run)
 {
 	char *argv[64];
-	size_t n = 0;
+	int n = 0;
 
 	for (size_t i = 0; i < c->nentrypoint && n < 64; i++)
 		argv[n++] = c->entrypoint[i];

@@ -15,8 +15,9 @@
 #   wardep, wardprof, wardroot  no USER, a file named /usr/local/bin/ward
 #          (the probe: the audit cannot tell) as the ENTRYPOINT with
 #          `run --mode entrypoint --user 10001 --`, as examples/Dockerfile
-#          writes it (`run --profile /etc/ward/app.profile --`), and with
-#          `--user root`.
+#          writes it (`run --profile /etc/ward/app.profile --`), with
+#          `--user root`, and with `--user root` after the program (its
+#          own argument: ward's options end at the program).
 # Both are saved (docker save) and converted with skopeo to an OCI layout
 # directory (gzip layers) and an OCI tar (zstd layers).  ward must find
 # every planted problem with its layer index in every format, print no
@@ -136,6 +137,7 @@ EOF
 ward_image wardep '"--mode", "entrypoint", "--user", "10001"'
 ward_image wardprof '"--profile", "/etc/ward/app.profile"'
 ward_image wardroot '"--mode=entrypoint", "--user=root"'
+ward_image wardargs '"-v", "--net", "none", "--bind=/srv:/srv", "/app/server", "--user", "root"'
 dk save wardtest/leaky -o "$T/leaky.tar" && dk save wardtest/clean -o "$T/clean.tar" ||
 	bail "docker save" "docker save failed"
 skopeo copy -q docker-archive:"$T/leaky.tar" oci:"$T/leaky-oci:latest" &&
@@ -334,6 +336,12 @@ expect_eq "ward run --user=root: ward refuses uid 0, a risk" \
 	"RISK the command runs /usr/local/bin/ward run --mode entrypoint --user root: uid 0, which ward refuses: the program does not start; $word
 [\"ward-entrypoint\", \"/usr/local/bin/ward\", \"root\", 0, true, null, null]" \
 	"$(user_of "$T/wardroot.json")"
+run_ward check --image "$T/wardargs.tar" --json
+printf '%s\n' "$OUT" >"$T/wardargs.json"
+expect_eq "ward run -v --net none --bind=... PROGRAM --user root: the program's --user, not ward's" \
+	"ok the command runs /usr/local/bin/ward run without --user: ward switches to its default uid 10001; $word
+[\"ward-entrypoint\", \"/usr/local/bin/ward\", null, 10001, false, null, null]" \
+	"$(user_of "$T/wardargs.json")"
 
 # ---- --suggest ----------------------------------------------------------------------------
 run_ward check --image "$T/clean.tar" --suggest

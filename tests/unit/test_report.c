@@ -11,6 +11,7 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "plan/cli.h"
 #include "report/report.h"
 
 static struct ward_report *new_report(void)
@@ -231,6 +232,41 @@ static void test_subject_when_full(void **state)
 	free(r);
 }
 
+/* ward check --image reads an ENTRYPOINT's `ward run` options as ward
+ * would: how many words each takes, 0 where the options end. */
+static void test_option_words(void **state)
+{
+	static const struct {
+		const char *argv[3];
+		int want;
+	} cases[] = {
+		{{"--user", "10001", NULL}, 2},
+		{{"--user=10001", "x", NULL}, 1},
+		{{"--mode", "entrypoint", NULL}, 2},
+		{{"-v", "--user", NULL}, 1},
+		{{"--no-init", "x", NULL}, 1},    /* an alias: "--init no" */
+		{{"--no-init=x", NULL, NULL}, 0}, /* refused by ward */
+		{{"--user", NULL, NULL}, 0},      /* a missing value */
+		{{"--", "--user", NULL}, 0},
+		{{"/app/server", "--user", NULL}, 0}, /* the program */
+		{{"--username", "x", NULL}, 0},   /* unknown: ward refuses it */
+		{{"-x", NULL, NULL}, 0},
+		{{"", NULL, NULL}, 0},
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		int argc = 0;
+
+		while (argc < 3 && cases[i].argv[argc])
+			argc++;
+		if (ward_cli_option_words(argc, (char **)cases[i].argv) != cases[i].want)
+			fail_msg("%s %s: %d words, want %d", cases[i].argv[0],
+				 cases[i].argv[1] ? cases[i].argv[1] : "",
+				 ward_cli_option_words(argc, (char **)cases[i].argv),
+				 cases[i].want);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -242,6 +278,7 @@ int main(void)
 		cmocka_unit_test(test_gate_explain),
 		cmocka_unit_test(test_finding_ids),
 		cmocka_unit_test(test_subject_when_full),
+		cmocka_unit_test(test_option_words),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
