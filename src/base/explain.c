@@ -102,6 +102,8 @@ void ward_explain_exit_codes(void)
 	printf("%-5s %-14s %s\n", "code", "step", "hint");
 	printf("%-5s %-14s %s\n", "N", "program", "the program's own exit status");
 	printf("%-5s %-14s %s\n", "128+N", "program", "the program died of signal N");
+	printf("%-5d %-14s %s\n", WARD_EXIT_CHECK_FAILED, "check",
+	       "ward check --fail-on/--max-exposure: a finding reached the severity or the exposure exceeded the bound");
 	printf("%-5d %-14s %s\n", WARD_EXIT_NOTFOUND, "exec",
 	       "the program was not found inside the sandbox");
 	for (int s = WARD_STEP_USAGE; s < WARD_STEP_COUNT; s++)

@@ -122,10 +122,48 @@ static int take_image_options(int argc, char **argv, const char **image,
 	return argc;
 }
 
+/* --fail-on SEVERITY and --max-exposure N, taken out of @argv like the
+ * image options.  Returns the new argc. */
+static int take_gate_options(int argc, char **argv, struct ward_gate *gate)
+{
+	struct ward_err err = {0};
+	const char *sev = NULL, *max = NULL;
+
+	if ((argc = ward_cli_take_option(argc, argv, "fail-on", &sev,
+					 &gate->fail_on_set, &err)) < 0 ||
+	    (argc = ward_cli_take_option(argc, argv, "max-exposure", &max,
+					 &gate->max_exposure_set, &err)) < 0)
+		ward_cmd_die(&err);
+	if (sev && ward_severity_parse(sev, &gate->fail_on) < 0) {
+		ward_err_set(&err, WARD_STEP_USAGE, 0,
+			     "--fail-on %s: not a severity (low, medium, high, critical)", sev);
+		ward_cmd_die(&err);
+	}
+	if (max && ward_gate_parse_exposure(max, &gate->max_exposure) < 0) {
+		ward_err_set(&err, WARD_STEP_USAGE, 0,
+			     "--max-exposure %s: not a number from 0 to 10", max);
+		ward_cmd_die(&err);
+	}
+	return argc;
+}
+
+/* The exit code of a finished report: WARD_EXIT_CHECK_FAILED, with the
+ * reason on stderr, when it fails the gate; else 0. */
+static int gate_code(const struct ward_report *r, const struct ward_gate *gate)
+{
+	size_t n;
+
+	if (!ward_gate_fails(r, gate, &n))
+		return 0;
+	ward_gate_explain(r, gate, stderr);
+	return WARD_EXIT_CHECK_FAILED;
+}
+
 #ifdef WARD_STATIC
 /* The static build (make static, for COPYing into images) leaves the
  * image audit and libarchive out. */
-static int check_image(int argc, char **argv, const char *path, bool suggest)
+static int check_image(int argc, char **argv, const char *path, bool suggest,
+		       const struct ward_gate *gate)
 {
 	struct ward_err err = {0};
 
@@ -137,7 +175,8 @@ static int check_image(int argc, char **argv, const char *path, bool suggest)
 #else
 /* ward check --image FILE [--json|--suggest] [OPTIONS]: the image audit,
  * with the plan's rows too when plan options are given. */
-static int check_image(int argc, char **argv, const char *path, bool suggest)
+static int check_image(int argc, char **argv, const char *path, bool suggest,
+		       const struct ward_gate *gate)
 {
 	struct ward_plan *plan = NULL;
 	struct ward_image *img = NULL;
@@ -153,9 +192,10 @@ static int check_image(int argc, char **argv, const char *path, bool suggest)
 		else
 			plan_args++;
 	}
-	if (suggest && json) {
+	if (suggest && (json || gate->fail_on_set || gate->max_exposure_set)) {
 		ward_err_set(&err, WARD_STEP_USAGE, 0,
-			     "--suggest prints a profile: it does not combine with --json");
+			     "--suggest prints a profile: it does not combine with %s",
+			     json ? "--json" : gate->fail_on_set ? "--fail-on" : "--max-exposure");
 		ward_cmd_die(&err);
 	}
 	if (plan_args)
@@ -178,7 +218,7 @@ static int check_image(int argc, char **argv, const char *path, bool suggest)
 	ward_image_report(img, report);
 	ward_report_finish(report);
 	if (json) {
-		if (ward_report_print_json(report, plan, stdout) < 0)
+		if (ward_image_print_json(img, report, plan, stdout) < 0)
 			code = WARD_EXIT_USAGE;
 	} else {
 		if (plan) {
@@ -190,6 +230,10 @@ static int check_image(int argc, char **argv, const char *path, bool suggest)
 		ward_report_print(report, stdout);
 		printf("ward: check: the image was read; nothing was extracted or run\n");
 	}
+	if (!code) {
+		fflush(stdout);
+		code = gate_code(report, gate);
+	}
 out:
 	free(report);
 	ward_image_free(img);
@@ -199,21 +243,24 @@ out:
 }
 #endif
 
-/* ward check [--json] [OPTIONS]: what could the program do if
- * compromised?  With --rootfs DIR the image tree is audited too; with
- * --image FILE an image archive (check_image). */
+/* ward check [--json] [--fail-on SEVERITY] [--max-exposure N] [OPTIONS]:
+ * what could the program do if compromised?  With --rootfs DIR the image
+ * tree is audited too; with --image FILE an image archive (check_image).
+ * Exit 0, or WARD_EXIT_CHECK_FAILED when the report fails the gate. */
 int ward_cmd_check(int argc, char **argv)
 {
 	struct ward_err err = {0};
 	bool json = false, suggest = false;
 	const char *image = NULL;
+	struct ward_gate gate = {0};
 	struct ward_plan *plan;
 	struct ward_report *report;
 	int code = 0;
 
 	argc = take_image_options(argc, argv, &image, &suggest);
+	argc = take_gate_options(argc, argv, &gate);
 	if (image)
-		return check_image(argc, argv, image, suggest);
+		return check_image(argc, argv, image, suggest, &gate);
 	plan = plan_without_command(argc, argv, &json);
 	report = calloc(1, sizeof(*report));
 	if (!report)
@@ -230,6 +277,10 @@ int ward_cmd_check(int argc, char **argv)
 		putchar('\n');
 		ward_report_print(report, stdout);
 		printf("ward: check: the plan is valid; nothing was started\n");
+	}
+	if (!code) {
+		fflush(stdout);
+		code = gate_code(report, &gate);
 	}
 	free(report);
 	ward_plan_free(plan);

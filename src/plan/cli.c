@@ -81,6 +81,31 @@ static const struct ward_directive *short_option(const char *arg)
 	return ward_directive_find_short(arg[1]);
 }
 
+int ward_cli_option_words(int argc, char **argv)
+{
+	const struct ward_directive *d;
+	const char *arg = argc > 0 ? argv[0] : "", *eq;
+	char key[64];
+	size_t n;
+
+	if (short_option(arg))
+		return 1;
+	if (strncmp(arg, "--", 2) != 0 || !arg[2])
+		return 0;
+	eq = strchr(arg + 2, '=');
+	n = eq ? (size_t)(eq - arg - 2) : strlen(arg + 2);
+	if (n >= sizeof(key))
+		return 0;
+	memcpy(key, arg + 2, n);
+	key[n] = '\0';
+	d = ward_directive_find(key);
+	if (!d || (d->alias_of && eq))
+		return 0;
+	if (eq || d->alias_of || d->kind == WARD_DIR_FLAG)
+		return 1;
+	return argc >= 2 ? 2 : 0;
+}
+
 /* Collect the options; *cmd is the index of the command. */
 static int collect(int argc, char **argv, struct cli_option *opts, size_t *n,
 		   int *cmd, struct ward_err *err)

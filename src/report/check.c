@@ -59,6 +59,7 @@ static void check_caps(const struct ward_plan *plan, struct ward_report *r)
 		ward_report_add(r, "caps.kept", false, cap_weight(c),
 				"drop it unless the program cannot work without it",
 				"keeps cap_%s (in its own namespaces)", name ? name : "?");
+		ward_report_subject(r, -1, "cap_%s", name ? name : "?");
 	}
 }
 
@@ -122,6 +123,7 @@ static void check_filesystem(const struct ward_plan *plan, struct ward_report *r
 		ward_report_add(r, "writable", false, rw < 4 ? 0.5 : 0,
 				"bind read-only unless the program must write there; prefer a tmpfs",
 				"can write to the host's %s", plan->binds[i].src);
+		ward_report_subject(r, -1, "%s", plan->binds[i].src);
 		rw++;
 	}
 	if (!rw)
@@ -154,6 +156,7 @@ static void check_env_secrets(const struct ward_plan *plan, struct ward_report *
 		ward_report_add(r, "env.secret", false, 2.0, fix,
 				"%.*s %s in the environment (readable in /proc/PID/environ, inherited by children)",
 				n, kv, what);
+		ward_report_subject(r, -1, "%.*s", n, kv);
 		any = true;
 	}
 	if (!any)
@@ -171,11 +174,14 @@ static void check_secret_files(const struct ward_plan *plan, struct ward_report 
 				s->name, ward_secret_source_name(s->source), s->name,
 				plan->mode == WARD_MODE_ENTRYPOINT ? "in the container's tmpfs"
 								   : "read-only tmpfs");
-		if (s->env)
+		ward_report_subject(r, -1, "%s", s->name);
+		if (s->env) {
 			ward_report_add(r, "secret.env", false, 1.0,
 					"drop secret-env and let the program read /run/secrets/NAME",
 					"%s is also in the environment (secret-env): readable in /proc/PID/environ, inherited by children, kept in crash reports",
 					s->name);
+			ward_report_subject(r, -1, "%s", s->name);
+		}
 	}
 }
 
@@ -197,6 +203,7 @@ static void check_engine_listeners(const struct ward_plan *plan,
 				"remove allow-engine-socket from the profile, or the bind that reaches the socket",
 				"CRITICAL: %s (pid %d) listens on %s, reachable through the binds or root: the %s engine, i.e. root on the host",
 				s->exe, (int)s->pid, s->path, ward_engine_name(s->engine));
+		ward_report_subject(r, -1, "%s", s->path);
 		found++;
 	}
 	if (es && es->walked && !found)
@@ -210,12 +217,15 @@ static void check_secrets_and_engines(const struct ward_plan *plan,
 {
 	check_env_secrets(plan, r);
 	check_secret_files(plan, r);
-	for (int e = 0; e < WARD_ENGINE_COUNT; e++)
-		if (plan->engine_sockets && (plan->engine_sockets->allowed & (1u << e)))
-			ward_report_add(r, "engine-socket", false, 10.0,
-					"remove allow-engine-socket from the profile",
-					"CRITICAL: the %s API socket may be bound in: that is root on the host",
-					ward_engine_name((enum ward_engine)e));
+	for (int e = 0; e < WARD_ENGINE_COUNT; e++) {
+		if (!plan->engine_sockets || !(plan->engine_sockets->allowed & (1u << e)))
+			continue;
+		ward_report_add(r, "engine-socket", false, 10.0,
+				"remove allow-engine-socket from the profile",
+				"CRITICAL: the %s API socket may be bound in: that is root on the host",
+				ward_engine_name((enum ward_engine)e));
+		ward_report_subject(r, -1, "%s", ward_engine_name((enum ward_engine)e));
+	}
 	check_engine_listeners(plan, r);
 }
 
