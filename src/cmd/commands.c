@@ -25,7 +25,7 @@
 void ward_cmd_die(const struct ward_err *err)
 {
 	char line[WARD_ERR_MSG_MAX + 256];
-	const char *hint = ward_step_hint(err->step);
+	const char *hint = *err->hint ? err->hint : ward_step_hint(err->step);
 
 	ward_err_format(err, line, sizeof(line));
 	fprintf(stderr, "%s\n", line);

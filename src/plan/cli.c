@@ -31,6 +31,18 @@ void ward_cli_usage(FILE *out)
 	      out);
 }
 
+/* "unknown option '--cap-add'", with the nearest option as the hint. */
+static int unknown_option(const char *key, struct ward_err *err)
+{
+	const char *near = ward_directive_suggest(key, false);
+	int r = ward_err_set(err, WARD_STEP_USAGE, 0, "unknown option '--%s'", key);
+
+	if (near)
+		return ward_err_hint(err, "did you mean --%s? (ward run --help lists the options)",
+				     near);
+	return r;
+}
+
 /* Split "--key=value" or take the next argument as the value. */
 static int take_option(int argc, char **argv, int *i, struct cli_option *opt,
 		       struct ward_err *err)
@@ -52,9 +64,7 @@ static int take_option(int argc, char **argv, int *i, struct cli_option *opt,
 		return 0;
 	}
 	if (!d || d->alias_of)
-		return ward_err_set(err, WARD_STEP_USAGE, 0,
-				    "unknown option '--%s' (see ward run --help)",
-				    opt->key);
+		return unknown_option(opt->key, err);
 	opt->value = NULL;
 	if (d->kind == WARD_DIR_FLAG) {
 		if (eq)

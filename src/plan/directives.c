@@ -19,6 +19,7 @@
 #include "plan/directives.h"
 #include "plan/net_addr.h"
 #include "seccomp/seccomp.h"
+#include "base/suggest.h"
 #include "base/util.h"
 
 /* ---- checks: syntax of a value kept as text ------------------------------ */
@@ -127,9 +128,16 @@ static int set_caps(struct ward_plan_builder *b, const struct ward_directive *d,
 	uint64_t mask;
 	size_t bad = 0;
 
-	if (ward_caps_parse_list(v, &mask, &bad) < 0)
-		return ward_plan_usage_err(err, o, "--cap-keep: unknown capability '%s'",
-					   v + bad);
+	char near[64];
+	int r;
+
+	if (ward_caps_parse_list(v, &mask, &bad) < 0) {
+		r = ward_plan_usage_err(err, o, "--cap-keep: unknown capability '%.*s'",
+					(int)strcspn(v + bad, ","), v + bad);
+		if (ward_caps_suggest(v + bad, near, sizeof(near)) == 0)
+			ward_err_hint(err, "did you mean %s?", near);
+		return r;
+	}
 	b->caps_keep = mask;
 	return 0;
 }
@@ -367,4 +375,26 @@ size_t ward_directive_index(const struct ward_directive *d)
 bool ward_directive_in_plan(const struct ward_directive *d)
 {
 	return d->scope != WARD_DIR_CLI_ONLY;
+}
+
+const char *ward_directive_suggest(const char *word, bool profile)
+{
+	struct ward_suggest sg;
+
+	ward_suggest_init(&sg, word);
+	for (size_t i = 0; i < ROWS; i++) {
+		const struct ward_directive *d = &ward_directives[i];
+
+		if (profile ? !ward_directive_in_plan(d) :
+			      d->scope == WARD_DIR_PROFILE_ONLY)
+			continue;
+		ward_suggest_offer(&sg, d->name);
+	}
+	if (profile) {
+		ward_suggest_offer(&sg, "include");
+		ward_suggest_offer(&sg, "include?");
+	} else {
+		ward_suggest_offer(&sg, "help");
+	}
+	return ward_suggest_best(&sg);
 }

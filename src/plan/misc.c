@@ -18,6 +18,7 @@
 #include "seccomp/seccomp.h"
 #include "seccomp/cache.h"
 #include "kernel/userdb.h"
+#include "base/suggest.h"
 #include "base/util.h"
 
 /* Capabilities checked against the owner of the network namespace. */
@@ -72,6 +73,21 @@ static int rlimit_by_name(const char *name)
 	return -1;
 }
 
+static int unknown_rlimit(const char *spec, const char *name,
+			  struct ward_err *err)
+{
+	struct ward_suggest sg;
+	int r = ward_err_set(err, WARD_STEP_PLAN, 0,
+			     "--rlimit %s: unknown limit '%s'", spec, name);
+
+	ward_suggest_init(&sg, strncasecmp(name, "RLIMIT_", 7) ? name : name + 7);
+	for (size_t i = 0; i < sizeof(rlimit_names) / sizeof(rlimit_names[0]); i++)
+		ward_suggest_offer(&sg, rlimit_names[i].name);
+	if (ward_suggest_best(&sg))
+		return ward_err_hint(err, "did you mean %s?", ward_suggest_best(&sg));
+	return r;
+}
+
 static int parse_rlim_value(const char *s, rlim_t *out)
 {
 	uint64_t v;
@@ -99,8 +115,7 @@ static int resolve_rlimit(const char *spec, struct ward_rlimit *out,
 	*eq++ = '\0';
 	out->resource = rlimit_by_name(buf);
 	if (out->resource < 0)
-		return ward_err_set(err, WARD_STEP_PLAN, 0,
-				    "--rlimit %s: unknown limit '%s'", spec, buf);
+		return unknown_rlimit(spec, buf, err);
 	colon = strchr(eq, ':');
 	if (colon)
 		*colon++ = '\0';

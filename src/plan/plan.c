@@ -201,9 +201,15 @@ static int check_arity(const char *key, const char *v, const struct ward_origin 
 	const struct ward_directive *d = ward_directive_find(key);
 	bool profile = o && o->file, takes;
 
-	if (!d || !ward_directive_in_plan(d))
-		return ward_plan_usage_err(err, o, profile ? "unknown directive '%s'"
-							   : "unknown option '--%s'", key);
+	if (!d || !ward_directive_in_plan(d)) {
+		const char *near = ward_directive_suggest(key, profile);
+		int r = ward_plan_usage_err(err, o, profile ? "unknown directive '%s'"
+							    : "unknown option '--%s'", key);
+
+		if (near)
+			ward_err_hint(err, "did you mean %s%s?", profile ? "" : "--", near);
+		return r;
+	}
 	takes = d->kind != WARD_DIR_FLAG;
 	if (takes && (!v || !*v))
 		return ward_plan_usage_err(err, o, "%s%s needs a value", profile ? "" : "--",
@@ -228,8 +234,14 @@ int ward_plan_apply(struct ward_plan_builder *b, const char *key,
 
 	if ((r = check_arity(key, v, o, &d, err)) < 0)
 		return r;
-	if (d->check && d->check(v, err) < 0)
-		return ward_plan_usage_err(err, o, "%s", err->msg);
+	if (d->check && d->check(v, err) < 0) {
+		char hint[WARD_ERR_HINT_MAX];
+
+		memcpy(hint, err->hint, sizeof(hint));
+		r = ward_plan_usage_err(err, o, "%s", err->msg);
+		memcpy(err->hint, hint, sizeof(hint));
+		return r;
+	}
 	if ((r = check_redefinition(b, d, v, o, err)) < 0)
 		return r;
 	r = d->set ? d->set(b, d, v, o, err) : store_text(b, d, v, o, err);

@@ -85,6 +85,13 @@ static void show_source(struct ward_profile_parser *p,
 	fputs("^\n", p->diag);
 }
 
+/* Advice under the caret, when there is some. */
+static void show_hint(struct ward_profile_parser *p, const char *hint)
+{
+	if (p->diag && hint && *hint)
+		fprintf(p->diag, "  hint: %s\n", hint);
+}
+
 static void diag(struct ward_profile_parser *p, const struct line_ctx *l,
 		 unsigned col, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
@@ -115,6 +122,7 @@ static void diag_plan(struct ward_profile_parser *p, const struct line_ctx *l,
 		return;
 	fprintf(p->diag, "%s\n", err->msg);
 	show_source(p, l, col);
+	show_hint(p, err->hint);
 }
 
 static int parse_include(struct ward_profile_parser *p,
@@ -188,7 +196,14 @@ static void parse_directive(struct ward_profile_parser *p,
 	}
 	d = ward_directive_find(key);
 	if (!d || !ward_directive_in_plan(d)) {
+		const char *near = ward_directive_suggest(key, true);
+		char hint[128];
+
 		diag(p, l, indent + 1, "unknown directive '%s'", key);
+		if (near && p->errors <= WARD_PROFILE_MAX_ERRORS) {
+			snprintf(hint, sizeof(hint), "did you mean %s?", near);
+			show_hint(p, hint);
+		}
 		return;
 	}
 	si = ward_directive_index(d);
