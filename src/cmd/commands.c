@@ -199,6 +199,48 @@ out:
 }
 #endif
 
+/* ward check's own options, one row each: `ward check --help` lists
+ * them before the plan options it shares with ward run. */
+static const struct {
+	const char *option;
+	const char *help;
+} check_options[] = {
+	{"--json", "the report as JSON (schema in ward(1))"},
+	{"--image FILE", "audit an image archive (docker save, OCI layout)\n"
+			 "before trusting it; nothing is extracted or run"},
+	{"--suggest", "with --image: a ward profile the image would need"},
+};
+
+static void check_usage(FILE *out)
+{
+	fputs("usage: ward check [--json] [OPTIONS]\n"
+	      "       ward check --image FILE [--json|--suggest] [OPTIONS]\n"
+	      "What could the program do if compromised?  Nothing is started.\n"
+	      "Options of ward check:\n", out);
+	for (size_t i = 0; i < sizeof(check_options) / sizeof(check_options[0]); i++) {
+		const char *h = check_options[i].help;
+		size_t k = strcspn(h, "\n");
+
+		fprintf(out, "  %-25s  %.*s\n", check_options[i].option, (int)k, h);
+		for (h += k; *h; h += k) {
+			h++;
+			k = strcspn(h, "\n");
+			fprintf(out, "  %-25s  %.*s\n", "", (int)k, h);
+		}
+	}
+	fputs("OPTIONS: the plan, as ward run takes it (ward run --help), e.g.\n"
+	      "  --profile NAME, --rootfs DIR, --net host, --cap-keep CAP.\n", out);
+}
+
+/* -h or --help before any "--". */
+static bool asks_help(int argc, char **argv)
+{
+	for (int i = 0; i < argc && strcmp(argv[i], "--"); i++)
+		if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0)
+			return true;
+	return false;
+}
+
 /* ward check [--json] [OPTIONS]: what could the program do if
  * compromised?  With --rootfs DIR the image tree is audited too; with
  * --image FILE an image archive (check_image). */
@@ -211,6 +253,10 @@ int ward_cmd_check(int argc, char **argv)
 	struct ward_report *report;
 	int code = 0;
 
+	if (asks_help(argc, argv)) {
+		check_usage(stdout);
+		return 0;
+	}
 	argc = take_image_options(argc, argv, &image, &suggest);
 	if (image)
 		return check_image(argc, argv, image, suggest);

@@ -38,8 +38,10 @@ struct ward_plan_builder {
 	size_t nwritable;
 	char *env_pass[WARD_MAX_ENV_PASS];
 	size_t nenv_pass;
-	char *tcp_bind;
+	char *tcp_bind;    /* "80,8000-8010": every value given, joined */
 	char *tcp_connect;
+	bool tcp_bind_cli; /* the command line gave one: profiles' are gone */
+	bool tcp_connect_cli;
 	char *landlock;
 	char *init_signals;
 	char *seccomp_lines[WARD_MAX_SECCOMP_LINES + 1]; /* "allow x", "deny y errno=EACCES", ... */

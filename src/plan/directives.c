@@ -225,6 +225,37 @@ static int set_seccomp_line(struct ward_plan_builder *b,
 	return 0;
 }
 
+/* tcp-bind and tcp-connect: every value given adds its ports, as --bind
+ * adds binds, except that the command line's first value drops what the
+ * profiles gave (the command line overrides a profile).  "none" (no port
+ * at all) beside a port list is a contradiction. */
+static int set_ports(struct ward_plan_builder *b, const struct ward_directive *d,
+		     const char *v, const struct ward_origin *o, struct ward_err *err)
+{
+	char **text = (char **)((char *)b + d->field);
+	bool *cli = d->field == offsetof(struct ward_plan_builder, tcp_bind) ? &b->tcp_bind_cli : &b->tcp_connect_cli;
+	bool from_cli = !o || !o->file;
+	char *joined;
+
+	if (from_cli && !*cli) {
+		free(*text);
+		*text = NULL;
+		*cli = true;
+	}
+	if (!*text) {
+		*text = strdup(v);
+		return *text ? 0 : ward_err_set(err, WARD_STEP_USAGE, ENOMEM, "strdup");
+	}
+	if (strcmp(*text, "none") == 0 || strcmp(v, "none") == 0)
+		return ward_plan_usage_err(err, o, "--%s %s: given with --%s %s before; none means no port at all",
+					   d->name, v, d->name, *text);
+	if (asprintf(&joined, "%s,%s", *text, v) < 0)
+		return ward_err_set(err, WARD_STEP_USAGE, ENOMEM, "asprintf");
+	free(*text);
+	*text = joined;
+	return 0;
+}
+
 /* writable and env-pass: a list whose overflow names no line. */
 static int append_unplaced(struct ward_plan_builder *b,
 			   const struct ward_directive *d, const char *v,
@@ -308,9 +339,12 @@ const struct ward_directive ward_directives[] = {
 	 .check = check_writable, .set = append_unplaced,
 	 .help = "  --writable PATH            keep PATH of the root writable (entrypoint:\n"
 		 "                             Landlock makes every other path read-only)\n"},
-	{"tcp-bind", WARD_DIR_SCALAR, WARD_DIR_BOTH, TEXT(tcp_bind), .check = check_ports,
+	/* Port lists add up, but the command line's replace a profile's. */
+	{"tcp-bind", WARD_DIR_LIST, WARD_DIR_BOTH, TEXT(tcp_bind), .max = WARD_MAX_PORTS,
+	 .check = check_ports, .set = set_ports,
 	 .help = "  --tcp-bind PORTS           bind only these TCP ports (80,8000-8010|none)\n"},
-	{"tcp-connect", WARD_DIR_SCALAR, WARD_DIR_BOTH, TEXT(tcp_connect), .check = check_ports,
+	{"tcp-connect", WARD_DIR_LIST, WARD_DIR_BOTH, TEXT(tcp_connect), .max = WARD_MAX_PORTS,
+	 .check = check_ports, .set = set_ports,
 	 .help = "  --tcp-connect PORTS        connect only to these TCP ports\n"},
 	{"landlock", WARD_DIR_SCALAR, WARD_DIR_BOTH, TEXT(landlock), .check = check_landlock,
 	 .help = "  --landlock required|optional   without Landlock: refuse (default) or warn\n"},
