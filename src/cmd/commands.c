@@ -12,6 +12,7 @@
 
 #include "plan/cli.h"
 #include "cmd/commands.h"
+#include "base/errs.h"
 #include "base/explain.h"
 #include "image/image.h"
 #include "report/image_report.h"
@@ -22,7 +23,7 @@
 #include "seccomp/cache.h"
 #include "report/report.h"
 
-void ward_cmd_die(const struct ward_err *err)
+static void print_err(const struct ward_err *err)
 {
 	char line[WARD_ERR_MSG_MAX + 256];
 	const char *hint = *err->hint ? err->hint : ward_step_hint(err->step);
@@ -31,7 +32,43 @@ void ward_cmd_die(const struct ward_err *err)
 	fprintf(stderr, "%s\n", line);
 	if (hint && *hint)
 		fprintf(stderr, "ward: hint: %s\n", hint);
+}
+
+void ward_cmd_die(const struct ward_err *err)
+{
+	print_err(err);
 	exit(ward_err_exit_code(err));
+}
+
+void ward_cmd_die_all(struct ward_errs *errs)
+{
+	const struct ward_err *first;
+	size_t total = ward_errs_count(errs);
+	bool source = false;
+
+	ward_errs_sort(errs);
+	for (size_t i = 0; i < errs->n; i++) {
+		const struct ward_errs_item *it = &errs->item[i];
+
+		if (!it->source) {
+			print_err(&it->err);
+			continue;
+		}
+		/* a profile line, as a compiler shows it */
+		source = true;
+		fprintf(stderr, "%s\n%s", it->err.msg, it->detail);
+		if (*it->err.hint)
+			fprintf(stderr, "  hint: %s\n", it->err.hint);
+	}
+	if (!(first = ward_errs_first(errs)))
+		exit(WARD_EXIT_USAGE);
+	if (errs->dropped)
+		fprintf(stderr, "ward: %zu more error%s not shown\n", errs->dropped,
+			errs->dropped == 1 ? "" : "s");
+	if (total > 1 || source)
+		fprintf(stderr, "ward: %s: %zu error%s; nothing was started\n",
+			ward_step_name(first->step), total, total == 1 ? "" : "s");
+	exit(ward_err_exit_code(first));
 }
 
 static const char *cache_note(int use)
@@ -55,13 +92,19 @@ static struct ward_plan *plan_or_exit(int argc, char **argv,
 				      enum ward_plan_use use)
 {
 	struct ward_plan *plan = NULL;
-	struct ward_err err = {0};
-	int r = ward_plan_from_argv(argc, argv, use, &plan, NULL, &err);
+	struct ward_errs *errs = malloc(sizeof(*errs));
+	int r;
 
+	if (!errs) {
+		fprintf(stderr, "ward: plan: %s\n", strerror(ENOMEM));
+		exit(WARD_EXIT_USAGE);
+	}
+	r = ward_plan_from_argv(argc, argv, use, &plan, NULL, errs);
 	if (r == 1)
 		exit(0);
 	if (r < 0)
-		ward_cmd_die(&err);
+		ward_cmd_die_all(errs);
+	free(errs);
 	return plan;
 }
 

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "plan/builder.h"
 #include "plan/cli.h"
 #include "plan/directives.h"
 #include "plan/profile.h"
@@ -160,9 +161,17 @@ int ward_cli_parse_run(int argc, char **argv, struct ward_plan_builder *b,
 		ward_cli_usage(stdout);
 	if (r == 0)
 		r = apply_profile(opts, n, b, err);
-	for (size_t i = 0; r == 0 && i < n; i++)
-		if (strcmp(opts[i].key, "profile") != 0)
-			r = ward_plan_apply(b, opts[i].key, opts[i].value, NULL, err);
+	/* With a collector, a bad value is noted and the other options are
+	 * still checked. */
+	for (size_t i = 0; r == 0 && i < n; i++) {
+		if (strcmp(opts[i].key, "profile") == 0)
+			continue;
+		r = ward_plan_apply(b, opts[i].key, opts[i].value, NULL, err);
+		if (r < 0 && b->errs) {
+			ward_plan_note(b, r, err);
+			r = 0;
+		}
+	}
 	free(opts);
 	if (r == 0)
 		ward_plan_set_argv(b, cmd < argc ? &argv[cmd] : NULL);

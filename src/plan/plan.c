@@ -157,6 +157,19 @@ void ward_plan_builder_free(struct ward_plan_builder *b)
 	free(b);
 }
 
+void ward_plan_builder_collect(struct ward_plan_builder *b, struct ward_errs *errs)
+{
+	b->errs = errs;
+}
+
+int ward_plan_note(const struct ward_plan_builder *b, int r,
+		   const struct ward_err *err)
+{
+	if (r < 0 && b->errs)
+		ward_errs_add(b->errs, err);
+	return r;
+}
+
 void ward_plan_set_argv(struct ward_plan_builder *b, char **argv)
 {
 	b->argv = argv;
@@ -284,6 +297,13 @@ int ward_plan_finish(struct ward_plan_builder *b, struct ward_plan **out,
 	if (!plan)
 		return ward_err_set(err, WARD_STEP_PLAN, ENOMEM, "calloc");
 	r = ward_plan_resolve(b, plan, err);
+	/* Fail closed: whatever was collected before (a profile's or the
+	 * command line's errors) refuses the plan too. */
+	if (r == 0 && b->errs && ward_errs_count(b->errs)) {
+		ward_errs_sort(b->errs);
+		*err = b->errs->n ? *ward_errs_first(b->errs) : *err;
+		r = err->errnum > 0 ? -err->errnum : -EINVAL;
+	}
 	if (r < 0) {
 		ward_plan_free(plan);
 		return r;

@@ -480,7 +480,8 @@ static int parse_top(struct files_ctx *c, struct ward_plan_builder *b,
 		return ward_err_set(err, WARD_STEP_PROFILE, ENOMEM, "parser");
 	errors = ward_profile_parse_top(p, path, buf, len, dev, ino);
 	ward_profile_parser_free(p);
-	if (errors)
+	/* Collected: reported with the plan's other errors. */
+	if (errors && !b->errs)
 		return ward_err_set(err, WARD_STEP_PROFILE, 0,
 				    "%s: %d error%s; nothing was started", path,
 				    errors, errors == 1 ? "" : "s");
