@@ -132,8 +132,13 @@ static int set_caps(struct ward_plan_builder *b, const struct ward_directive *d,
 	int r;
 
 	if (ward_caps_parse_list(v, &mask, &bad) < 0) {
+		size_t n = strcspn(v + bad, ",");
+
+		if (n == 0)
+			return ward_plan_usage_err(err, o, "--cap-keep %s: an empty capability name",
+						   v);
 		r = ward_plan_usage_err(err, o, "--cap-keep: unknown capability '%.*s'",
-					(int)strcspn(v + bad, ","), v + bad);
+					(int)n, v + bad);
 		if (ward_caps_suggest(v + bad, near, sizeof(near)) == 0)
 			ward_err_hint(err, "did you mean %s?", near);
 		return r;
