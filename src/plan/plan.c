@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "engine/dockersock.h"
 #include "plan/builder.h"
 #include "plan/directives.h"
 #include "plan/plan.h"
@@ -281,6 +282,8 @@ void ward_plan_free(struct ward_plan *plan)
 	free(plan->rootfs);
 	free(plan->hostname);
 	free(plan->seccomp_path);
+	if (plan->engine_sockets)
+		ward_dockersock_done(plan->engine_sockets);
 	free(plan->engine_sockets);
 	ward_seccomp_free(&plan->seccomp_prog);
 	free(plan->seccomp_recipe);

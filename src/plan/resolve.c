@@ -37,7 +37,7 @@
  * no kernel file system may come along (mountinfo.h), and for a
  * directory no engine socket (dockersock.h). */
 struct beneath {
-	const struct ward_engine_sockets *es;
+	struct ward_engine_sockets *es;
 	const char *path;
 	bool sockets;
 };
@@ -53,7 +53,7 @@ static int check_mount_beneath(const char *mnt, const char *fstype, void *p,
 	return c->sockets ? ward_dockersock_check_mount(c->es, mnt, err) : 0;
 }
 
-static int check_mounts_beneath(const struct ward_engine_sockets *es,
+static int check_mounts_beneath(struct ward_engine_sockets *es,
 				const char *path, bool sockets,
 				struct ward_err *err)
 {
@@ -99,6 +99,9 @@ static int resolve_rootfs(const struct ward_plan_builder *b,
 	if ((r = check_mounts_beneath(plan->engine_sockets, real, true, err)) < 0)
 		return err->step == WARD_STEP_PLAN ?
 		       ward_err_wrap(err, "--rootfs %s: ", real) : r;
+	if ((r = ward_dockersock_walk(plan->engine_sockets, "--rootfs", real,
+				      err)) < 0)
+		return r;
 	plan->rootfs = strdup(real);
 	plan->rootfs_dev = st.st_dev;
 	plan->rootfs_ino = st.st_ino;
@@ -375,7 +378,7 @@ static int refuse_symlink_source(const char *spec, const char *src,
 	return 0;
 }
 
-static int resolve_bind(const char *spec, const struct ward_engine_sockets *es,
+static int resolve_bind(const char *spec, struct ward_engine_sockets *es,
 			struct ward_bind *bind, struct ward_err *err)
 {
 	char src[PATH_MAX], dst[PATH_MAX], real[PATH_MAX], norm[PATH_MAX];
@@ -392,8 +395,12 @@ static int resolve_bind(const char *spec, const struct ward_engine_sockets *es,
 		return ward_err_set(err, WARD_STEP_PLAN, 0,
 				"--bind %s: binding the host's %s exposes other processes; refused",
 				spec, real);
+	/* A socket is asked who listens on it before a symlink to it is
+	 * refused: the refusal then names the engine. */
 	if ((r = refuse_kernel_fs(real, err)) < 0 ||
-	    (r = ward_dockersock_check(es, "bind of", real, &st, err)) < 0)
+	    (r = ward_dockersock_check(es, "bind of", real, &st, err)) < 0 ||
+	    (S_ISSOCK(st.st_mode) &&
+	     (r = ward_dockersock_walk(es, "bind of", real, err)) < 0))
 		return ward_err_wrap(err, "--bind %s: ", spec);
 	ward_dockersock_warn(es, real, &st);
 	if ((r = refuse_symlink_source(spec, src, real, &st, err)) < 0)
@@ -410,6 +417,10 @@ static int resolve_bind(const char *spec, const struct ward_engine_sockets *es,
 		return ward_err_set(err, WARD_STEP_PLAN, 0,
 				"--bind %s: destination %s is reserved (/, /proc, /dev)",
 				spec, norm);
+	/* Last: the walk of a directory is what costs. */
+	if (S_ISDIR(st.st_mode) &&
+	    (r = ward_dockersock_walk(es, "bind of", real, err)) < 0)
+		return ward_err_wrap(err, "--bind %s: ", spec);
 	bind->src = strdup(real);
 	bind->dst = strdup(norm);
 	if (!bind->src || !bind->dst)
@@ -471,7 +482,7 @@ static void resolve_binds(const struct ward_plan_builder *b,
 			  struct ward_plan *plan, bool writable_ok,
 			  struct ward_err *err)
 {
-	const struct ward_engine_sockets *es = plan->engine_sockets;
+	struct ward_engine_sockets *es = plan->engine_sockets;
 	bool namespaces = plan->mode != WARD_MODE_ENTRYPOINT;
 
 	for (size_t i = 0; i < b->nbinds; i++) {
@@ -624,6 +635,7 @@ static void resolve_all(struct ward_plan_builder *b, struct ward_plan *plan,
 			       err);
 	confine_ok = ward_plan_note(b, ward_plan_resolve_confine(b, plan, err), err) == 0;
 	resolve_binds(b, plan, root_ok && confine_ok, err);
+	ward_dockersock_done(plan->engine_sockets); /* the walks are over */
 	resolve_tmpfs(b, plan, err);
 	one_mount_per_destination(plan);
 	ward_plan_resolve_rlimits(b, plan, err);

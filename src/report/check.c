@@ -179,6 +179,32 @@ static void check_secret_files(const struct ward_plan *plan, struct ward_report 
 	}
 }
 
+/* The sockets the walks of the binds and root found an engine listening
+ * on (engine/listener.h): let in by allow-engine-socket, or the plan
+ * would have been refused. */
+static void check_engine_listeners(const struct ward_plan *plan,
+				   struct ward_report *r)
+{
+	const struct ward_engine_sockets *es = plan->engine_sockets;
+	size_t found = 0;
+
+	for (int i = 0; es && i < es->n; i++) {
+		const struct ward_engine_socket *s = &es->s[i];
+
+		if (!s->pid)
+			continue;
+		ward_report_add(r, "engine-socket", false, 10.0,
+				"remove allow-engine-socket from the profile, or the bind that reaches the socket",
+				"CRITICAL: %s (pid %d) listens on %s, reachable through the binds or root: the %s engine, i.e. root on the host",
+				s->exe, (int)s->pid, s->path, ward_engine_name(s->engine));
+		found++;
+	}
+	if (es && es->walked && !found)
+		ward_report_add(r, "engine-socket", true, 0, NULL,
+				"%zu socket file%s in the binds and root, none an engine's (who listens on each was asked)",
+				es->walked, es->walked == 1 ? "" : "s");
+}
+
 static void check_secrets_and_engines(const struct ward_plan *plan,
 				      struct ward_report *r)
 {
@@ -190,6 +216,7 @@ static void check_secrets_and_engines(const struct ward_plan *plan,
 					"remove allow-engine-socket from the profile",
 					"CRITICAL: the %s API socket may be bound in: that is root on the host",
 					ward_engine_name((enum ward_engine)e));
+	check_engine_listeners(plan, r);
 }
 
 static void check_limits(const struct ward_plan *plan, struct ward_report *r)

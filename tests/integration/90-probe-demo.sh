@@ -84,11 +84,11 @@ use_report() {
 # got_report DESC: the last launch exited 0 with a schema-1 JSON report.
 got_report() {
 	use_report
-	if [ "$RC" = 0 ] && [ "$(jpy 'd["schema_version"]')" = 1 ]; then
-		ok "$1: exit 0, a JSON report (schema_version 1)"
+	if [ "$RC" = 0 ] && [ "$(jpy 'd["schema_version"]')" = 2 ]; then
+		ok "$1: exit 0, a JSON report (schema_version 2)"
 		return 0
 	fi
-	not_ok "$1: exit 0, a JSON report (schema_version 1)" "$(last_run)"
+	not_ok "$1: exit 0, a JSON report (schema_version 2)" "$(last_run)"
 	return 1
 }
 
@@ -136,6 +136,8 @@ sandbox_suite() {
 		'[[false,"EROFS"],[false,"EROFS"]]'
 	check "$who: inside: no fds above 2" 'd["fds"]' '[]'
 	check "$who: inside: no engine socket" 'd["engine_sockets"]["found"]' '[]'
+	check "$who: inside: no engine listener" \
+		'[d["engine_sockets"]["listeners"], d["engine_sockets"]["listeners_error"]]' '[[],null]'
 	check "$who: inside: summary" 'd["summary"]' "$SANDBOX_SUMMARY"
 	run_checks
 }
