@@ -4,6 +4,7 @@
 #ifndef WARD_PLAN_BUILDER_H
 #define WARD_PLAN_BUILDER_H
 
+#include "base/errs.h"
 #include "plan/directives.h"
 #include "plan/plan.h"
 
@@ -38,8 +39,10 @@ struct ward_plan_builder {
 	size_t nwritable;
 	char *env_pass[WARD_MAX_ENV_PASS];
 	size_t nenv_pass;
-	char *tcp_bind;
+	char *tcp_bind;    /* "80,8000-8010": every value given, joined */
 	char *tcp_connect;
+	bool tcp_bind_cli; /* the command line gave one: profiles' are gone */
+	bool tcp_connect_cli;
 	char *landlock;
 	char *init_signals;
 	char *seccomp_lines[WARD_MAX_SECCOMP_LINES + 1]; /* "allow x", "deny y errno=EACCES", ... */
@@ -67,7 +70,18 @@ struct ward_plan_builder {
 	char *where_env[WARD_MAX_ENV];
 	/* Scalars set by a profile, to catch conflicting redefinitions. */
 	char *profile_value[WARD_DIRECTIVES_MAX];
+
+	/* Where errors are collected (ward_plan_builder_collect), so that
+	 * the profile, the command line and resolution report every one;
+	 * NULL: the command line stops at its first error, and resolution
+	 * collects into a collector of its own and returns the first. */
+	struct ward_errs *errs;
 };
+
+/* Resolution goes on after an error: add @err to @b's collector when @r
+ * is negative.  Returns @r. */
+int ward_plan_note(const struct ward_plan_builder *b, int r,
+		   const struct ward_err *err);
 
 /* Resolution, after every directive is applied (resolve.c first). */
 void ward_plan_resolve_mode(const struct ward_plan_builder *b,

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "plan/builder.h"
 #include "plan/cli.h"
 #include "plan/directives.h"
 #include "plan/profile.h"
@@ -29,6 +30,18 @@ void ward_cli_usage(FILE *out)
 	fputs("Exit status: the program's; 128+N if it died of signal N; 125 bad usage;\n"
 	      "126/127 cannot execute / not found; 200+ a setup step (ward exit-codes).\n",
 	      out);
+}
+
+/* "unknown option '--cap-add'", with the nearest option as the hint. */
+static int unknown_option(const char *key, struct ward_err *err)
+{
+	const char *near = ward_directive_suggest(key, false);
+	int r = ward_err_set(err, WARD_STEP_USAGE, 0, "unknown option '--%s'", key);
+
+	if (near)
+		return ward_err_hint(err, "did you mean --%s? (ward run --help lists the options)",
+				     near);
+	return r;
 }
 
 /* Split "--key=value" or take the next argument as the value. */
@@ -52,9 +65,7 @@ static int take_option(int argc, char **argv, int *i, struct cli_option *opt,
 		return 0;
 	}
 	if (!d || d->alias_of)
-		return ward_err_set(err, WARD_STEP_USAGE, 0,
-				    "unknown option '--%s' (see ward run --help)",
-				    opt->key);
+		return unknown_option(opt->key, err);
 	opt->value = NULL;
 	if (d->kind == WARD_DIR_FLAG) {
 		if (eq)
@@ -175,9 +186,17 @@ int ward_cli_parse_run(int argc, char **argv, struct ward_plan_builder *b,
 		ward_cli_usage(stdout);
 	if (r == 0)
 		r = apply_profile(opts, n, b, err);
-	for (size_t i = 0; r == 0 && i < n; i++)
-		if (strcmp(opts[i].key, "profile") != 0)
-			r = ward_plan_apply(b, opts[i].key, opts[i].value, NULL, err);
+	/* With a collector, a bad value is noted and the other options are
+	 * still checked. */
+	for (size_t i = 0; r == 0 && i < n; i++) {
+		if (strcmp(opts[i].key, "profile") == 0)
+			continue;
+		r = ward_plan_apply(b, opts[i].key, opts[i].value, NULL, err);
+		if (r < 0 && b->errs) {
+			ward_plan_note(b, r, err);
+			r = 0;
+		}
+	}
 	free(opts);
 	if (r == 0)
 		ward_plan_set_argv(b, cmd < argc ? &argv[cmd] : NULL);

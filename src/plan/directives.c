@@ -19,6 +19,7 @@
 #include "plan/directives.h"
 #include "plan/net_addr.h"
 #include "seccomp/seccomp.h"
+#include "base/suggest.h"
 #include "base/util.h"
 
 /* ---- checks: syntax of a value kept as text ------------------------------ */
@@ -127,9 +128,21 @@ static int set_caps(struct ward_plan_builder *b, const struct ward_directive *d,
 	uint64_t mask;
 	size_t bad = 0;
 
-	if (ward_caps_parse_list(v, &mask, &bad) < 0)
-		return ward_plan_usage_err(err, o, "--cap-keep: unknown capability '%s'",
-					   v + bad);
+	char near[64];
+	int r;
+
+	if (ward_caps_parse_list(v, &mask, &bad) < 0) {
+		size_t n = strcspn(v + bad, ",");
+
+		if (n == 0)
+			return ward_plan_usage_err(err, o, "--cap-keep %s: an empty capability name",
+						   v);
+		r = ward_plan_usage_err(err, o, "--cap-keep: unknown capability '%.*s'",
+					(int)n, v + bad);
+		if (ward_caps_suggest(v + bad, near, sizeof(near)) == 0)
+			ward_err_hint(err, "did you mean %s?", near);
+		return r;
+	}
 	b->caps_keep = mask;
 	return 0;
 }
@@ -217,6 +230,37 @@ static int set_seccomp_line(struct ward_plan_builder *b,
 	return 0;
 }
 
+/* tcp-bind and tcp-connect: every value given adds its ports, as --bind
+ * adds binds, except that the command line's first value drops what the
+ * profiles gave (the command line overrides a profile).  "none" (no port
+ * at all) beside a port list is a contradiction. */
+static int set_ports(struct ward_plan_builder *b, const struct ward_directive *d,
+		     const char *v, const struct ward_origin *o, struct ward_err *err)
+{
+	char **text = (char **)((char *)b + d->field);
+	bool *cli = d->field == offsetof(struct ward_plan_builder, tcp_bind) ? &b->tcp_bind_cli : &b->tcp_connect_cli;
+	bool from_cli = !o || !o->file;
+	char *joined;
+
+	if (from_cli && !*cli) {
+		free(*text);
+		*text = NULL;
+		*cli = true;
+	}
+	if (!*text) {
+		*text = strdup(v);
+		return *text ? 0 : ward_err_set(err, WARD_STEP_USAGE, ENOMEM, "strdup");
+	}
+	if (strcmp(*text, "none") == 0 || strcmp(v, "none") == 0)
+		return ward_plan_usage_err(err, o, "--%s %s: given with --%s %s before; none means no port at all",
+					   d->name, v, d->name, *text);
+	if (asprintf(&joined, "%s,%s", *text, v) < 0)
+		return ward_err_set(err, WARD_STEP_USAGE, ENOMEM, "asprintf");
+	free(*text);
+	*text = joined;
+	return 0;
+}
+
 /* writable and env-pass: a list whose overflow names no line. */
 static int append_unplaced(struct ward_plan_builder *b,
 			   const struct ward_directive *d, const char *v,
@@ -300,9 +344,12 @@ const struct ward_directive ward_directives[] = {
 	 .check = check_writable, .set = append_unplaced,
 	 .help = "  --writable PATH            keep PATH of the root writable (entrypoint:\n"
 		 "                             Landlock makes every other path read-only)\n"},
-	{"tcp-bind", WARD_DIR_SCALAR, WARD_DIR_BOTH, TEXT(tcp_bind), .check = check_ports,
+	/* Port lists add up, but the command line's replace a profile's. */
+	{"tcp-bind", WARD_DIR_LIST, WARD_DIR_BOTH, TEXT(tcp_bind), .max = WARD_MAX_PORTS,
+	 .check = check_ports, .set = set_ports,
 	 .help = "  --tcp-bind PORTS           bind only these TCP ports (80,8000-8010|none)\n"},
-	{"tcp-connect", WARD_DIR_SCALAR, WARD_DIR_BOTH, TEXT(tcp_connect), .check = check_ports,
+	{"tcp-connect", WARD_DIR_LIST, WARD_DIR_BOTH, TEXT(tcp_connect), .max = WARD_MAX_PORTS,
+	 .check = check_ports, .set = set_ports,
 	 .help = "  --tcp-connect PORTS        connect only to these TCP ports\n"},
 	{"landlock", WARD_DIR_SCALAR, WARD_DIR_BOTH, TEXT(landlock), .check = check_landlock,
 	 .help = "  --landlock required|optional   without Landlock: refuse (default) or warn\n"},
@@ -367,4 +414,26 @@ size_t ward_directive_index(const struct ward_directive *d)
 bool ward_directive_in_plan(const struct ward_directive *d)
 {
 	return d->scope != WARD_DIR_CLI_ONLY;
+}
+
+const char *ward_directive_suggest(const char *word, bool profile)
+{
+	struct ward_suggest sg;
+
+	ward_suggest_init(&sg, word);
+	for (size_t i = 0; i < ROWS; i++) {
+		const struct ward_directive *d = &ward_directives[i];
+
+		if (profile ? !ward_directive_in_plan(d) :
+			      d->scope == WARD_DIR_PROFILE_ONLY)
+			continue;
+		ward_suggest_offer(&sg, d->name);
+	}
+	if (profile) {
+		ward_suggest_offer(&sg, "include");
+		ward_suggest_offer(&sg, "include?");
+	} else {
+		ward_suggest_offer(&sg, "help");
+	}
+	return ward_suggest_best(&sg);
 }
