@@ -27,7 +27,7 @@ static const struct step_info steps[WARD_STEP_COUNT] = {
 	[WARD_STEP_CLONE] = {"namespaces", 204,
 		"user namespaces may be disabled: sysctl kernel.unprivileged_userns_clone / user.max_user_namespaces"},
 	[WARD_STEP_USERNS] = {"userns", 205,
-		"the uid/gid map was refused; rootless launches can map only your own ids"},
+		"the uid/gid map was refused; a rootless launch maps only your own ids, a root one needs cap_setuid and cap_setgid"},
 	[WARD_STEP_MOUNTS] = {"mounts", 206,
 		"the mount namespace could not be prepared"},
 	[WARD_STEP_BINDS] = {"bind", 207,

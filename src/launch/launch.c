@@ -101,7 +101,8 @@ int ward_launch(const struct ward_plan *plan, int *exit_code,
 		return r;
 	if (plan->mode == WARD_MODE_ENTRYPOINT)
 		return ward_entrypoint_run(plan, exit_code, err);
-	if ((r = ward_sync_pair(fds, err)) < 0)
+	if ((r = ward_userns_check_root_caps(plan, err)) < 0 ||
+	    (r = ward_sync_pair(fds, err)) < 0)
 		return r;
 	/* Blocked before clone: nothing sent during setup is lost, it is
 	 * forwarded once supervision starts. */
