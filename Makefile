@@ -22,7 +22,7 @@ PKG_CONFIG ?= pkg-config
 LAUNCH_PC := libcap-ng libseccomp libmnl json-c
 DEPS_PC := $(LAUNCH_PC) libarchive
 DEPS_DEB := libcap-ng-dev libseccomp-dev libmnl-dev libjson-c-dev libcmocka-dev pkg-config \
-	busybox-static bubblewrap iproute2 valgrind procps python3 curl \
+	busybox-static bubblewrap iproute2 valgrind procps python3 curl systemd \
 	libarchive-dev skopeo
 BUILD ?= build
 

@@ -65,4 +65,100 @@ expect_rc "ProtectKernelTunables=yes: refused, exit 209 (proc), as the unit says
 in_unit_mounts 'mount --bind /dev/null /proc/kmsg'
 expect_rc "ProtectKernelLogs=yes: refused, exit 209 (proc), as the unit says" 209
 
+in_unit_mounts 'mkdir -p /tmp/.ward-dev && mount -t tmpfs -o mode=755,nosuid tmpfs /tmp/.ward-dev &&
+	for d in null zero full random urandom tty; do touch /tmp/.ward-dev/$d &&
+		mount --bind /dev/$d /tmp/.ward-dev/$d || exit 1; done &&
+	mkdir /tmp/.ward-dev/shm /tmp/.ward-dev/pts && mount --move /tmp/.ward-dev /dev &&
+	mount -o remount,bind,noexec,nosuid /dev'
+expect_rc "PrivateDevices=yes (a /dev of pseudo-devices only): runs" 0
+
+# ---- the unit itself ------------------------------------------------------------
+
+if [ ! -f "$UNIT" ]; then
+	not_ok "examples/ward.service exists"
+elif ! command -v systemd-analyze >/dev/null; then
+	not_ok "systemd-analyze verify examples/ward.service" \
+		"systemd-analyze is missing (package systemd; make deps installs it)"
+else
+	# verify checks that ExecStart='s program exists: this ward, and a
+	# stand-in for myapp.
+	mkdir -p "$TAP_TMP/units"
+	sed "s#^ExecStart=/usr/local/bin/ward #ExecStart=$WARD #; s#/usr/local/bin/myapp#/bin/true#" \
+		"$UNIT" >"$TAP_TMP/units/myapp.service"
+	run_cmd systemd-analyze verify "$TAP_TMP/units/myapp.service"
+	expect_rc "systemd-analyze verify examples/ward.service: exit 0" 0
+	expect_eq "...with nothing to say (no unknown or misspelt key)" "" "$ERR$OUT"
+fi
+# active_directive KEY: the unit's KEY=... line, not a comment.
+active_directive() { grep -E "^$1=" "$UNIT"; }
+expect_eq "the unit stops with KillMode=mixed" "KillMode=mixed" "$(active_directive KillMode)"
+expect_eq "the unit keeps the bounding set ward needs" \
+	"CapabilityBoundingSet=CAP_SETUID CAP_SETGID" "$(active_directive CapabilityBoundingSet)"
+for key in MemoryMax TasksMax CPUQuota NoNewPrivileges ProtectSystem PrivateTmp; do
+	expect_match "the unit sets $key=" "^$key=." "$(active_directive "$key")"
+done
+for key in RestrictNamespaces PrivateUsers ProtectKernelTunables ProtectKernelLogs \
+	ProtectHostname SystemCallFilter MemoryDenyWriteExecute User DynamicUser; do
+	expect_eq "the unit leaves $key= off" "" "$(active_directive "$key")"
+	expect_match "...and says why" "$key=" "$(grep -E "^#   ([A-Za-z]+=, )?$key=" "$UNIT")"
+done
+
+# ---- stopping: KillMode=mixed vs control-group -----------------------------------
+
+# A program that counts its SIGTERMs and leaves 2 s after the first.
+COUNTER='
+import signal, sys, time
+n = 0
+def on_term(sig, frame):
+    global n
+    n += 1
+    print("SIGTERM %d" % n, flush=True)
+signal.signal(signal.SIGTERM, on_term)
+print("ready", flush=True)
+while n == 0:
+    time.sleep(0.05)
+time.sleep(2)
+sys.exit(0)'
+
+# tree PID: the pids of ward's init and of the program, from the host.
+tree() {
+	local init prog t=0
+	while [ $t -lt 50 ]; do
+		init=$(pgrep -P "$1" | head -n 1)
+		prog=${init:+$(pgrep -P "$init" | head -n 1)}
+		if [ -n "$prog" ]; then
+			echo "$init $prog"
+			return 0
+		fi
+		sleep 0.1
+		t=$((t + 1))
+	done
+	return 1
+}
+
+ward_bg "$TAP_TMP/mixed" run -- python3 -c "$COUNTER"
+if wait_for_line "$TAP_TMP/mixed" '^ready$' 10; then
+	kill -TERM "$WARD_PID" # KillMode=mixed: the main process only
+	wait_bg "$WARD_PID" 10
+	expect_rc "KillMode=mixed (SIGTERM to ward): the program exits 0" 0
+	expect_eq "...after exactly one SIGTERM" "SIGTERM 1" "$(grep SIGTERM "$TAP_TMP/mixed")"
+else
+	not_ok "KillMode=mixed: the program started" "$(cat "$TAP_TMP/mixed.err")"
+fi
+
+ward_bg "$TAP_TMP/cgroup" run -- python3 -c "$COUNTER"
+if wait_for_line "$TAP_TMP/cgroup" '^ready$' 10 && pids=$(tree "$WARD_PID"); then
+	# KillMode=control-group: every process of the unit, one by one so
+	# that no two signals merge.
+	for p in ${pids#* } ${pids% *} "$WARD_PID"; do
+		kill -TERM "$p"
+		sleep 0.3
+	done
+	wait_bg "$WARD_PID" 10
+	expect_eq "KillMode=control-group (SIGTERM to every process): the program gets three" \
+		"SIGTERM 3" "$(grep SIGTERM "$TAP_TMP/cgroup" | tail -n 1)"
+else
+	not_ok "KillMode=control-group: the program started" "$(cat "$TAP_TMP/cgroup.err")"
+fi
+
 tap_done
