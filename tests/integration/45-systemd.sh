@@ -161,4 +161,83 @@ else
 	not_ok "KillMode=control-group: the program started" "$(cat "$TAP_TMP/cgroup.err")"
 fi
 
+# ---- resource limits: the whole tree stays in the caller's cgroup ---------------
+
+# The machine's cgroups: v1 controllers (pids among them) and a cgroup2
+# hierarchy, possibly empty (/sys/fs/cgroup/unified) or at /sys/fs/cgroup.
+CG=ward-test.$$
+CG_PIDS=/sys/fs/cgroup/pids
+CG_V2=""
+for d in /sys/fs/cgroup/unified /sys/fs/cgroup; do
+	[ -f "$d/cgroup.procs" ] && [ "$(stat -f -c %T "$d")" = cgroup2fs ] && CG_V2=$d && break
+done
+[ -f "$CG_PIDS/cgroup.procs" ] || CG_PIDS=""
+[ -n "$CG_V2" ] && [ -f "$CG_V2/pids.max" ] && [ -z "$CG_PIDS" ] && CG_PIDS=$CG_V2
+cg_made=()
+for d in ${CG_PIDS:+"$CG_PIDS"} ${CG_V2:+"$CG_V2"}; do
+	[ -d "$d/$CG" ] && continue
+	if mkdir "$d/$CG"; then
+		cg_made+=("$d/$CG")
+		tap_cleanup rmdir "$d/$CG"
+	fi
+done
+# in_cgroup.sh: move itself into the test's cgroups, then exec "$@" (as
+# systemd starts a unit's main process in the unit's cgroup).
+{
+	echo '#!/bin/sh'
+	echo "for d in ${cg_made[*]}; do echo \$\$ >\"\$d/cgroup.procs\" || exit 1; done"
+	echo 'exec "$@"'
+} >"$TAP_TMP/in_cgroup.sh"
+chmod 755 "$TAP_TMP/in_cgroup.sh"
+
+# cgroup_of PID: its /proc/PID/cgroup lines for the test's hierarchies.
+cgroup_of() { grep -E ":/$CG\$" "/proc/$1/cgroup" | sort | tr '\n' ' '; }
+
+if [ ${#cg_made[@]} = 0 ]; then
+	not_ok "a cgroup for the test under ${CG_PIDS:-no pids hierarchy} ${CG_V2:-and no cgroup2}"
+else
+	WARD_PREFIX=("$TAP_TMP/in_cgroup.sh")
+	ward_bg "$TAP_TMP/tree" run -- python3 -c "$COUNTER"
+	WARD_PREFIX=()
+	if wait_for_line "$TAP_TMP/tree" '^ready$' 10 && pids=$(tree "$WARD_PID"); then
+		want=$(cgroup_of "$WARD_PID")
+		expect_eq "ward is in the test's cgroup in every hierarchy made" \
+			"${#cg_made[@]}" "$(wc -w <<<"$want")"
+		expect_eq "ward's init is in the same cgroups as ward" "$want" "$(cgroup_of "${pids% *}")"
+		expect_eq "the program is in the same cgroups as ward" "$want" "$(cgroup_of "${pids#* }")"
+		kill -TERM "$WARD_PID"
+		wait_bg "$WARD_PID" 10
+	else
+		not_ok "ward started in the test's cgroup" "$(cat "$TAP_TMP/tree.err")"
+	fi
+	# TasksMax= is the cgroup's pids.max: the program's forks hit it.
+	if [ -n "$CG_PIDS" ] && [ -d "$CG_PIDS/$CG" ]; then
+		echo 12 >"$CG_PIDS/$CG/pids.max"
+		FORKER='
+import errno, os, time
+n = 0
+try:
+    for _ in range(40):
+        if os.fork() == 0:
+            time.sleep(3)
+            os._exit(0)
+        n += 1
+    print("40 forks")
+except OSError as e:
+    print("fork %d refused: %s" % (n + 1, errno.errorcode[e.errno]))'
+		run_cmd "$TAP_TMP/in_cgroup.sh" "$WARD" run -- python3 -c "$FORKER"
+		expect_match "pids.max 12 (TasksMax=12) holds inside the sandbox: a fork fails with EAGAIN" \
+			"^fork [0-9]+ refused: EAGAIN$" "$OUT"
+	else
+		skip "pids.max holds inside the sandbox" "no pids controller here"
+	fi
+fi
+
+run_ward check
+expect_match "ward check: memory and task limits are not visible to it (a row)" \
+	"^cgroup-limits +RISK +0\.0 +memory and task limits are not visible to ward" "$OUT"
+expect_match "...with the unit's directives as the fix" "fix: MemoryMax=, TasksMax=, CPUQuota=" "$OUT"
+run_ward check --mode entrypoint
+expect_match "...and Docker's flags in entrypoint mode" "fix: docker run --memory=512m --pids-limit=64" "$OUT"
+
 tap_done
