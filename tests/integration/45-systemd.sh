@@ -240,4 +240,62 @@ expect_match "...with the unit's directives as the fix" "fix: MemoryMax=, TasksM
 run_ward check --mode entrypoint
 expect_match "...and Docker's flags in entrypoint mode" "fix: docker run --memory=512m --pids-limit=64" "$OUT"
 
+# ---- --env-file and --quiet, as a unit's ExecStart= uses them ------------------
+
+fixture_dir ENVD 755 || skip_all "cannot create a directory"
+cat >"$ENVD/app.env" <<'EOF'
+# Docker's format: comments, blank lines, values as written
+  PLAIN=1
+
+SPACED=  two spaces  
+QUOTED="kept"
+HASH=a#b
+FROM_CALLER
+NOT_SET_ANYWHERE_XYZ
+API_TOKEN=not-a-real-one
+OVERRIDDEN=from-file
+EOF
+run_cmd env FROM_CALLER=passed "$WARD" run --env-file "$ENVD/app.env" --env OVERRIDDEN=from-env \
+	--bind "$PROBE:/probe" -- /probe env
+expect_rc "--env-file: the program runs" 0
+for kv in "PLAIN=1" "SPACED=  two spaces  " 'QUOTED="kept"' "HASH=a#b" \
+	"FROM_CALLER=passed" "API_TOKEN=not-a-real-one" "OVERRIDDEN=from-env"; do
+	expect_eq "--env-file: $kv" "$kv" "$(grep -Fx -- "$kv" <<<"$OUT")"
+done
+expect_no_match "--env-file: a bare NAME the caller lacks is not passed" "NOT_SET_ANYWHERE_XYZ" "$OUT"
+expect_no_match "--env-file: comments are not variables" "^#|comment" "$OUT"
+
+run_ward check --env-file "$ENVD/app.env"
+expect_match "ward check flags a secret-looking name from --env-file" \
+	"^env.secret +RISK .*API_TOKEN looks like a secret" "$OUT"
+
+printf 'GOOD=1\nBAD NAME=2\n' >"$ENVD/bad.env"
+run_ward run --env-file "$ENVD/bad.env" -- true
+expect_rc "--env-file with a bad name: exit 125" 125
+expect_match "...the error names the file and line" \
+	"^ward: plan: --env-file $ENVD/bad.env:2: 'BAD NAME': expected NAME=VALUE or NAME" "$ERR"
+run_ward run --env-file "$ENVD/missing.env" -- true
+expect_rc "--env-file of a missing file: exit 125" 125
+expect_match "...named, with its errno" "--env-file $ENVD/missing.env: No such file" "$ERR"
+
+printf 'ward-profile 1\nenv-file %s\nquiet\n' "$ENVD/app.env" >"$ENVD/app.profile"
+run_cmd env FROM_CALLER=p "$WARD" run --profile "$ENVD/app.profile" --bind "$PROBE:/probe" -- /probe env
+expect_eq "env-file and quiet as profile lines" "PLAIN=1" "$(grep -Fx PLAIN=1 <<<"$OUT")"
+
+# --quiet: the notices on every start go, errors stay.
+run_ward run --user 65534 -- true
+expect_match "without --quiet: the overflow-id notice" "^ward: notice: --user 65534" "$ERR"
+run_ward run --quiet --user 65534 -- true
+expect_rc "--quiet --user 65534: runs" 0
+expect_eq "--quiet: no notice" "" "$ERR"
+run_ward run --mode entrypoint -- true
+expect_match "without --quiet: entrypoint mode reports its layers" "^ward: entrypoint mode: applied: " "$ERR"
+run_ward run -q --mode entrypoint -- true
+expect_eq "-q: entrypoint mode says nothing" "" "$ERR"
+run_ward run --profile "$ENVD/app.profile" --mode entrypoint -- true
+expect_eq "quiet in a profile: the same" "" "$ERR"
+run_ward run --quiet --bind /nonexistent-ward-src:/x -- true
+expect_rc "--quiet: an error still fails the launch (exit 125)" 125
+expect_match "...and is still printed" "^ward: " "$ERR"
+
 tap_done
