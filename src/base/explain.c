@@ -35,7 +35,7 @@ static const struct step_info steps[WARD_STEP_COUNT] = {
 	[WARD_STEP_READONLY] = {"read-only", 208,
 		"the kernel must support mount_setattr (Linux >= 5.12)"},
 	[WARD_STEP_PROC] = {"proc", 209,
-		"a fresh /proc needs a pid namespace and an unobstructed host /proc"},
+		"a fresh /proc needs a pid namespace and an unobstructed host /proc (under systemd: no ProtectKernelTunables= or ProtectKernelLogs= on ward's unit)"},
 	[WARD_STEP_DEV] = {"dev", 210, "the minimal /dev could not be built"},
 	[WARD_STEP_TMPFS] = {"tmpfs", 211, "check the tmpfs destination and size"},
 	[WARD_STEP_SECRETS] = {"secrets", 228,

@@ -62,6 +62,8 @@ in_unit_mounts 'mount -t proc -o hidepid=invisible,subset=pid proc /proc'
 expect_rc "ProtectProc=invisible, ProcSubset=pid: runs" 0
 in_unit_mounts 'mount --bind /proc/sys /proc/sys && mount -o remount,bind,ro /proc/sys'
 expect_rc "ProtectKernelTunables=yes: refused, exit 209 (proc), as the unit says" 209
+expect_match "...and the hint names the unit directives" \
+	"^ward: hint: .*under systemd: no ProtectKernelTunables= or ProtectKernelLogs=" "$ERR"
 in_unit_mounts 'mount --bind /dev/null /proc/kmsg'
 expect_rc "ProtectKernelLogs=yes: refused, exit 209 (proc), as the unit says" 209
 
