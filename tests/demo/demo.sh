@@ -15,7 +15,9 @@
 # The seccomp filter and the private network can be turned off, so they
 # get stages of their own (C and D); then the masked /proc (E), resource
 # limits (F), secrets (G), Landlock (H, in entrypoint mode, where it
-# stands in for the read-only root) and the engine-socket guard (I).
+# stands in for the read-only root; the "container" is a ward sandbox,
+# since entrypoint mode on a host with a container engine's socket
+# refuses to start) and the engine-socket guard (I).
 #
 # The commands run in a scratch directory holding a copy of ward, found
 # through PATH, so that they read as you would type them and fit in 80
@@ -295,16 +297,19 @@ expect_out "stage G: not writable" g_secret 2 'Read-only file system|Permission 
 
 stage "H. Landlock (entrypoint mode, inside a container)"
 echo "Where a container engine refuses namespaces, ward runs in entrypoint"
-echo "mode, and Landlock makes every path read-only but the --writable ones;"
-echo "here both directories are open to everyone (mode 777)."
+echo "mode, and Landlock makes every path read-only but the --writable ones."
+echo "Here the container is a ward sandbox, and both directories are bound"
+echo "read-write and open to everyone (mode 777): only Landlock refuses."
 mkdir -m 777 rw ro
-inside h_landlock "ward run -q --mode entrypoint --writable \$PWD/rw --workdir \$PWD \\
-    -- sh -c 'echo x >rw/file && echo written; echo x >ro/file'" \
-	ward run -q --mode entrypoint --writable "$TMP/rw" --workdir "$TMP" \
-	-- sh -c 'echo x >rw/file && echo written; echo x >ro/file'
-expect_out "stage H: rw/ writable" h_landlock 2 '^written$'
-expect_out "stage H: ro/ refused by Landlock" h_landlock 2 'ro/file: Permission denied'
-echo "  (EACCES from Landlock: the mode would allow it)"
+H_SCRIPT='echo x >/rw/file && echo written; echo x >/ro/file'
+inside h_landlock "ward run --bind ward:/ward --bind rw:/rw:rw --bind ro:/ro:rw -- \\
+    /ward run -q --mode entrypoint --writable /rw -- \\
+    sh -c '$H_SCRIPT'" \
+	"${RUN[@]}" --bind ward:/ward --bind rw:/rw:rw --bind ro:/ro:rw -- \
+	/ward run -q --mode entrypoint --writable /rw -- sh -c "$H_SCRIPT"
+expect_out "stage H: /rw writable" h_landlock 2 '^written$'
+expect_out "stage H: /ro refused by Landlock" h_landlock 2 '/ro/file: Permission denied'
+echo "  (EACCES from Landlock: the mount and the mode would allow it)"
 
 # ---- I: the engine-socket guard ---------------------------------------------------
 

@@ -323,7 +323,7 @@ else
 		'^  sh: 4: cannot create /run/secrets/db: Read-only file system$' \
 		'^=== H\. Landlock' \
 		'^  written$' \
-		'^  sh: 1: cannot create ro/file: Permission denied$' \
+		'^  sh: 1: cannot create /ro/file: Permission denied$' \
 		'^  ward: engine-socket: --bind engine/docker\.sock:/run/docker\.sock: refusing$' \
 		'^  exit status: 201$' \
 		'^  engine socket +reachable -> refused \(exit 201\)$' \
