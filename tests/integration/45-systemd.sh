@@ -237,10 +237,12 @@ fi
 
 run_ward check
 expect_match "ward check: memory and task limits are not visible to it (a row)" \
-	"^cgroup-limits +RISK +0\.0 +memory and task limits are not visible to ward" "$OUT"
-expect_match "...with the unit's directives as the fix" "fix: MemoryMax=, TasksMax=, CPUQuota=" "$OUT"
+	"^cgroup-limits +ok +0\.0 +memory and task limits are not visible to ward" "$OUT"
+expect_match "...with the unit's directives" "MemoryMax=, TasksMax=, CPUQuota= in the unit" "$OUT"
+run_ward check --fail-on low
+expect_no_match "...a row that does not fail --fail-on low" "^cgroup-limits .*RISK" "$OUT"
 run_ward check --mode entrypoint
-expect_match "...and Docker's flags in entrypoint mode" "fix: docker run --memory=512m --pids-limit=64" "$OUT"
+expect_match "...and Docker's flags in entrypoint mode" "docker run --memory=512m --pids-limit=64" "$OUT"
 
 # ---- --env-file and --quiet, as a unit's ExecStart= uses them ------------------
 
