@@ -9,6 +9,7 @@
 #include "plan/plan.h"
 
 #define WARD_MAX_SECCOMP_LINES 64
+#define WARD_MAX_ENV_FILES 8
 
 struct ward_plan_builder {
 	char *rootfs;
@@ -26,6 +27,9 @@ struct ward_plan_builder {
 	enum ward_mode mode;
 	bool fallback_entrypoint;
 	int verbose;
+	bool quiet;
+	char *env_files[WARD_MAX_ENV_FILES];
+	size_t nenv_files;
 	char *binds[WARD_MAX_BINDS];
 	size_t nbinds;
 	char *tmpfs[WARD_MAX_TMPFS];
@@ -68,6 +72,7 @@ struct ward_plan_builder {
 	char *where_tmpfs[WARD_MAX_TMPFS];
 	char *where_rlimits[WARD_MAX_RLIMITS];
 	char *where_env[WARD_MAX_ENV];
+	char *where_env_files[WARD_MAX_ENV_FILES];
 	/* Scalars set by a profile, to catch conflicting redefinitions. */
 	char *profile_value[WARD_DIRECTIVES_MAX];
 

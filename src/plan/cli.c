@@ -167,6 +167,10 @@ static int apply_profile(struct cli_option *opts, size_t n,
 					    "--profile given twice; use include in a profile to combine");
 		profile = opts[i].value;
 	}
+	/* --quiet already holds for the profile search's notices. */
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(opts[i].key, "quiet") == 0)
+			b->quiet = true;
 	return profile ? ward_profile_load(b, profile, stderr, err) : 0;
 }
 

@@ -176,6 +176,13 @@ static int set_verbose(struct ward_plan_builder *b, const struct ward_directive 
 	return 0;
 }
 
+static int set_quiet(struct ward_plan_builder *b, const struct ward_directive *d,
+		     const char *v, const struct ward_origin *o, struct ward_err *err)
+{
+	b->quiet = true;
+	return 0;
+}
+
 /* Falling back to fewer layers is written down in a profile, never
  * implied (STYLE: a weakening fallback exists only behind a flag). */
 static int set_fallback(struct ward_plan_builder *b, const struct ward_directive *d,
@@ -366,6 +373,11 @@ const struct ward_directive ward_directives[] = {
 	 .help = "  --secret-env NAME          also export that secret as NAME (a risk)\n"},
 	{"verbose", WARD_DIR_FLAG, WARD_DIR_BOTH, .set = set_verbose, .short_name = 'v',
 	 .help = "  -v, --verbose              narrate each step with timings\n"},
+	{"quiet", WARD_DIR_FLAG, WARD_DIR_BOTH, .set = set_quiet, .short_name = 'q',
+	 .help = "  -q, --quiet                no notices on start (errors and WARNINGs stay)\n"},
+	{"env-file", WARD_DIR_LIST, WARD_DIR_BOTH, LIST(env_files, nenv_files),
+	 WHERE(where_env_files),
+	 .help = "  --env-file FILE            NAME=VALUE lines, Docker's format (--env wins)\n"},
 	{"seccomp-allow", WARD_DIR_LIST, WARD_DIR_BOTH_UNLISTED, SECCOMP_LINES,
 	 .set = set_seccomp_line},
 	{"seccomp-deny", WARD_DIR_LIST, WARD_DIR_BOTH_UNLISTED, SECCOMP_LINES,
@@ -387,7 +399,8 @@ const struct ward_directive ward_directives[] = {
 #define ROWS (sizeof(ward_directives) / sizeof(ward_directives[0]) - 1)
 _Static_assert(ROWS <= WARD_DIRECTIVES_MAX, "the table outgrew WARD_DIRECTIVES_MAX");
 _Static_assert(SLOTS(where_binds) == SLOTS(binds) && SLOTS(where_tmpfs) == SLOTS(tmpfs) &&
-	       SLOTS(where_rlimits) == SLOTS(rlimits) && SLOTS(where_env) == SLOTS(env),
+	       SLOTS(where_rlimits) == SLOTS(rlimits) && SLOTS(where_env) == SLOTS(env) &&
+	       SLOTS(where_env_files) == SLOTS(env_files),
 	       "a list's origins have one slot per value");
 
 const struct ward_directive *ward_directive_find(const char *name)

@@ -2,6 +2,7 @@
 #define _GNU_SOURCE
 #include <ctype.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <sched.h>
 #include <stdio.h>
@@ -19,6 +20,8 @@
 #include "seccomp/cache.h"
 #include "kernel/userdb.h"
 #include "base/suggest.h"
+#include "plan/env_file.h"
+#include "base/cleanup.h"
 #include "base/util.h"
 
 /* Capabilities checked against the owner of the network namespace. */
@@ -247,6 +250,46 @@ static void home_of(const struct ward_plan *plan, char *kv, size_t cap)
 	free(buf);
 }
 
+/* --env-file: each NAME=VALUE, checked as --env's. */
+struct env_file_ctx {
+	struct ward_plan *plan;
+};
+
+static int env_file_put(void *ctx, const char *kv, unsigned line,
+			struct ward_err *err)
+{
+	struct env_file_ctx *c = ctx;
+	int r;
+
+	if ((r = ward_dockersock_check_env(c->plan->engine_sockets, kv, err)) < 0)
+		return r;
+	return env_put(c->plan, kv, err);
+}
+
+static const char *caller_env(const char *name)
+{
+	return getenv(name);
+}
+
+static int env_file_read(struct ward_plan *plan, const char *path,
+			 struct ward_err *err)
+{
+	struct env_file_ctx c = {.plan = plan};
+	_cleanup_free_ char *buf = NULL;
+	_cleanup_close_ int fd = -1;
+	size_t len = 0;
+	int r;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+	if (fd < 0)
+		return ward_err_set(err, WARD_STEP_PLAN, errno, "--env-file %s", path);
+	if ((r = ward_userdb_read_fd(fd, &buf, &len)) < 0)
+		return ward_err_set(err, WARD_STEP_PLAN, -r,
+				    "--env-file %s: reading it%s", path,
+				    r == -EINVAL ? " (not a regular file)" : "");
+	return ward_env_file_parse(path, buf, len, caller_env, env_file_put, &c, err);
+}
+
 int ward_plan_resolve_env(const struct ward_plan_builder *b,
 			  struct ward_plan *plan, struct ward_err *err)
 {
@@ -263,6 +306,13 @@ int ward_plan_resolve_env(const struct ward_plan_builder *b,
 	if (term && snprintf(buf, sizeof(buf), "TERM=%s", term) < (int)sizeof(buf) &&
 	    (r = env_put(plan, buf, err)) < 0)
 		return ward_plan_note(b, r, err);
+	/* Docker's order: the files first, --env over them. */
+	for (size_t i = 0; i < b->nenv_files; i++)
+		if ((r = env_file_read(plan, b->env_files[i], err)) < 0) {
+			r = ward_plan_note(b, ward_err_wrap(err, "%s",
+							    ward_plan_where(b, "env-file", i)), err);
+			first = first ? first : r;
+		}
 	for (size_t i = 0; i < b->nenv; i++)
 		if ((r = ward_dockersock_check_env(plan->engine_sockets, b->env[i],
 						   err)) < 0 ||
@@ -446,6 +496,7 @@ int ward_plan_resolve_misc(const struct ward_plan_builder *b,
 		plan->clone_flags = 0;
 	plan->own_init = b->init_set && !b->init;
 	plan->verbose = b->verbose;
+	plan->quiet = b->quiet;
 	plan->caps_keep = b->caps_keep;
 	if (plan->net == WARD_NET_HOST && (plan->clone_flags & CLONE_NEWUSER) &&
 	    (plan->caps_keep & NET_CAPS_OWNED_BY_NETNS)) {

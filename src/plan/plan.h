@@ -214,6 +214,7 @@ struct ward_plan {
 	size_t nenv_secret;
 
 	int verbose;
+	bool quiet; /* --quiet: no notices (errors and WARNINGs stay) */
 
 	/* ward_launch_prepare has run (launch/prepare.h): the fd: and env:
 	 * secrets hold their values and a fresh filter is in the cache.  A

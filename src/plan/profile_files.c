@@ -491,7 +491,8 @@ static int parse_top(struct files_ctx *c, struct ward_plan_builder *b,
 int ward_profile_load(struct ward_plan_builder *b, const char *name,
 		      FILE *diag, struct ward_err *err)
 {
-	struct files_ctx c = {.trust = geteuid() == 0, .notices = diag};
+	struct files_ctx c = {.trust = geteuid() == 0,
+			     .notices = b->quiet ? NULL : diag};
 	char *path = NULL, *buf = NULL;
 	size_t len = 0;
 	dev_t dev;

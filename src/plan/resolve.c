@@ -197,7 +197,7 @@ static int resolve_user(const struct ward_plan_builder *b,
 				b->user);
 	if (plan->uid == UINT32_MAX || plan->gid == UINT32_MAX)
 		return ward_err_set(err, WARD_STEP_PLAN, 0, "--user %s: invalid id", b->user);
-	if (plan->uid == OVERFLOW_ID)
+	if (plan->uid == OVERFLOW_ID && !b->quiet)
 		fprintf(stderr, "ward: notice: --user %s is the overflow id %u: inside a user "
 				"namespace every file of an unmapped owner will look like the program's own\n",
 			b->user, OVERFLOW_ID);

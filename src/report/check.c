@@ -238,6 +238,15 @@ static void check_limits(const struct ward_plan *plan, struct ward_report *r)
 		ward_report_add(r, "rlimits", false, 0.2,
 				"rlimit nproc=N and rlimit nofile=N",
 				"no resource limits: can fork and open files up to the host's limits");
+	/* ward does not reimplement cgroups: the limits are the cgroup's
+	 * that ward starts in, which keeps its whole tree.  Not a risk ward
+	 * can see or score (a RISK row would be "low" and fail every
+	 * --fail-on low), so an ok row that says where they are set. */
+	ward_report_add(r, "cgroup-limits", true, 0, NULL,
+			"memory and task limits are not visible to ward: they are the cgroup's it starts in, which keeps the program and all its children (%s)",
+			plan->mode == WARD_MODE_ENTRYPOINT ?
+			"docker run --memory=512m --pids-limit=64 --cpus=0.5" :
+			"MemoryMax=, TasksMax=, CPUQuota= in the unit; systemd-run --scope -p MemoryMax=512M for one run");
 	ward_report_add(r, "pid-1", true, 0, NULL, "%s",
 			plan->own_init ? "the program is its own init"
 				       : "ward's init reaps zombies and forwards signals");
