@@ -87,9 +87,11 @@ static const char *cache_note(int use)
 	return "";
 }
 
-/* The plan, or the command's end: exit 0 after --help, die on an error. */
-static struct ward_plan *plan_or_exit(int argc, char **argv,
-				      enum ward_plan_use use)
+/* The plan, or the command's end: exit 0 after --help, die with every
+ * error on a refusal.  With @overlay, the profile's seccomp-* lines as
+ * policy text too. */
+struct ward_plan *ward_cmd_plan(int argc, char **argv, enum ward_plan_use use,
+				char **overlay)
 {
 	struct ward_plan *plan = NULL;
 	struct ward_errs *errs = malloc(sizeof(*errs));
@@ -99,7 +101,7 @@ static struct ward_plan *plan_or_exit(int argc, char **argv,
 		fprintf(stderr, "ward: plan: %s\n", strerror(ENOMEM));
 		exit(WARD_EXIT_USAGE);
 	}
-	r = ward_plan_from_argv(argc, argv, use, &plan, NULL, errs);
+	r = ward_plan_from_argv(argc, argv, use, &plan, overlay, errs);
 	if (r == 1)
 		exit(0);
 	if (r < 0)
@@ -110,7 +112,7 @@ static struct ward_plan *plan_or_exit(int argc, char **argv,
 
 int ward_cmd_run(int argc, char **argv)
 {
-	struct ward_plan *plan = plan_or_exit(argc, argv, WARD_PLAN_RUN);
+	struct ward_plan *plan = ward_cmd_plan(argc, argv, WARD_PLAN_RUN, NULL);
 	struct ward_err err = {0};
 	int code = 0;
 
@@ -141,7 +143,7 @@ static struct ward_plan *plan_without_command(int argc, char **argv, bool *json)
 		else
 			argv[n++] = argv[i];
 	}
-	return plan_or_exit(n, argv, WARD_PLAN_DRY);
+	return ward_cmd_plan(n, argv, WARD_PLAN_DRY, NULL);
 }
 
 /* --image FILE (or --image=FILE) and --suggest: ward check's own

@@ -6,6 +6,7 @@
 #include <stddef.h>
 
 #include "base/err.h"
+#include "plan/plan.h"
 
 /* One row of main.c's command table: its name (one or two words), the
  * function that takes the argv after it, the arguments and the help
@@ -29,6 +30,12 @@ int ward_cmd_profiles(int argc, char **argv);
 int ward_cmd_seccomp_groups(int argc, char **argv);
 int ward_cmd_exit_codes(int argc, char **argv);
 int ward_cmd_version(int argc, char **argv);
+
+/* The plan of a command's `run` options, or the command's end: exit 0
+ * after --help, every error and the step's code on a refusal.  With
+ * @overlay, also the profile's seccomp-* lines as policy text. */
+struct ward_plan *ward_cmd_plan(int argc, char **argv, enum ward_plan_use use,
+				char **overlay);
 
 /* ward run [OPTIONS] -- CMD [ARG...] */
 int ward_cmd_run(int argc, char **argv);
