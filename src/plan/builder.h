@@ -41,6 +41,7 @@ struct ward_plan_builder {
 	char *tcp_bind;
 	char *tcp_connect;
 	char *landlock;
+	char *abstract_sockets; /* scoped|host */
 	char *init_signals;
 	char *seccomp_lines[WARD_MAX_SECCOMP_LINES + 1]; /* "allow x", "deny y errno=EACCES", ... */
 	size_t nseccomp_lines;

@@ -4,6 +4,9 @@
  *   tcp-bind PORTS     bind(2) only to these TCP ports ("none": no port)
  *   tcp-connect PORTS  connect(2) only to these TCP ports
  *   landlock required|optional
+ *   abstract-sockets scoped|host
+ *                      where the network namespace may be the host's:
+ *                      scope abstract unix sockets (default) or not
  *   env-pass NAME      let a secret-looking variable through (entrypoint)
  *   init-signals child|group
  *                      the init forwards signals to the program or its group
@@ -64,6 +67,8 @@ int ward_plan_resolve_confine(const struct ward_plan_builder *b,
 					   err)) < 0)
 		return r;
 	plan->landlock_optional = b->landlock && strcmp(b->landlock, "optional") == 0;
+	plan->abstract_sockets_host = b->abstract_sockets &&
+				      strcmp(b->abstract_sockets, "host") == 0;
 	plan->user_set = b->user != NULL;
 	plan->signal_group = b->init_signals && strcmp(b->init_signals, "group") == 0;
 	return 0;

@@ -54,6 +54,15 @@ static int check_landlock(const char *value, struct ward_err *err)
 	return 0;
 }
 
+static int check_abstract_sockets(const char *value, struct ward_err *err)
+{
+	if (strcmp(value, "scoped") && strcmp(value, "host"))
+		return ward_err_set(err, WARD_STEP_PLAN, 0,
+				    "abstract-sockets: expected scoped or host, got '%s'",
+				    value);
+	return 0;
+}
+
 static int check_init_signals(const char *value, struct ward_err *err)
 {
 	if (strcmp(value, "child") && strcmp(value, "group"))
@@ -332,6 +341,8 @@ const struct ward_directive ward_directives[] = {
 	 LIST_UPTO(engine_extra, nengine_extra, SLOTS(engine_extra) - 1)},
 	/* Weakenings, only ever written down in a profile. */
 	{"fallback", WARD_DIR_SCALAR, WARD_DIR_PROFILE_ONLY, .set = set_fallback},
+	{"abstract-sockets", WARD_DIR_SCALAR, WARD_DIR_PROFILE_ONLY, TEXT(abstract_sockets),
+	 .check = check_abstract_sockets},
 	{"allow-engine-socket", WARD_DIR_LIST, WARD_DIR_PROFILE_ONLY, .max = WARD_ENGINE_EXTRA,
 	 .set = set_allow_engine}, /* a set of engines */
 	{.name = NULL},

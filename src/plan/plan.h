@@ -196,6 +196,11 @@ struct ward_plan {
 	uint16_t tcp_connect[WARD_MAX_PORTS];
 	size_t ntcp_connect;
 	bool landlock_optional; /* continue without Landlock, loudly */
+	/* abstract-sockets host: where the network namespace is (or may be)
+	 * the host's (--net host, entrypoint mode), leave the host's
+	 * abstract unix sockets reachable instead of scoping them
+	 * (launch/confine.h). */
+	bool abstract_sockets_host;
 	/* entrypoint mode, set at run time on the program's copy of the
 	 * plan when ward stays its init without being pid 1: the program
 	 * gets a Landlock layer of its own scoping signals (child.c). */

@@ -244,6 +244,24 @@ static void check_ports(const struct ward_plan *plan, struct ward_report *r)
 				plan->ntcp_connect);
 }
 
+/* Abstract unix sockets live in the network namespace: only where it
+ * may be the host's (--net host, entrypoint mode) are the host's in
+ * reach, the containerd shims' among them (CVE-2020-15257). */
+static void check_abstract_sockets(const struct ward_plan *plan,
+				   struct ward_report *r)
+{
+	if (plan->mode != WARD_MODE_ENTRYPOINT && plan->net != WARD_NET_HOST)
+		return;
+	if (plan->abstract_sockets_host)
+		ward_report_add(r, "abstract-sockets", false, 5.0,
+				"remove 'abstract-sockets host' from the profile (Landlock then scopes them)",
+				"may connect to the host's abstract unix sockets ('abstract-sockets host'): containerd shims listen there (CVE-2020-15257), and D-Bus, X11 and others may");
+	else
+		ward_report_add(r, "abstract-sockets", true, 0, NULL,
+				"abstract unix sockets scoped (Landlock ABI 6): the host's, containerd shims' among them, are out of reach%s",
+				plan->landlock_optional ? " where the kernel has the scope ('landlock optional')" : "");
+}
+
 static void check_mode(const struct ward_plan *plan, struct ward_report *r)
 {
 	if (plan->mode == WARD_MODE_ENTRYPOINT) {
@@ -273,4 +291,5 @@ void ward_check_plan(const struct ward_plan *plan, struct ward_report *r)
 	check_secrets_and_engines(plan, r);
 	check_limits(plan, r);
 	check_ports(plan, r);
+	check_abstract_sockets(plan, r);
 }

@@ -1,0 +1,84 @@
+#!/bin/bash
+# What --net host reaches besides TCP ports: the host's abstract unix
+# sockets (the containerd-shim class, CVE-2020-15257) are scoped by
+# Landlock unless a profile says 'abstract-sockets host'.
+#
+# The "host" is a network namespace this test creates (abstract sockets
+# live in the network namespace): ward runs there, so nothing touches the
+# machine's own.  Root only.
+here=$(cd "$(dirname "$0")" && pwd)
+# shellcheck source=tests/lib/tap.sh
+. "$here/../lib/tap.sh"
+# shellcheck source=tests/lib/fixtures.sh
+. "$here/../lib/fixtures.sh"
+
+[ "$(id -u)" = 0 ] || skip_all "needs root (creates a network namespace)"
+tap_require_userns
+for tool in nsenter unshare; do
+	command -v "$tool" >/dev/null || skip_all "$tool is missing"
+done
+PY=/usr/bin/python3
+[ -x "$PY" ] || skip_all "$PY is missing (package python3)"
+ABI=$("$PY" -c 'import ctypes, os
+libc = ctypes.CDLL(None, use_errno=True)
+print(max(libc.syscall(444, None, 0, 1), 0))')
+[ "$ABI" -ge 6 ] || skip_all "Landlock ABI $ABI: the abstract-socket scope needs ABI 6 (Linux 6.12)"
+
+unshare -n sleep 600 &
+HOLDER=$!
+disown "$HOLDER"
+tap_cleanup kill -KILL "$HOLDER"
+for _ in $(seq 100); do
+	[ "$(readlink "/proc/$HOLDER/ns/net")" != "$(readlink /proc/self/ns/net)" ] && break
+	sleep 0.02
+done
+[ "$(readlink "/proc/$HOLDER/ns/net")" != "$(readlink /proc/self/ns/net)" ] ||
+	skip_all "unshare -n did not create a network namespace"
+outer() { nsenter -t "$HOLDER" -n -- "$@"; }
+outer ip link set lo up 2>/dev/null || true
+WARD_PREFIX=(nsenter -t "$HOLDER" -n --)
+
+# A listener on an abstract address named like a containerd shim's, in
+# the "host" namespace, accepting every connection.
+SHIM=/containerd-shim/moby/0123456789abcdef/shim.sock
+outer "$PY" -c '
+import socket, sys, time
+s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+s.bind("\0" + sys.argv[1]); s.listen(64)
+print("listening", flush=True)
+time.sleep(600)' "$SHIM" >"$TAP_TMP/shim.out" 2>&1 &
+SHIM_PID=$!
+disown "$SHIM_PID"
+tap_cleanup kill -KILL "$SHIM_PID"
+wait_for_line "$TAP_TMP/shim.out" '^listening$' 10 ||
+	not_ok "the shim-like listener started" "$(cat "$TAP_TMP/shim.out")"
+
+outer "$PROBE" connect-abstract "$SHIM" >"$TAP_TMP/direct" 2>&1
+expect_eq "control: outside ward, the shim-like socket answers" "ok" "$(cat "$TAP_TMP/direct")"
+probe_in --net loopback -- connect-abstract "$SHIM"
+expect_out "--net loopback: another namespace, no such abstract socket" "errno=ECONNREFUSED"
+probe_in --net host -- connect-abstract "$SHIM"
+expect_out "--net host: the host's abstract socket is EPERM (Landlock scope)" "errno=EPERM"
+probe_in --net host --tcp-connect 80 -- connect-abstract "$SHIM"
+expect_out "--net host with TCP rules: still EPERM" "errno=EPERM"
+
+fixture_dir PDIR || not_ok "a profile directory"
+printf '%s\n' "ward-profile 1" "abstract-sockets host" >"$PDIR/reach.profile"
+chmod 644 "$PDIR/reach.profile"
+probe_in --profile "$PDIR/reach.profile" --net host -- connect-abstract "$SHIM"
+expect_out "--net host with 'abstract-sockets host': reachable, as the profile asks" "ok"
+
+run_ward run --net host --abstract-sockets host -- /bin/true
+expect_rc "--abstract-sockets on the command line: refused (a profile's weakening)" 125
+
+run_ward check --net host
+expect_out_match "check --net host: abstract sockets scoped" \
+	'^abstract-sockets +ok +.*scoped'
+run_ward check --profile "$PDIR/reach.profile" --net host
+expect_out_match "check with 'abstract-sockets host': rated a risk" \
+	'^abstract-sockets +RISK'
+run_ward check --net loopback
+expect_no_match "check --net loopback: no abstract-sockets row (own namespace)" \
+	'^abstract-sockets' "$OUT"
+
+tap_done
