@@ -82,6 +82,10 @@ int ward_plan_resolve_misc(const struct ward_plan_builder *b,
 /* Landlock and entrypoint-environment directives (confine.c). */
 int ward_plan_resolve_confine(const struct ward_plan_builder *b,
 			      struct ward_plan *plan, struct ward_err *err);
+/* --net host and veth: refuse an engine's TCP listener the program could
+ * reach (engine_tcp.c).  After ward_plan_resolve_misc (the network). */
+int ward_plan_resolve_engine_tcp(const struct ward_plan_builder *b,
+				 struct ward_plan *plan, struct ward_err *err);
 void ward_plan_free_confine(struct ward_plan_builder *b, struct ward_plan *plan);
 
 /* Secret directives (secrets.c): secret NAME=SOURCE, secret-env NAME.

@@ -23,6 +23,7 @@
 #include <linux/filter.h>
 
 #include "base/err.h"
+#include "engine/tcp_listeners.h"
 #include "seccomp/seccomp.h"
 
 struct ward_engine_sockets;
@@ -196,6 +197,14 @@ struct ward_plan {
 	uint16_t tcp_connect[WARD_MAX_PORTS];
 	size_t ntcp_connect;
 	bool landlock_optional; /* continue without Landlock, loudly */
+	/* --net host and veth: whether the host's TCP listeners were looked
+	 * at for engines (engine/tcp_listeners.h), and the engine listeners
+	 * the program could reach but that were let through: tcp-connect
+	 * leaves their port out, or allow-engine-socket names the engine
+	 * (any other refuses the plan).  For ward check. */
+	bool engine_tcp_scanned;
+	struct ward_tcp_engine engine_tcp[WARD_TCP_MAX_ENGINES];
+	size_t nengine_tcp;
 	/* abstract-sockets host: where the network namespace is (or may be)
 	 * the host's (--net host, entrypoint mode), leave the host's
 	 * abstract unix sockets reachable instead of scoping them

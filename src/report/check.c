@@ -262,6 +262,35 @@ static void check_abstract_sockets(const struct ward_plan *plan,
 				plan->landlock_optional ? " where the kernel has the scope ('landlock optional')" : "");
 }
 
+/* --net host and veth: the engines listening on TCP that the program
+ * could reach and the plan let through (engine/tcp_listeners.h); any
+ * other would have refused the plan. */
+static void check_engine_tcp(const struct ward_plan *plan, struct ward_report *r)
+{
+	char where[64];
+
+	if (!plan->engine_tcp_scanned)
+		return;
+	for (size_t i = 0; i < plan->nengine_tcp; i++) {
+		const struct ward_tcp_engine *e = &plan->engine_tcp[i];
+		const char *engine = ward_engine_name((enum ward_engine)e->engine);
+
+		ward_tcp_listener_format(&e->l, where, sizeof(where));
+		if (plan->tcp_connect_set)
+			ward_report_add(r, "engine.tcp", true, 0, NULL,
+					"the %s engine's API on TCP %s is out of reach: tcp-connect leaves port %u out",
+					engine, where, (unsigned)e->l.port);
+		else
+			ward_report_add(r, "engine.tcp", false, 10.0,
+					"remove allow-engine-socket from the profile, or leave the port out of tcp-connect",
+					"CRITICAL: the %s engine's API listens on TCP %s, in reach (allow-engine-socket): that is root on the host",
+					engine, where);
+	}
+	if (!plan->nengine_tcp)
+		ward_report_add(r, "engine.tcp", true, 0, NULL,
+				"no container engine listens on TCP where the program can reach (dockerd, containerd, podman, crio, buildkitd; 2375/2376 when the owner is hidden)");
+}
+
 static void check_mode(const struct ward_plan *plan, struct ward_report *r)
 {
 	if (plan->mode == WARD_MODE_ENTRYPOINT) {
@@ -292,4 +321,5 @@ void ward_check_plan(const struct ward_plan *plan, struct ward_report *r)
 	check_limits(plan, r);
 	check_ports(plan, r);
 	check_abstract_sockets(plan, r);
+	check_engine_tcp(plan, r);
 }

@@ -1,7 +1,11 @@
 #!/bin/bash
 # What --net host reaches besides TCP ports: the host's abstract unix
 # sockets (the containerd-shim class, CVE-2020-15257) are scoped by
-# Landlock unless a profile says 'abstract-sockets host'.
+# Landlock unless a profile says 'abstract-sockets host'; and an engine's
+# TCP listener (here a copy of python3 named dockerd) refuses --net host,
+# and --net veth when not on loopback, unless tcp-connect leaves its port
+# out or a profile allows the engine.  docker-proxy's listeners are no
+# engine's.  (tests/docker/20-engine-tcp.sh does it with a real dockerd.)
 #
 # The "host" is a network namespace this test creates (abstract sockets
 # live in the network namespace): ward runs there, so nothing touches the
@@ -80,5 +84,62 @@ expect_out_match "check with 'abstract-sockets host': rated a risk" \
 run_ward check --net loopback
 expect_no_match "check --net loopback: no abstract-sockets row (own namespace)" \
 	'^abstract-sockets' "$OUT"
+
+# ---- an engine listening on TCP -----------------------------------------------
+
+fixture_dir BIN || not_ok "a directory for the named listeners"
+cp "$PY" "$BIN/dockerd" && cp "$PY" "$BIN/docker-proxy" ||
+	not_ok "copies of python3 named dockerd and docker-proxy"
+# listen NAME ADDR PORT: a process whose executable is NAME listens there.
+listen() {
+	outer "$BIN/$1" -c '
+import os, socket, sys, time
+s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind((sys.argv[1], int(sys.argv[2]))); s.listen(8)
+print("listening", os.getpid(), flush=True)
+time.sleep(600)' "$2" "$3" >"$TAP_TMP/$1-$3.out" 2>&1 &
+	LISTEN_PID=$!
+	disown "$LISTEN_PID"
+	tap_cleanup kill -KILL "$LISTEN_PID"
+	wait_for_line "$TAP_TMP/$1-$3.out" '^listening [0-9]+$' 10 ||
+		not_ok "$1 listens on $2:$3" "$(cat "$TAP_TMP/$1-$3.out")"
+	LISTENER=$(awk '{ print $2 }' "$TAP_TMP/$1-$3.out")
+}
+
+listen docker-proxy 0.0.0.0 2376
+run_ward run --net host -- /bin/true
+expect_rc "docker-proxy on 0.0.0.0:2376 (a published port): --net host starts" 0
+
+listen dockerd 127.0.0.1 2375
+DOCKERD=$LISTENER
+run_ward run --net host -- /bin/true
+expect_rc "dockerd on 127.0.0.1:2375: --net host is refused" 201
+expect_match "... naming dockerd, its pid and the address" \
+	"dockerd \(pid $DOCKERD\) listens on TCP 127\.0\.0\.1:2375, the docker engine's API" "$ERR"
+run_ward run --net host --tcp-connect 2375 -- /bin/true
+expect_rc "--tcp-connect 2375 lets the port in: refused" 201
+run_ward run --net host --tcp-connect 443,8000-8010 -- /bin/true
+expect_rc "--tcp-connect 443,8000-8010 leaves 2375 out: starts" 0
+probe_in --net host --tcp-connect 443 -- connect-tcp 2375
+expect_out "... and the program cannot connect to 2375 (Landlock)" "errno=EACCES"
+run_ward check --net host --tcp-connect 443
+expect_out_match "check: the engine on TCP rated out of reach" \
+	'^engine\.tcp +ok .*docker engine.s API on TCP 127\.0\.0\.1:2375 is out of reach'
+printf '%s\n' "ward-profile 1" "allow-engine-socket docker" >"$PDIR/allow.profile"
+chmod 644 "$PDIR/allow.profile"
+run_ward run --profile "$PDIR/allow.profile" --net host -- /bin/true
+expect_rc "allow-engine-socket docker: starts" 0
+expect_match "... with a warning" "warning: dockerd \(pid $DOCKERD\) listens on TCP 127\.0\.0\.1:2375" "$ERR"
+run_ward check --profile "$PDIR/allow.profile" --net host
+expect_out_match "check: the allowed engine on TCP is CRITICAL" '^engine\.tcp +RISK +10\.0 +CRITICAL'
+run_ward run --net veth -- /bin/true
+expect_rc "--net veth: 127.0.0.1:2375 is out of its reach: starts" 0
+run_ward run --net loopback -- /bin/true
+expect_rc "--net loopback: not looked at, starts" 0
+
+listen dockerd 0.0.0.0 2377
+run_ward run --net veth -- /bin/true
+expect_rc "dockerd on 0.0.0.0:2377: --net veth is refused" 201
+expect_match "... naming veth" "could reach with --net veth" "$ERR"
 
 tap_done
