@@ -45,7 +45,7 @@ WARD_PREFIX=(nsenter -t "$HOLDER" -n --)
 # A listener on an abstract address named like a containerd shim's, in
 # the "host" namespace, accepting every connection.
 SHIM=/containerd-shim/moby/0123456789abcdef/shim.sock
-outer "$PY" -c '
+nsenter -t "$HOLDER" -n -- "$PY" -c '
 import socket, sys, time
 s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
 s.bind("\0" + sys.argv[1]); s.listen(64)
@@ -92,7 +92,7 @@ cp "$PY" "$BIN/dockerd" && cp "$PY" "$BIN/docker-proxy" ||
 	not_ok "copies of python3 named dockerd and docker-proxy"
 # listen NAME ADDR PORT: a process whose executable is NAME listens there.
 listen() {
-	outer "$BIN/$1" -c '
+	nsenter -t "$HOLDER" -n -- "$BIN/$1" -c '
 import os, socket, sys, time
 s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
 s.bind((sys.argv[1], int(sys.argv[2]))); s.listen(8)
@@ -104,6 +104,8 @@ time.sleep(600)' "$2" "$3" >"$TAP_TMP/$1-$3.out" 2>&1 &
 	wait_for_line "$TAP_TMP/$1-$3.out" '^listening [0-9]+$' 10 ||
 		not_ok "$1 listens on $2:$3" "$(cat "$TAP_TMP/$1-$3.out")"
 	LISTENER=$(awk '{ print $2 }' "$TAP_TMP/$1-$3.out")
+	[ "$LISTENER" = "$LISTEN_PID" ] || not_ok "$1 runs as the pid started" \
+		"started $LISTEN_PID, listening $LISTENER"
 }
 
 listen docker-proxy 0.0.0.0 2376
