@@ -42,6 +42,8 @@ struct ward_plan_builder {
 	char *tcp_connect;
 	char *landlock;
 	char *abstract_sockets; /* scoped|host */
+	char *allow_sockets[WARD_MAX_ALLOW_SOCKETS]; /* allow-socket PATH */
+	size_t nallow_sockets;
 	char *init_signals;
 	char *seccomp_lines[WARD_MAX_SECCOMP_LINES + 1]; /* "allow x", "deny y errno=EACCES", ... */
 	size_t nseccomp_lines;

@@ -39,6 +39,7 @@ struct ward_seccomp_learned;
 #define WARD_MAX_GROUPS 32
 #define WARD_MAX_WRITABLE 32
 #define WARD_MAX_ENV_PASS 32
+#define WARD_MAX_ALLOW_SOCKETS 16
 #define WARD_MAX_PORTS 64
 #define WARD_MAX_SECRETS 32
 #define WARD_SECRET_NAME_MAX 64
@@ -210,6 +211,10 @@ struct ward_plan {
 	 * abstract unix sockets reachable instead of scoping them
 	 * (launch/confine.h). */
 	bool abstract_sockets_host;
+	/* entrypoint mode: sockets in the mounts let through unasked
+	 * (allow-socket PATH; launch/entrypoint_sockets.c) */
+	char *allow_sockets[WARD_MAX_ALLOW_SOCKETS];
+	size_t nallow_sockets;
 	/* entrypoint mode, set at run time on the program's copy of the
 	 * plan when ward stays its init without being pid 1: the program
 	 * gets a Landlock layer of its own scoping signals (child.c). */
