@@ -262,6 +262,16 @@ static void check_abstract_sockets(const struct ward_plan *plan,
 				plan->landlock_optional ? " where the kernel has the scope ('landlock optional')" : "");
 }
 
+/* Entrypoint mode: sockets in the mounts let through unasked. */
+static void check_allow_sockets(const struct ward_plan *plan, struct ward_report *r)
+{
+	for (size_t i = 0; i < plan->nallow_sockets; i++)
+		ward_report_add(r, "allow-socket", false, 0.5,
+				"keep it only for a socket known to be harmless",
+				"%s is let through without being asked whether it is a container engine's (allow-socket)",
+				plan->allow_sockets[i]);
+}
+
 /* --net host and veth: the engines listening on TCP that the program
  * could reach and the plan let through (engine/tcp_listeners.h); any
  * other would have refused the plan. */
@@ -322,4 +332,5 @@ void ward_check_plan(const struct ward_plan *plan, struct ward_report *r)
 	check_ports(plan, r);
 	check_abstract_sockets(plan, r);
 	check_engine_tcp(plan, r);
+	check_allow_sockets(plan, r);
 }

@@ -91,6 +91,8 @@ mount --bind "$SRC/silent" "$MNT/host"
 run_ward run --profile "$SRC/allow.profile" --mode entrypoint -- /bin/true
 umount "$MNT/host"
 expect_rc "the silent socket listed with allow-socket: starts" 0
+run_ward check --profile "$SRC/allow.profile" --mode entrypoint
+expect_out_match "check: allow-socket is rated" "^allow-socket +RISK +0\.5 +$MNT/host/quiet.sock is let through"
 run_ward run --allow-socket /x -- /bin/true
 expect_rc "--allow-socket on the command line: refused (a profile's)" 125
 
