@@ -83,7 +83,7 @@ static int read_listeners(const char *path, bool v6, struct ward_tcp_listener *l
  * /proc/PID/comm; "" when neither is readable. */
 static void process_name(int procfd, const char *pid, char *buf, size_t len)
 {
-	char path[64], target[4096];
+	char path[300], target[4096];
 	ssize_t n;
 	char *base, *del;
 	FILE *f;
@@ -132,7 +132,7 @@ struct owners {
  * it holds is the process's, classified once. */
 static void scan_process(int procfd, const char *pid, struct owners *o)
 {
-	char path[64], link[64], name[32] = "";
+	char path[300], link[64], name[32] = "";
 	_cleanup_close_ int fdfd = -1;
 	struct dirent *e;
 	bool named = false;
