@@ -5,10 +5,16 @@
  * reaches the host's 0.0.0.0 listeners).
  *
  * How: the listening sockets of ward's network namespace come from
- * /proc/net/tcp and /proc/net/tcp6 (state 0A), each with its socket
- * inode; the processes holding those inodes are found by one walk of
- * /proc/PID/fd ("socket:[N]") and classified by executable
- * (/proc/PID/exe, else /proc/PID/comm).  A listener whose owner the
+ * sock_diag (NETLINK_SOCK_DIAG, inet_diag for TCP in state LISTEN, IPv4
+ * and IPv6), or where that is refused (no inet_diag in the kernel, a
+ * filter) from /proc/net/tcp and /proc/net/tcp6 (state 0A), each with its
+ * socket inode (the kernel walks every TCP socket to write /proc/net/tcp,
+ * some milliseconds on a large host; sock_diag walks the listeners only).
+ * Every process is named by its executable (/proc/PID/exe, else
+ * /proc/PID/comm), and the descriptors (/proc/PID/fd, "socket:[N]") of
+ * the engine processes are read for those inodes; everyone else's only
+ * when a listener on 2375 or 2376 is left without an engine owner.  A
+ * listener whose owner the
  * caller cannot see (a root dockerd asked by an unprivileged caller:
  * /proc/PID/fd is not readable) is taken for Docker's when it listens on
  * 2375 or 2376, the ports Docker documents for its API; on any other port
@@ -60,6 +66,15 @@ int ward_tcp_parse_listeners(const char *text, size_t len, bool v6,
 /* Listening on a loopback address (127.0.0.0/8, ::1, ::ffff:127.x). */
 bool ward_tcp_listener_loopback(const struct ward_tcp_listener *l);
 
+/* Parse one datagram of a sock_diag answer to an inet_diag dump of
+ * sequence @seq (@len bytes) and append its listening sockets to @out
+ * (room for @max, *@n used).  Returns 1 when the dump is done
+ * (NLMSG_DONE), 0 when more datagrams follow, -E2BIG when more than @max
+ * listen, -EINVAL for a malformed message or one of another sequence,
+ * or the kernel's -errno (NLMSG_ERROR). */
+int ward_tcp_parse_diag(const void *buf, size_t len, uint32_t seq,
+			struct ward_tcp_listener *out, size_t max, size_t *n);
+
 /* "127.0.0.1:2375", "[::]:2376" into @buf. */
 void ward_tcp_listener_format(const struct ward_tcp_listener *l, char *buf,
 			      size_t len);
@@ -75,6 +90,11 @@ int ward_tcp_engine_by_exe(const char *name);
 int ward_tcp_engine_by_port(uint16_t port);
 
 /* ---- the caller's network namespace -------------------------------------- */
+
+/* The listening TCP sockets through sock_diag, into @out (room for @max).
+ * 0, or -errno: the caller falls back to /proc/net/tcp, except on
+ * -E2BIG. */
+int ward_tcp_diag_listeners(struct ward_tcp_listener *out, size_t max, size_t *n);
 
 /* The engine listeners of the caller's network namespace, into @out (room
  * for @max; more is -E2BIG).  Parent side, plan time; reads /proc only.

@@ -1,5 +1,5 @@
 /* The engine listeners of ward's network namespace (tcp_listeners.h):
- * /proc/net/tcp{,6} read, the owners of their listening sockets found
+ * the listening sockets from sock_diag (tcp_diag.c), else /proc/net/tcp{,6}, the owners of their listening sockets found
  * in one walk of /proc/PID/fd, and classified by executable. */
 #define _GNU_SOURCE
 #include <dirent.h>
@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "base/cleanup.h"
+#include "base/log.h"
 #include "engine/dockersock.h"
 #include "engine/tcp_listeners.h"
 
@@ -128,14 +129,14 @@ struct owners {
 	char (*exe)[32];
 };
 
-/* Does a descriptor of process @pid hold one of the listeners?  Each one
- * it holds is the process's, classified once. */
-static void scan_process(int procfd, const char *pid, struct owners *o)
+/* Record the listeners among the descriptors of process @pid (its
+ * engine @engine, or -1, and its name @name). */
+static void scan_fds(int procfd, const char *pid, int engine, const char *name,
+		     struct owners *o)
 {
-	char path[300], link[64], name[32] = "";
+	char path[300], link[64];
 	_cleanup_close_ int fdfd = -1;
 	struct dirent *e;
-	bool named = false;
 	DIR *d;
 
 	snprintf(path, sizeof(path), "%s/fd", pid);
@@ -154,16 +155,9 @@ static void scan_process(int procfd, const char *pid, struct owners *o)
 		if (!(ino = socket_inode(link)))
 			continue;
 		for (size_t i = 0; i < o->n; i++) {
-			int engine;
-
-			/* pid > 0: an engine holds it already; -1: others only */
+			/* pid > 0: an engine holds it already */
 			if (o->ls[i].inode != ino || o->pid[i] > 0)
 				continue;
-			if (!named) {
-				process_name(procfd, pid, name, sizeof(name));
-				named = true;
-			}
-			engine = ward_tcp_engine_by_exe(name);
 			o->engine[i] = engine;
 			o->pid[i] = engine >= 0 ? (pid_t)strtol(pid, NULL, 10) : -1;
 			snprintf(o->exe[i], sizeof(o->exe[i]), "%s", name);
@@ -172,7 +166,22 @@ static void scan_process(int procfd, const char *pid, struct owners *o)
 	closedir(d);
 }
 
-static int walk_processes(struct owners *o, struct ward_err *err)
+/* Pass 1 (@engines true) reads only the descriptors of engine processes,
+ * named first: one readlink per process.  Pass 2 reads every other
+ * process's, to tell a listener on Docker's ports held by a visible
+ * non-engine from one whose owner is hidden. */
+static void scan_process(int procfd, const char *pid, struct owners *o, bool engines)
+{
+	char name[32];
+	int engine;
+
+	process_name(procfd, pid, name, sizeof(name));
+	engine = ward_tcp_engine_by_exe(name);
+	if (engines == (engine >= 0))
+		scan_fds(procfd, pid, engine, name, o);
+}
+
+static int walk_processes(struct owners *o, bool engines, struct ward_err *err)
 {
 	_cleanup_close_ int procfd = open("/proc", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	struct dirent *e;
@@ -185,9 +194,18 @@ static int walk_processes(struct owners *o, struct ward_err *err)
 	while ((e = readdir(d)))
 		if (e->d_name[0] >= '1' && e->d_name[0] <= '9' &&
 		    strspn(e->d_name, "0123456789") == strlen(e->d_name))
-			scan_process(procfd, e->d_name, o);
+			scan_process(procfd, e->d_name, o, engines);
 	closedir(d);
 	return 0;
+}
+
+/* A listener on Docker's ports that no engine was seen to hold. */
+static bool needs_owner(const struct owners *o)
+{
+	for (size_t i = 0; i < o->n; i++)
+		if (o->pid[i] == 0 && ward_tcp_engine_by_port(o->ls[i].port) >= 0)
+			return true;
+	return false;
 }
 
 /* The engine listeners among @o: by owner, or by port where no owner
@@ -230,9 +248,19 @@ int ward_tcp_engine_listeners(struct ward_tcp_engine *out, size_t max,
 	*n = 0;
 	if (!(ls = calloc(WARD_TCP_MAX_LISTENERS, sizeof(*ls))))
 		return ward_err_set(err, WARD_STEP_DOCKERSOCK, ENOMEM, "calloc");
-	if ((r = read_listeners("/proc/net/tcp", false, ls, &nls, err)) < 0 ||
-	    (r = read_listeners("/proc/net/tcp6", true, ls, &nls, err)) < 0)
-		return r;
+	r = ward_tcp_diag_listeners(ls, WARD_TCP_MAX_LISTENERS, &nls);
+	if (r == -E2BIG)
+		return ward_err_set(err, WARD_STEP_DOCKERSOCK, E2BIG,
+				    "more than %d listening TCP sockets; ward checks all of them or refuses",
+				    WARD_TCP_MAX_LISTENERS);
+	if (r < 0) {
+		ward_log("engine", "sock_diag: %s; reading /proc/net/tcp instead",
+			 strerror(-r));
+		nls = 0;
+		if ((r = read_listeners("/proc/net/tcp", false, ls, &nls, err)) < 0 ||
+		    (r = read_listeners("/proc/net/tcp6", true, ls, &nls, err)) < 0)
+			return r;
+	}
 	if (nls == 0)
 		return 0;
 	pid = calloc(nls, sizeof(*pid));
@@ -241,7 +269,8 @@ int ward_tcp_engine_listeners(struct ward_tcp_engine *out, size_t max,
 	if (!pid || !engine || !exe)
 		return ward_err_set(err, WARD_STEP_DOCKERSOCK, ENOMEM, "calloc");
 	o = (struct owners){.ls = ls, .n = nls, .pid = pid, .engine = engine, .exe = exe};
-	if ((r = walk_processes(&o, err)) < 0)
+	if ((r = walk_processes(&o, true, err)) < 0 ||
+	    (needs_owner(&o) && (r = walk_processes(&o, false, err)) < 0))
 		return r;
 	return collect(&o, out, max, n, err);
 }

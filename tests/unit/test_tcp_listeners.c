@@ -18,6 +18,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 #include <cmocka.h>
+#include <linux/inet_diag.h>
+#include <linux/netlink.h>
+#include <linux/sock_diag.h>
 
 #include "engine/dockersock.h"
 #include "engine/tcp_listeners.h"
@@ -133,6 +136,91 @@ static void test_engine_names(void **state)
 	assert_int_equal(ward_tcp_engine_by_port(2377), -1);
 }
 
+/* ---- sock_diag answers ------------------------------------------------- */
+
+static uint16_t listen_port(int fd);
+#define listen_port_for_test listen_port
+
+struct diag_buf {
+	char b[1024] __attribute__((aligned(4)));
+	size_t len;
+};
+
+static void put_msg(struct diag_buf *d, uint16_t type, uint32_t seq, const void *p,
+		    size_t plen)
+{
+	struct nlmsghdr h = {.nlmsg_len = NLMSG_LENGTH(plen), .nlmsg_type = type,
+			     .nlmsg_seq = seq};
+
+	memcpy(d->b + d->len, &h, sizeof(h));
+	memcpy(d->b + d->len + NLMSG_HDRLEN, p, plen);
+	d->len += NLMSG_ALIGN(h.nlmsg_len);
+}
+
+static void put_listener(struct diag_buf *d, uint32_t seq, int family, const void *addr,
+			 uint16_t port, uint32_t inode, uint8_t state)
+{
+	struct inet_diag_msg m = {.idiag_family = (uint8_t)family, .idiag_state = state,
+				  .idiag_uid = 0, .idiag_inode = inode};
+
+	m.id.idiag_sport = htons(port);
+	memcpy(m.id.idiag_src, addr, family == AF_INET ? 4 : 16);
+	put_msg(d, SOCK_DIAG_BY_FAMILY, seq, &m, sizeof(m));
+}
+
+static void test_diag(void **state)
+{
+	static const uint8_t lo4[4] = {127, 0, 0, 1}, any6[16] = {0};
+	struct ward_tcp_listener l[4];
+	struct diag_buf d = {.len = 0};
+	struct nlmsgerr e = {.error = -EPERM};
+	int done = 0;
+	char buf[64];
+	size_t n = 0;
+
+	put_listener(&d, 7, AF_INET, lo4, 2375, 42, 10);
+	put_listener(&d, 7, AF_INET6, any6, 2376, 43, 10);
+	put_listener(&d, 7, AF_INET, lo4, 80, 44, 1); /* not listening */
+	assert_int_equal(ward_tcp_parse_diag(d.b, d.len, 7, l, 4, &n), 0);
+	assert_int_equal(n, 2);
+	ward_tcp_listener_format(&l[0], buf, sizeof(buf));
+	assert_string_equal(buf, "127.0.0.1:2375");
+	assert_int_equal(l[0].inode, 42);
+	ward_tcp_listener_format(&l[1], buf, sizeof(buf));
+	assert_string_equal(buf, "[::]:2376");
+	d.len = 0;
+	put_msg(&d, NLMSG_DONE, 7, &done, sizeof(done));
+	assert_int_equal(ward_tcp_parse_diag(d.b, d.len, 7, l, 4, &n), 1);
+	/* another sequence, an error, a truncation, no room, nothing */
+	assert_int_equal(ward_tcp_parse_diag(d.b, d.len, 8, l, 4, &n), -EINVAL);
+	d.len = 0;
+	put_msg(&d, NLMSG_ERROR, 7, &e, sizeof(e));
+	assert_int_equal(ward_tcp_parse_diag(d.b, d.len, 7, l, 4, &n), -EPERM);
+	d.len = 0;
+	put_listener(&d, 7, AF_INET, lo4, 2375, 42, 10);
+	assert_int_equal(ward_tcp_parse_diag(d.b, d.len - 4, 7, l, 4, &n), -EINVAL);
+	n = 4;
+	assert_int_equal(ward_tcp_parse_diag(d.b, d.len, 7, l, 4, &n), -E2BIG);
+	assert_int_equal(ward_tcp_parse_diag(d.b, 0, 7, l, 4, &n), -EINVAL);
+}
+
+/* sock_diag lists this test's own listener, on loopback. */
+static void test_diag_finds_own(void **state)
+{
+	static struct ward_tcp_listener a[WARD_TCP_MAX_LISTENERS];
+	int fd = socket(AF_INET, SOCK_STREAM, 0);
+	uint16_t port = listen_port_for_test(fd);
+	size_t n = 0;
+	bool found = false;
+
+	assert_true(port != 0);
+	assert_int_equal(ward_tcp_diag_listeners(a, WARD_TCP_MAX_LISTENERS, &n), 0);
+	for (size_t i = 0; i < n; i++)
+		found |= a[i].port == port && ward_tcp_listener_loopback(&a[i]);
+	assert_true(found);
+	close(fd);
+}
+
 /* ---- for real: a process named dockerd listening on 127.0.0.1 ---------- */
 
 static uint16_t listen_port(int fd)
@@ -217,6 +305,8 @@ int main(void)
 		cmocka_unit_test(test_ipv6),
 		cmocka_unit_test(test_refused),
 		cmocka_unit_test(test_engine_names),
+		cmocka_unit_test(test_diag),
+		cmocka_unit_test(test_diag_finds_own),
 		cmocka_unit_test(test_real),
 	};
 
