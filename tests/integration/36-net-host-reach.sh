@@ -139,6 +139,23 @@ expect_rc "--net veth: 127.0.0.1:2375 is out of its reach: starts" 0
 run_ward run --net loopback -- /bin/true
 expect_rc "--net loopback: not looked at, starts" 0
 
+# Rootless: the root dockerd's descriptors are not readable, so its
+# listener on 2375, Docker's API port, is taken for Docker's by its port.
+if fixture_test_user && fixture_user_bins; then
+	WARD_PREFIX=(nsenter -t "$HOLDER" -n -- setpriv "--reuid=$WARD_TEST_UID"
+		"--regid=$WARD_TEST_UID" --clear-groups --)
+	WARD_SAVED=$WARD
+	WARD=$WARD_U
+	run_ward run --net host -- /bin/true
+	expect_rc "rootless --net host, a root dockerd on 127.0.0.1:2375: refused" 201
+	expect_match "... by its port, the owner hidden" \
+		"a process ward cannot see \(2375 is Docker's API port\) listens on TCP 127\.0\.0\.1:2375" "$ERR"
+	WARD=$WARD_SAVED
+	WARD_PREFIX=(nsenter -t "$HOLDER" -n --)
+else
+	skip "rootless: a root dockerd found by its port" "$FIXTURE_WHY"
+fi
+
 listen dockerd 0.0.0.0 2377
 run_ward run --net veth -- /bin/true
 expect_rc "dockerd on 0.0.0.0:2377: --net veth is refused" 201
