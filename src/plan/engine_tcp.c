@@ -5,7 +5,9 @@
  * (allow-engine-socket, loud on every launch).  --net host reaches every
  * listener of the host's network namespace; --net veth every one not
  * bound to a loopback address (the host routes the sandbox's packets to
- * its own addresses). */
+ * its own addresses); entrypoint mode every one of the container's
+ * network, which docker run --network host makes the host's (its owners
+ * are then hidden: 2375 and 2376 are taken for Docker's). */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <stdio.h>
@@ -16,7 +18,7 @@
 
 static bool reachable(const struct ward_plan *plan, const struct ward_tcp_listener *l)
 {
-	return plan->net == WARD_NET_HOST || !ward_tcp_listener_loopback(l);
+	return plan->net == WARD_NET_HOST || !ward_tcp_listener_loopback(l); /* entrypoint: host */
 }
 
 static bool port_listed(const struct ward_plan *plan, uint16_t port)
@@ -25,6 +27,13 @@ static bool port_listed(const struct ward_plan *plan, uint16_t port)
 		if (plan->tcp_connect[i] == port)
 			return true;
 	return false;
+}
+
+static const char *network(const struct ward_plan *plan)
+{
+	if (plan->mode == WARD_MODE_ENTRYPOINT)
+		return "in this container's network (entrypoint mode; the host's with docker run --network host)";
+	return plan->net == WARD_NET_HOST ? "with --net host" : "with --net veth";
 }
 
 /* "dockerd (pid 812)" or "a process ward cannot see (2375 is Docker's
@@ -48,11 +57,12 @@ static int refuse(const struct ward_plan *plan, const struct ward_tcp_engine *e,
 	ward_tcp_listener_format(&e->l, where, sizeof(where));
 	return ward_err_set(err, WARD_STEP_DOCKERSOCK, 0,
 			    "refusing to start: %s listens on TCP %s, the %s engine's API, which "
-			    "the program could reach with --net %s: that is root on the host; "
-			    "leave port %u out of --tcp-connect (e.g. --tcp-connect 443), use "
-			    "--net loopback, or say 'allow-engine-socket %s' in a profile",
-			    who, where, engine, plan->net == WARD_NET_HOST ? "host" : "veth",
-			    (unsigned)e->l.port, engine);
+			    "the program could reach %s: that is root on the host; "
+			    "leave port %u out of --tcp-connect (e.g. --tcp-connect 443)%s, "
+			    "or say 'allow-engine-socket %s' in a profile",
+			    who, where, engine, network(plan), (unsigned)e->l.port,
+			    plan->mode == WARD_MODE_ENTRYPOINT ? "" : ", use --net loopback",
+			    engine);
 }
 
 static void warn_allowed(const struct ward_tcp_engine *e)
@@ -74,12 +84,11 @@ int ward_plan_resolve_engine_tcp(const struct ward_plan_builder *b,
 	size_t n = 0;
 	int r;
 
-	if (plan->mode == WARD_MODE_ENTRYPOINT ||
-	    (plan->net != WARD_NET_HOST && plan->net != WARD_NET_VETH))
-		return 0;
+	if (plan->net != WARD_NET_HOST && plan->net != WARD_NET_VETH)
+		return 0; /* entrypoint mode is WARD_NET_HOST (misc.c) */
 	if ((r = ward_tcp_engine_listeners(found, WARD_TCP_MAX_ENGINES, &n, err)) < 0)
-		return ward_err_wrap(err, "refusing to start: --net %s: ",
-				     plan->net == WARD_NET_HOST ? "host" : "veth");
+		return ward_err_wrap(err, "refusing to start: the program's network (%s): ",
+				     network(plan));
 	plan->engine_tcp_scanned = true;
 	for (size_t i = 0; i < n; i++) {
 		const struct ward_tcp_engine *e = &found[i];

@@ -103,6 +103,27 @@ launch_with docker
 expect_rc "the Docker-like socket, mode 0600 root's: the program cannot reach it, starts" 0
 chmod 666 "$SRC/docker/api.sock"
 
+# An engine on TCP in the container's network (docker run --network host
+# shares the host's): a copy of python3 named dockerd, on a port the
+# kernel picks, refuses unless tcp-connect leaves the port out.
+fixture_dir BIN 755 || not_ok "a directory for the named listener"
+cp /usr/bin/python3 "$BIN/dockerd"
+"$BIN/dockerd" -c '
+import os, socket, time
+s = socket.socket(); s.bind(("127.0.0.1", 0)); s.listen(8)
+print("listening", os.getpid(), s.getsockname()[1], flush=True)
+time.sleep(600)' >"$TAP_TMP/tcp.out" 2>&1 &
+disown $!
+tap_cleanup kill -KILL $!
+wait_for_line "$TAP_TMP/tcp.out" '^listening' 10 || not_ok "the TCP listener starts"
+read -r _ TCP_PID TCP_PORT <"$TAP_TMP/tcp.out"
+run_ward run --mode entrypoint -- /bin/true
+expect_rc "entrypoint mode, dockerd on 127.0.0.1:$TCP_PORT: refused" 201
+expect_match "... naming it" "dockerd \(pid $TCP_PID\) listens on TCP 127\.0\.0\.1:$TCP_PORT.*in this container's network" "$ERR"
+run_ward run --mode entrypoint --tcp-connect 443 -- /bin/true
+expect_rc "... --tcp-connect 443 leaves it out: starts" 0
+kill -KILL "$TCP_PID"
+
 # A bound: more sockets than ward asks about refuses.
 mkdir -p "$SRC/many"
 for i in $(seq 65); do
