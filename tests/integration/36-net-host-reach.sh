@@ -109,6 +109,7 @@ time.sleep(600)' "$2" "$3" >"$TAP_TMP/$1-$3.out" 2>&1 &
 }
 
 listen docker-proxy 0.0.0.0 2376
+DPROXY=$LISTENER
 run_ward run --net host -- /bin/true
 expect_rc "docker-proxy on 0.0.0.0:2376 (a published port): --net host starts" 0
 
@@ -140,7 +141,9 @@ run_ward run --net loopback -- /bin/true
 expect_rc "--net loopback: not looked at, starts" 0
 
 # Rootless: the root dockerd's descriptors are not readable, so its
-# listener on 2375, Docker's API port, is taken for Docker's by its port.
+# listener on 2375, Docker's API port, is taken for Docker's by its port
+# (so would root's docker-proxy on 2376 be: it goes first).
+kill -KILL "$DPROXY"
 if fixture_test_user && fixture_user_bins; then
 	WARD_PREFIX=(nsenter -t "$HOLDER" -n -- setpriv "--reuid=$WARD_TEST_UID"
 		"--regid=$WARD_TEST_UID" --clear-groups --)
