@@ -123,19 +123,30 @@ static enum verdict judge(const char *path)
 	return ping == WARD_REPLY_SILENT && h2 == WARD_REPLY_SILENT ? V_SILENT : V_OTHER;
 }
 
+/* Does @v refuse the launch (the parent's verdict_error)? */
+static bool refuses(char v, bool docker_allowed)
+{
+	return v == V_SILENT || v == V_HTTP2 || (v == V_DOCKER && !docker_allowed);
+}
+
 /* The child: become the program's user, ask each socket, write the
- * verdicts and exit. */
+ * verdicts and exit.  After the first verdict that refuses the launch
+ * the rest are not asked (written as unreachable): the parent stops
+ * there. */
 __attribute__((noreturn)) static void asker(const struct ward_socket_search *s,
 					    const bool *ask_it, uid_t uid, gid_t gid,
-					    bool privileged, int out)
+					    bool privileged, bool docker_allowed, int out)
 {
+	bool stop = false;
+
 	prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
 	if (privileged && (sys_setgroups(0, NULL) < 0 || sys_setresgid(gid, gid, gid) < 0 ||
 			   sys_setresuid(uid, uid, uid) < 0))
 		_exit(1);
 	for (size_t i = 0; i < s->nfound; i++) {
-		char v = ask_it[i] ? (char)judge(s->found[i].path) : V_UNREACHABLE;
+		char v = ask_it[i] && !stop ? (char)judge(s->found[i].path) : V_UNREACHABLE;
 
+		stop |= refuses(v, docker_allowed);
 		if (write(out, &v, 1) != 1)
 			_exit(1);
 	}
@@ -168,7 +179,8 @@ static int read_verdicts(int fd, char *v, size_t n, long ms)
 }
 
 static int ask_all(const struct ward_socket_search *s, const bool *ask_it,
-		   uid_t uid, gid_t gid, bool privileged, char *v, struct ward_err *err)
+		   uid_t uid, gid_t gid, bool privileged, bool docker_allowed, char *v,
+		   struct ward_err *err)
 {
 	int fds[2], status = 0, r;
 	pid_t pid;
@@ -184,7 +196,7 @@ static int ask_all(const struct ward_socket_search *s, const bool *ask_it,
 	}
 	if (pid == 0) {
 		close(fds[0]);
-		asker(s, ask_it, uid, gid, privileged, fds[1]);
+		asker(s, ask_it, uid, gid, privileged, docker_allowed, fds[1]);
 	}
 	close(fds[1]);
 	r = read_verdicts(fds[0], v, s->nfound,
@@ -229,6 +241,12 @@ static int known(const struct ward_engine_sockets *es, const struct ward_found_s
 	return 0;
 }
 
+static bool docker_allowed(const struct ward_plan *plan)
+{
+	return plan->engine_sockets->allowed &
+	       (1u << WARD_ENGINE_DOCKER | 1u << WARD_ENGINE_PODMAN);
+}
+
 static int verdict_error(const struct ward_plan *plan, const struct ward_found_socket *f,
 			 char v, struct ward_err *err)
 {
@@ -236,8 +254,7 @@ static int verdict_error(const struct ward_plan *plan, const struct ward_found_s
 		return ward_err_set(err, WARD_STEP_DOCKERSOCK, 0,
 				    "refusing to start: the socket at %s (%s in the mount's source) answered neither GET /_ping nor the HTTP/2 preface within %d ms, so ward cannot tell whether it is a container engine's; remove the mount, or if it is known to be harmless, list it with 'allow-socket %s' in a profile",
 				    f->path, f->source, WARD_PROBE_TIMEOUT_MS, f->path);
-	if (v == V_DOCKER && (plan->engine_sockets->allowed &
-			      (1u << WARD_ENGINE_DOCKER | 1u << WARD_ENGINE_PODMAN))) {
+	if (v == V_DOCKER && docker_allowed(plan)) {
 		fprintf(stderr, "ward: WARNING: engine-socket: the socket at %s answers as a Docker API (allow-engine-socket): the program controls the engine, i.e. is root on the host\n",
 			f->path);
 		return 0;
@@ -275,11 +292,11 @@ int ward_entrypoint_check_sockets(const struct ward_plan *plan, uid_t uid, gid_t
 		 s->mounts, s->entries, s->nfound, nask);
 	if (!nask)
 		return 0;
-	if ((r = ask_all(s, ask_it, uid, gid, privileged, v, err)) < 0)
+	if ((r = ask_all(s, ask_it, uid, gid, privileged, docker_allowed(plan), v, err)) < 0)
 		return r;
 	for (size_t i = 0; i < s->nfound; i++) {
 		ward_log("sockets", "%s: %c", s->found[i].path, v[i]);
-		if ((v[i] == V_SILENT || v[i] == V_DOCKER || v[i] == V_HTTP2) &&
+		if ((refuses(v[i], docker_allowed(plan)) || v[i] == V_DOCKER) &&
 		    (r = verdict_error(plan, &s->found[i], v[i], err)) < 0)
 			return r;
 	}

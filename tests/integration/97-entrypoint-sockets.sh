@@ -55,6 +55,15 @@ expect_rc "a socket answering /_ping as Docker does, under a non-engine name: re
 expect_match "... naming it and the answer" \
 	"the socket at $MNT/host/api.sock \($SRC/docker/api.sock in the mount's source\) answered Docker's /_ping" "$ERR"
 
+printf '%s\n' "ward-profile 1" "allow-engine-socket docker" >"$SRC/engine.profile"
+chmod 644 "$SRC/engine.profile"
+mount --bind "$SRC/docker" "$MNT/host"
+run_ward run --profile "$SRC/engine.profile" --mode entrypoint -- /bin/true
+umount "$MNT/host"
+expect_rc "... with 'allow-engine-socket docker': starts" 0
+expect_match "... warning that it answers as a Docker API" \
+	"WARNING: engine-socket: the socket at $MNT/host/api.sock answers as a Docker API" "$ERR"
+
 serve grpc agent.sock
 launch_with grpc
 expect_rc "a socket answering the HTTP/2 preface with SETTINGS: refused" 201
