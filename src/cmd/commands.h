@@ -40,6 +40,12 @@ int ward_cmd_check(int argc, char **argv);
  * with the step's code. */
 __attribute__((noreturn)) void ward_cmd_die(const struct ward_err *err);
 
+/* Print every error of @errs in order of origin (base/errs.h), each
+ * with its hint, then a count when there is more than one; exit with
+ * the first one's code. */
+struct ward_errs;
+__attribute__((noreturn)) void ward_cmd_die_all(struct ward_errs *errs);
+
 /* ward explain [OPTIONS]: the launch plan in order. */
 int ward_cmd_explain(int argc, char **argv);
 

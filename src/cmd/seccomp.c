@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "plan/cli.h"
+#include "base/errs.h"
 #include "cmd/commands.h"
 #include "base/explain.h"
 #include "launch/launch.h"
@@ -24,13 +25,19 @@ static struct ward_plan *plan_of(int argc, char **argv, enum ward_plan_use use,
 				 char **overlay)
 {
 	struct ward_plan *plan = NULL;
-	struct ward_err err = {0};
-	int r = ward_plan_from_argv(argc, argv, use, &plan, overlay, &err);
+	struct ward_errs *errs = malloc(sizeof(*errs));
+	int r;
 
+	if (!errs) {
+		fprintf(stderr, "ward: plan: %s\n", strerror(ENOMEM));
+		exit(WARD_EXIT_USAGE);
+	}
+	r = ward_plan_from_argv(argc, argv, use, &plan, overlay, errs);
 	if (r == 1)
 		exit(0);
 	if (r < 0)
-		ward_cmd_die(&err);
+		ward_cmd_die_all(errs);
+	free(errs);
 	return plan;
 }
 

@@ -12,6 +12,7 @@
 
 #include "base/cleanup.h"
 #include "engine/dockersock.h"
+#include "engine/listener.h"
 #include "engine/tcp_listeners.h"
 
 #define TCP_LISTEN 0x0A /* include/net/tcp_states.h: TCP_LISTEN */
@@ -221,16 +222,10 @@ void ward_tcp_listener_format(const struct ward_tcp_listener *l, char *buf,
 
 int ward_tcp_engine_by_exe(const char *name)
 {
-	static const struct { const char *name; enum ward_engine e; } table[] = {
-		{"dockerd", WARD_ENGINE_DOCKER}, {"containerd", WARD_ENGINE_CONTAINERD},
-		{"podman", WARD_ENGINE_PODMAN}, {"crio", WARD_ENGINE_CRIO},
-		{"buildkitd", WARD_ENGINE_BUILDKIT},
-	};
-
-	for (size_t i = 0; i < sizeof(table) / sizeof(table[0]); i++)
-		if (strcmp(name, table[i].name) == 0)
-			return (int)table[i].e;
-	return -1;
+	/* They listen for containers' published ports, not for the API. */
+	if (strcmp(name, "docker-proxy") == 0 || strcmp(name, "rootlesskit") == 0)
+		return -1;
+	return ward_engine_by_exe(name);
 }
 
 int ward_tcp_engine_by_port(uint16_t port)

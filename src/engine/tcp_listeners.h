@@ -80,9 +80,11 @@ void ward_tcp_listener_format(const struct ward_tcp_listener *l, char *buf,
 			      size_t len);
 
 /* The engine whose process named @name (an executable's base name or a
- * comm) serves an engine API on TCP: dockerd (docker), containerd,
- * podman, crio, buildkitd; -1 for any other name, docker-proxy and
- * rootlesskit included. */
+ * comm) may serve an engine API on TCP: the engine executables of
+ * engine/listener.h (ward_engine_by_exe: dockerd, containerd, podman,
+ * crio, buildkitd and their rootless and shim variants), except
+ * docker-proxy and rootlesskit, whose TCP listeners are containers'
+ * published ports; -1 for any other name. */
 int ward_tcp_engine_by_exe(const char *name);
 
 /* The engine taken to listen on @port when its owner cannot be seen:

@@ -13,6 +13,7 @@
 #include "base/cleanup.h"
 #include "base/log.h"
 #include "engine/dockersock.h"
+#include "engine/listener.h"
 #include "engine/tcp_listeners.h"
 
 /* /proc/net/tcp lists every socket, established ones too: 150 bytes a
@@ -86,7 +87,6 @@ static void process_name(int procfd, const char *pid, char *buf, size_t len)
 {
 	char path[300], target[4096];
 	ssize_t n;
-	char *base, *del;
 	FILE *f;
 
 	buf[0] = '\0';
@@ -94,13 +94,8 @@ static void process_name(int procfd, const char *pid, char *buf, size_t len)
 	n = readlinkat(procfd, path, target, sizeof(target) - 1);
 	if (n > 0) {
 		target[n] = '\0';
-		if ((del = strstr(target, " (deleted)")) && del[10] == '\0')
-			*del = '\0';
-		base = strrchr(target, '/');
-		base = base ? base + 1 : target;
-		if (strlen(base) < len)
-			memcpy(buf, base, strlen(base) + 1);
-		return; /* a longer name is no engine's */
+		ward_listener_exe_name(target, buf, len);
+		return;
 	}
 	snprintf(path, sizeof(path), "/proc/%s/comm", pid);
 	if (!(f = fopen(path, "re")))

@@ -82,9 +82,10 @@ int ward_confine_apply(const struct ward_plan *plan, bool restrict_fs,
 		return 0;
 	abi = ward_landlock_abi();
 	if (abi <= 0 && plan->landlock_optional) {
-		fprintf(stderr, "ward: landlock: not available in this kernel (%s); "
-			"continuing without it, as the profile's 'landlock optional' allows\n",
-			abi < 0 ? strerror(-abi) : "no Landlock");
+		if (!plan->quiet)
+			fprintf(stderr, "ward: landlock: not available in this kernel (%s); "
+				"continuing without it, as the profile's 'landlock optional' allows\n",
+				abi < 0 ? strerror(-abi) : "no Landlock");
 		return 0;
 	}
 	if (abi <= 0)
@@ -124,7 +125,8 @@ int ward_confine_signal_scope_check(const struct ward_plan *plan, bool *scope,
 		return 0;
 	abi_name(abi, name, sizeof(name));
 	if (plan->landlock_optional) {
-		fprintf(stderr, "ward: landlock: no signal scope in this kernel (%s); "
+		if (!plan->quiet)
+			fprintf(stderr, "ward: landlock: no signal scope in this kernel (%s); "
 			"continuing without it, as the profile's 'landlock optional' allows: "
 			"the program can kill ward, which is not pid 1\n", name);
 		return 0;

@@ -4,10 +4,12 @@
 #ifndef WARD_PLAN_BUILDER_H
 #define WARD_PLAN_BUILDER_H
 
+#include "base/errs.h"
 #include "plan/directives.h"
 #include "plan/plan.h"
 
 #define WARD_MAX_SECCOMP_LINES 64
+#define WARD_MAX_ENV_FILES 8
 
 struct ward_plan_builder {
 	char *rootfs;
@@ -25,6 +27,9 @@ struct ward_plan_builder {
 	enum ward_mode mode;
 	bool fallback_entrypoint;
 	int verbose;
+	bool quiet;
+	char *env_files[WARD_MAX_ENV_FILES];
+	size_t nenv_files;
 	char *binds[WARD_MAX_BINDS];
 	size_t nbinds;
 	char *tmpfs[WARD_MAX_TMPFS];
@@ -38,8 +43,10 @@ struct ward_plan_builder {
 	size_t nwritable;
 	char *env_pass[WARD_MAX_ENV_PASS];
 	size_t nenv_pass;
-	char *tcp_bind;
+	char *tcp_bind;    /* "80,8000-8010": every value given, joined */
 	char *tcp_connect;
+	bool tcp_bind_cli; /* the command line gave one: profiles' are gone */
+	bool tcp_connect_cli;
 	char *landlock;
 	char *abstract_sockets; /* scoped|host */
 	char *allow_sockets[WARD_MAX_ALLOW_SOCKETS]; /* allow-socket PATH */
@@ -68,9 +75,21 @@ struct ward_plan_builder {
 	char *where_tmpfs[WARD_MAX_TMPFS];
 	char *where_rlimits[WARD_MAX_RLIMITS];
 	char *where_env[WARD_MAX_ENV];
+	char *where_env_files[WARD_MAX_ENV_FILES];
 	/* Scalars set by a profile, to catch conflicting redefinitions. */
 	char *profile_value[WARD_DIRECTIVES_MAX];
+
+	/* Where errors are collected (ward_plan_builder_collect), so that
+	 * the profile, the command line and resolution report every one;
+	 * NULL: the command line stops at its first error, and resolution
+	 * collects into a collector of its own and returns the first. */
+	struct ward_errs *errs;
 };
+
+/* Resolution goes on after an error: add @err to @b's collector when @r
+ * is negative.  Returns @r. */
+int ward_plan_note(const struct ward_plan_builder *b, int r,
+		   const struct ward_err *err);
 
 /* Resolution, after every directive is applied (resolve.c first). */
 void ward_plan_resolve_mode(const struct ward_plan_builder *b,

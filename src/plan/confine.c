@@ -1,8 +1,9 @@
 /* Plan directives for Landlock and the entrypoint environment:
  *
  *   writable PATH      a path of the root that stays writable
- *   tcp-bind PORTS     bind(2) only to these TCP ports ("none": no port)
- *   tcp-connect PORTS  connect(2) only to these TCP ports
+ *   tcp-bind PORTS     bind(2) only to these TCP ports ("none": no port);
+ *                      repeated, the lists add up (directives.c)
+ *   tcp-connect PORTS  connect(2) only to these TCP ports, the same way
  *   landlock required|optional
  *   allow-socket PATH  entrypoint: a socket in the mounts let through unasked
  *   abstract-sockets scoped|host
@@ -86,6 +87,8 @@ void ward_plan_free_confine(struct ward_plan_builder *b, struct ward_plan *plan)
 			free(b->env_pass[i]);
 		for (size_t i = 0; i < b->nallow_sockets; i++)
 			free(b->allow_sockets[i]);
+		free(b->tcp_bind);
+		free(b->tcp_connect);
 	}
 	if (plan) {
 		for (size_t i = 0; i < plan->nwritable; i++)

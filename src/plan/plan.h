@@ -233,6 +233,7 @@ struct ward_plan {
 	size_t nenv_secret;
 
 	int verbose;
+	bool quiet; /* --quiet: no notices (errors and WARNINGs stay) */
 
 	/* ward_launch_prepare has run (launch/prepare.h): the fd: and env:
 	 * secrets hold their values and a fresh filter is in the cache.  A
@@ -245,6 +246,12 @@ struct ward_plan_builder;
 
 struct ward_plan_builder *ward_plan_builder_new(void);
 void ward_plan_builder_free(struct ward_plan_builder *b);
+
+/* Collect every error into @errs (base/errs.h) from here on: profile
+ * diagnostics, command-line options, resolution.  @errs must outlive
+ * @b's use. */
+struct ward_errs;
+void ward_plan_builder_collect(struct ward_plan_builder *b, struct ward_errs *errs);
 
 /* Apply one directive ("bind", "/srv:/srv:rw").  Used for both command-line
  * options and profile lines.  Scalar keys replace earlier values, list keys
@@ -280,10 +287,11 @@ enum ward_plan_use { WARD_PLAN_RUN, WARD_PLAN_DRY, WARD_PLAN_LEARN };
 /* `run` options and command in @argv to a finished plan (*out).  With
  * @seccomp_overlay, also the profile's seccomp-* lines as policy text
  * (NULL when none).  Returns 0, 1 when --help was printed (nothing in
- * *out), or -errno with @err set. */
+ * *out), or -errno of the first error with every error in @errs, sorted
+ * (the command prints them all). */
 int ward_plan_from_argv(int argc, char **argv, enum ward_plan_use use,
 			struct ward_plan **out, char **seccomp_overlay,
-			struct ward_err *err);
+			struct ward_errs *errs);
 
 /* "nofile=64" or "nofile=64:128" ("unlimited" spelled out), and the
  * name of a resource (misc.c). */

@@ -49,6 +49,8 @@
  *   connect-unix P   ok | errno=E
  *   connect-abstract NAME  ok | errno=E   (the abstract address "\0NAME")
  *   mksock P         ok   (a unix socket file nobody listens on)
+ *   listen-unix P    listening, then waits to be killed (a stream socket
+ *                    listening at P; accepts nothing)
  *   bind-tcp PORT    ok | errno=E   (127.0.0.1:PORT)
  *   connect-tcp PORT ok | errno=E   (127.0.0.1:PORT)
  *   sleep S */
@@ -1057,6 +1059,28 @@ static int cmd_mksock(const char *path)
 	return 0;
 }
 
+static int cmd_listen_unix(const char *path)
+{
+	struct sockaddr_un sa;
+	int fd;
+
+	if (strlen(path) >= sizeof(sa.sun_path))
+		return 2;
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	memset(&sa, 0, sizeof(sa));
+	sa.sun_family = AF_UNIX;
+	strcpy(sa.sun_path, path);
+	if (fd < 0 || bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0 ||
+	    listen(fd, 16) < 0) {
+		print_errno(errno);
+		return 1;
+	}
+	puts("listening");
+	fflush(stdout);
+	for (;;)
+		pause();
+}
+
 static int cmd_bind_tcp(const char *port_s)
 {
 	long port;
@@ -1327,7 +1351,7 @@ ARG1(cmd_read) ARG1(cmd_cat) ARG1(cmd_ls) ARG1(cmd_stat) ARG1(cmd_syscall)
 ARG1(cmd_exit) ARG1(cmd_kill_self) ARG1(cmd_zombies) ARG1(cmd_zombie_test)
 ARG1(cmd_orphan_sleep) ARG1(cmd_connect_unix) ARG1(cmd_bind_tcp)
 ARG1(cmd_connect_tcp) ARG1(cmd_connect_abstract)
-ARG1(cmd_mksock)
+ARG1(cmd_mksock) ARG1(cmd_listen_unix)
 ARG1(cmd_sleep)
 #undef ARG0
 #undef ARG1
@@ -1382,6 +1406,7 @@ static const struct {
 	{"bind-tcp", 1, cmd_bind_tcp_argv},
 	{"connect-tcp", 1, cmd_connect_tcp_argv},
 	{"mksock", 1, cmd_mksock_argv},
+	{"listen-unix", 1, cmd_listen_unix_argv},
 	{"sleep", 1, cmd_sleep_argv},
 };
 
