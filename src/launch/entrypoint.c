@@ -155,6 +155,8 @@ static int prepare(const struct ward_plan *plan, struct ward_entrypoint_start *s
 
 	if ((r = ward_dockersock_check_mounted(plan->engine_sockets, err)) < 0 ||
 	    (r = ward_entrypoint_check_start(plan, s, err)) < 0 ||
+	    (r = ward_entrypoint_check_sockets(plan, s->uid, s->gid, s->privileged,
+					       err)) < 0 ||
 	    (r = ward_entrypoint_check_writable(plan, s->uid, s->gid, err)) < 0 ||
 	    (r = ward_secrets_entrypoint_setup(plan, s->uid, s->gid, s->privileged,
 					       err)) < 0 ||

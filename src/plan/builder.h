@@ -48,6 +48,9 @@ struct ward_plan_builder {
 	bool tcp_bind_cli; /* the command line gave one: profiles' are gone */
 	bool tcp_connect_cli;
 	char *landlock;
+	char *abstract_sockets; /* scoped|host */
+	char *allow_sockets[WARD_MAX_ALLOW_SOCKETS]; /* allow-socket PATH */
+	size_t nallow_sockets;
 	char *init_signals;
 	char *seccomp_lines[WARD_MAX_SECCOMP_LINES + 1]; /* "allow x", "deny y errno=EACCES", ... */
 	size_t nseccomp_lines;
@@ -100,6 +103,10 @@ int ward_plan_resolve_misc(const struct ward_plan_builder *b,
 /* Landlock and entrypoint-environment directives (confine.c). */
 int ward_plan_resolve_confine(const struct ward_plan_builder *b,
 			      struct ward_plan *plan, struct ward_err *err);
+/* --net host and veth: refuse an engine's TCP listener the program could
+ * reach (engine_tcp.c).  After ward_plan_resolve_misc (the network). */
+int ward_plan_resolve_engine_tcp(const struct ward_plan_builder *b,
+				 struct ward_plan *plan, struct ward_err *err);
 void ward_plan_free_confine(struct ward_plan_builder *b, struct ward_plan *plan);
 
 /* Secret directives (secrets.c): secret NAME=SOURCE, secret-env NAME.

@@ -55,6 +55,26 @@ static int check_landlock(const char *value, struct ward_err *err)
 	return 0;
 }
 
+static int check_allow_socket(const char *value, struct ward_err *err)
+{
+	char norm[PATH_MAX];
+
+	if (ward_path_normalize(value, norm, sizeof(norm)) < 0 || strcmp(norm, "/") == 0)
+		return ward_err_set(err, WARD_STEP_PLAN, 0,
+				    "allow-socket %s: expected the absolute path of a socket, without '..'",
+				    value);
+	return 0;
+}
+
+static int check_abstract_sockets(const char *value, struct ward_err *err)
+{
+	if (strcmp(value, "scoped") && strcmp(value, "host"))
+		return ward_err_set(err, WARD_STEP_PLAN, 0,
+				    "abstract-sockets: expected scoped or host, got '%s'",
+				    value);
+	return 0;
+}
+
 static int check_init_signals(const char *value, struct ward_err *err)
 {
 	if (strcmp(value, "child") && strcmp(value, "group"))
@@ -391,6 +411,10 @@ const struct ward_directive ward_directives[] = {
 	 LIST_UPTO(engine_extra, nengine_extra, SLOTS(engine_extra) - 1)},
 	/* Weakenings, only ever written down in a profile. */
 	{"fallback", WARD_DIR_SCALAR, WARD_DIR_PROFILE_ONLY, .set = set_fallback},
+	{"allow-socket", WARD_DIR_LIST, WARD_DIR_PROFILE_ONLY, LIST(allow_sockets, nallow_sockets),
+	 .check = check_allow_socket, .set = append_unplaced},
+	{"abstract-sockets", WARD_DIR_SCALAR, WARD_DIR_PROFILE_ONLY, TEXT(abstract_sockets),
+	 .check = check_abstract_sockets},
 	{"allow-engine-socket", WARD_DIR_LIST, WARD_DIR_PROFILE_ONLY, .max = WARD_ENGINE_EXTRA,
 	 .set = set_allow_engine}, /* a set of engines */
 	{.name = NULL},

@@ -23,6 +23,7 @@
 #include <linux/filter.h>
 
 #include "base/err.h"
+#include "engine/tcp_listeners.h"
 #include "seccomp/seccomp.h"
 
 struct ward_engine_sockets;
@@ -38,6 +39,7 @@ struct ward_seccomp_learned;
 #define WARD_MAX_GROUPS 32
 #define WARD_MAX_WRITABLE 32
 #define WARD_MAX_ENV_PASS 32
+#define WARD_MAX_ALLOW_SOCKETS 16
 #define WARD_MAX_PORTS 64
 #define WARD_MAX_SECRETS 32
 #define WARD_SECRET_NAME_MAX 64
@@ -196,6 +198,23 @@ struct ward_plan {
 	uint16_t tcp_connect[WARD_MAX_PORTS];
 	size_t ntcp_connect;
 	bool landlock_optional; /* continue without Landlock, loudly */
+	/* --net host and veth: whether the host's TCP listeners were looked
+	 * at for engines (engine/tcp_listeners.h), and the engine listeners
+	 * the program could reach but that were let through: tcp-connect
+	 * leaves their port out, or allow-engine-socket names the engine
+	 * (any other refuses the plan).  For ward check. */
+	bool engine_tcp_scanned;
+	struct ward_tcp_engine engine_tcp[WARD_TCP_MAX_ENGINES];
+	size_t nengine_tcp;
+	/* abstract-sockets host: where the network namespace is (or may be)
+	 * the host's (--net host, entrypoint mode), leave the host's
+	 * abstract unix sockets reachable instead of scoping them
+	 * (launch/confine.h). */
+	bool abstract_sockets_host;
+	/* entrypoint mode: sockets in the mounts let through unasked
+	 * (allow-socket PATH; launch/entrypoint_sockets.c) */
+	char *allow_sockets[WARD_MAX_ALLOW_SOCKETS];
+	size_t nallow_sockets;
 	/* entrypoint mode, set at run time on the program's copy of the
 	 * plan when ward stays its init without being pid 1: the program
 	 * gets a Landlock layer of its own scoping signals (child.c). */

@@ -290,6 +290,63 @@ static void check_ports(const struct ward_plan *plan, struct ward_report *r)
 				plan->ntcp_connect);
 }
 
+/* Abstract unix sockets live in the network namespace: only where it
+ * may be the host's (--net host, entrypoint mode) are the host's in
+ * reach, the containerd shims' among them (CVE-2020-15257). */
+static void check_abstract_sockets(const struct ward_plan *plan,
+				   struct ward_report *r)
+{
+	if (plan->mode != WARD_MODE_ENTRYPOINT && plan->net != WARD_NET_HOST)
+		return;
+	if (plan->abstract_sockets_host)
+		ward_report_add(r, "abstract-sockets", false, 3.0,
+				"remove 'abstract-sockets host' from the profile (Landlock then scopes them)",
+				"may connect to the host's abstract unix sockets ('abstract-sockets host'): containerd shims listen there (CVE-2020-15257), and D-Bus, X11 and others may");
+	else
+		ward_report_add(r, "abstract-sockets", true, 0, NULL,
+				"abstract unix sockets scoped (Landlock ABI 6): the host's, containerd shims' among them, are out of reach%s",
+				plan->landlock_optional ? " where the kernel has the scope ('landlock optional')" : "");
+}
+
+/* Entrypoint mode: sockets in the mounts let through unasked. */
+static void check_allow_sockets(const struct ward_plan *plan, struct ward_report *r)
+{
+	for (size_t i = 0; i < plan->nallow_sockets; i++)
+		ward_report_add(r, "allow-socket", false, 0.5,
+				"keep it only for a socket known to be harmless",
+				"%s is let through without being asked whether it is a container engine's (allow-socket)",
+				plan->allow_sockets[i]);
+}
+
+/* --net host and veth: the engines listening on TCP that the program
+ * could reach and the plan let through (engine/tcp_listeners.h); any
+ * other would have refused the plan. */
+static void check_engine_tcp(const struct ward_plan *plan, struct ward_report *r)
+{
+	char where[64];
+
+	if (!plan->engine_tcp_scanned)
+		return;
+	for (size_t i = 0; i < plan->nengine_tcp; i++) {
+		const struct ward_tcp_engine *e = &plan->engine_tcp[i];
+		const char *engine = ward_engine_name((enum ward_engine)e->engine);
+
+		ward_tcp_listener_format(&e->l, where, sizeof(where));
+		if (plan->tcp_connect_set)
+			ward_report_add(r, "engine.tcp", true, 0, NULL,
+					"the %s engine's API on TCP %s is out of reach: tcp-connect leaves port %u out",
+					engine, where, (unsigned)e->l.port);
+		else
+			ward_report_add(r, "engine.tcp", false, 10.0,
+					"remove allow-engine-socket from the profile, or leave the port out of tcp-connect",
+					"CRITICAL: the %s engine's API listens on TCP %s, in reach (allow-engine-socket): that is root on the host",
+					engine, where);
+	}
+	if (!plan->nengine_tcp)
+		ward_report_add(r, "engine.tcp", true, 0, NULL,
+				"no container engine listens on TCP where the program can reach (dockerd, containerd, podman, crio, buildkitd; 2375/2376 when the owner is hidden)");
+}
+
 static void check_mode(const struct ward_plan *plan, struct ward_report *r)
 {
 	if (plan->mode == WARD_MODE_ENTRYPOINT) {
@@ -319,4 +376,7 @@ void ward_check_plan(const struct ward_plan *plan, struct ward_report *r)
 	check_secrets_and_engines(plan, r);
 	check_limits(plan, r);
 	check_ports(plan, r);
+	check_abstract_sockets(plan, r);
+	check_engine_tcp(plan, r);
+	check_allow_sockets(plan, r);
 }

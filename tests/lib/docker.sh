@@ -9,6 +9,9 @@
 #	                      relative to DOCKER_DIR, default docker.sock)
 #	dk run --rm --network none IMAGE ...        (dk = docker on that socket)
 #	docker_import NAME DIR                      (an image from a directory)
+#
+# DOCKER_EXTRA_ARGS (an array), set before docker_start, adds options to
+# the daemon's command line (e.g. -H tcp://127.0.0.1:PORT).
 
 DOCKER_WHY=""
 DOCKER_DIR=""
@@ -82,7 +85,7 @@ docker_start() {
 	dockerd --data-root "$DOCKER_DIR/data" --exec-root "$DOCKER_DIR/exec" \
 		--pidfile "$DOCKER_DIR/dockerd.pid" -H "unix://$DOCKER_SOCK" \
 		--bridge=none --iptables=false --ip6tables=false --ip-masq=false \
-		>"$DOCKER_DIR/dockerd.log" 2>&1 </dev/null &
+		"${DOCKER_EXTRA_ARGS[@]}" >"$DOCKER_DIR/dockerd.log" 2>&1 </dev/null &
 	for i in $(seq 120); do
 		dk info >/dev/null 2>&1 && return 0
 		kill -0 $! 2>/dev/null || break
