@@ -100,7 +100,13 @@ v_userns() { field "$1" ns_user | sed 's/^[0-9]* //; s/,.*//'; }
 v_netns() { field "$1" ns_net | sed 's/^[0-9]* //'; }
 v_pid1() { field "$1" pid1_visible; }
 v_host() { field "$1" hostname; }
-v_net() { field "$1" network; }
+# a long list of host interfaces (veths, bridges) is cut to fit 80 columns
+v_net() {
+	local n
+	n=$(field "$1" network)
+	if [ ${#n} -gt 28 ]; then n="${n:0:25}..."; fi
+	printf '%s\n' "$n"
+}
 v_engine() { field "$1" engine | sed 's/^engine socket //; s/:.*//'; }
 # inherited descriptors above 2: how many
 v_fds() {
