@@ -226,6 +226,19 @@ started "rootless: a socket the user cannot connect to is passed over" --bind "$
 chgrp "$WARD_TEST_UID" "$SOCK" && chmod 660 "$SOCK"
 refused "rootless: dockerd's socket, reachable through the user's group" \
 	"refusing bind of $(re "$X"): it contains $BY_DOCKERD" --bind "$X:/host"
+# An engine the user started itself (a rootless dockerd's shape: its own
+# uid, a socket in a directory of its own, any name).
+mkdir -p "$W/own" && chown "$WARD_TEST_UID:$WARD_TEST_UID" "$W/own"
+cp "$PROBE" "$W/own/dockerd" && chmod 755 "$W/own/dockerd"
+setpriv --reuid="$WARD_TEST_UID" --regid="$WARD_TEST_UID" --clear-groups -- \
+	"$W/own/dockerd" listen-unix "$W/own/api.sock" >"$W/own.out" 2>&1 </dev/null &
+OWN=$!
+disown "$OWN"
+tap_cleanup kill -KILL "$OWN"
+wait_for_line "$W/own.out" '^listening$' 10 || bail_out "the user's own listener: $(cat "$W/own.out")"
+refused "rootless: an engine the user started itself, under any name" \
+	"refusing bind of $(re "$W/own"): it contains the docker API socket [^ ]+ \\(dockerd, pid $OWN, listens on it\\)" \
+	--bind "$W/own:/x"
 WARD=$WARD_SAVED
 WARD_PREFIX=()
 
