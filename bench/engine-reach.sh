@@ -19,3 +19,19 @@ median() { sort -n "$1" | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }
 l=$(median "$loop") h=$(median "$host")
 echo "ward check (loopback):   $l us"
 echo "ward check --net host:   $h us  (+$((h - l)) us: sock_diag, naming $(ls /proc | grep -c '^[0-9]') processes)"
+
+# What a bind holding one socket costs (the engine-listener lookup): an
+# empty directory, then one holding a live listener that is no engine.
+dir=$(mktemp -d) sockdir=$(mktemp -d) empty=$(mktemp) one=$(mktemp)
+python3 -c 'import socket,sys,time; s=socket.socket(socket.AF_UNIX); s.bind(sys.argv[1]); s.listen(); time.sleep(3600)' \
+	"$sockdir/app.sock" &
+lis=$!
+trap 'kill "$lis" 2>/dev/null; rm -rf "$loop" "$host" "$dir" "$sockdir" "$empty" "$one"' EXIT
+for _ in $(seq 50); do [ -S "$sockdir/app.sock" ] && break; sleep 0.05; done
+for _ in $(seq "$N"); do
+	us "$WARD" check --bind "$dir:/x" >>"$empty"
+	us "$WARD" check --bind "$sockdir:/x" >>"$one"
+done
+e=$(median "$empty") o=$(median "$one")
+echo "ward check --bind DIR (empty):      $e us"
+echo "ward check --bind DIR (one socket): $o us  (+$((o - e)) us: sock_diag, the engines' descriptors)"
