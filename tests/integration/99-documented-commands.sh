@@ -28,6 +28,26 @@ if ! python3 "$top/tests/lib/doc-commands.py" "$top" >"$TAP_TMP/shown" 2>"$TAP_T
 else
 	ok "tests/lib/doc-commands.py extracts $(wc -l <"$TAP_TMP/shown") documented commands"
 fi
+# The extractor on a tree of its own: a new example is found wherever it
+# is added, and a code block nobody classified stops it.
+x=$TAP_TMP/x
+mkdir -p "$x/man" "$x/profiles" "$x/examples"
+printf '# x\n\n```sh\nward run -- new-example\n```\n' >"$x/README.md"
+printf '.SH EXAMPLES\n.nf\nward run \\-\\-net none \\-\\- new\n.fi\n' >"$x/man/ward.1"
+printf 'ward-profile 1\n# header\n#   ward run --profile x \\\n#       -- new\ninclude default.profile\n' >"$x/profiles/x.profile"
+printf '# header\n#   docker run --rm new\nFROM scratch\n' >"$x/examples/Dockerfile"
+run_cmd python3 "$top/tests/lib/doc-commands.py" "$x"
+expect_eq "the extractor finds a new example in README, a manual, a profile's and a Dockerfile's header" \
+	"README.md	ward run -- new-example
+man/ward.1	ward run --net none -- new
+profiles/x.profile	ward run --profile x -- new
+examples/Dockerfile	docker run --rm new" "$OUT"
+printf '# x\n\n```\nward run -- unlabelled\n```\n' >"$x/README.md"
+run_cmd python3 "$top/tests/lib/doc-commands.py" "$x"
+expect_match "the extractor refuses a README code block without a label" \
+	"README.md:3: code block labelled '': label it one of" "$RC $ERR"
+expect_rc "... and exits 1" 1
+
 grep -v '^#' "$MANIFEST" | grep -v '^$' >"$TAP_TMP/entries"
 bad=$(awk -F'\t' 'NF != 3 || $2 !~ /^(run|covered-by [^ :]+:.+|needs .+)$/ { print NR ": " $0 }' "$TAP_TMP/entries")
 expect_eq "every entry of the list is FILE<tab>PROOF<tab>COMMAND, PROOF run, covered-by or needs" "" "$bad"
