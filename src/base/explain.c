@@ -67,6 +67,8 @@ static const struct step_info steps[WARD_STEP_COUNT] = {
 	[WARD_STEP_SUPERVISE] = {"supervise", 226, "ward lost track of the sandbox"},
 	[WARD_STEP_IMAGE] = {"image", 229,
 		"the image archive is malformed, hostile or over a limit; nothing was extracted"},
+	[WARD_STEP_LISTEN] = {"listen", 230,
+		"a port below net.ipv4.ip_unprivileged_port_start needs a root caller; a port in use needs its other owner stopped"},
 };
 
 const char *ward_step_name(enum ward_step step)

@@ -14,6 +14,7 @@
 #include "base/log.h"
 #include "seccomp/seccomp.h"
 #include "launch/learn.h"
+#include "launch/listen.h"
 #include "launch/net.h"
 #include "launch/prepare.h"
 #include "launch/secrets.h"
@@ -121,6 +122,7 @@ int ward_launch(const struct ward_plan *plan, int *exit_code,
 	}
 	close(fds[1]);
 	ward_secrets_wipe(plan, NULL); /* the child has its own copy now */
+	ward_listen_close(plan); /* the sandbox has them now */
 	ward_log("namespaces", "sandbox is pid %d", (int)pid);
 	/* sync 1: maps, the veth pair (its sandbox end must exist before the
 	 * child configures it), then go with the launcher's view of the

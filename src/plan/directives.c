@@ -300,6 +300,15 @@ const struct ward_directive ward_directives[] = {
 	 .check = check_writable, .set = append_unplaced,
 	 .help = "  --writable PATH            keep PATH of the root writable (entrypoint:\n"
 		 "                             Landlock makes every other path read-only)\n"},
+	{"listen", WARD_DIR_LIST, WARD_DIR_BOTH, .max = WARD_MAX_LISTEN,
+	 .check = ward_plan_check_listen, .set = ward_plan_set_listen,
+	 .help = "  --listen [ADDR:]PORT[/tcp|/udp]\n"
+		 "                             ward binds it in the caller's network and\n"
+		 "                             hands it over as fd 3.. (LISTEN_FDS); PORT\n"
+		 "                             alone: [::]:PORT, IPv4 and IPv6; none: clear\n"},
+	{"listen-env", WARD_DIR_SCALAR, WARD_DIR_BOTH, TEXT(listen_env),
+	 .check = ward_plan_check_listen_env,
+	 .help = "  --listen-env NAME          also NAME=3;4;... for the sockets (nginx: NGINX)\n"},
 	{"tcp-bind", WARD_DIR_SCALAR, WARD_DIR_BOTH, TEXT(tcp_bind), .check = check_ports,
 	 .help = "  --tcp-bind PORTS           bind only these TCP ports (80,8000-8010|none)\n"},
 	{"tcp-connect", WARD_DIR_SCALAR, WARD_DIR_BOTH, TEXT(tcp_connect), .check = check_ports,

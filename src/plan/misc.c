@@ -412,7 +412,7 @@ int ward_plan_resolve_misc(const struct ward_plan_builder *b,
 	if (plan->net == WARD_NET_HOST && (plan->clone_flags & CLONE_NEWUSER) &&
 	    (plan->caps_keep & NET_CAPS_OWNED_BY_NETNS))
 		return ward_err_set(err, WARD_STEP_PLAN, 0,
-				    "%s--cap-keep: network capabilities have no effect with --net host: the host's network belongs to the host's user namespace, not the sandbox's (listen on a port >= 1024, or lower net.ipv4.ip_unprivileged_port_start)",
+				    "%s--cap-keep: network capabilities have no effect with --net host: the host's network belongs to the host's user namespace, not the sandbox's: for a port below 1024, let ward bind it with --listen [ADDR:]PORT and hand it over (nginx: the nginx profile)",
 				    ward_plan_where(b, "cap-keep", 0));
 	if ((r = resolve_hostname(b, plan, err)) < 0)
 		return ward_err_wrap(err, "%s", ward_plan_where(b, "hostname", 0));

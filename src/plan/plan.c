@@ -154,6 +154,7 @@ void ward_plan_builder_free(struct ward_plan_builder *b)
 	free_strv(b->seccomp_lines, b->nseccomp_lines);
 	ward_plan_free_confine(b, NULL);
 	ward_plan_free_secrets(b, NULL);
+	ward_plan_free_listen(b);
 	free(b);
 }
 
@@ -255,6 +256,7 @@ void ward_plan_free(struct ward_plan *plan)
 	free(plan->workdir);
 	free(plan->rootfs);
 	free(plan->hostname);
+	free(plan->listen_env);
 	free(plan->seccomp_path);
 	free(plan->engine_sockets);
 	ward_seccomp_free(&plan->seccomp_prog);

@@ -590,6 +590,7 @@ int ward_plan_resolve(struct ward_plan_builder *b, struct ward_plan *plan,
 	if ((r = ward_plan_resolve_rlimits(b, plan, err)) < 0 ||
 	    (r = ward_plan_resolve_env(b, plan, err)) < 0 ||
 	    (r = ward_plan_resolve_misc(b, plan, err)) < 0 ||
+	    (r = ward_plan_resolve_listen(b, plan, err)) < 0 ||
 	    (r = resolve_host_ids(plan, err)) < 0 ||
 	    (r = ward_plan_resolve_secrets(b, plan, err)) < 0)
 		return r;
