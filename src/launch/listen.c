@@ -236,7 +236,8 @@ static bool named(const char *var, const char *name)
 static bool activation_var(const struct ward_plan *plan, const char *v)
 {
 	return named(v, "LISTEN_FDS") || named(v, "LISTEN_PID") ||
-	       named(v, "LISTEN_FDNAMES") || (plan->listen_env && named(v, plan->listen_env));
+	       named(v, "LISTEN_FDNAMES") || (plan->listen_env && named(v, plan->listen_env)) ||
+	       (plan->notify_env && named(v, "NOTIFY_SOCKET"));
 }
 
 /* listen-env NAME: "NAME=3;4;", the list nginx reads from NGINX. */
@@ -258,6 +259,8 @@ int ward_listen_hand_over(const struct ward_plan *plan, char *const *env,
 	for (size_t i = 0; env[i] && n < WARD_MAX_ENV; i++)
 		if (!activation_var(plan, env[i]))
 			out->vars[n++] = env[i];
+	if (plan->notify_env)
+		out->vars[n++] = plan->notify_env;
 	out->vars[n] = NULL;
 	if (!plan->nlisten)
 		return 0;

@@ -33,7 +33,7 @@ void ward_listen_close_others(const struct ward_plan *plan, int syncfd);
 
 /* The program's environment with the socket-activation variables. */
 struct ward_listen_env {
-	char *vars[WARD_MAX_ENV + 5]; /* NULL-terminated */
+	char *vars[WARD_MAX_ENV + 6]; /* NULL-terminated */
 	char listed[WARD_MAX_ENV_NAME + 4 * WARD_MAX_LISTEN + 2]; /* listen-env */
 	char fds[32];
 	char pid[32];
@@ -46,7 +46,8 @@ struct ward_listen_env {
  * LISTEN_FDS, LISTEN_PID or LISTEN_FDNAMES it held (nor the listen-env
  * variable), plus, when there are sockets, LISTEN_FDS=N, LISTEN_FDNAMES,
  * LISTEN_PID=getpid() (the program's pid as it sees it, inside its pid
- * namespace) and the listen-env variable ("3;4;").  0 or -errno
+ * namespace) and the listen-env variable ("3;4;"); and the relay's
+ * NOTIFY_SOCKET (launch/notify.h) in place of any other.  0 or -errno
  * with @err set (WARD_STEP_LISTEN). */
 int ward_listen_hand_over(const struct ward_plan *plan, char *const *env,
 			  int *syncfd, struct ward_listen_env *out,

@@ -15,6 +15,7 @@
 
 #include "base/cleanup.h"
 #include "launch/listen.h"
+#include "launch/notify.h"
 #include "launch/prepare.h"
 #include "seccomp/cache.h"
 
@@ -217,7 +218,8 @@ int ward_launch_prepare(struct ward_plan *plan, struct ward_err *err)
 		    (r = read_planned(plan, &plan->secrets[i], err)) < 0)
 			return r;
 	if ((r = check_env_values(plan, err)) < 0 ||
-	    (r = ward_listen_prepare(plan, err)) < 0)
+	    (r = ward_listen_prepare(plan, err)) < 0 ||
+	    (r = ward_notify_prepare(plan, err)) < 0)
 		return r;
 	plan->prepared = true;
 	return 0;

@@ -257,6 +257,9 @@ void ward_plan_free(struct ward_plan *plan)
 	free(plan->rootfs);
 	free(plan->hostname);
 	free(plan->listen_env);
+	free(plan->notify_env);
+	free(plan->notify_target);
+	free(plan->notify_path);
 	free(plan->seccomp_path);
 	free(plan->engine_sockets);
 	ward_seccomp_free(&plan->seccomp_prog);

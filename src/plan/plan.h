@@ -199,6 +199,17 @@ struct ward_plan {
 	/* listen-env NAME: also NAME=3;4;... (the list nginx reads from
 	 * NGINX), or NULL */
 	char *listen_env;
+	/* NOTIFY_SOCKET of ward's own environment (systemd Type=notify),
+	 * relayed by the launcher in namespace mode (launch/notify.h), set
+	 * up by ward_launch_prepare: notify_env is then the program's
+	 * "NOTIFY_SOCKET=PATH" (else NULL), notify_in the relay's socket
+	 * (bound at notify_path, a private host directory's, which
+	 * binds[] mounts into the sandbox) and notify_out the socket
+	 * datagrams go out on to notify_target, ward's NOTIFY_SOCKET. */
+	char *notify_env;
+	char *notify_target;
+	char *notify_path;
+	int notify_in, notify_out;
 
 	/* limits and filters */
 	/* the profile's, then the defaults it did not set (plan_misc.c) */
