@@ -95,13 +95,15 @@ static int getsockopt_int(int fd, int name, int *out)
 static int adopt_one(int fd, const char *names, size_t i, struct ward_listen *l,
 		     struct ward_err *err)
 {
+	char name[WARD_LISTEN_NAME_MAX];
 	struct stat st;
 
 	memset(l, 0, sizeof(*l));
 	l->fd = -1;
 	l->inherited = true;
-	nth_name(names, i, l->name, sizeof(l->name));
-	snprintf(l->text, sizeof(l->text), "fd %d (%s)", fd, l->name);
+	nth_name(names, i, name, sizeof(name));
+	snprintf(l->name, sizeof(l->name), "%s", name);
+	snprintf(l->text, sizeof(l->text), "fd %d (%s)", fd, name);
 	if (fstat(fd, &st) < 0 || !S_ISSOCK(st.st_mode))
 		return ward_err_set(err, WARD_STEP_LISTEN, errno ? errno : ENOTSOCK,
 				    "LISTEN_FDS: %s is not an open socket", l->text);

@@ -80,7 +80,7 @@ struct ward_listen {
 	uint8_t addr[16]; /* network byte order: 4 bytes for AF_INET */
 	uint16_t port;  /* host byte order */
 	bool inherited; /* LISTEN_FDS of ward's own environment */
-	char text[WARD_LISTEN_NAME_MAX]; /* "0.0.0.0:80/tcp", for messages */
+	char text[WARD_LISTEN_NAME_MAX + 24]; /* "0.0.0.0:80/tcp", "fd 3 (NAME)" */
 	char name[WARD_LISTEN_NAME_MAX]; /* its entry of LISTEN_FDNAMES */
 	int fd;         /* the socket once prepared, else -1 */
 };

@@ -61,7 +61,7 @@ static void print_confinement(const struct ward_plan *plan, FILE *out)
 	for (size_t i = 0; i < plan->nwritable; i++)
 		fprintf(out, "writable:     %s%s\n", plan->writable[i],
 			plan->mode == WARD_MODE_ENTRYPOINT ? " (Landlock)" : " (read-write bind)");
-	char socks[WARD_MAX_LISTEN * (WARD_LISTEN_NAME_MAX + 24)];
+	char socks[WARD_MAX_LISTEN * (WARD_LISTEN_NAME_MAX + 48)];
 
 	if (plan->nlisten) {
 		ward_listen_format_all(plan, socks, sizeof(socks));
