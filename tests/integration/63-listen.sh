@@ -173,7 +173,20 @@ fi
 PORT=$(free_port)
 ward_bg "$TAP_TMP/py.out" run "${APPBIND[@]}" --listen "127.0.0.1:$PORT" -- \
 	python3 /srv/app/fdserver.py
-if wait_bound "$PORT"; then
+# sockets PID: how many sockets PID holds.
+sockets() {
+	find "/proc/$1/fd" -lname 'socket:*' 2>/dev/null | wc -l
+}
+if wait_bound "$PORT" && wait_for_line "$TAP_TMP/py.out" '^LISTEN_FDS=' 10; then
+	INIT_PID=$(pgrep -P "$WARD_PID" | head -n 1)
+	APP_PID=$(pgrep -P "$INIT_PID" | head -n 1)
+	if [ -n "$APP_PID" ] && [ "$(sockets "$WARD_PID")" = 0 ] && [ "$(sockets "$INIT_PID")" = 0 ] &&
+		[ "$(sockets "$APP_PID")" = 1 ]; then
+		ok "the program holds the socket; ward (pid $WARD_PID) and its init (pid $INIT_PID) hold none"
+	else
+		not_ok "the program holds the socket; ward and its init hold none" \
+			"sockets: ward $(sockets "$WARD_PID"), init $(sockets "$INIT_PID"), program ${APP_PID:-?} $(sockets "${APP_PID:-0}")"
+	fi
 	get "http://127.0.0.1:$PORT/"
 	expect_eq "python on fd 3 (--net loopback) serves the host; LISTEN_FDS=1, its name, LISTEN_PID its own pid" \
 		"LISTEN_FDS=1 LISTEN_FDNAMES=tcp-$PORT pid_match=True family=AF_INET" "$GOT"
