@@ -477,7 +477,7 @@ if wait_bound 80; then
 		ok "nginx's master process runs without root and without capabilities"
 	else
 		not_ok "nginx's master process runs without root and without capabilities" \
-			"$(cat "/proc/$master/status" 2>&1 | grep -E '^(Uid|CapEff)')"
+			"$(grep -E '^(Uid|CapEff)' "/proc/$master/status" 2>&1)"
 	fi
 else
 	not_ok "nginx profile, stock config: serves port 80" "$(tail -n 10 "$TAP_TMP/nginx.out.err")"
