@@ -48,10 +48,7 @@ static int open_one(struct ward_listen *l, struct ward_err *err)
 	ward_listen_sockaddr(l, &ss, &len);
 	if (sys_bind(fd, &ss, len) < 0)
 		return ward_err_set(err, WARD_STEP_LISTEN, errno,
-				    "listen %s: bind in the caller's network%s", l->text,
-				    errno == EACCES && l->port < 1024 ?
-				    " (a port below 1024: ward must be started by root, which "
-				    "it drops before the program runs)" : "");
+				    "listen %s: bind in the caller's network", l->text);
 	if (l->type == SOCK_STREAM && sys_listen(fd, SOMAXCONN) < 0)
 		return ward_err_set(err, WARD_STEP_LISTEN, errno, "listen %s: listen", l->text);
 	l->fd = TAKE_FD(fd);
