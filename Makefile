@@ -12,6 +12,7 @@ PREFIX ?= /usr/local
 BINDIR ?= $(PREFIX)/bin
 MANDIR ?= $(PREFIX)/share/man
 SHAREDIR ?= $(PREFIX)/share/ward
+COMPLETIONDIR ?= $(PREFIX)/share/bash-completion/completions
 DESTDIR ?=
 
 CC ?= cc
@@ -22,7 +23,7 @@ PKG_CONFIG ?= pkg-config
 LAUNCH_PC := libcap-ng libseccomp libmnl json-c
 DEPS_PC := $(LAUNCH_PC) libarchive
 DEPS_DEB := libcap-ng-dev libseccomp-dev libmnl-dev libjson-c-dev libcmocka-dev pkg-config \
-	busybox-static bubblewrap iproute2 valgrind procps python3 curl \
+	busybox-static bubblewrap iproute2 valgrind procps python3 curl systemd \
 	libarchive-dev skopeo
 BUILD ?= build
 
@@ -126,7 +127,7 @@ ward: $(BUILD)/ward
 # ("recompile with -fPIE"), never give a weaker binary.
 # make hardening-check reads both binaries back.
 STATIC_EXCLUDE := src/launch/net.c src/launch/net_veth.c $(wildcard src/launch/netlink*.c) \
-	$(wildcard src/image/*.c) src/report/image_report.c src/report/image_suggest.c
+	$(wildcard src/image/*.c) $(wildcard src/report/image_*.c)
 STATIC_SRC := $(filter-out $(STATIC_EXCLUDE),$(LIB_SRC)) $(wildcard src/static/*.c)
 STATIC_OBJ := $(STATIC_SRC:src/%.c=$(BUILD)/static-obj/%.o)
 STATIC_LIBS := -l:libcap-ng.a -l:libseccomp.a -l:libjson-c.a
@@ -256,11 +257,13 @@ install: all
 		[ -e "$$m" ] || continue; \
 		s=$${m##*.}; install -D -m 0644 $$m $(DESTDIR)$(MANDIR)/man$$s/$${m##*/}; \
 	done
+	install -D -m 0644 completion/ward.bash $(DESTDIR)$(COMPLETIONDIR)/ward
 
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/ward
 	rm -rf $(DESTDIR)$(SHAREDIR)
 	rm -f $(DESTDIR)$(MANDIR)/man1/ward.1 $(DESTDIR)$(MANDIR)/man5/ward-profile.5
+	rm -f $(DESTDIR)$(COMPLETIONDIR)/ward
 
 clean:
 	rm -rf build build-san build-fuzz build-fuzz.log build-cov build-cov.log ward

@@ -7,6 +7,8 @@ static const struct ward_command commands[] = {
 	{"run", ward_cmd_run, " [OPTIONS] -- CMD [ARG...]", "start CMD in a sandbox"},
 	{"check", ward_cmd_check, " [--json] [OPTIONS]",
 	 "what could it do if compromised?"},
+	{"check", NULL, " ... --fail-on SEVERITY | --max-exposure N",
+	 "exit 3 when a finding reaches SEVERITY\n(low, medium, high, critical) or the\nexposure is above N (CI)"},
 	{"check", NULL, " --image FILE [--json|--suggest]",
 	 "inspect an image archive (docker\nsave, OCI layout) before trusting it"},
 	{"explain", ward_cmd_explain, " [OPTIONS]", "the launch plan, step by step"},

@@ -13,6 +13,7 @@ int ward_err_set(struct ward_err *err, enum ward_step step, int errnum,
 
 	err->step = step;
 	err->errnum = errnum;
+	err->hint[0] = '\0';
 	va_start(ap, fmt);
 	vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
 	va_end(ap);
@@ -34,6 +35,16 @@ int ward_err_wrap(struct ward_err *err, const char *fmt, ...)
 	memcpy(err->msg, prefix, n);
 	snprintf(err->msg + n, sizeof(err->msg) - n, "%.*s",
 		 (int)(sizeof(err->msg) - n - 1), old);
+	return err->errnum > 0 ? -err->errnum : -EINVAL;
+}
+
+int ward_err_hint(struct ward_err *err, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(err->hint, sizeof(err->hint), fmt, ap);
+	va_end(ap);
 	return err->errnum > 0 ? -err->errnum : -EINVAL;
 }
 

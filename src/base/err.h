@@ -53,20 +53,32 @@ enum ward_step {
 };
 
 #define WARD_ERR_MSG_MAX 512
+#define WARD_ERR_HINT_MAX 256
 
 struct ward_err {
 	enum ward_step step;
 	int errnum; /* positive errno, 0 when the error is not a syscall's */
 	char msg[WARD_ERR_MSG_MAX];
+	/* Advice for this error ("chmod 600 PATH", "did you mean ...?"),
+	 * printed on its own "ward: hint: " line after the message; empty:
+	 * the step's hint, if it has one (explain.c).  Parent-side only: the
+	 * child's error records carry no hint. */
+	char hint[WARD_ERR_HINT_MAX];
 };
 
-/* Fill @err and return -errnum (or -EINVAL when errnum is 0). */
+/* Fill @err (clearing any hint) and return -errnum (or -EINVAL when
+ * errnum is 0). */
 int ward_err_set(struct ward_err *err, enum ward_step step, int errnum,
 		 const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 
 /* Prepend context ("bind /srv: ") to an already filled error; returns
  * -err->errnum or -EINVAL. */
 int ward_err_wrap(struct ward_err *err, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/* Set @err's own hint; returns -err->errnum or -EINVAL, as
+ * ward_err_wrap. */
+int ward_err_hint(struct ward_err *err, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
 /* Format "ward: <step>: <msg>: <strerror>" into @buf. */

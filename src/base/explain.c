@@ -13,11 +13,12 @@ struct step_info {
 static const struct step_info steps[WARD_STEP_COUNT] = {
 	[WARD_STEP_NONE] = {"none", 1, ""},
 	[WARD_STEP_USAGE] = {"usage", WARD_EXIT_USAGE,
-		"see ward-run(1) or `ward run --help`"},
+		"see `ward run --help` and ward(1)"},
 	[WARD_STEP_PROFILE] = {"profile", WARD_EXIT_USAGE,
 		"fix the profile line shown; see ward-profile(5)"},
-	[WARD_STEP_PLAN] = {"plan", WARD_EXIT_USAGE,
-		"the options are inconsistent or name something missing"},
+	/* Each plan error says what is wrong; advice, where there is some,
+	 * is the error's own hint (struct ward_err). */
+	[WARD_STEP_PLAN] = {"plan", WARD_EXIT_USAGE, ""},
 	[WARD_STEP_DOCKERSOCK] = {"engine-socket", 201,
 		"a container-engine socket gives root on the host; do not bind it"},
 	[WARD_STEP_SECCOMP_BUILD] = {"seccomp-build", 202,
@@ -27,7 +28,7 @@ static const struct step_info steps[WARD_STEP_COUNT] = {
 	[WARD_STEP_CLONE] = {"namespaces", 204,
 		"user namespaces may be disabled: sysctl kernel.unprivileged_userns_clone / user.max_user_namespaces"},
 	[WARD_STEP_USERNS] = {"userns", 205,
-		"the uid/gid map was refused; rootless launches can map only your own ids"},
+		"the uid/gid map was refused; a rootless launch maps only your own ids, a root one needs cap_setuid and cap_setgid"},
 	[WARD_STEP_MOUNTS] = {"mounts", 206,
 		"the mount namespace could not be prepared"},
 	[WARD_STEP_BINDS] = {"bind", 207,
@@ -35,11 +36,11 @@ static const struct step_info steps[WARD_STEP_COUNT] = {
 	[WARD_STEP_READONLY] = {"read-only", 208,
 		"the kernel must support mount_setattr (Linux >= 5.12)"},
 	[WARD_STEP_PROC] = {"proc", 209,
-		"a fresh /proc needs a pid namespace and an unobstructed host /proc"},
+		"a fresh /proc needs a pid namespace and an unobstructed host /proc (under systemd: no ProtectKernelTunables= or ProtectKernelLogs= on ward's unit)"},
 	[WARD_STEP_DEV] = {"dev", 210, "the minimal /dev could not be built"},
 	[WARD_STEP_TMPFS] = {"tmpfs", 211, "check the tmpfs destination and size"},
 	[WARD_STEP_SECRETS] = {"secrets", 228,
-		"a secret source must exist, be readable by ward and not by others (chmod 600)"},
+		"a secret source must exist, be readable by ward and by no other user"},
 	[WARD_STEP_PIVOT] = {"pivot-root", 212,
 		"the root could not be switched; the rootfs must be a directory"},
 	[WARD_STEP_NET] = {"net", 213, "the network namespace could not be configured"},
@@ -101,14 +102,38 @@ int ward_err_exit_code(const struct ward_err *err)
 	return ward_step_exit_code(err->step);
 }
 
+static const char *meaning(const struct step_info *s)
+{
+	return *s->hint ? s->hint : "the message names the problem";
+}
+
+/* Every code once, in increasing order: the steps that share 125 (bad
+ * input) on one line each, as the table lists them. */
 void ward_explain_exit_codes(void)
 {
+	int shown = 0;
+
 	printf("%-5s %-14s %s\n", "code", "step", "hint");
 	printf("%-5s %-14s %s\n", "N", "program", "the program's own exit status");
 	printf("%-5s %-14s %s\n", "128+N", "program", "the program died of signal N");
-	printf("%-5d %-14s %s\n", WARD_EXIT_NOTFOUND, "exec",
-	       "the program was not found inside the sandbox");
-	for (int s = WARD_STEP_USAGE; s < WARD_STEP_COUNT; s++)
-		printf("%-5d %-14s %s\n", steps[s].exit_code, steps[s].name,
-		       steps[s].hint);
+	printf("%-5d %-14s %s\n", WARD_EXIT_CHECK_FAILED, "check",
+	       "ward check --fail-on/--max-exposure: a finding reached the severity or the exposure exceeded the bound");
+	for (;;) {
+		int next = 0;
+
+		for (int s = WARD_STEP_USAGE; s < WARD_STEP_COUNT; s++)
+			if (steps[s].exit_code > shown &&
+			    (!next || steps[s].exit_code < next))
+				next = steps[s].exit_code;
+		if (!next)
+			break;
+		if (shown < WARD_EXIT_NOTFOUND && next > WARD_EXIT_NOTFOUND)
+			printf("%-5d %-14s %s\n", WARD_EXIT_NOTFOUND, "exec",
+			       "the program was not found inside the sandbox");
+		for (int s = WARD_STEP_USAGE; s < WARD_STEP_COUNT; s++)
+			if (steps[s].exit_code == next)
+				printf("%-5d %-14s %s\n", next, steps[s].name,
+				       meaning(&steps[s]));
+		shown = next;
+	}
 }

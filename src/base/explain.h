@@ -10,6 +10,10 @@
  * executed / was not found, as in POSIX shells) and 200+ (one code per
  * setup step, above the 128+N signal range, as systemd does). */
 #define WARD_EXIT_USAGE 125
+/* ward check --fail-on / --max-exposure: the report reached the gate.
+ * ward check runs no program, so no program status can be mistaken for
+ * it; it is below the 125-127 and 2xx ranges. */
+#define WARD_EXIT_CHECK_FAILED 3
 #define WARD_EXIT_EXEC 126
 #define WARD_EXIT_NOTFOUND 127
 #define WARD_EXIT_STEP_BASE 200

@@ -12,6 +12,7 @@
 
 #include "plan/cli.h"
 #include "cmd/commands.h"
+#include "base/errs.h"
 #include "base/explain.h"
 #include "image/image.h"
 #include "report/image_report.h"
@@ -22,16 +23,52 @@
 #include "seccomp/cache.h"
 #include "report/report.h"
 
-void ward_cmd_die(const struct ward_err *err)
+static void print_err(const struct ward_err *err)
 {
 	char line[WARD_ERR_MSG_MAX + 256];
-	const char *hint = ward_step_hint(err->step);
+	const char *hint = *err->hint ? err->hint : ward_step_hint(err->step);
 
 	ward_err_format(err, line, sizeof(line));
 	fprintf(stderr, "%s\n", line);
 	if (hint && *hint)
 		fprintf(stderr, "ward: hint: %s\n", hint);
+}
+
+void ward_cmd_die(const struct ward_err *err)
+{
+	print_err(err);
 	exit(ward_err_exit_code(err));
+}
+
+void ward_cmd_die_all(struct ward_errs *errs)
+{
+	const struct ward_err *first;
+	size_t total = ward_errs_count(errs);
+	bool source = false;
+
+	ward_errs_sort(errs);
+	for (size_t i = 0; i < errs->n; i++) {
+		const struct ward_errs_item *it = &errs->item[i];
+
+		if (!it->source) {
+			print_err(&it->err);
+			continue;
+		}
+		/* a profile line, as a compiler shows it */
+		source = true;
+		fprintf(stderr, "%s\n%s", it->err.msg, it->detail);
+		if (*it->err.hint)
+			fprintf(stderr, "  hint: %s\n", it->err.hint);
+	}
+	if (!(first = ward_errs_first(errs)))
+		exit(WARD_EXIT_USAGE);
+	if (errs->dropped)
+		fprintf(stderr, "ward: %zu more error%s not shown\n", errs->dropped,
+			errs->dropped == 1 ? "" : "s");
+	if (total > 1 || source)
+		fprintf(stderr, "ward: %s: %zu error%s; nothing was started\n",
+			ward_step_name(first->step), total, total == 1 ? "" : "s");
+	exit(ward_err_exit_code(first));
 }
 
 static const char *cache_note(int use)
@@ -50,24 +87,32 @@ static const char *cache_note(int use)
 	return "";
 }
 
-/* The plan, or the command's end: exit 0 after --help, die on an error. */
-static struct ward_plan *plan_or_exit(int argc, char **argv,
-				      enum ward_plan_use use)
+/* The plan, or the command's end: exit 0 after --help, die with every
+ * error on a refusal.  With @overlay, the profile's seccomp-* lines as
+ * policy text too. */
+struct ward_plan *ward_cmd_plan(int argc, char **argv, enum ward_plan_use use,
+				char **overlay)
 {
 	struct ward_plan *plan = NULL;
-	struct ward_err err = {0};
-	int r = ward_plan_from_argv(argc, argv, use, &plan, NULL, &err);
+	struct ward_errs *errs = malloc(sizeof(*errs));
+	int r;
 
+	if (!errs) {
+		fprintf(stderr, "ward: plan: %s\n", strerror(ENOMEM));
+		exit(WARD_EXIT_USAGE);
+	}
+	r = ward_plan_from_argv(argc, argv, use, &plan, overlay, errs);
 	if (r == 1)
 		exit(0);
 	if (r < 0)
-		ward_cmd_die(&err);
+		ward_cmd_die_all(errs);
+	free(errs);
 	return plan;
 }
 
 int ward_cmd_run(int argc, char **argv)
 {
-	struct ward_plan *plan = plan_or_exit(argc, argv, WARD_PLAN_RUN);
+	struct ward_plan *plan = ward_cmd_plan(argc, argv, WARD_PLAN_RUN, NULL);
 	struct ward_err err = {0};
 	int code = 0;
 
@@ -98,7 +143,7 @@ static struct ward_plan *plan_without_command(int argc, char **argv, bool *json)
 		else
 			argv[n++] = argv[i];
 	}
-	return plan_or_exit(n, argv, WARD_PLAN_DRY);
+	return ward_cmd_plan(n, argv, WARD_PLAN_DRY, NULL);
 }
 
 /* --image FILE (or --image=FILE) and --suggest: ward check's own
@@ -122,10 +167,48 @@ static int take_image_options(int argc, char **argv, const char **image,
 	return argc;
 }
 
+/* --fail-on SEVERITY and --max-exposure N, taken out of @argv like the
+ * image options.  Returns the new argc. */
+static int take_gate_options(int argc, char **argv, struct ward_gate *gate)
+{
+	struct ward_err err = {0};
+	const char *sev = NULL, *max = NULL;
+
+	if ((argc = ward_cli_take_option(argc, argv, "fail-on", &sev,
+					 &gate->fail_on_set, &err)) < 0 ||
+	    (argc = ward_cli_take_option(argc, argv, "max-exposure", &max,
+					 &gate->max_exposure_set, &err)) < 0)
+		ward_cmd_die(&err);
+	if (sev && ward_severity_parse(sev, &gate->fail_on) < 0) {
+		ward_err_set(&err, WARD_STEP_USAGE, 0,
+			     "--fail-on %s: not a severity (low, medium, high, critical)", sev);
+		ward_cmd_die(&err);
+	}
+	if (max && ward_gate_parse_exposure(max, &gate->max_exposure) < 0) {
+		ward_err_set(&err, WARD_STEP_USAGE, 0,
+			     "--max-exposure %s: not a number from 0 to 10", max);
+		ward_cmd_die(&err);
+	}
+	return argc;
+}
+
+/* The exit code of a finished report: WARD_EXIT_CHECK_FAILED, with the
+ * reason on stderr, when it fails the gate; else 0. */
+static int gate_code(const struct ward_report *r, const struct ward_gate *gate)
+{
+	size_t n;
+
+	if (!ward_gate_fails(r, gate, &n))
+		return 0;
+	ward_gate_explain(r, gate, stderr);
+	return WARD_EXIT_CHECK_FAILED;
+}
+
 #ifdef WARD_STATIC
 /* The static build (make static, for COPYing into images) leaves the
  * image audit and libarchive out. */
-static int check_image(int argc, char **argv, const char *path, bool suggest)
+static int check_image(int argc, char **argv, const char *path, bool suggest,
+		       const struct ward_gate *gate)
 {
 	struct ward_err err = {0};
 
@@ -137,7 +220,8 @@ static int check_image(int argc, char **argv, const char *path, bool suggest)
 #else
 /* ward check --image FILE [--json|--suggest] [OPTIONS]: the image audit,
  * with the plan's rows too when plan options are given. */
-static int check_image(int argc, char **argv, const char *path, bool suggest)
+static int check_image(int argc, char **argv, const char *path, bool suggest,
+		       const struct ward_gate *gate)
 {
 	struct ward_plan *plan = NULL;
 	struct ward_image *img = NULL;
@@ -153,9 +237,10 @@ static int check_image(int argc, char **argv, const char *path, bool suggest)
 		else
 			plan_args++;
 	}
-	if (suggest && json) {
+	if (suggest && (json || gate->fail_on_set || gate->max_exposure_set)) {
 		ward_err_set(&err, WARD_STEP_USAGE, 0,
-			     "--suggest prints a profile: it does not combine with --json");
+			     "--suggest prints a profile: it does not combine with %s",
+			     json ? "--json" : gate->fail_on_set ? "--fail-on" : "--max-exposure");
 		ward_cmd_die(&err);
 	}
 	if (plan_args)
@@ -178,7 +263,7 @@ static int check_image(int argc, char **argv, const char *path, bool suggest)
 	ward_image_report(img, report);
 	ward_report_finish(report);
 	if (json) {
-		if (ward_report_print_json(report, plan, stdout) < 0)
+		if (ward_image_print_json(img, report, plan, stdout) < 0)
 			code = WARD_EXIT_USAGE;
 	} else {
 		if (plan) {
@@ -190,6 +275,10 @@ static int check_image(int argc, char **argv, const char *path, bool suggest)
 		ward_report_print(report, stdout);
 		printf("ward: check: the image was read; nothing was extracted or run\n");
 	}
+	if (!code) {
+		fflush(stdout);
+		code = gate_code(report, gate);
+	}
 out:
 	free(report);
 	ward_image_free(img);
@@ -199,21 +288,73 @@ out:
 }
 #endif
 
-/* ward check [--json] [OPTIONS]: what could the program do if
- * compromised?  With --rootfs DIR the image tree is audited too; with
- * --image FILE an image archive (check_image). */
+/* ward check's own options, one row each: `ward check --help` lists
+ * them before the plan options it shares with ward run. */
+static const struct {
+	const char *option;
+	const char *help;
+} check_options[] = {
+	{"--json", "the report as JSON (schema in ward(1))"},
+	{"--image FILE", "audit an image archive (docker save, OCI layout)\n"
+			 "before trusting it; nothing is extracted or run"},
+	{"--suggest", "with --image: a ward profile the image would need"},
+	{"--fail-on SEVERITY", "exit 3 when a finding reaches SEVERITY\n"
+			       "(low, medium, high or critical)"},
+	{"--max-exposure N", "exit 3 when the exposure exceeds N"},
+};
+
+static void check_usage(FILE *out)
+{
+	fputs("usage: ward check [--json] [--fail-on SEVERITY] [--max-exposure N] [OPTIONS]\n"
+	      "       ward check --image FILE [--json|--suggest] [OPTIONS]\n"
+	      "What could the program do if compromised?  Nothing is started.\n"
+	      "Options of ward check:\n", out);
+	for (size_t i = 0; i < sizeof(check_options) / sizeof(check_options[0]); i++) {
+		const char *h = check_options[i].help;
+		size_t k = strcspn(h, "\n");
+
+		fprintf(out, "  %-25s  %.*s\n", check_options[i].option, (int)k, h);
+		for (h += k; *h; h += k) {
+			h++;
+			k = strcspn(h, "\n");
+			fprintf(out, "  %-25s  %.*s\n", "", (int)k, h);
+		}
+	}
+	fputs("OPTIONS: the plan, as ward run takes it (ward run --help), e.g.\n"
+	      "  --profile NAME, --rootfs DIR, --net host, --cap-keep CAP.\n", out);
+}
+
+/* -h or --help before any "--". */
+static bool asks_help(int argc, char **argv)
+{
+	for (int i = 0; i < argc && strcmp(argv[i], "--"); i++)
+		if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0)
+			return true;
+	return false;
+}
+
+/* ward check [--json] [--fail-on SEVERITY] [--max-exposure N] [OPTIONS]:
+ * what could the program do if compromised?  With --rootfs DIR the image
+ * tree is audited too; with --image FILE an image archive (check_image).
+ * Exit 0, or WARD_EXIT_CHECK_FAILED when the report fails the gate. */
 int ward_cmd_check(int argc, char **argv)
 {
 	struct ward_err err = {0};
 	bool json = false, suggest = false;
 	const char *image = NULL;
+	struct ward_gate gate = {0};
 	struct ward_plan *plan;
 	struct ward_report *report;
 	int code = 0;
 
+	if (asks_help(argc, argv)) {
+		check_usage(stdout);
+		return 0;
+	}
 	argc = take_image_options(argc, argv, &image, &suggest);
+	argc = take_gate_options(argc, argv, &gate);
 	if (image)
-		return check_image(argc, argv, image, suggest);
+		return check_image(argc, argv, image, suggest, &gate);
 	plan = plan_without_command(argc, argv, &json);
 	report = calloc(1, sizeof(*report));
 	if (!report)
@@ -230,6 +371,10 @@ int ward_cmd_check(int argc, char **argv)
 		putchar('\n');
 		ward_report_print(report, stdout);
 		printf("ward: check: the plan is valid; nothing was started\n");
+	}
+	if (!code) {
+		fflush(stdout);
+		code = gate_code(report, &gate);
 	}
 	free(report);
 	ward_plan_free(plan);

@@ -6,6 +6,7 @@
 #include <stddef.h>
 
 #include "base/err.h"
+#include "plan/plan.h"
 
 /* One row of main.c's command table: its name (one or two words), the
  * function that takes the argv after it, the arguments and the help
@@ -30,6 +31,12 @@ int ward_cmd_seccomp_groups(int argc, char **argv);
 int ward_cmd_exit_codes(int argc, char **argv);
 int ward_cmd_version(int argc, char **argv);
 
+/* The plan of a command's `run` options, or the command's end: exit 0
+ * after --help, every error and the step's code on a refusal.  With
+ * @overlay, also the profile's seccomp-* lines as policy text. */
+struct ward_plan *ward_cmd_plan(int argc, char **argv, enum ward_plan_use use,
+				char **overlay);
+
 /* ward run [OPTIONS] -- CMD [ARG...] */
 int ward_cmd_run(int argc, char **argv);
 
@@ -39,6 +46,12 @@ int ward_cmd_check(int argc, char **argv);
 /* Print "ward: <step>: <what>: <reason>" and the step's hint, then exit
  * with the step's code. */
 __attribute__((noreturn)) void ward_cmd_die(const struct ward_err *err);
+
+/* Print every error of @errs in order of origin (base/errs.h), each
+ * with its hint, then a count when there is more than one; exit with
+ * the first one's code. */
+struct ward_errs;
+__attribute__((noreturn)) void ward_cmd_die_all(struct ward_errs *errs);
 
 /* ward explain [OPTIONS]: the launch plan in order. */
 int ward_cmd_explain(int argc, char **argv);

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "base/explain.h"
+#include "base/suggest.h"
 #include "cmd/commands.h"
 #include "plan/profile.h"
 #include "seccomp/seccomp.h"
@@ -32,11 +33,49 @@ static void usage_line(const struct ward_command *c, bool first, FILE *out)
 	fprintf(out, "%s\n", h);
 }
 
+/* The rows whose first word is @group (every row when NULL). */
+static void usage_of(const struct ward_command *table, size_t n,
+		     const char *group, FILE *out)
+{
+	bool first = true;
+
+	for (size_t i = 0; i < n; i++) {
+		size_t len = group ? strlen(group) : 0;
+
+		if (!table[i].args || (group && (strncmp(table[i].name, group, len) ||
+						 (table[i].name[len] && table[i].name[len] != ' '))))
+			continue;
+		usage_line(&table[i], first, out);
+		first = false;
+	}
+}
+
 static void usage(const struct ward_command *table, size_t n, FILE *out)
 {
+	usage_of(table, n, NULL, out);
+}
+
+static bool is_help(const char *arg)
+{
+	return strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0 ||
+	       strcmp(arg, "help") == 0;
+}
+
+/* "ward seccomp --help": a group of two-word commands, listed. */
+static bool group_help(const struct ward_command *table, size_t n, int argc,
+		       char **argv)
+{
+	size_t len = strlen(argv[1]);
+
+	if (argc > 3 || (argc == 3 && !is_help(argv[2])))
+		return false;
 	for (size_t i = 0; i < n; i++)
-		if (table[i].args)
-			usage_line(&table[i], i == 0, out);
+		if (strncmp(table[i].name, argv[1], len) == 0 &&
+		    table[i].name[len] == ' ') {
+			usage_of(table, n, argv[1], argc == 3 ? stdout : stderr);
+			return true;
+		}
+	return false;
 }
 
 /* The row named by argv[1] (and argv[2] for two-word names); *words is
@@ -61,6 +100,37 @@ static const struct ward_command *find(const struct ward_command *table,
 	return NULL;
 }
 
+/* "unknown command 'chek'", the nearest command as the hint, then the
+ * usage. */
+static void unknown_command(const struct ward_command *table, size_t n,
+			    int argc, char **argv)
+{
+	struct ward_suggest sg;
+	char word[128];
+
+	ward_suggest_init(&sg, argv[1]);
+	for (size_t i = 0; i < n; i++)
+		if (table[i].fn && !strchr(table[i].name, ' '))
+			ward_suggest_offer(&sg, table[i].name);
+	ward_suggest_offer(&sg, "seccomp");
+	if (argc >= 3 && snprintf(word, sizeof(word), "%s %s", argv[1], argv[2]) <
+			 (int)sizeof(word) && strchr(argv[1], ' ') == NULL) {
+		size_t len = strlen(argv[1]);
+
+		for (size_t i = 0; i < n; i++)
+			if (strncmp(table[i].name, argv[1], len) == 0 &&
+			    table[i].name[len] == ' ') {
+				fprintf(stderr, "ward: usage: unknown command '%s'\n", word);
+				usage_of(table, n, argv[1], stderr);
+				return;
+			}
+	}
+	fprintf(stderr, "ward: usage: unknown command '%s'\n", argv[1]);
+	if (ward_suggest_best(&sg))
+		fprintf(stderr, "ward: hint: did you mean ward %s?\n", ward_suggest_best(&sg));
+	usage(table, n, stderr);
+}
+
 int ward_cmd_dispatch(const struct ward_command *table, size_t n, int argc,
 		      char **argv)
 {
@@ -71,7 +141,7 @@ int ward_cmd_dispatch(const struct ward_command *table, size_t n, int argc,
 		usage(table, n, stderr);
 		return WARD_EXIT_USAGE;
 	}
-	if (strcmp(argv[1], "help") == 0 || strcmp(argv[1], "--help") == 0) {
+	if (is_help(argv[1])) {
 		usage(table, n, stdout);
 		return 0;
 	}
@@ -80,8 +150,10 @@ int ward_cmd_dispatch(const struct ward_command *table, size_t n, int argc,
 	c = find(table, n, argc, argv, &words);
 	if (c)
 		return c->fn(argc - 1 - words, argv + 1 + words);
-	fprintf(stderr, "ward: usage: unknown command '%s'\n", argv[1]);
-	usage(table, n, stderr);
+	if (argc == 2 || (argc == 3 && is_help(argv[2])))
+		if (group_help(table, n, argc, argv))
+			return argc == 3 ? 0 : WARD_EXIT_USAGE;
+	unknown_command(table, n, argc, argv);
 	return WARD_EXIT_USAGE;
 }
 

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "plan/cli.h"
+#include "base/errs.h"
 #include "cmd/commands.h"
 #include "base/explain.h"
 #include "launch/launch.h"
@@ -18,27 +19,11 @@
 #include "seccomp/seccomp.h"
 #include "seccomp/learn.h"
 
-/* The plan of `run` options (and the profile's seccomp-* lines as
- * policy text in *overlay, when asked), or the command's end. */
-static struct ward_plan *plan_of(int argc, char **argv, enum ward_plan_use use,
-				 char **overlay)
-{
-	struct ward_plan *plan = NULL;
-	struct ward_err err = {0};
-	int r = ward_plan_from_argv(argc, argv, use, &plan, overlay, &err);
-
-	if (r == 1)
-		exit(0);
-	if (r < 0)
-		ward_cmd_die(&err);
-	return plan;
-}
-
 /* ward seccomp show [OPTIONS]: the effective rules, one per line. */
 int ward_cmd_seccomp_show(int argc, char **argv)
 {
 	char *overlay = NULL;
-	struct ward_plan *plan = plan_of(argc, argv, WARD_PLAN_DRY, &overlay);
+	struct ward_plan *plan = ward_cmd_plan(argc, argv, WARD_PLAN_DRY, &overlay);
 	struct ward_seccomp_source src = {
 		.mode = plan->seccomp_mode, .path = plan->seccomp_path,
 		.log_only = plan->seccomp_log_only, .caps = plan->caps_keep,
@@ -115,7 +100,7 @@ int ward_cmd_seccomp_learn(int argc, char **argv)
 	if (!learned)
 		return WARD_EXIT_USAGE;
 	argc = take_output(argc, argv, &output);
-	plan = plan_of(argc, argv, WARD_PLAN_LEARN, NULL);
+	plan = ward_cmd_plan(argc, argv, WARD_PLAN_LEARN, NULL);
 	/* The effects first, as for ward run: a refused secret is reported
 	 * before anything about the learning run. */
 	if (ward_launch_prepare(plan, &err) < 0)

@@ -131,6 +131,7 @@ void ward_dockersock_add(struct ward_engine_sockets *out, const char *path,
 	s->engine = engine;
 	s->dev = st.st_dev;
 	s->ino = st.st_ino;
+	s->pid = 0;
 	if (!record_parents(s, real)) {
 		overflow(out, real, "deeper than WARD_ENGINE_PARENTS directories");
 		return;
@@ -173,6 +174,8 @@ void ward_dockersock_scan(struct ward_engine_sockets *out, char *const *extra)
 
 	out->n = 0;
 	out->overflow[0] = '\0';
+	out->walked = 0;
+	out->finder = NULL;
 	for (size_t i = 0; i < sizeof(known_sockets) / sizeof(known_sockets[0]); i++)
 		ward_dockersock_add(out, known_sockets[i].path, known_sockets[i].engine);
 	if (host && strncmp(host, "unix://", 7) == 0)
@@ -203,21 +206,62 @@ static bool matches(const struct ward_engine_socket *s, const struct stat *st,
 	return false;
 }
 
+bool ward_dockersock_reaches(const struct ward_engine_socket *s,
+			     const struct stat *st)
+{
+	bool beneath;
+
+	return matches(s, st, &beneath);
+}
+
 static bool allowed(const struct ward_engine_sockets *socks,
 		    const struct ward_engine_socket *s)
 {
 	return socks->allowed & (1u << s->engine);
 }
 
-static int refuse(struct ward_err *err, const char *what, const char *path,
-		  const struct ward_engine_socket *s, bool beneath)
+/* "the docker API socket /x", and for one found by its listener
+ * " (dockerd, pid 5, listens on it)"; "/y/z, another name of ..." when
+ * the walk found it at @at, another name. */
+static const char *describe(const struct ward_engine_socket *s,
+			    const char *at, char *buf, size_t len)
 {
+	int n = 0;
+
+	if (at && strcmp(at, s->path) != 0)
+		n = snprintf(buf, len, "%s, another name of ", at);
+	if (n >= 0 && (size_t)n < len)
+		n += snprintf(buf + n, len - (size_t)n, "the %s API socket %s",
+			      ward_engine_name(s->engine), s->path);
+	if (s->pid > 0 && n > 0 && (size_t)n < len)
+		snprintf(buf + n, len - (size_t)n, " (%s, pid %d, listens on it)",
+			 s->exe, (int)s->pid);
+	return buf;
+}
+
+static int refuse(struct ward_err *err, const char *what, const char *path,
+		  const struct ward_engine_socket *s, const char *at,
+		  bool beneath)
+{
+	char desc[400];
+
 	return ward_err_set(err, WARD_STEP_DOCKERSOCK, 0,
-			    "refusing %s %s: %s the %s API socket %s; whoever can talk to it controls the engine, i.e. is root on the host (a profile can opt in with 'allow-engine-socket %s')",
+			    "refusing %s %s: %s %s; whoever can talk to it controls the engine, i.e. is root on the host (a profile can opt in with 'allow-engine-socket %s')",
 			    what, path, beneath ? "it contains" : "it is",
-			    ward_engine_name(s->engine), s->path,
+			    describe(s, at, desc, sizeof(desc)),
 			    s->engine == WARD_ENGINE_EXTRA ? "<engine>"
 						     : ward_engine_name(s->engine));
+}
+
+static void warn_allowed(const struct ward_engine_socket *s, const char *path,
+			 const char *at, bool beneath)
+{
+	char desc[400];
+
+	fprintf(stderr,
+		"ward: WARNING: engine-socket: %s %s %s (allow-engine-socket %s): the program controls the engine, i.e. is root on the host\n",
+		path, beneath ? "contains" : "is",
+		describe(s, at, desc, sizeof(desc)), ward_engine_name(s->engine));
 }
 
 /* A socket whose own name is an engine's (a Docker-in-Docker daemon, a
@@ -283,7 +327,7 @@ int ward_dockersock_check(const struct ward_engine_sockets *socks,
 		bool beneath;
 
 		if (matches(s, st, &beneath) && !allowed(socks, s))
-			return refuse(err, what, path, s, beneath);
+			return refuse(err, what, path, s, NULL, beneath);
 	}
 	return 0;
 }
@@ -296,10 +340,77 @@ void ward_dockersock_warn(const struct ward_engine_sockets *socks,
 		bool beneath;
 
 		if (matches(s, st, &beneath) && allowed(socks, s))
-			fprintf(stderr,
-				"ward: WARNING: engine-socket: %s %s the %s API socket %s (allow-engine-socket %s): the program controls the engine, i.e. is root on the host\n",
-				path, beneath ? "contains" : "is",
-				ward_engine_name(s->engine), s->path,
-				ward_engine_name(s->engine));
+			warn_allowed(s, path, NULL, beneath);
 	}
+}
+
+static int index_of(const struct ward_engine_sockets *socks, dev_t dev,
+		    ino_t ino)
+{
+	for (int i = 0; i < socks->n; i++)
+		if (socks->s[i].dev == dev && socks->s[i].ino == ino)
+			return i;
+	return -1;
+}
+
+const struct ward_engine_socket *
+ward_dockersock_find(const struct ward_engine_sockets *socks, dev_t dev,
+		     ino_t ino)
+{
+	int i = index_of(socks, dev, ino);
+
+	return i < 0 ? NULL : &socks->s[i];
+}
+
+const struct ward_engine_socket *
+ward_dockersock_record(struct ward_engine_sockets *socks, const char *path,
+		       const struct stat *st, const struct ward_listener *l)
+{
+	int i = index_of(socks, st->st_dev, st->st_ino);
+	struct ward_engine_socket *s = i < 0 ? NULL : &socks->s[i];
+
+	if (!s) {
+		if (socks->n == WARD_MAX_ENGINE_SOCKETS) {
+			overflow(socks, path, "more engine sockets than ward can guard (WARD_MAX_ENGINE_SOCKETS)");
+			return NULL;
+		}
+		s = &socks->s[socks->n];
+		if ((size_t)snprintf(s->path, sizeof(s->path), "%s", path) >=
+		    sizeof(s->path))
+			strcpy(s->path + sizeof(s->path) - 4, "...");
+		s->engine = (enum ward_engine)l->engine;
+		s->dev = st->st_dev;
+		s->ino = st->st_ino;
+		s->pid = 0;
+		if (!record_parents(s, path)) {
+			overflow(socks, path, "deeper than WARD_ENGINE_PARENTS directories");
+			return NULL;
+		}
+		socks->n++;
+	}
+	if (!s->pid) {
+		s->pid = l->pid;
+		snprintf(s->exe, sizeof(s->exe), "%s", l->exe);
+	}
+	return s;
+}
+
+int ward_dockersock_refuse_socket(const struct ward_engine_sockets *socks,
+				  const char *what, const char *top,
+				  const char *at, const struct ward_engine_socket *s,
+				  bool warned, struct ward_err *err)
+{
+	bool beneath = strcmp(at, top) != 0;
+
+	if (!allowed(socks, s))
+		return refuse(err, what, top, s, at, beneath);
+	if (!warned)
+		warn_allowed(s, top, at, beneath);
+	return 0;
+}
+
+void ward_dockersock_done(struct ward_engine_sockets *socks)
+{
+	ward_listener_finder_free(socks->finder);
+	socks->finder = NULL;
 }

@@ -7,15 +7,27 @@
 #define WARD_DOCKERSOCK_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <sys/stat.h>
 
 #include "base/err.h"
+#include "engine/listener.h"
 
 /* A host with more sockets than this (one containerd shim socket per
  * running container), or a socket deeper than WARD_ENGINE_PARENTS
  * directories, is a plan error: ward never guards only some of them. */
 #define WARD_MAX_ENGINE_SOCKETS 1024
 #define WARD_ENGINE_PARENTS 64
+
+/* The walk of a bind source or --rootfs for socket files
+ * (dockersock_walk.c): past this many directory entries, or directories
+ * this deep (it holds one open directory per level), it refuses. */
+#define WARD_ENGINE_WALK_ENTRIES 100000
+#define WARD_ENGINE_WALK_DEPTH 128
+/* After this many entries, a walk with no known socket to look for (an
+ * empty table) and no engine process running stops: nothing it could
+ * find would be an engine's. */
+#define WARD_ENGINE_WALK_CHEAP 4096
 
 enum ward_engine {
 	WARD_ENGINE_DOCKER = 0,
@@ -35,6 +47,8 @@ struct ward_engine_socket {
 	dev_t parent_dev[WARD_ENGINE_PARENTS]; /* its ancestor directories */
 	ino_t parent_ino[WARD_ENGINE_PARENTS];
 	int nparents;
+	pid_t pid;    /* found by its listener (listener.h): who, else 0 */
+	char exe[32];
 };
 
 struct ward_engine_sockets {
@@ -42,6 +56,8 @@ struct ward_engine_sockets {
 	int n;
 	unsigned allowed; /* bit per enum ward_engine: profile opt-ins */
 	char overflow[320]; /* why a socket could not be recorded, or "" */
+	size_t walked;      /* socket files the walks looked at */
+	struct ward_listener_finder *finder; /* plan time only, or NULL */
 };
 
 /* "docker", "containerd", ... → engine; -1 when unknown. */
@@ -78,8 +94,9 @@ int ward_dockersock_check(const struct ward_engine_sockets *socks,
 int ward_dockersock_check_rootfs_itself(const struct ward_engine_sockets *socks,
 					const char *rootfs, struct ward_err *err);
 
-/* Refuse when the mount point @mnt is an engine socket. */
-int ward_dockersock_check_mount(const struct ward_engine_sockets *socks,
+/* Refuse when the mount point @mnt is an engine socket, by identity or
+ * by who listens on it. */
+int ward_dockersock_check_mount(struct ward_engine_sockets *socks,
 				const char *mnt, struct ward_err *err);
 
 
@@ -95,6 +112,46 @@ int ward_dockersock_check_env(const struct ward_engine_sockets *socks,
  * a known socket. */
 int ward_dockersock_check_mounted(const struct ward_engine_sockets *socks,
 				  struct ward_err *err);
+
+/* The walk: every socket file in @path's tree (or @path, a socket) is
+ * looked up in @socks by identity, else asked who listens on it
+ * (listener.h); one of an engine is recorded in @socks, so the child's
+ * re-check before the mount knows it, and refused as "@what @path"
+ * naming the engine, the process and the socket, unless that engine is
+ * allowed (then a warning).  Never follows a symlink; enters the mounts
+ * beneath.  Refuses (it cannot tell) past WARD_ENGINE_WALK_ENTRIES
+ * entries or WARD_ENGINE_WALK_DEPTH levels, at a directory the caller
+ * could search but not list, and when a listener cannot be told.
+ * Costs nothing more when the tree holds no socket. */
+int ward_dockersock_walk(struct ward_engine_sockets *socks, const char *what,
+			 const char *path, struct ward_err *err);
+
+/* True when the object @st is socket @s or a directory above it. */
+bool ward_dockersock_reaches(const struct ward_engine_socket *s,
+			     const struct stat *st);
+
+/* The entry with that identity, or NULL. */
+const struct ward_engine_socket *
+ward_dockersock_find(const struct ward_engine_sockets *socks, dev_t dev,
+		     ino_t ino);
+
+/* Record the socket at @path (canonical; @st its identity) on which the
+ * engine process @l listens.  NULL when it cannot be recorded
+ * (@socks->overflow says why). */
+const struct ward_engine_socket *
+ward_dockersock_record(struct ward_engine_sockets *socks, const char *path,
+		       const struct stat *st, const struct ward_listener *l);
+
+/* Refuse "@what @top" for the socket @s, found at @at (@top itself, or
+ * beneath it; another name of @s when not its recorded path), unless its
+ * engine is allowed: then warn, unless @warned (already said). */
+int ward_dockersock_refuse_socket(const struct ward_engine_sockets *socks,
+				  const char *what, const char *top,
+				  const char *at, const struct ward_engine_socket *s,
+				  bool warned, struct ward_err *err);
+
+/* Drop what only plan time needs (the listener finder). */
+void ward_dockersock_done(struct ward_engine_sockets *socks);
 
 /* Print the warning for every allowed engine whose socket is reachable
  * through @path (called on each launch). */

@@ -55,7 +55,7 @@ static int check_known_paths(const struct ward_engine_sockets *socks,
 	return 0;
 }
 
-int ward_dockersock_check_mount(const struct ward_engine_sockets *socks,
+int ward_dockersock_check_mount(struct ward_engine_sockets *socks,
 				const char *mnt, struct ward_err *err)
 {
 	struct stat st;
@@ -68,7 +68,14 @@ int ward_dockersock_check_mount(const struct ward_engine_sockets *socks,
 			return 0;
 		return ward_err_set(err, WARD_STEP_PLAN, errno, "stat %s", mnt);
 	}
-	return ward_dockersock_check(socks, "a mount at", mnt, &st, err) < 0 ? -EPERM : 0;
+	if (ward_dockersock_check(socks, "a mount at", mnt, &st, err) < 0)
+		return -EPERM;
+	/* A socket mounted over a file: the walk, which trusts the type its
+	 * directory lists, would take it for that file. */
+	if (S_ISSOCK(st.st_mode) &&
+	    ward_dockersock_walk(socks, "a mount at", mnt, err) < 0)
+		return -EPERM;
+	return 0;
 }
 
 int ward_dockersock_check_rootfs_itself(const struct ward_engine_sockets *socks,

@@ -16,6 +16,7 @@
 
 #include "kernel/caps.h"
 #include "base/cleanup.h"
+#include "base/suggest.h"
 #include "base/sys.h"
 
 #define CAP_MAX_BITS 64
@@ -37,6 +38,33 @@ int ward_caps_from_name(const char *name)
 	if (cap < 0 || cap >= CAP_MAX_BITS)
 		return -EINVAL;
 	return cap;
+}
+
+int ward_caps_suggest(const char *name, char *out, size_t len)
+{
+	struct ward_suggest sg;
+	const char *best;
+	size_t n = strcspn(name, ",");
+	char word[WARD_SUGGEST_MAX + 1];
+
+	if (strncasecmp(name, "cap_", 4) == 0) {
+		name += 4;
+		n = n > 4 ? n - 4 : 0;
+	}
+	if (n == 0 || n > WARD_SUGGEST_MAX)
+		return -ENOENT;
+	memcpy(word, name, n);
+	word[n] = '\0';
+	ward_suggest_init(&sg, word);
+	for (int cap = 0; cap <= CAP_LAST_CAP && cap < CAP_MAX_BITS; cap++)
+		ward_suggest_offer(&sg, capng_capability_to_name((unsigned)cap));
+	if (!(best = ward_suggest_best(&sg)))
+		return -ENOENT;
+	/* ward's own spelling, as ward check prints it: upper case */
+	for (n = 0; best[n] && n + 1 < len; n++)
+		out[n] = (char)toupper((unsigned char)best[n]);
+	out[n] = '\0';
+	return 0;
 }
 
 int ward_caps_parse_list(const char *list, uint64_t *mask, size_t *bad)

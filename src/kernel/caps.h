@@ -23,6 +23,10 @@ int ward_caps_from_name(const char *name);
  * the offending name's offset in @list.  Returns 0 or -EINVAL. */
 int ward_caps_parse_list(const char *list, uint64_t *mask, size_t *bad);
 
+/* The capability name nearest to the mistyped @name (up to a comma),
+ * upper case, into @out: 0, or -ENOENT when none is close. */
+int ward_caps_suggest(const char *name, char *out, size_t len);
+
 /* Format @mask as "cap_a,cap_b" (or "none"). */
 void ward_caps_format(uint64_t mask, char *buf, size_t len);
 

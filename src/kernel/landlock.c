@@ -35,6 +35,9 @@
 #ifndef LANDLOCK_ACCESS_FS_IOCTL_DEV
 #define LANDLOCK_ACCESS_FS_IOCTL_DEV (1ULL << 15)    /* ABI 5, 6.10 */
 #endif
+#ifndef LANDLOCK_SCOPE_ABSTRACT_UNIX_SOCKET
+#define LANDLOCK_SCOPE_ABSTRACT_UNIX_SOCKET (1ULL << 0) /* ABI 6, 6.12 */
+#endif
 #ifndef LANDLOCK_SCOPE_SIGNAL
 #define LANDLOCK_SCOPE_SIGNAL (1ULL << 1)            /* ABI 6, 6.12 */
 #endif
@@ -48,22 +51,27 @@
 #define ABI_IOCTL_DEV 5
 
 /* struct landlock_ruleset_attr as of ABI 6, which appended `scoped`.
- * ward scopes signals only (LANDLOCK_SCOPE_SIGNAL: no signal to a
- * process outside the caller's Landlock domain), and only where nothing
- * else protects ward from the program: entrypoint mode with ward not
- * pid 1 (docker run --init, tini), where ward runs as the program's uid.
- * Elsewhere ward's init is pid 1 of a pid namespace the program lives
- * in, and the kernel drops SIGKILL and SIGSTOP sent to it from inside.
- * The scope must be a layer of the program's own, restricted after the
- * fork: a domain shared with ward (its file-system layer) would let the
- * program signal ward still.  The program's own children inherit the
- * layer and stay reachable.  LANDLOCK_SCOPE_ABSTRACT_UNIX_SOCKET stays
- * out on purpose: it would cut the program off from services outside
- * its domain that it legitimately reaches that way (D-Bus, X11,
- * systemd's notify socket); a network namespace is the tool for
- * abstract sockets.  The kernel accepts a shorter struct (the missing
- * tail counts as zero), so a ruleset that scopes nothing is sent
- * without `scoped`, as on older ABIs. */
+ * ward scopes signals only where nothing else protects ward from the
+ * program: entrypoint mode with ward not pid 1 (docker run --init,
+ * tini), where ward runs as the program's uid.  Elsewhere ward's init is
+ * pid 1 of a pid namespace the program lives in, and the kernel drops
+ * SIGKILL and SIGSTOP sent to it from inside.  That scope must be a
+ * layer of the program's own, restricted after the fork: a domain shared
+ * with ward (its file-system layer) would let the program signal ward
+ * still.  The program's own children inherit the layer and stay
+ * reachable.
+ *
+ * Abstract unix sockets live in the network namespace, so ward scopes
+ * them (LANDLOCK_SCOPE_ABSTRACT_UNIX_SOCKET) where that namespace may be
+ * the host's: --net host and entrypoint mode (docker run --network
+ * host).  The host's abstract sockets include the containerd shims'
+ * (CVE-2020-15257).  It also cuts the program off from host services it
+ * may legitimately reach that way (D-Bus, X11, systemd's notify socket),
+ * hence the profile's opt-out; in a private network namespace there is
+ * nothing outside to reach and no scope is asked for.  The kernel
+ * accepts a shorter struct (the missing tail counts as zero), so a
+ * ruleset that scopes nothing is sent without `scoped`, as on older
+ * ABIs. */
 struct ruleset_attr {
 	uint64_t handled_access_fs;
 	uint64_t handled_access_net;     /* ABI 4 */
@@ -224,7 +232,8 @@ int ward_landlock_parse_ports(const char *list, uint16_t *ports, size_t max,
 
 static bool restricts_something(const struct ward_landlock *ll)
 {
-	return ll->fs || ll->tcp_bind || ll->tcp_connect || ll->scope_signal;
+	return ll->fs || ll->tcp_bind || ll->tcp_connect || ll->scope_signal ||
+	       ll->scope_abstract_unix;
 }
 
 static int check_request(const struct ward_landlock *ll, int abi,
@@ -254,6 +263,10 @@ static int check_request(const struct ward_landlock *ll, int abi,
 		return ward_err_set(err, WARD_STEP_LANDLOCK, EOPNOTSUPP,
 				    "the signal scope needs Landlock ABI 6 (Linux "
 				    "6.12); this kernel has ABI %d", abi);
+	if (ll->scope_abstract_unix && abi < WARD_LANDLOCK_ABI_SCOPE)
+		return ward_err_set(err, WARD_STEP_LANDLOCK, EOPNOTSUPP,
+				    "the abstract-socket scope needs Landlock ABI 6 "
+				    "(Linux 6.12); this kernel has ABI %d", abi);
 	return 0;
 }
 
@@ -261,7 +274,7 @@ static int check_request(const struct ward_landlock *ll, int abi,
  * from ABI 4 on, else 8 (handled_access_fs alone). */
 static size_t attr_size(const struct ward_landlock *ll, int abi)
 {
-	if (ll->scope_signal)
+	if (ll->scope_signal || ll->scope_abstract_unix)
 		return sizeof(struct ruleset_attr);
 	if (abi >= ABI_NET)
 		return offsetof(struct ruleset_attr, scoped);
@@ -282,14 +295,17 @@ static int create_ruleset(const struct ward_landlock *ll, int abi,
 		attr.handled_access_net |= LANDLOCK_ACCESS_NET_CONNECT_TCP;
 	if (ll->scope_signal)
 		attr.scoped |= LANDLOCK_SCOPE_SIGNAL;
+	if (ll->scope_abstract_unix)
+		attr.scoped |= LANDLOCK_SCOPE_ABSTRACT_UNIX_SOCKET;
 	fd = sys_landlock_create_ruleset(&attr, attr_size(ll, abi), 0);
 	if (fd < 0)
 		return ward_err_set(err, WARD_STEP_LANDLOCK, errno,
 				    "landlock_create_ruleset (ABI %d, fs %#llx, "
-				    "net %#llx%s)", abi,
+				    "net %#llx%s%s)", abi,
 				    (unsigned long long)attr.handled_access_fs,
 				    (unsigned long long)attr.handled_access_net,
-				    attr.scoped ? ", signal scope" : "");
+				    ll->scope_signal ? ", signal scope" : "",
+				    ll->scope_abstract_unix ? ", abstract-socket scope" : "");
 	return fd;
 }
 

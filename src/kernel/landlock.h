@@ -3,7 +3,8 @@
  * asks).  The filesystem policy is "read and execute everywhere, write
  * only beneath the writable paths"; the port policy is "bind/connect
  * only to the listed TCP ports"; the signal scope is "no signal to a
- * process outside this Landlock layer".  Rights are masked to the
+ * process outside this Landlock layer"; the abstract-socket scope is "no
+ * connect(2) or sendto(2) to an abstract unix socket made outside it".  Rights are masked to the
  * running kernel's ABI (v1 5.13 .. v4 6.7 TCP .. v5 6.10 IOCTL_DEV ..
  * v6 6.12 scopes). */
 #ifndef WARD_LANDLOCK_H
@@ -41,6 +42,13 @@ struct ward_landlock {
 	 * to a process outside the new layer; the caller's later children
 	 * share it and stay reachable. */
 	bool scope_signal;
+	/* Scope abstract unix sockets (ABI 6): no connect(2) or sendto(2)
+	 * to an abstract socket bound by a process outside the new layer
+	 * (the host's, when the network namespace is the host's: the
+	 * containerd-shim class, CVE-2020-15257).  Sockets the program's
+	 * own processes bind stay reachable; path-named sockets are not
+	 * affected. */
+	bool scope_abstract_unix;
 };
 
 /* The running kernel's Landlock ABI version (>= 1), 0 when Landlock is
@@ -72,7 +80,7 @@ int ward_landlock_parse_ports(const char *list, uint16_t *ports, size_t max,
  * (and its future children).  no_new_privs must already be set (or the
  * caller must hold CAP_SYS_ADMIN); ward sets it just before.  A no-op
  * returning 0 when @ll restricts nothing.  Fails closed: no Landlock,
- * TCP rules on ABI < 4, the signal scope on ABI < 6 (all three before
+ * TCP rules on ABI < 4, either scope on ABI < 6 (all three before
  * any ruleset exists), a writable path that cannot be opened (it must
  * exist), or any failing syscall is an error naming the path or port.
  * Nothing is restricted unless it returns 0, and every fd it opened is

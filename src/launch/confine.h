@@ -10,12 +10,23 @@
 #include "base/err.h"
 #include "plan/plan.h"
 
-/* True when the plan asks for any Landlock rule in this mode. */
+/* True when the plan asks for any Landlock rule in this mode
+ * (@restrict_fs: entrypoint mode). */
 bool ward_confine_wanted(const struct ward_plan *plan, bool restrict_fs);
+
+/* Pure: whether the program's abstract unix sockets are scoped (Landlock
+ * ABI 6): where its network namespace is, or may be, the host's (--net
+ * host; entrypoint mode, @entrypoint) unless the profile says
+ * 'abstract-sockets host'.  In a network namespace of its own the host's
+ * abstract sockets are out of reach anyway. */
+bool ward_confine_abstract_scope(const struct ward_plan *plan, bool entrypoint);
 
 /* Apply the plan's Landlock rules (after no_new_privs).  Without
  * Landlock in the kernel: an error, or with 'landlock optional' a
- * warning on stderr and *applied false.  Errors: WARD_STEP_LANDLOCK. */
+ * warning on stderr and *applied false.  The abstract-socket scope below
+ * ABI 6 likewise: an error naming the opt-outs, or with 'landlock
+ * optional' a warning and the rest applied without it.
+ * Errors: WARD_STEP_LANDLOCK. */
 int ward_confine_apply(const struct ward_plan *plan, bool restrict_fs,
 		       bool *applied, struct ward_err *err);
 

@@ -38,6 +38,8 @@ static void list_layers(const struct ward_plan *plan,
 			const struct ward_entrypoint_start *s, bool landlocked,
 			enum signal_scope scope, const struct ward_entrypoint_env *env)
 {
+	if (plan->quiet) /* ward check reports the same layers */
+		return;
 	fprintf(stderr,
 		"ward: entrypoint mode: not applied (no namespaces here): a private, read-only "
 		"root; masked /proc; a minimal /dev; private pid, network, uts, ipc and cgroup "
@@ -153,6 +155,8 @@ static int prepare(const struct ward_plan *plan, struct ward_entrypoint_start *s
 
 	if ((r = ward_dockersock_check_mounted(plan->engine_sockets, err)) < 0 ||
 	    (r = ward_entrypoint_check_start(plan, s, err)) < 0 ||
+	    (r = ward_entrypoint_check_sockets(plan, s->uid, s->gid, s->privileged,
+					       err)) < 0 ||
 	    (r = ward_entrypoint_check_writable(plan, s->uid, s->gid, err)) < 0 ||
 	    (r = ward_secrets_entrypoint_setup(plan, s->uid, s->gid, s->privileged,
 					       err)) < 0 ||

@@ -52,6 +52,15 @@ int ward_entrypoint_check_start(const struct ward_plan *plan,
 				struct ward_entrypoint_start *s,
 				struct ward_err *err);
 
+/* Every socket file in the container's mounts (entrypoint_sockets.c):
+ * refused when known as an engine's by identity or name (here or in the
+ * mount's source); else, unless listed with allow-socket, asked from a
+ * child running as @uid/@gid (@privileged: ward switches it there)
+ * whether it is an engine's API; an engine's answer or silence refuses.
+ * Before anything is dropped.  Errors: WARD_STEP_DOCKERSOCK. */
+int ward_entrypoint_check_sockets(const struct ward_plan *plan, uid_t uid, gid_t gid,
+				  bool privileged, struct ward_err *err);
+
 /* Each writable path and the workdir must be writable by @uid/@gid
  * before anything is dropped; otherwise the error names the path, its
  * owner and mode and the Dockerfile line that fixes it. */

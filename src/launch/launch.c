@@ -58,9 +58,10 @@ static int fall_back(const struct ward_plan *plan, int r, int *exit_code,
 		return r;
 	if (plan->mode == WARD_MODE_AUTO && plan->fallback_entrypoint) {
 		ward_notify_unlink(plan); /* NOTIFY_SOCKET reaches the program as it is */
-		fprintf(stderr, "ward: namespaces: refused here (%s); the profile allows "
+		if (!plan->quiet)
+			fprintf(stderr, "ward: namespaces: refused here (%s); the profile allows "
 				"'fallback entrypoint': continuing with fewer layers\n",
-			strerror(e));
+				strerror(e));
 		return ward_entrypoint_run(plan, exit_code, err);
 	}
 	if (plan->mode == WARD_MODE_AUTO) {
@@ -106,7 +107,8 @@ int ward_launch(const struct ward_plan *plan, int *exit_code,
 		return r;
 	if (plan->mode == WARD_MODE_ENTRYPOINT)
 		return ward_entrypoint_run(plan, exit_code, err);
-	if ((r = ward_sync_pair(fds, err)) < 0)
+	if ((r = ward_userns_check_root_caps(plan, err)) < 0 ||
+	    (r = ward_sync_pair(fds, err)) < 0)
 		return r;
 	/* Blocked before clone: nothing sent during setup is lost, it is
 	 * forwarded once supervision starts. */

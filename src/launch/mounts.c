@@ -21,7 +21,7 @@ int ward_mnt_open(int rootfd, const char *path)
 {
 	struct open_how how = {
 		.flags = O_PATH | O_CLOEXEC,
-		.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS,
+		.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_SYMLINKS,
 	};
 
 	while (*path == '/')
@@ -31,17 +31,18 @@ int ward_mnt_open(int rootfd, const char *path)
 	return ward_openat2(rootfd, path, &how);
 }
 
-static bool create_only_on_tmpfs;
+/* Whose directories the root's binds show ("the host's", "the image's"). */
+static const char *tree_owner = "the host's";
 
-void ward_mnt_restrict_creation(bool only_tmpfs)
+void ward_mnt_tree_owner(const char *whose)
 {
-	create_only_on_tmpfs = only_tmpfs;
+	tree_owner = whose;
 }
 
 /* Create the last component of @prefix in its parent (opened inside the
- * root, so the new name cannot land outside it).  With a root made of
- * host directories, mount points are created only on ward's own tmpfs:
- * ward never writes into the host's /usr or /etc. */
+ * root, so the new name cannot land outside it).  Mount points are
+ * created only on ward's own tmpfs root: ward never writes into the
+ * host's /usr or /etc, nor into an image's tree. */
 static int create_component(int rootfd, char *prefix, bool last_is_file)
 {
 	char *slash = strrchr(prefix, '/');
@@ -55,8 +56,7 @@ static int create_component(int rootfd, char *prefix, bool last_is_file)
 	*slash = '/';
 	if (parent < 0)
 		return parent;
-	if (create_only_on_tmpfs &&
-	    (fstatfs(parent, &sfs) < 0 || sfs.f_type != TMPFS_MAGIC))
+	if (fstatfs(parent, &sfs) < 0 || sfs.f_type != TMPFS_MAGIC)
 		return -EROFS;
 	if (!last_is_file)
 		return mkdirat(parent, name, 0755) < 0 && errno != EEXIST ? -errno : 0;
@@ -66,6 +66,29 @@ static int create_component(int rootfd, char *prefix, bool last_is_file)
 		return errno == EEXIST ? 0 : -errno;
 	close(fd);
 	return 0;
+}
+
+/* @prefix (a path inside the root) is a symlink: a mount never goes
+ * through one, whatever it points at (CVE-2024-21626 and the /tmp ->
+ * /etc class).  The message names the link and where it points. */
+static int symlink_refused(int rootfd, char *prefix, const char *path,
+			   enum ward_step step, struct ward_err *err)
+{
+	char *slash = strrchr(prefix, '/');
+	_cleanup_close_ int parent = -1;
+	char target[256] = "?";
+	ssize_t n = -1;
+
+	*slash = '\0';
+	parent = ward_mnt_open(rootfd, *prefix ? prefix : "/");
+	*slash = '/';
+	if (parent >= 0)
+		n = readlinkat(parent, slash + 1, target, sizeof(target) - 1);
+	if (n >= 0)
+		target[n] = '\0';
+	return ward_err_set(err, step, ELOOP,
+			    "mount point %s: %s is a symlink (to %s) in the root; ward never mounts through a symlink: use a path without one",
+			    path, prefix, n >= 0 ? target : "?");
 }
 
 int ward_mnt_ensure(int rootfd, const char *path, mode_t type,
@@ -93,13 +116,15 @@ int ward_mnt_ensure(int rootfd, const char *path, mode_t type,
 		}
 		if (fd >= 0)
 			return fd;
+		if (fd == -ELOOP)
+			return symlink_refused(rootfd, buf, path, step, err);
 		if (fd != -ENOENT)
 			return ward_err_set(err, step, -fd, "resolving %s", buf);
 		r = create_component(rootfd, buf, last && type != S_IFDIR);
-		if (r == -EROFS && create_only_on_tmpfs)
+		if (r == -EROFS)
 			return ward_err_set(err, step, 0,
-					    "mount point %s does not exist, and ward does not create files in the host's directories; bind a directory that exists, or put it under /tmp, /run or a --tmpfs",
-					    buf);
+					    "mount point %s does not exist, and ward does not create files in %s directories; bind a directory that exists, or put it under /tmp, /run or a --tmpfs",
+					    buf, tree_owner);
 		if (r < 0)
 			return ward_err_set(err, step, -r, "creating mount point %s",
 					    buf);

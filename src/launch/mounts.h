@@ -1,7 +1,10 @@
 /* Mount helpers for the child.  Paths inside the new root are resolved
- * with openat2(RESOLVE_IN_ROOT), so a symlink in an image can never lead
- * a mount out of the root (CVE-2021-30465 / CVE-2025-31133 class), and
- * mounts target the resolved O_PATH fd through /proc/self/fd. */
+ * with openat2(RESOLVE_IN_ROOT | RESOLVE_NO_SYMLINKS): a mount target
+ * never goes through a symlink of the tree, in its last component or any
+ * earlier one, so an image can neither lead a mount out of the root
+ * (CVE-2021-30465 / CVE-2025-31133 class) nor onto another part of it
+ * (/tmp -> /etc); mounts target the resolved O_PATH fd through
+ * /proc/self/fd. */
 #ifndef WARD_MOUNTS_H
 #define WARD_MOUNTS_H
 
@@ -16,14 +19,16 @@
 #define WARD_NEWROOT "/newroot"
 
 /* Open @path inside the root @rootfd as O_PATH, creating missing
- * directories (and, for @type S_IFREG, the final file) on the way.
+ * directories (and, for @type S_IFREG, the final file) on the way, but
+ * only on ward's own tmpfs: nothing is created in the trees the root
+ * binds in.  A symlink on the way is refused (ELOOP), naming it.
  * Returns the fd or -errno with @err set for @step. */
 int ward_mnt_ensure(int rootfd, const char *path, mode_t type,
 		    enum ward_step step, struct ward_err *err);
 
-/* With @only_tmpfs, ward_mnt_ensure creates nothing outside a tmpfs (a
- * root synthesised from host directories must not write to the host). */
-void ward_mnt_restrict_creation(bool only_tmpfs);
+/* Whose directories the root binds in, for ward_mnt_ensure's refusal
+ * ("the host's", the default, or "the image's"). */
+void ward_mnt_tree_owner(const char *whose);
 
 /* Open @path inside @rootfd (O_PATH, no creation).  -errno on failure. */
 int ward_mnt_open(int rootfd, const char *path);

@@ -1,9 +1,11 @@
 /* The sandbox root: staging, base tree, read-only, mounts, pivot. */
 #define _GNU_SOURCE
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/mount.h>
 #include <stdio.h>
+#include <stdbool.h>
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
@@ -21,6 +23,8 @@
 
 #define STAGING "/tmp"
 #define RO_ATTRS (MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV)
+/* Top-level entries of an image root, each a mount of its own. */
+#define WARD_MAX_TOP_ENTRIES 256
 
 /* The host directories of a synthesised root; symlinks (merged /usr) are
  * copied as symlinks. */
@@ -119,16 +123,118 @@ static int build_host_root(struct ward_err *err)
 	return 0;
 }
 
+/* Top-level names of an image that are ward's own mount points: the
+ * image's entry there (a directory, or a symlink such as /tmp -> /etc)
+ * is replaced by a fresh directory on the tmpfs root. */
+static bool ward_owned(const char *name)
+{
+	static const char *const own[] = {"proc", "dev", "tmp", "run", NULL};
+
+	for (size_t i = 0; own[i]; i++)
+		if (strcmp(name, own[i]) == 0)
+			return true;
+	return false;
+}
+
+/* The image's top-level symlink @name, recreated as the same link on the
+ * tmpfs root (merged-/usr images: /lib64 -> usr/lib64 finds the loader). */
+static int copy_top_link(int imgfd, int rootfd, const char *name,
+			 struct ward_err *err)
+{
+	char target[4096];
+	ssize_t n = readlinkat(imgfd, name, target, sizeof(target) - 1);
+
+	if (n < 0)
+		return ward_err_set(err, WARD_STEP_MOUNTS, errno,
+				    "reading the image's /%s", name);
+	target[n] = '\0';
+	if (symlinkat(target, rootfd, name) < 0)
+		return ward_err_set(err, WARD_STEP_MOUNTS, errno,
+				    "symlink /%s on the new root", name);
+	return 0;
+}
+
+/* The image's top-level directory or file @name, bound (with what is
+ * mounted beneath it) onto a mount point of its own on the tmpfs root. */
+static int bind_top_entry(int imgfd, int rootfd, const char *name, bool dir,
+			  struct ward_err *err)
+{
+	_cleanup_close_ int src = -1, dst = -1;
+	char from[64], what[300];
+
+	src = openat(imgfd, name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+	if (src < 0)
+		return ward_err_set(err, WARD_STEP_MOUNTS, errno,
+				    "opening the image's /%s", name);
+	if ((dir ? mkdirat(rootfd, name, 0755) :
+		   mknodat(rootfd, name, S_IFREG | 0644, 0)) < 0)
+		return ward_err_set(err, WARD_STEP_MOUNTS, errno,
+				    "mount point /%s on the new root", name);
+	dst = openat(rootfd, name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+	if (dst < 0)
+		return ward_err_set(err, WARD_STEP_MOUNTS, errno, "opening /%s", name);
+	ward_mnt_fd_path(src, from, sizeof(from));
+	snprintf(what, sizeof(what), "the image's /%s", name);
+	return ward_mnt_mount_at(from, dst, NULL, MS_BIND | MS_REC, NULL,
+				 WARD_STEP_MOUNTS, what, err);
+}
+
+static int add_top_entry(int imgfd, int rootfd, const char *name,
+			 struct ward_err *err)
+{
+	struct stat st;
+
+	if (ward_owned(name))
+		return mkdirat(rootfd, name, 0755) < 0 ?
+		       ward_err_set(err, WARD_STEP_MOUNTS, errno, "/%s", name) : 0;
+	if (fstatat(imgfd, name, &st, AT_SYMLINK_NOFOLLOW) < 0)
+		return ward_err_set(err, WARD_STEP_MOUNTS, errno,
+				    "the image's /%s", name);
+	if (S_ISLNK(st.st_mode))
+		return copy_top_link(imgfd, rootfd, name, err);
+	if (S_ISDIR(st.st_mode) || S_ISREG(st.st_mode))
+		return bind_top_entry(imgfd, rootfd, name, S_ISDIR(st.st_mode), err);
+	return 0; /* device nodes, FIFOs and sockets at the top: left out */
+}
+
+/* An image's root, assembled: a tmpfs (read-only once everything is
+ * mounted) holding a bind of each top-level directory and file of the
+ * image and its top-level symlinks as symlinks.  Mount points the image
+ * lacks are made on the tmpfs, never in the image, and ward's own
+ * /proc, /dev, /tmp and /run never go through the image's entries. */
 static int build_image_root(const char *rootfs, int rootfs_fd,
 			    struct ward_err *err)
 {
-	char src[64];
+	_cleanup_close_ int rootfd = -1;
+	DIR *d;
+	struct dirent *e;
+	size_t n = 0;
+	int r = 0, dupfd;
 
-	ward_mnt_fd_path(rootfs_fd, src, sizeof(src));
-	if (sys_mount(src, WARD_NEWROOT, NULL, MS_BIND | MS_REC, NULL) < 0)
+	if (sys_mount("tmpfs", WARD_NEWROOT, "tmpfs", MS_NOSUID | MS_NODEV,
+		      "mode=0755,size=1m") < 0)
 		return ward_err_set(err, WARD_STEP_MOUNTS, errno,
-				    "bind rootfs %s", rootfs);
-	return 0;
+				    "tmpfs for the root of %s", rootfs);
+	rootfd = open(WARD_NEWROOT, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	dupfd = fcntl(rootfs_fd, F_DUPFD_CLOEXEC, 3);
+	if (rootfd < 0 || dupfd < 0 || !(d = fdopendir(dupfd))) {
+		if (dupfd >= 0)
+			close(dupfd);
+		return ward_err_set(err, WARD_STEP_MOUNTS, errno,
+				    "listing the root of %s", rootfs);
+	}
+	while (r == 0 && (e = readdir(d))) {
+		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+			continue;
+		if (++n > WARD_MAX_TOP_ENTRIES)
+			r = ward_err_set(err, WARD_STEP_MOUNTS, E2BIG,
+					 "the root of %s holds more than %d entries",
+					 rootfs, WARD_MAX_TOP_ENTRIES);
+		else
+			r = add_top_entry(rootfs_fd, rootfd, e->d_name, err);
+	}
+	closedir(d);
+	return r;
 }
 
 /* True when @dst lies beneath a mount that ward adds after the root is
@@ -391,7 +497,8 @@ static int open_sources(const struct ward_plan *plan, int *src_fds,
 	}
 	if (!plan->rootfs)
 		return 0;
-	*rootfs_fd = open(plan->rootfs, O_PATH | O_DIRECTORY | O_NOFOLLOW |
+	/* Readable: build_image_root lists it. */
+	*rootfs_fd = open(plan->rootfs, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
 					O_CLOEXEC);
 	if (*rootfs_fd < 0)
 		return ward_err_set(err, WARD_STEP_MOUNTS, errno, "open rootfs %s",
@@ -453,7 +560,7 @@ static int setup_with_sources(const struct ward_plan *plan, const int *src_fds,
 	if ((r = use_mapped_fsids(plan, err)) < 0 ||
 	    (r = enter_staging(err)) < 0)
 		return r;
-	ward_mnt_restrict_creation(!plan->rootfs);
+	ward_mnt_tree_owner(plan->rootfs ? "the image's" : "the host's");
 	r = plan->rootfs ? build_image_root(plan->rootfs, rootfs_fd, err)
 			 : build_host_root(err);
 	if (r < 0)

@@ -155,6 +155,7 @@ static int take_error(const struct sync_record *rec, struct ward_err *err)
 				    "malformed record from the child");
 	err->step = (enum ward_step)rec->step;
 	err->errnum = rec->errnum;
+	err->hint[0] = '\0';
 	memcpy(err->msg, rec->msg, sizeof(err->msg));
 	err->msg[sizeof(err->msg) - 1] = '\0';
 	return rec->errnum > 0 ? -rec->errnum : -EINVAL;

@@ -4,10 +4,13 @@
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <unistd.h>
+#include <linux/capability.h>
 
 #include "base/cleanup.h"
 #include "launch/idmap.h"
+#include "kernel/caps.h"
 #include "kernel/subid.h"
 #include "base/sys.h"
 #include "launch/userns.h"
@@ -34,6 +37,53 @@ static int reserved_ids_missing(struct ward_err *err)
 				 "launch again");
 	err->step = WARD_STEP_USERNS;
 	return r;
+}
+
+/* The two capabilities a root launch's map writes need: the kernel
+ * checks the opener of uid_map for CAP_SETUID and of gid_map for
+ * CAP_SETGID over the parent namespace (user_namespaces(7)). */
+#define ROOT_MAP_CAPS ((1ULL << CAP_SETUID) | (1ULL << CAP_SETGID))
+
+int ward_userns_root_caps_problem(const struct ward_capsets *caps, bool nnp,
+				  char *buf, size_t len)
+{
+	uint64_t missing = ROOT_MAP_CAPS & ~caps->eff;
+	char names[64];
+
+	if (!missing)
+		return 0;
+	ward_caps_format(missing, names, sizeof(names));
+	snprintf(buf, len,
+		 "ward runs as root without %s in its effective set (%s): a root "
+		 "launch maps a reserved host id, which needs cap_setuid and "
+		 "cap_setgid; under systemd, drop CapabilityBoundingSet= from "
+		 "ward's unit or list CAP_SETUID CAP_SETGID in it (ward empties "
+		 "the program's capability sets itself)%s",
+		 names,
+		 (caps->bnd & missing) ? "its bounding set has them"
+				       : "nor in its bounding set",
+		 nnp ? "; no_new_privs is set too (NoNewPrivileges=yes), "
+		       "which ward does not mind" : "");
+	return 1;
+}
+
+int ward_userns_check_root_caps(const struct ward_plan *plan,
+				struct ward_err *err)
+{
+	struct ward_capsets caps;
+	char why[WARD_ERR_MSG_MAX];
+	int nnp, r;
+
+	if (plan->rootless)
+		return 0;
+	if ((r = ward_caps_read_self(&caps, err)) < 0) {
+		err->step = WARD_STEP_USERNS;
+		return r;
+	}
+	nnp = prctl(PR_GET_NO_NEW_PRIVS, 0, 0, 0, 0);
+	if (!ward_userns_root_caps_problem(&caps, nnp == 1, why, sizeof(why)))
+		return 0;
+	return ward_err_set(err, WARD_STEP_USERNS, EPERM, "%s", why);
 }
 
 int ward_userns_parent_setup(pid_t pid, const struct ward_plan *plan,

@@ -4,10 +4,12 @@
 #ifndef WARD_PLAN_BUILDER_H
 #define WARD_PLAN_BUILDER_H
 
+#include "base/errs.h"
 #include "plan/directives.h"
 #include "plan/plan.h"
 
 #define WARD_MAX_SECCOMP_LINES 64
+#define WARD_MAX_ENV_FILES 8
 
 struct ward_plan_builder {
 	char *rootfs;
@@ -25,6 +27,9 @@ struct ward_plan_builder {
 	enum ward_mode mode;
 	bool fallback_entrypoint;
 	int verbose;
+	bool quiet;
+	char *env_files[WARD_MAX_ENV_FILES];
+	size_t nenv_files;
 	char *binds[WARD_MAX_BINDS];
 	size_t nbinds;
 	char *tmpfs[WARD_MAX_TMPFS];
@@ -42,9 +47,14 @@ struct ward_plan_builder {
 	size_t nlisten;
 	bool listen_cli; /* the command line's replace a profile's */
 	char *listen_env;
-	char *tcp_bind;
+	char *tcp_bind;    /* "80,8000-8010": every value given, joined */
 	char *tcp_connect;
+	bool tcp_bind_cli; /* the command line gave one: profiles' are gone */
+	bool tcp_connect_cli;
 	char *landlock;
+	char *abstract_sockets; /* scoped|host */
+	char *allow_sockets[WARD_MAX_ALLOW_SOCKETS]; /* allow-socket PATH */
+	size_t nallow_sockets;
 	char *init_signals;
 	char *seccomp_lines[WARD_MAX_SECCOMP_LINES + 1]; /* "allow x", "deny y errno=EACCES", ... */
 	size_t nseccomp_lines;
@@ -69,9 +79,21 @@ struct ward_plan_builder {
 	char *where_tmpfs[WARD_MAX_TMPFS];
 	char *where_rlimits[WARD_MAX_RLIMITS];
 	char *where_env[WARD_MAX_ENV];
+	char *where_env_files[WARD_MAX_ENV_FILES];
 	/* Scalars set by a profile, to catch conflicting redefinitions. */
 	char *profile_value[WARD_DIRECTIVES_MAX];
+
+	/* Where errors are collected (ward_plan_builder_collect), so that
+	 * the profile, the command line and resolution report every one;
+	 * NULL: the command line stops at its first error, and resolution
+	 * collects into a collector of its own and returns the first. */
+	struct ward_errs *errs;
 };
+
+/* Resolution goes on after an error: add @err to @b's collector when @r
+ * is negative.  Returns @r. */
+int ward_plan_note(const struct ward_plan_builder *b, int r,
+		   const struct ward_err *err);
 
 /* Resolution, after every directive is applied (resolve.c first). */
 void ward_plan_resolve_mode(const struct ward_plan_builder *b,
@@ -85,6 +107,10 @@ int ward_plan_resolve_misc(const struct ward_plan_builder *b,
 /* Landlock and entrypoint-environment directives (confine.c). */
 int ward_plan_resolve_confine(const struct ward_plan_builder *b,
 			      struct ward_plan *plan, struct ward_err *err);
+/* --net host and veth: refuse an engine's TCP listener the program could
+ * reach (engine_tcp.c).  After ward_plan_resolve_misc (the network). */
+int ward_plan_resolve_engine_tcp(const struct ward_plan_builder *b,
+				 struct ward_plan *plan, struct ward_err *err);
 void ward_plan_free_confine(struct ward_plan_builder *b, struct ward_plan *plan);
 
 /* listen (listen.c): the sockets, after ward_plan_resolve_misc (the

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "plan/builder.h"
 #include "plan/cli.h"
 #include "plan/directives.h"
 #include "plan/profile.h"
@@ -29,6 +30,18 @@ void ward_cli_usage(FILE *out)
 	fputs("Exit status: the program's; 128+N if it died of signal N; 125 bad usage;\n"
 	      "126/127 cannot execute / not found; 200+ a setup step (ward exit-codes).\n",
 	      out);
+}
+
+/* "unknown option '--cap-add'", with the nearest option as the hint. */
+static int unknown_option(const char *key, struct ward_err *err)
+{
+	const char *near = ward_directive_suggest(key, false);
+	int r = ward_err_set(err, WARD_STEP_USAGE, 0, "unknown option '--%s'", key);
+
+	if (near)
+		return ward_err_hint(err, "did you mean --%s? (ward run --help lists the options)",
+				     near);
+	return r;
 }
 
 /* Split "--key=value" or take the next argument as the value. */
@@ -52,9 +65,7 @@ static int take_option(int argc, char **argv, int *i, struct cli_option *opt,
 		return 0;
 	}
 	if (!d || d->alias_of)
-		return ward_err_set(err, WARD_STEP_USAGE, 0,
-				    "unknown option '--%s' (see ward run --help)",
-				    opt->key);
+		return unknown_option(opt->key, err);
 	opt->value = NULL;
 	if (d->kind == WARD_DIR_FLAG) {
 		if (eq)
@@ -79,6 +90,31 @@ static const struct ward_directive *short_option(const char *arg)
 	if (arg[0] != '-' || !arg[1] || arg[2])
 		return NULL;
 	return ward_directive_find_short(arg[1]);
+}
+
+int ward_cli_option_words(int argc, char **argv)
+{
+	const struct ward_directive *d;
+	const char *arg = argc > 0 ? argv[0] : "", *eq;
+	char key[64];
+	size_t n;
+
+	if (short_option(arg))
+		return 1;
+	if (strncmp(arg, "--", 2) != 0 || !arg[2])
+		return 0;
+	eq = strchr(arg + 2, '=');
+	n = eq ? (size_t)(eq - arg - 2) : strlen(arg + 2);
+	if (n >= sizeof(key))
+		return 0;
+	memcpy(key, arg + 2, n);
+	key[n] = '\0';
+	d = ward_directive_find(key);
+	if (!d || (d->alias_of && eq))
+		return 0;
+	if (eq || d->alias_of || d->kind == WARD_DIR_FLAG)
+		return 1;
+	return argc >= 2 ? 2 : 0;
 }
 
 /* Collect the options; *cmd is the index of the command. */
@@ -131,6 +167,10 @@ static int apply_profile(struct cli_option *opts, size_t n,
 					    "--profile given twice; use include in a profile to combine");
 		profile = opts[i].value;
 	}
+	/* --quiet already holds for the profile search's notices. */
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(opts[i].key, "quiet") == 0)
+			b->quiet = true;
 	return profile ? ward_profile_load(b, profile, stderr, err) : 0;
 }
 
@@ -150,9 +190,17 @@ int ward_cli_parse_run(int argc, char **argv, struct ward_plan_builder *b,
 		ward_cli_usage(stdout);
 	if (r == 0)
 		r = apply_profile(opts, n, b, err);
-	for (size_t i = 0; r == 0 && i < n; i++)
-		if (strcmp(opts[i].key, "profile") != 0)
-			r = ward_plan_apply(b, opts[i].key, opts[i].value, NULL, err);
+	/* With a collector, a bad value is noted and the other options are
+	 * still checked. */
+	for (size_t i = 0; r == 0 && i < n; i++) {
+		if (strcmp(opts[i].key, "profile") == 0)
+			continue;
+		r = ward_plan_apply(b, opts[i].key, opts[i].value, NULL, err);
+		if (r < 0 && b->errs) {
+			ward_plan_note(b, r, err);
+			r = 0;
+		}
+	}
 	free(opts);
 	if (r == 0)
 		ward_plan_set_argv(b, cmd < argc ? &argv[cmd] : NULL);

@@ -16,6 +16,13 @@ int ward_cli_parse_run(int argc, char **argv, struct ward_plan_builder *b,
 
 void ward_cli_usage(FILE *out);
 
+/* How many words of @argv (@argc of them) the `ward run` option at
+ * argv[0] takes, as ward_cli_parse_run reads it: 1 (a flag, -v,
+ * --NAME=VALUE), 2 (--NAME VALUE), or 0 when argv[0] is no option of
+ * ward run ("--", the program, an unknown option, a missing value).
+ * For reading another ward's arguments (ward check --image). */
+int ward_cli_option_words(int argc, char **argv);
+
 /* Take a command's own option out of @argv (before any "--"): the flag
  * --NAME when @value is NULL, else --NAME VALUE or --NAME=VALUE (given
  * twice, or without a value, is a usage error).  Sets *seen; returns the

@@ -1,9 +1,14 @@
 /* Plan directives for Landlock and the entrypoint environment:
  *
  *   writable PATH      a path of the root that stays writable
- *   tcp-bind PORTS     bind(2) only to these TCP ports ("none": no port)
- *   tcp-connect PORTS  connect(2) only to these TCP ports
+ *   tcp-bind PORTS     bind(2) only to these TCP ports ("none": no port);
+ *                      repeated, the lists add up (directives.c)
+ *   tcp-connect PORTS  connect(2) only to these TCP ports, the same way
  *   landlock required|optional
+ *   allow-socket PATH  entrypoint: a socket in the mounts let through unasked
+ *   abstract-sockets scoped|host
+ *                      where the network namespace may be the host's:
+ *                      scope abstract unix sockets (default) or not
  *   env-pass NAME      let a secret-looking variable through (entrypoint)
  *   init-signals child|group
  *                      the init forwards signals to the program or its group
@@ -50,7 +55,9 @@ int ward_plan_resolve_confine(const struct ward_plan_builder *b,
 	if ((r = copy_list(plan->writable, &plan->nwritable, b->writable,
 			   b->nwritable, true, err)) < 0 ||
 	    (r = copy_list(plan->env_pass, &plan->nenv_pass, b->env_pass,
-			   b->nenv_pass, false, err)) < 0)
+			   b->nenv_pass, false, err)) < 0 ||
+	    (r = copy_list(plan->allow_sockets, &plan->nallow_sockets, b->allow_sockets,
+			   b->nallow_sockets, true, err)) < 0)
 		return r;
 	plan->tcp_bind_set = b->tcp_bind != NULL;
 	if (b->tcp_bind &&
@@ -64,6 +71,8 @@ int ward_plan_resolve_confine(const struct ward_plan_builder *b,
 					   err)) < 0)
 		return r;
 	plan->landlock_optional = b->landlock && strcmp(b->landlock, "optional") == 0;
+	plan->abstract_sockets_host = b->abstract_sockets &&
+				      strcmp(b->abstract_sockets, "host") == 0;
 	plan->user_set = b->user != NULL;
 	plan->signal_group = b->init_signals && strcmp(b->init_signals, "group") == 0;
 	return 0;
@@ -76,11 +85,17 @@ void ward_plan_free_confine(struct ward_plan_builder *b, struct ward_plan *plan)
 			free(b->writable[i]);
 		for (size_t i = 0; i < b->nenv_pass; i++)
 			free(b->env_pass[i]);
+		for (size_t i = 0; i < b->nallow_sockets; i++)
+			free(b->allow_sockets[i]);
+		free(b->tcp_bind);
+		free(b->tcp_connect);
 	}
 	if (plan) {
 		for (size_t i = 0; i < plan->nwritable; i++)
 			free(plan->writable[i]);
 		for (size_t i = 0; i < plan->nenv_pass; i++)
 			free(plan->env_pass[i]);
+		for (size_t i = 0; i < plan->nallow_sockets; i++)
+			free(plan->allow_sockets[i]);
 	}
 }

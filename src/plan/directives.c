@@ -19,6 +19,7 @@
 #include "plan/directives.h"
 #include "plan/net_addr.h"
 #include "seccomp/seccomp.h"
+#include "base/suggest.h"
 #include "base/util.h"
 
 /* ---- checks: syntax of a value kept as text ------------------------------ */
@@ -50,6 +51,26 @@ static int check_landlock(const char *value, struct ward_err *err)
 	if (strcmp(value, "required") && strcmp(value, "optional"))
 		return ward_err_set(err, WARD_STEP_PLAN, 0,
 				    "--landlock: expected required or optional, got '%s'",
+				    value);
+	return 0;
+}
+
+static int check_allow_socket(const char *value, struct ward_err *err)
+{
+	char norm[PATH_MAX];
+
+	if (ward_path_normalize(value, norm, sizeof(norm)) < 0 || strcmp(norm, "/") == 0)
+		return ward_err_set(err, WARD_STEP_PLAN, 0,
+				    "allow-socket %s: expected the absolute path of a socket, without '..'",
+				    value);
+	return 0;
+}
+
+static int check_abstract_sockets(const char *value, struct ward_err *err)
+{
+	if (strcmp(value, "scoped") && strcmp(value, "host"))
+		return ward_err_set(err, WARD_STEP_PLAN, 0,
+				    "abstract-sockets: expected scoped or host, got '%s'",
 				    value);
 	return 0;
 }
@@ -127,9 +148,21 @@ static int set_caps(struct ward_plan_builder *b, const struct ward_directive *d,
 	uint64_t mask;
 	size_t bad = 0;
 
-	if (ward_caps_parse_list(v, &mask, &bad) < 0)
-		return ward_plan_usage_err(err, o, "--cap-keep: unknown capability '%s'",
-					   v + bad);
+	char near[64];
+	int r;
+
+	if (ward_caps_parse_list(v, &mask, &bad) < 0) {
+		size_t n = strcspn(v + bad, ",");
+
+		if (n == 0)
+			return ward_plan_usage_err(err, o, "--cap-keep %s: an empty capability name",
+						   v);
+		r = ward_plan_usage_err(err, o, "--cap-keep: unknown capability '%.*s'",
+					(int)n, v + bad);
+		if (ward_caps_suggest(v + bad, near, sizeof(near)) == 0)
+			ward_err_hint(err, "did you mean %s?", near);
+		return r;
+	}
 	b->caps_keep = mask;
 	return 0;
 }
@@ -160,6 +193,13 @@ static int set_verbose(struct ward_plan_builder *b, const struct ward_directive 
 		       const char *v, const struct ward_origin *o, struct ward_err *err)
 {
 	b->verbose++;
+	return 0;
+}
+
+static int set_quiet(struct ward_plan_builder *b, const struct ward_directive *d,
+		     const char *v, const struct ward_origin *o, struct ward_err *err)
+{
+	b->quiet = true;
 	return 0;
 }
 
@@ -214,6 +254,37 @@ static int set_seccomp_line(struct ward_plan_builder *b,
 	if (!(b->seccomp_lines[b->nseccomp_lines] = strdup(line)))
 		return ward_err_set(err, WARD_STEP_USAGE, ENOMEM, "strdup");
 	b->nseccomp_lines++;
+	return 0;
+}
+
+/* tcp-bind and tcp-connect: every value given adds its ports, as --bind
+ * adds binds, except that the command line's first value drops what the
+ * profiles gave (the command line overrides a profile).  "none" (no port
+ * at all) beside a port list is a contradiction. */
+static int set_ports(struct ward_plan_builder *b, const struct ward_directive *d,
+		     const char *v, const struct ward_origin *o, struct ward_err *err)
+{
+	char **text = (char **)((char *)b + d->field);
+	bool *cli = d->field == offsetof(struct ward_plan_builder, tcp_bind) ? &b->tcp_bind_cli : &b->tcp_connect_cli;
+	bool from_cli = !o || !o->file;
+	char *joined;
+
+	if (from_cli && !*cli) {
+		free(*text);
+		*text = NULL;
+		*cli = true;
+	}
+	if (!*text) {
+		*text = strdup(v);
+		return *text ? 0 : ward_err_set(err, WARD_STEP_USAGE, ENOMEM, "strdup");
+	}
+	if (strcmp(*text, "none") == 0 || strcmp(v, "none") == 0)
+		return ward_plan_usage_err(err, o, "--%s %s: given with --%s %s before; none means no port at all",
+					   d->name, v, d->name, *text);
+	if (asprintf(&joined, "%s,%s", *text, v) < 0)
+		return ward_err_set(err, WARD_STEP_USAGE, ENOMEM, "asprintf");
+	free(*text);
+	*text = joined;
 	return 0;
 }
 
@@ -309,9 +380,12 @@ const struct ward_directive ward_directives[] = {
 	{"listen-env", WARD_DIR_SCALAR, WARD_DIR_BOTH, TEXT(listen_env),
 	 .check = ward_plan_check_listen_env,
 	 .help = "  --listen-env NAME          also NAME=3;4;... for the sockets (nginx: NGINX)\n"},
-	{"tcp-bind", WARD_DIR_SCALAR, WARD_DIR_BOTH, TEXT(tcp_bind), .check = check_ports,
+	/* Port lists add up, but the command line's replace a profile's. */
+	{"tcp-bind", WARD_DIR_LIST, WARD_DIR_BOTH, TEXT(tcp_bind), .max = WARD_MAX_PORTS,
+	 .check = check_ports, .set = set_ports,
 	 .help = "  --tcp-bind PORTS           bind only these TCP ports (80,8000-8010|none)\n"},
-	{"tcp-connect", WARD_DIR_SCALAR, WARD_DIR_BOTH, TEXT(tcp_connect), .check = check_ports,
+	{"tcp-connect", WARD_DIR_LIST, WARD_DIR_BOTH, TEXT(tcp_connect), .max = WARD_MAX_PORTS,
+	 .check = check_ports, .set = set_ports,
 	 .help = "  --tcp-connect PORTS        connect only to these TCP ports\n"},
 	{"landlock", WARD_DIR_SCALAR, WARD_DIR_BOTH, TEXT(landlock), .check = check_landlock,
 	 .help = "  --landlock required|optional   without Landlock: refuse (default) or warn\n"},
@@ -328,6 +402,11 @@ const struct ward_directive ward_directives[] = {
 	 .help = "  --secret-env NAME          also export that secret as NAME (a risk)\n"},
 	{"verbose", WARD_DIR_FLAG, WARD_DIR_BOTH, .set = set_verbose, .short_name = 'v',
 	 .help = "  -v, --verbose              narrate each step with timings\n"},
+	{"quiet", WARD_DIR_FLAG, WARD_DIR_BOTH, .set = set_quiet, .short_name = 'q',
+	 .help = "  -q, --quiet                no notices on start (errors and WARNINGs stay)\n"},
+	{"env-file", WARD_DIR_LIST, WARD_DIR_BOTH, LIST(env_files, nenv_files),
+	 WHERE(where_env_files),
+	 .help = "  --env-file FILE            NAME=VALUE lines, Docker's format (--env wins)\n"},
 	{"seccomp-allow", WARD_DIR_LIST, WARD_DIR_BOTH_UNLISTED, SECCOMP_LINES,
 	 .set = set_seccomp_line},
 	{"seccomp-deny", WARD_DIR_LIST, WARD_DIR_BOTH_UNLISTED, SECCOMP_LINES,
@@ -341,6 +420,10 @@ const struct ward_directive ward_directives[] = {
 	 LIST_UPTO(engine_extra, nengine_extra, SLOTS(engine_extra) - 1)},
 	/* Weakenings, only ever written down in a profile. */
 	{"fallback", WARD_DIR_SCALAR, WARD_DIR_PROFILE_ONLY, .set = set_fallback},
+	{"allow-socket", WARD_DIR_LIST, WARD_DIR_PROFILE_ONLY, LIST(allow_sockets, nallow_sockets),
+	 .check = check_allow_socket, .set = append_unplaced},
+	{"abstract-sockets", WARD_DIR_SCALAR, WARD_DIR_PROFILE_ONLY, TEXT(abstract_sockets),
+	 .check = check_abstract_sockets},
 	{"allow-engine-socket", WARD_DIR_LIST, WARD_DIR_PROFILE_ONLY, .max = WARD_ENGINE_EXTRA,
 	 .set = set_allow_engine}, /* a set of engines */
 	{.name = NULL},
@@ -349,7 +432,8 @@ const struct ward_directive ward_directives[] = {
 #define ROWS (sizeof(ward_directives) / sizeof(ward_directives[0]) - 1)
 _Static_assert(ROWS <= WARD_DIRECTIVES_MAX, "the table outgrew WARD_DIRECTIVES_MAX");
 _Static_assert(SLOTS(where_binds) == SLOTS(binds) && SLOTS(where_tmpfs) == SLOTS(tmpfs) &&
-	       SLOTS(where_rlimits) == SLOTS(rlimits) && SLOTS(where_env) == SLOTS(env),
+	       SLOTS(where_rlimits) == SLOTS(rlimits) && SLOTS(where_env) == SLOTS(env) &&
+	       SLOTS(where_env_files) == SLOTS(env_files),
 	       "a list's origins have one slot per value");
 
 const struct ward_directive *ward_directive_find(const char *name)
@@ -376,4 +460,26 @@ size_t ward_directive_index(const struct ward_directive *d)
 bool ward_directive_in_plan(const struct ward_directive *d)
 {
 	return d->scope != WARD_DIR_CLI_ONLY;
+}
+
+const char *ward_directive_suggest(const char *word, bool profile)
+{
+	struct ward_suggest sg;
+
+	ward_suggest_init(&sg, word);
+	for (size_t i = 0; i < ROWS; i++) {
+		const struct ward_directive *d = &ward_directives[i];
+
+		if (profile ? !ward_directive_in_plan(d) :
+			      d->scope == WARD_DIR_PROFILE_ONLY)
+			continue;
+		ward_suggest_offer(&sg, d->name);
+	}
+	if (profile) {
+		ward_suggest_offer(&sg, "include");
+		ward_suggest_offer(&sg, "include?");
+	} else {
+		ward_suggest_offer(&sg, "help");
+	}
+	return ward_suggest_best(&sg);
 }

@@ -90,6 +90,11 @@ extern const struct ward_directive ward_directives[];
 /* The row named @name (exactly), or NULL. */
 const struct ward_directive *ward_directive_find(const char *name);
 
+/* The directive name nearest to the mistyped @word, or NULL: among the
+ * profile keys (@profile) or the `ward run` options.  Every row takes
+ * part, so a new directive is suggested without more code. */
+const char *ward_directive_suggest(const char *word, bool profile);
+
 /* The row whose short option is @c ('v'), or NULL. */
 const struct ward_directive *ward_directive_find_short(char c);
 

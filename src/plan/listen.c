@@ -217,13 +217,14 @@ int ward_listen_confine(struct ward_plan *plan, struct ward_err *err)
 		bool local_stream = l->family == AF_UNIX &&
 				    (l->type == SOCK_STREAM || l->type == SOCK_SEQPACKET);
 
-		if (!tcp && !local_stream)
-			return ward_err_set(err, WARD_STEP_PLAN, 0,
-					    "listen %s: with --net %s the program must reach nothing, "
-					    "but a socket of the caller's network other than TCP could "
-					    "send anywhere (Landlock rules cover TCP only): use --net host "
-					    "or veth for it",
-					    l->text, plan->net == WARD_NET_NONE ? "none" : "loopback");
+		if (!tcp && !local_stream) {
+			ward_err_set(err, WARD_STEP_PLAN, 0,
+				     "listen %s: with --net %s the program must reach nothing, "
+				     "but a socket of the caller's network other than TCP could "
+				     "send anywhere: Landlock rules cover TCP only",
+				     l->text, plan->net == WARD_NET_NONE ? "none" : "loopback");
+			return ward_err_hint(err, "give such a socket with --net host or veth");
+		}
 	}
 	if (!plan->tcp_connect_set) {
 		plan->tcp_connect_set = true;

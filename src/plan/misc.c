@@ -2,6 +2,7 @@
 #define _GNU_SOURCE
 #include <ctype.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <sched.h>
 #include <stdio.h>
@@ -18,6 +19,9 @@
 #include "seccomp/seccomp.h"
 #include "seccomp/cache.h"
 #include "kernel/userdb.h"
+#include "base/suggest.h"
+#include "plan/env_file.h"
+#include "base/cleanup.h"
 #include "base/util.h"
 
 /* Capabilities checked against the owner of the network namespace. */
@@ -72,6 +76,21 @@ static int rlimit_by_name(const char *name)
 	return -1;
 }
 
+static int unknown_rlimit(const char *spec, const char *name,
+			  struct ward_err *err)
+{
+	struct ward_suggest sg;
+	int r = ward_err_set(err, WARD_STEP_PLAN, 0,
+			     "--rlimit %s: unknown limit '%s'", spec, name);
+
+	ward_suggest_init(&sg, strncasecmp(name, "RLIMIT_", 7) ? name : name + 7);
+	for (size_t i = 0; i < sizeof(rlimit_names) / sizeof(rlimit_names[0]); i++)
+		ward_suggest_offer(&sg, rlimit_names[i].name);
+	if (ward_suggest_best(&sg))
+		return ward_err_hint(err, "did you mean %s?", ward_suggest_best(&sg));
+	return r;
+}
+
 static int parse_rlim_value(const char *s, rlim_t *out)
 {
 	uint64_t v;
@@ -99,8 +118,7 @@ static int resolve_rlimit(const char *spec, struct ward_rlimit *out,
 	*eq++ = '\0';
 	out->resource = rlimit_by_name(buf);
 	if (out->resource < 0)
-		return ward_err_set(err, WARD_STEP_PLAN, 0,
-				    "--rlimit %s: unknown limit '%s'", spec, buf);
+		return unknown_rlimit(spec, buf, err);
 	colon = strchr(eq, ':');
 	if (colon)
 		*colon++ = '\0';
@@ -148,11 +166,17 @@ static rlim_t lower(rlim_t a, rlim_t b)
 int ward_plan_resolve_rlimits(const struct ward_plan_builder *b,
 			      struct ward_plan *plan, struct ward_err *err)
 {
-	for (size_t i = 0; i < b->nrlimits; i++) {
-		int r = resolve_rlimit(b->rlimits[i], &plan->rlimits[i], err);
+	int first = 0;
 
-		if (r < 0)
-			return ward_err_wrap(err, "%s", ward_plan_where(b, "rlimit", i));
+	for (size_t i = 0; i < b->nrlimits; i++) {
+		int r = resolve_rlimit(b->rlimits[i], &plan->rlimits[plan->nrlimits], err);
+
+		if (r < 0) {
+			r = ward_plan_note(b, ward_err_wrap(err, "%s",
+							    ward_plan_where(b, "rlimit", i)), err);
+			first = first ? first : r;
+			continue;
+		}
 		plan->nrlimits++;
 	}
 	for (size_t i = 0; i < WARD_DEFAULT_RLIMITS; i++) {
@@ -162,14 +186,16 @@ int ward_plan_resolve_rlimits(const struct ward_plan_builder *b,
 		if (rlimit_given(plan, d.resource))
 			continue;
 		if (getrlimit(d.resource, &now) < 0)
-			return ward_err_set(err, WARD_STEP_PLAN, errno, "getrlimit(%d)",
-					    d.resource);
+			return ward_plan_note(b, ward_err_set(err, WARD_STEP_PLAN, errno,
+							      "getrlimit(%s)",
+							      ward_rlimit_name(d.resource)),
+					      err);
 		d.value.rlim_max = lower(d.value.rlim_max, now.rlim_max);
 		d.value.rlim_cur = lower(lower(d.value.rlim_cur, now.rlim_cur),
 					 d.value.rlim_max);
 		plan->rlimits[plan->nrlimits++] = d;
 	}
-	return 0;
+	return first;
 }
 
 int ward_plan_check_env(const char *kv, struct ward_err *err)
@@ -224,6 +250,46 @@ static void home_of(const struct ward_plan *plan, char *kv, size_t cap)
 	free(buf);
 }
 
+/* --env-file: each NAME=VALUE, checked as --env's. */
+struct env_file_ctx {
+	struct ward_plan *plan;
+};
+
+static int env_file_put(void *ctx, const char *kv, unsigned line,
+			struct ward_err *err)
+{
+	struct env_file_ctx *c = ctx;
+	int r;
+
+	if ((r = ward_dockersock_check_env(c->plan->engine_sockets, kv, err)) < 0)
+		return r;
+	return env_put(c->plan, kv, err);
+}
+
+static const char *caller_env(const char *name)
+{
+	return getenv(name);
+}
+
+static int env_file_read(struct ward_plan *plan, const char *path,
+			 struct ward_err *err)
+{
+	struct env_file_ctx c = {.plan = plan};
+	_cleanup_free_ char *buf = NULL;
+	_cleanup_close_ int fd = -1;
+	size_t len = 0;
+	int r;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+	if (fd < 0)
+		return ward_err_set(err, WARD_STEP_PLAN, errno, "--env-file %s", path);
+	if ((r = ward_userdb_read_fd(fd, &buf, &len)) < 0)
+		return ward_err_set(err, WARD_STEP_PLAN, -r,
+				    "--env-file %s: reading it%s", path,
+				    r == -EINVAL ? " (not a regular file)" : "");
+	return ward_env_file_parse(path, buf, len, caller_env, env_file_put, &c, err);
+}
+
 int ward_plan_resolve_env(const struct ward_plan_builder *b,
 			  struct ward_plan *plan, struct ward_err *err)
 {
@@ -231,19 +297,31 @@ int ward_plan_resolve_env(const struct ward_plan_builder *b,
 	char buf[256];
 	int r;
 
+	int first = 0;
+
 	home_of(plan, buf, sizeof(buf));
 	if ((r = env_put(plan, "PATH=" WARD_DEFAULT_PATH, err)) < 0 ||
 	    (r = env_put(plan, buf, err)) < 0)
-		return r;
+		return ward_plan_note(b, r, err);
 	if (term && snprintf(buf, sizeof(buf), "TERM=%s", term) < (int)sizeof(buf) &&
 	    (r = env_put(plan, buf, err)) < 0)
-		return r;
+		return ward_plan_note(b, r, err);
+	/* Docker's order: the files first, --env over them. */
+	for (size_t i = 0; i < b->nenv_files; i++)
+		if ((r = env_file_read(plan, b->env_files[i], err)) < 0) {
+			r = ward_plan_note(b, ward_err_wrap(err, "%s",
+							    ward_plan_where(b, "env-file", i)), err);
+			first = first ? first : r;
+		}
 	for (size_t i = 0; i < b->nenv; i++)
 		if ((r = ward_dockersock_check_env(plan->engine_sockets, b->env[i],
 						   err)) < 0 ||
-		    (r = env_put(plan, b->env[i], err)) < 0)
-			return ward_err_wrap(err, "%s", ward_plan_where(b, "env", i));
-	return 0;
+		    (r = env_put(plan, b->env[i], err)) < 0) {
+			r = ward_plan_note(b, ward_err_wrap(err, "%s",
+							    ward_plan_where(b, "env", i)), err);
+			first = first ? first : r;
+		}
+	return first;
 }
 
 int ward_plan_check_hostname(const char *h, struct ward_err *err)
@@ -368,6 +446,12 @@ static int check_entrypoint_compatible(const struct ward_plan_builder *b,
 			    what, why);
 }
 
+static int wrap_where(const struct ward_plan_builder *b, const char *key, int r,
+		      struct ward_err *err)
+{
+	return r < 0 ? ward_err_wrap(err, "%s", ward_plan_where(b, key, 0)) : r;
+}
+
 void ward_plan_resolve_mode(const struct ward_plan_builder *b,
 			    struct ward_plan *plan)
 {
@@ -390,16 +474,20 @@ static int check_mode(const struct ward_plan_builder *b,
 	return 0;
 }
 
+/* Each check noted on its own: a bad hostname does not hide a bad
+ * workdir. */
 int ward_plan_resolve_misc(const struct ward_plan_builder *b,
 			   struct ward_plan *plan, struct ward_err *err)
 {
-	int r;
+	int first = 0;
 
+#define NOTE(expr) do { \
+		int r_ = ward_plan_note(b, (expr), err); \
+		first = first ? first : r_; \
+	} while (0)
 	plan->net = b->net;
-	if ((r = check_mode(b, plan, err)) < 0)
-		return r;
-	if ((r = ward_veth_resolve(plan, &b->veth, getpid(), err)) < 0)
-		return ward_err_wrap(err, "%s", ward_plan_where(b, "net", 0));
+	NOTE(check_mode(b, plan, err));
+	NOTE(wrap_where(b, "net", ward_veth_resolve(plan, &b->veth, getpid(), err), err));
 	plan->clone_flags = CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWPID |
 			    CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWCGROUP;
 	if (plan->net != WARD_NET_HOST)
@@ -408,17 +496,18 @@ int ward_plan_resolve_misc(const struct ward_plan_builder *b,
 		plan->clone_flags = 0;
 	plan->own_init = b->init_set && !b->init;
 	plan->verbose = b->verbose;
+	plan->quiet = b->quiet;
 	plan->caps_keep = b->caps_keep;
 	if (plan->net == WARD_NET_HOST && (plan->clone_flags & CLONE_NEWUSER) &&
-	    (plan->caps_keep & NET_CAPS_OWNED_BY_NETNS))
-		return ward_err_set(err, WARD_STEP_PLAN, 0,
-				    "%s--cap-keep: network capabilities have no effect with --net host: the host's network belongs to the host's user namespace, not the sandbox's: for a port below 1024, let ward bind it with --listen [ADDR:]PORT and hand it over (nginx: the nginx profile)",
-				    ward_plan_where(b, "cap-keep", 0));
-	if ((r = resolve_hostname(b, plan, err)) < 0)
-		return ward_err_wrap(err, "%s", ward_plan_where(b, "hostname", 0));
-	if ((r = resolve_workdir(b, plan, err)) < 0)
-		return ward_err_wrap(err, "%s", ward_plan_where(b, "workdir", 0));
-	if ((r = resolve_seccomp(b, plan, err)) < 0)
-		return ward_err_wrap(err, "%s", ward_plan_where(b, "seccomp", 0));
-	return 0;
+	    (plan->caps_keep & NET_CAPS_OWNED_BY_NETNS)) {
+		ward_err_set(err, WARD_STEP_PLAN, 0,
+			     "%s--cap-keep: network capabilities have no effect with --net host: the host's network belongs to the host's user namespace, not the sandbox's",
+			     ward_plan_where(b, "cap-keep", 0));
+		NOTE(ward_err_hint(err, "for a port below 1024, let ward bind it and hand it over: --listen [ADDR:]PORT (nginx: the nginx profile)"));
+	}
+	NOTE(wrap_where(b, "hostname", resolve_hostname(b, plan, err), err));
+	NOTE(wrap_where(b, "workdir", resolve_workdir(b, plan, err), err));
+	NOTE(wrap_where(b, "seccomp", resolve_seccomp(b, plan, err), err));
+#undef NOTE
+	return first;
 }

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "engine/dockersock.h"
 #include "plan/builder.h"
 #include "plan/directives.h"
 #include "plan/plan.h"
@@ -158,6 +159,19 @@ void ward_plan_builder_free(struct ward_plan_builder *b)
 	free(b);
 }
 
+void ward_plan_builder_collect(struct ward_plan_builder *b, struct ward_errs *errs)
+{
+	b->errs = errs;
+}
+
+int ward_plan_note(const struct ward_plan_builder *b, int r,
+		   const struct ward_err *err)
+{
+	if (r < 0 && b->errs)
+		ward_errs_add(b->errs, err);
+	return r;
+}
+
 void ward_plan_set_argv(struct ward_plan_builder *b, char **argv)
 {
 	b->argv = argv;
@@ -202,9 +216,15 @@ static int check_arity(const char *key, const char *v, const struct ward_origin 
 	const struct ward_directive *d = ward_directive_find(key);
 	bool profile = o && o->file, takes;
 
-	if (!d || !ward_directive_in_plan(d))
-		return ward_plan_usage_err(err, o, profile ? "unknown directive '%s'"
-							   : "unknown option '--%s'", key);
+	if (!d || !ward_directive_in_plan(d)) {
+		const char *near = ward_directive_suggest(key, profile);
+		int r = ward_plan_usage_err(err, o, profile ? "unknown directive '%s'"
+							    : "unknown option '--%s'", key);
+
+		if (near)
+			ward_err_hint(err, "did you mean %s%s?", profile ? "" : "--", near);
+		return r;
+	}
 	takes = d->kind != WARD_DIR_FLAG;
 	if (takes && (!v || !*v))
 		return ward_plan_usage_err(err, o, "%s%s needs a value", profile ? "" : "--",
@@ -229,8 +249,14 @@ int ward_plan_apply(struct ward_plan_builder *b, const char *key,
 
 	if ((r = check_arity(key, v, o, &d, err)) < 0)
 		return r;
-	if (d->check && d->check(v, err) < 0)
-		return ward_plan_usage_err(err, o, "%s", err->msg);
+	if (d->check && d->check(v, err) < 0) {
+		char hint[WARD_ERR_HINT_MAX];
+
+		memcpy(hint, err->hint, sizeof(hint));
+		r = ward_plan_usage_err(err, o, "%s", err->msg);
+		memcpy(err->hint, hint, sizeof(hint));
+		return r;
+	}
 	if ((r = check_redefinition(b, d, v, o, err)) < 0)
 		return r;
 	r = d->set ? d->set(b, d, v, o, err) : store_text(b, d, v, o, err);
@@ -261,6 +287,8 @@ void ward_plan_free(struct ward_plan *plan)
 	free(plan->notify_target);
 	free(plan->notify_path);
 	free(plan->seccomp_path);
+	if (plan->engine_sockets)
+		ward_dockersock_done(plan->engine_sockets);
 	free(plan->engine_sockets);
 	ward_seccomp_free(&plan->seccomp_prog);
 	free(plan->seccomp_recipe);
@@ -277,6 +305,13 @@ int ward_plan_finish(struct ward_plan_builder *b, struct ward_plan **out,
 	if (!plan)
 		return ward_err_set(err, WARD_STEP_PLAN, ENOMEM, "calloc");
 	r = ward_plan_resolve(b, plan, err);
+	/* Fail closed: whatever was collected before (a profile's or the
+	 * command line's errors) refuses the plan too. */
+	if (r == 0 && b->errs && ward_errs_count(b->errs)) {
+		ward_errs_sort(b->errs);
+		*err = b->errs->n ? *ward_errs_first(b->errs) : *err;
+		r = err->errnum > 0 ? -err->errnum : -EINVAL;
+	}
 	if (r < 0) {
 		ward_plan_free(plan);
 		return r;

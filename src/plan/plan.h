@@ -23,6 +23,7 @@
 #include <linux/filter.h>
 
 #include "base/err.h"
+#include "engine/tcp_listeners.h"
 #include "seccomp/seccomp.h"
 
 struct ward_engine_sockets;
@@ -38,6 +39,7 @@ struct ward_seccomp_learned;
 #define WARD_MAX_GROUPS 32
 #define WARD_MAX_WRITABLE 32
 #define WARD_MAX_ENV_PASS 32
+#define WARD_MAX_ALLOW_SOCKETS 16
 #define WARD_MAX_PORTS 64
 #define WARD_MAX_SECRETS 32
 #define WARD_SECRET_NAME_MAX 64
@@ -239,6 +241,23 @@ struct ward_plan {
 	uint16_t tcp_connect[WARD_MAX_PORTS];
 	size_t ntcp_connect;
 	bool landlock_optional; /* continue without Landlock, loudly */
+	/* --net host and veth: whether the host's TCP listeners were looked
+	 * at for engines (engine/tcp_listeners.h), and the engine listeners
+	 * the program could reach but that were let through: tcp-connect
+	 * leaves their port out, or allow-engine-socket names the engine
+	 * (any other refuses the plan).  For ward check. */
+	bool engine_tcp_scanned;
+	struct ward_tcp_engine engine_tcp[WARD_TCP_MAX_ENGINES];
+	size_t nengine_tcp;
+	/* abstract-sockets host: where the network namespace is (or may be)
+	 * the host's (--net host, entrypoint mode), leave the host's
+	 * abstract unix sockets reachable instead of scoping them
+	 * (launch/confine.h). */
+	bool abstract_sockets_host;
+	/* entrypoint mode: sockets in the mounts let through unasked
+	 * (allow-socket PATH; launch/entrypoint_sockets.c) */
+	char *allow_sockets[WARD_MAX_ALLOW_SOCKETS];
+	size_t nallow_sockets;
 	/* entrypoint mode, set at run time on the program's copy of the
 	 * plan when ward stays its init without being pid 1: the program
 	 * gets a Landlock layer of its own scoping signals (child.c). */
@@ -257,6 +276,7 @@ struct ward_plan {
 	size_t nenv_secret;
 
 	int verbose;
+	bool quiet; /* --quiet: no notices (errors and WARNINGs stay) */
 
 	/* ward_launch_prepare has run (launch/prepare.h): the fd: and env:
 	 * secrets hold their values and a fresh filter is in the cache.  A
@@ -269,6 +289,12 @@ struct ward_plan_builder;
 
 struct ward_plan_builder *ward_plan_builder_new(void);
 void ward_plan_builder_free(struct ward_plan_builder *b);
+
+/* Collect every error into @errs (base/errs.h) from here on: profile
+ * diagnostics, command-line options, resolution.  @errs must outlive
+ * @b's use. */
+struct ward_errs;
+void ward_plan_builder_collect(struct ward_plan_builder *b, struct ward_errs *errs);
 
 /* Apply one directive ("bind", "/srv:/srv:rw").  Used for both command-line
  * options and profile lines.  Scalar keys replace earlier values, list keys
@@ -304,10 +330,11 @@ enum ward_plan_use { WARD_PLAN_RUN, WARD_PLAN_DRY, WARD_PLAN_LEARN };
 /* `run` options and command in @argv to a finished plan (*out).  With
  * @seccomp_overlay, also the profile's seccomp-* lines as policy text
  * (NULL when none).  Returns 0, 1 when --help was printed (nothing in
- * *out), or -errno with @err set. */
+ * *out), or -errno of the first error with every error in @errs, sorted
+ * (the command prints them all). */
 int ward_plan_from_argv(int argc, char **argv, enum ward_plan_use use,
 			struct ward_plan **out, char **seccomp_overlay,
-			struct ward_err *err);
+			struct ward_errs *errs);
 
 /* "nofile=64" or "nofile=64:128" ("unlimited" spelled out), and the
  * name of a resource (misc.c). */

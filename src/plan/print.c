@@ -117,11 +117,13 @@ void ward_plan_print(const struct ward_plan *plan, FILE *out)
 			plan->secrets[i].name, ward_secret_source_name(plan->secrets[i].source),
 			plan->secrets[i].name,
 			plan->secrets[i].env ? ", also in the environment (secret-env)" : "");
-	for (size_t i = 0; i < plan->nrlimits; i++)
-		fprintf(out, "rlimit:       resource %d soft %llu hard %llu\n",
-			plan->rlimits[i].resource,
-			(unsigned long long)plan->rlimits[i].value.rlim_cur,
-			(unsigned long long)plan->rlimits[i].value.rlim_max);
+	for (size_t i = 0; i < plan->nrlimits; i++) {
+		char limit[96];
+
+		ward_rlimit_format(&plan->rlimits[i], limit, sizeof(limit));
+		fprintf(out, "rlimit:       %s%s\n", limit,
+			plan->rlimits[i].by_default ? " (ward's default)" : "");
+	}
 	print_confinement(plan, out);
 	fprintf(out, "workdir:      %s\n", plan->workdir);
 	fprintf(out, "pid 1:        %s\n", plan->own_init ? "the program itself"

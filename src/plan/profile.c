@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/errs.h"
 #include "plan/builder.h"
 #include "plan/directives.h"
 #include "plan/profile.h"
@@ -70,51 +71,68 @@ int ward_profile_error_count(const struct ward_profile_parser *p)
 	return p->errors;
 }
 
-static void show_source(struct ward_profile_parser *p,
-			const struct line_ctx *l, unsigned col)
+/* The source line and a caret under @col, into @buf. */
+static void format_source(const struct line_ctx *l, unsigned col, char *buf,
+			  size_t cap)
 {
-	size_t shown = l->len > 200 ? 200 : l->len;
+	size_t shown = l->len > 200 ? 200 : l->len, o;
 
 	if (shown && l->text[shown - 1] == '\r')
 		shown--; /* CRLF files: do not echo the CR */
-	if (!p->diag)
-		return;
-	fprintf(p->diag, "  %.*s\n  ", (int)shown, l->text);
-	for (unsigned i = 1; i < col && i <= shown; i++)
-		fputc(l->text[i - 1] == '\t' ? '\t' : ' ', p->diag);
-	fputs("^\n", p->diag);
+	o = (size_t)snprintf(buf, cap, "  %.*s\n  ", (int)shown, l->text);
+	for (unsigned i = 1; i < col && i <= shown && o + 3 < cap; i++)
+		buf[o++] = l->text[i - 1] == '\t' ? '\t' : ' ';
+	snprintf(buf + o, cap - o, "^\n");
 }
 
-static void diag(struct ward_profile_parser *p, const struct line_ctx *l,
-		 unsigned col, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
-
-static void diag(struct ward_profile_parser *p, const struct line_ctx *l,
-		 unsigned col, const char *fmt, ...)
+/* One diagnostic: "file:line:col: error: MSG", the source and caret,
+ * and the hint if any; printed, or handed to the builder's collector
+ * (which prints it in order with the other errors of the plan). */
+static void report(struct ward_profile_parser *p, const struct line_ctx *l,
+		   unsigned col, const char *msg, const char *hint)
 {
-	va_list ap;
+	char source[WARD_ERRS_DETAIL_MAX];
 
 	p->errors++;
+	format_source(l, col, source, sizeof(source));
+	if (p->b && p->b->errs) {
+		ward_errs_add_source(p->b->errs, l->file, l->lineno, col, msg, source,
+				     hint);
+		return;
+	}
 	if (!p->diag || p->errors > WARD_PROFILE_MAX_ERRORS)
 		return;
-	fprintf(p->diag, "%s:%u:%u: error: ", l->file, l->lineno, col);
-	va_start(ap, fmt);
-	vfprintf(p->diag, fmt, ap);
-	va_end(ap);
-	fputc('\n', p->diag);
-	show_source(p, l, col);
+	fprintf(p->diag, "%s\n%s", msg, source);
+	if (hint && *hint)
+		fprintf(p->diag, "  hint: %s\n", hint);
 }
+
+static void diag_hint(struct ward_profile_parser *p, const struct line_ctx *l,
+		      unsigned col, const char *hint, const char *fmt, ...)
+	__attribute__((format(printf, 5, 6)));
+
+static void diag_hint(struct ward_profile_parser *p, const struct line_ctx *l,
+		      unsigned col, const char *hint, const char *fmt, ...)
+{
+	char msg[WARD_ERR_MSG_MAX];
+	va_list ap;
+	int o = snprintf(msg, sizeof(msg), "%s:%u:%u: error: ", l->file, l->lineno, col);
+
+	va_start(ap, fmt);
+	if (o > 0 && (size_t)o < sizeof(msg))
+		vsnprintf(msg + o, sizeof(msg) - (size_t)o, fmt, ap);
+	va_end(ap);
+	report(p, l, col, msg, hint);
+}
+
+#define diag(p, l, col, ...) diag_hint(p, l, col, NULL, __VA_ARGS__)
 
 /* An error already formatted by the plan validator (it carries
  * "file:line:col: error:" itself). */
 static void diag_plan(struct ward_profile_parser *p, const struct line_ctx *l,
 		      unsigned col, const struct ward_err *err)
 {
-	p->errors++;
-	if (!p->diag || p->errors > WARD_PROFILE_MAX_ERRORS)
-		return;
-	fprintf(p->diag, "%s\n", err->msg);
-	show_source(p, l, col);
+	report(p, l, col, err->msg, err->hint);
 }
 
 static int parse_include(struct ward_profile_parser *p,
@@ -188,7 +206,11 @@ static void parse_directive(struct ward_profile_parser *p,
 	}
 	d = ward_directive_find(key);
 	if (!d || !ward_directive_in_plan(d)) {
-		diag(p, l, indent + 1, "unknown directive '%s'", key);
+		const char *near = ward_directive_suggest(key, true);
+		char hint[128];
+
+		snprintf(hint, sizeof(hint), "did you mean %s?", near ? near : "");
+		diag_hint(p, l, indent + 1, near ? hint : NULL, "unknown directive '%s'", key);
 		return;
 	}
 	si = ward_directive_index(d);

@@ -25,6 +25,7 @@
 #include <unistd.h>
 
 #include "base/cleanup.h"
+#include "base/suggest.h"
 #include "plan/builder.h"
 #include "plan/profile.h"
 #include "plan/profile_trust.h"
@@ -439,6 +440,9 @@ static int open_file(void *ctx, const char *name, const char *from_file,
 	return r;
 }
 
+static void suggest_profile(struct files_ctx *c, const char *name,
+			    struct ward_err *err);
+
 static int open_top(struct files_ctx *c, const char *name, char **path,
 		    char **buf, size_t *len, dev_t *dev, ino_t *ino,
 		    struct ward_err *err)
@@ -455,8 +459,12 @@ static int open_top(struct files_ctx *c, const char *name, char **path,
 		return ward_err_set(err, WARD_STEP_PROFILE, EPERM,
 				    "profile '%s' must be owned by root and not writable by group or others when ward runs as root",
 				    name);
-	if (r < 0)
-		return ward_err_set(err, WARD_STEP_PROFILE, -r, "profile '%s'", name);
+	if (r < 0) {
+		ward_err_set(err, WARD_STEP_PROFILE, -r, "profile '%s'", name);
+		if (r == -ENOENT && !strchr(name, '/'))
+			suggest_profile(c, name, err);
+		return r;
+	}
 	return 0;
 }
 
@@ -472,7 +480,8 @@ static int parse_top(struct files_ctx *c, struct ward_plan_builder *b,
 		return ward_err_set(err, WARD_STEP_PROFILE, ENOMEM, "parser");
 	errors = ward_profile_parse_top(p, path, buf, len, dev, ino);
 	ward_profile_parser_free(p);
-	if (errors)
+	/* Collected: reported with the plan's other errors. */
+	if (errors && !b->errs)
 		return ward_err_set(err, WARD_STEP_PROFILE, 0,
 				    "%s: %d error%s; nothing was started", path,
 				    errors, errors == 1 ? "" : "s");
@@ -482,7 +491,8 @@ static int parse_top(struct files_ctx *c, struct ward_plan_builder *b,
 int ward_profile_load(struct ward_plan_builder *b, const char *name,
 		      FILE *diag, struct ward_err *err)
 {
-	struct files_ctx c = {.trust = geteuid() == 0, .notices = diag};
+	struct files_ctx c = {.trust = geteuid() == 0,
+			     .notices = b->quiet ? NULL : diag};
 	char *path = NULL, *buf = NULL;
 	size_t len = 0;
 	dev_t dev;
@@ -545,6 +555,37 @@ static void collect_names(const struct ward_profile_dir *d, struct names *l)
 			(void)add_name(l, e->d_name, len - 8);
 	}
 	closedir(dir);
+}
+
+/* The hint for a profile name not found: the nearest name the search
+ * path holds, or where ward looked. */
+static void suggest_profile(struct files_ctx *c, const char *name,
+			    struct ward_err *err)
+{
+	struct ward_profile_search *s = search(c);
+	struct ward_suggest sg;
+	struct names l = {0};
+
+	if (!s)
+		return;
+	for (int i = 0; i < s->n; i++)
+		if (s->dir[i].state == WARD_PROFILE_DIR_USED)
+			collect_names(&s->dir[i], &l);
+	ward_suggest_init(&sg, name);
+	for (size_t i = 0; i < l.n; i++)
+		ward_suggest_offer(&sg, l.v[i]);
+	if (ward_suggest_best(&sg))
+		ward_err_hint(err, "did you mean %s? (ward profiles lists the profiles found)",
+			      ward_suggest_best(&sg));
+	else if (l.n)
+		ward_err_hint(err, "ward profiles lists the %zu profile%s found and where ward looks",
+			      l.n, l.n == 1 ? "" : "s");
+	else
+		ward_err_hint(err, "no profile was found in the search path (ward profiles shows it); name a file with a path, e.g. ./%s.profile",
+			      name);
+	for (size_t i = 0; i < l.n; i++)
+		free(l.v[i]);
+	free(l.v);
 }
 
 static int by_name(const void *a, const void *b)
@@ -613,6 +654,8 @@ void ward_profile_list(FILE *out)
 		if ((int)strlen(l.v[i]) > width)
 			width = (int)strlen(l.v[i]);
 	fprintf(out, "profiles:\n");
+	if (!l.n)
+		fprintf(out, "  none found in the search path above\n");
 	for (size_t i = 0; i < l.n; i++) {
 		print_profile(&c, l.v[i], width, out);
 		free(l.v[i]);

@@ -37,7 +37,7 @@
  * no kernel file system may come along (mountinfo.h), and for a
  * directory no engine socket (dockersock.h). */
 struct beneath {
-	const struct ward_engine_sockets *es;
+	struct ward_engine_sockets *es;
 	const char *path;
 	bool sockets;
 };
@@ -53,7 +53,7 @@ static int check_mount_beneath(const char *mnt, const char *fstype, void *p,
 	return c->sockets ? ward_dockersock_check_mount(c->es, mnt, err) : 0;
 }
 
-static int check_mounts_beneath(const struct ward_engine_sockets *es,
+static int check_mounts_beneath(struct ward_engine_sockets *es,
 				const char *path, bool sockets,
 				struct ward_err *err)
 {
@@ -99,10 +99,20 @@ static int resolve_rootfs(const struct ward_plan_builder *b,
 	if ((r = check_mounts_beneath(plan->engine_sockets, real, true, err)) < 0)
 		return err->step == WARD_STEP_PLAN ?
 		       ward_err_wrap(err, "--rootfs %s: ", real) : r;
+	if ((r = ward_dockersock_walk(plan->engine_sockets, "--rootfs", real,
+				      err)) < 0)
+		return r;
 	plan->rootfs = strdup(real);
 	plan->rootfs_dev = st.st_dev;
 	plan->rootfs_ino = st.st_ino;
 	return plan->rootfs ? 0 : ward_err_set(err, WARD_STEP_PLAN, ENOMEM, "strdup");
+}
+
+/* Prefix an error of @key's value with where the value came from. */
+static int wrap_where(const struct ward_plan_builder *b, const char *key, int r,
+		      struct ward_err *err)
+{
+	return r < 0 ? ward_err_wrap(err, "%s", ward_plan_where(b, key, 0)) : r;
 }
 
 static const char *root_of(const struct ward_plan *plan)
@@ -187,7 +197,7 @@ static int resolve_user(const struct ward_plan_builder *b,
 				b->user);
 	if (plan->uid == UINT32_MAX || plan->gid == UINT32_MAX)
 		return ward_err_set(err, WARD_STEP_PLAN, 0, "--user %s: invalid id", b->user);
-	if (plan->uid == OVERFLOW_ID)
+	if (plan->uid == OVERFLOW_ID && !b->quiet)
 		fprintf(stderr, "ward: notice: --user %s is the overflow id %u: inside a user "
 				"namespace every file of an unmapped owner will look like the program's own\n",
 			b->user, OVERFLOW_ID);
@@ -368,7 +378,7 @@ static int refuse_symlink_source(const char *spec, const char *src,
 	return 0;
 }
 
-static int resolve_bind(const char *spec, const struct ward_engine_sockets *es,
+static int resolve_bind(const char *spec, struct ward_engine_sockets *es,
 			struct ward_bind *bind, struct ward_err *err)
 {
 	char src[PATH_MAX], dst[PATH_MAX], real[PATH_MAX], norm[PATH_MAX];
@@ -385,8 +395,12 @@ static int resolve_bind(const char *spec, const struct ward_engine_sockets *es,
 		return ward_err_set(err, WARD_STEP_PLAN, 0,
 				"--bind %s: binding the host's %s exposes other processes; refused",
 				spec, real);
+	/* A socket is asked who listens on it before a symlink to it is
+	 * refused: the refusal then names the engine. */
 	if ((r = refuse_kernel_fs(real, err)) < 0 ||
-	    (r = ward_dockersock_check(es, "bind of", real, &st, err)) < 0)
+	    (r = ward_dockersock_check(es, "bind of", real, &st, err)) < 0 ||
+	    (S_ISSOCK(st.st_mode) &&
+	     (r = ward_dockersock_walk(es, "bind of", real, err)) < 0))
 		return ward_err_wrap(err, "--bind %s: ", spec);
 	ward_dockersock_warn(es, real, &st);
 	if ((r = refuse_symlink_source(spec, src, real, &st, err)) < 0)
@@ -403,6 +417,10 @@ static int resolve_bind(const char *spec, const struct ward_engine_sockets *es,
 		return ward_err_set(err, WARD_STEP_PLAN, 0,
 				"--bind %s: destination %s is reserved (/, /proc, /dev)",
 				spec, norm);
+	/* Last: the walk of a directory is what costs. */
+	if (S_ISDIR(st.st_mode) &&
+	    (r = ward_dockersock_walk(es, "bind of", real, err)) < 0)
+		return ward_err_wrap(err, "--bind %s: ", spec);
 	bind->src = strdup(real);
 	bind->dst = strdup(norm);
 	if (!bind->src || !bind->dst)
@@ -451,64 +469,92 @@ static int resolve_writable_bind(const struct ward_plan *plan, const char *path,
 	return resolve_bind(spec, plan->engine_sockets, bind, err);
 }
 
-static int resolve_binds(const struct ward_plan_builder *b,
-			 struct ward_plan *plan, struct ward_err *err)
+static void drop_partial_bind(struct ward_bind *bind)
 {
-	const struct ward_engine_sockets *es = plan->engine_sockets;
-	bool namespaces = plan->mode != WARD_MODE_ENTRYPOINT;
-	int r = 0;
-
-	for (size_t i = 0; i < b->nbinds && r == 0; i++) {
-		r = resolve_bind(b->binds[i], es, &plan->binds[i], err);
-		if (r == 0)
-			plan->nbinds++;
-		else
-			ward_err_wrap(err, "%s", ward_plan_where(b, "bind", i));
-	}
-	for (size_t i = 0; namespaces && i < plan->nwritable && r == 0; i++) {
-		if (plan->nbinds == WARD_MAX_BINDS)
-			return ward_err_set(err, WARD_STEP_PLAN, 0, "writable: more than %d binds in all",
-					WARD_MAX_BINDS);
-		r = resolve_writable_bind(plan, plan->writable[i],
-					  &plan->binds[plan->nbinds], err);
-		if (r == 0)
-			plan->nbinds++;
-	}
-	for (size_t i = 0; i < plan->nbinds && r == 0; i++)
-		if (plan->binds[i].rw && ward_seccomp_cache_exposed(plan->binds[i].src))
-			r = ward_err_set(err, WARD_STEP_PLAN, 0,
-				     "a read-write bind of %s would let the program write ward's seccomp filter cache, which later launches trust; bind it read-only, or move the cache with WARD_CACHE_DIR (WARD_CACHE_DIR=off: no cache)",
-				     plan->binds[i].src);
-	return r;
+	free(bind->src);
+	free(bind->dst);
+	memset(bind, 0, sizeof(*bind));
 }
 
-static int resolve_tmpfs(const struct ward_plan_builder *b,
-			 struct ward_plan *plan, struct ward_err *err)
+/* Every bind, each error noted; the writable paths' binds only when the
+ * root and the writable list resolved (@writable_ok). */
+static void resolve_binds(const struct ward_plan_builder *b,
+			  struct ward_plan *plan, bool writable_ok,
+			  struct ward_err *err)
+{
+	struct ward_engine_sockets *es = plan->engine_sockets;
+	bool namespaces = plan->mode != WARD_MODE_ENTRYPOINT;
+
+	for (size_t i = 0; i < b->nbinds; i++) {
+		struct ward_bind *bind = &plan->binds[plan->nbinds];
+		int r = resolve_bind(b->binds[i], es, bind, err);
+
+		if (r == 0) {
+			plan->nbinds++;
+			continue;
+		}
+		ward_plan_note(b, ward_err_wrap(err, "%s", ward_plan_where(b, "bind", i)), err);
+		drop_partial_bind(bind);
+	}
+	for (size_t i = 0; namespaces && writable_ok && i < plan->nwritable; i++) {
+		struct ward_bind *bind = &plan->binds[plan->nbinds];
+		int r;
+
+		if (plan->nbinds == WARD_MAX_BINDS) {
+			ward_plan_note(b, ward_err_set(err, WARD_STEP_PLAN, 0,
+						       "writable: more than %d binds in all",
+						       WARD_MAX_BINDS), err);
+			break;
+		}
+		r = resolve_writable_bind(plan, plan->writable[i], bind, err);
+		if (r == 0) {
+			plan->nbinds++;
+			continue;
+		}
+		ward_plan_note(b, r, err);
+		drop_partial_bind(bind);
+	}
+	for (size_t i = 0; i < plan->nbinds; i++)
+		if (plan->binds[i].rw && ward_seccomp_cache_exposed(plan->binds[i].src))
+			ward_plan_note(b, ward_err_set(err, WARD_STEP_PLAN, 0,
+						       "a read-write bind of %s would let the program write ward's seccomp filter cache, which later launches trust; bind it read-only, or move the cache with WARD_CACHE_DIR (WARD_CACHE_DIR=off: no cache)",
+						       plan->binds[i].src), err);
+}
+
+static int resolve_one_tmpfs(const struct ward_plan_builder *b, size_t i,
+			     struct ward_tmpfs *t, struct ward_err *err)
+{
+	char buf[PATH_MAX], norm[PATH_MAX];
+	char *f[2];
+	int n;
+
+	if (snprintf(buf, sizeof(buf), "%s", b->tmpfs[i]) >= (int)sizeof(buf))
+		return ward_err_set(err, WARD_STEP_PLAN, ENAMETOOLONG, "%s--tmpfs",
+				    ward_plan_where(b, "tmpfs", i));
+	n = ward_split_colon(buf, f, 2);
+	if (n < 0 || ward_path_normalize(f[0], norm, sizeof(norm)) < 0 ||
+	    dst_forbidden(norm))
+		return ward_err_set(err, WARD_STEP_PLAN, 0,
+				"%s--tmpfs %s: expected an absolute DST[:size=N] outside /, /proc, /dev",
+				ward_plan_where(b, "tmpfs", i), b->tmpfs[i]);
+	if (n == 2 && (strncmp(f[1], "size=", 5) != 0 ||
+		       ward_parse_size(f[1] + 5, &t->size) < 0))
+		return ward_err_set(err, WARD_STEP_PLAN, 0, "%s--tmpfs %s: bad size '%s'",
+				ward_plan_where(b, "tmpfs", i), b->tmpfs[i], f[1]);
+	t->dst = strdup(norm);
+	return t->dst ? 0 : ward_err_set(err, WARD_STEP_PLAN, ENOMEM, "strdup");
+}
+
+static void resolve_tmpfs(const struct ward_plan_builder *b,
+			  struct ward_plan *plan, struct ward_err *err)
 {
 	for (size_t i = 0; i < b->ntmpfs; i++) {
-		char buf[PATH_MAX], norm[PATH_MAX];
-		char *f[2];
-		struct ward_tmpfs *t = &plan->tmpfs[i];
-		int n;
+		struct ward_tmpfs *t = &plan->tmpfs[plan->ntmpfs];
 
-		if (snprintf(buf, sizeof(buf), "%s", b->tmpfs[i]) >= (int)sizeof(buf))
-			return ward_err_set(err, WARD_STEP_PLAN, ENAMETOOLONG, "--tmpfs");
-		n = ward_split_colon(buf, f, 2);
-		if (n < 0 || ward_path_normalize(f[0], norm, sizeof(norm)) < 0 ||
-		    dst_forbidden(norm))
-			return ward_err_set(err, WARD_STEP_PLAN, 0,
-					"%s--tmpfs %s: expected an absolute DST[:size=N] outside /, /proc, /dev",
-					ward_plan_where(b, "tmpfs", i), b->tmpfs[i]);
-		if (n == 2 && (strncmp(f[1], "size=", 5) != 0 ||
-			       ward_parse_size(f[1] + 5, &t->size) < 0))
-			return ward_err_set(err, WARD_STEP_PLAN, 0, "%s--tmpfs %s: bad size '%s'",
-					ward_plan_where(b, "tmpfs", i), b->tmpfs[i], f[1]);
-		t->dst = strdup(norm);
-		if (!t->dst)
-			return ward_err_set(err, WARD_STEP_PLAN, ENOMEM, "strdup");
-		plan->ntmpfs++;
+		*t = (struct ward_tmpfs){0};
+		if (ward_plan_note(b, resolve_one_tmpfs(b, i, t, err), err) == 0)
+			plan->ntmpfs++;
 	}
-	return 0;
 }
 
 
@@ -561,38 +607,75 @@ static void one_mount_per_destination(struct ward_plan *plan)
 	}
 }
 
+/* The resolvers in dependency order.  Each error is noted and the
+ * independent checks go on, so that one run reports every mistake; a
+ * check that rests on a failed one is skipped rather than piling up
+ * noise (no user lookup in a root that is not there).  Only running out
+ * of memory stops at once. */
+static void resolve_all(struct ward_plan_builder *b, struct ward_plan *plan,
+			struct ward_err *err)
+{
+	bool root_ok, user_ok, confine_ok;
+
+	if (!b->argv || !b->argv[0])
+		ward_plan_note(b, ward_err_set(err, WARD_STEP_USAGE, 0,
+					       "no command given: ward run [OPTIONS] -- CMD [ARG...]"),
+			       err);
+	plan->argv = b->argv;
+	ward_plan_resolve_mode(b, plan); /* first: groups and binds depend on it */
+	if (ward_plan_note(b, scan_engines(b, plan, err), err) < 0 && !plan->engine_sockets)
+		return;
+	root_ok = ward_plan_note(b, wrap_where(b, "rootfs", resolve_rootfs(b, plan, err),
+					       err), err) == 0;
+	user_ok = root_ok && ward_plan_note(b, wrap_where(b, "user",
+							  resolve_user(b, plan, err), err),
+					    err) == 0;
+	if (root_ok)
+		ward_plan_note(b, wrap_where(b, "groups", resolve_groups(b, plan, err), err),
+			       err);
+	confine_ok = ward_plan_note(b, ward_plan_resolve_confine(b, plan, err), err) == 0;
+	resolve_binds(b, plan, root_ok && confine_ok, err);
+	ward_dockersock_done(plan->engine_sockets); /* the walks are over */
+	resolve_tmpfs(b, plan, err);
+	one_mount_per_destination(plan);
+	ward_plan_resolve_rlimits(b, plan, err);
+	ward_plan_resolve_env(b, plan, err);
+	ward_plan_resolve_misc(b, plan, err);
+	if (confine_ok) /* the network from misc, tcp-connect from confine */
+		ward_plan_note(b, ward_plan_resolve_engine_tcp(b, plan, err), err);
+	if (confine_ok) /* the same: a socket's rules depend on both */
+		ward_plan_note(b, ward_plan_resolve_listen(b, plan, err), err);
+	if (user_ok)
+		ward_plan_note(b, resolve_host_ids(plan, err), err);
+	ward_plan_note(b, ward_plan_resolve_secrets(b, plan, err), err);
+}
+
 int ward_plan_resolve(struct ward_plan_builder *b, struct ward_plan *plan,
 		      struct ward_err *err)
 {
-	int r;
+	struct ward_errs *own = NULL, *errs = b->errs;
+	size_t before;
+	int r = 0;
 
 	plan->caller_uid = geteuid();
 	plan->caller_gid = getegid();
 	plan->rootless = plan->caller_uid != 0;
-	if (!b->argv || !b->argv[0])
-		return ward_err_set(err, WARD_STEP_USAGE, 0,
-				    "no command given: ward run [OPTIONS] -- CMD [ARG...]");
-	plan->argv = b->argv;
-	ward_plan_resolve_mode(b, plan); /* first: groups and binds depend on it */
-	if ((r = scan_engines(b, plan, err)) < 0)
-		return r;
-	if ((r = resolve_rootfs(b, plan, err)) < 0)
-		return ward_err_wrap(err, "%s", ward_plan_where(b, "rootfs", 0));
-	if ((r = resolve_user(b, plan, err)) < 0)
-		return ward_err_wrap(err, "%s", ward_plan_where(b, "user", 0));
-	if ((r = resolve_groups(b, plan, err)) < 0)
-		return ward_err_wrap(err, "%s", ward_plan_where(b, "groups", 0));
-	if ((r = ward_plan_resolve_confine(b, plan, err)) < 0 ||
-	    (r = resolve_binds(b, plan, err)) < 0 ||
-	    (r = resolve_tmpfs(b, plan, err)) < 0)
-		return r;
-	one_mount_per_destination(plan);
-	if ((r = ward_plan_resolve_rlimits(b, plan, err)) < 0 ||
-	    (r = ward_plan_resolve_env(b, plan, err)) < 0 ||
-	    (r = ward_plan_resolve_misc(b, plan, err)) < 0 ||
-	    (r = ward_plan_resolve_listen(b, plan, err)) < 0 ||
-	    (r = resolve_host_ids(plan, err)) < 0 ||
-	    (r = ward_plan_resolve_secrets(b, plan, err)) < 0)
-		return r;
-	return 0;
+	if (!errs) {
+		if (!(own = malloc(sizeof(*own))))
+			return ward_err_set(err, WARD_STEP_PLAN, ENOMEM, "malloc");
+		ward_errs_init(own);
+		b->errs = errs = own;
+	}
+	before = ward_errs_count(errs);
+	resolve_all(b, plan, err);
+	if (ward_errs_count(errs) > before) {
+		ward_errs_sort(errs);
+		*err = *ward_errs_first(errs);
+		r = err->errnum > 0 ? -err->errnum : -EINVAL;
+	}
+	if (own) {
+		b->errs = NULL;
+		free(own);
+	}
+	return r;
 }

@@ -290,12 +290,18 @@ static int read_value(int fd, struct ward_secret *s, struct ward_err *err)
 static int check_mode(const struct ward_secret *s, const char *path,
 		      const struct stat *st, struct ward_err *err)
 {
-	if (st->st_mode & (S_IROTH | S_IWOTH))
-		return ward_err_set(err, WARD_STEP_SECRETS, EACCES,
-				  "secret %s: %s is %s by every user (mode %04o); refusing to use it: chmod 600 %s",
-				  s->name, path,
-				  st->st_mode & S_IROTH ? "readable" : "writable",
-				  (unsigned)(st->st_mode & 07777), path);
+	if (st->st_mode & (S_IROTH | S_IWOTH)) {
+		ward_err_set(err, WARD_STEP_SECRETS, EACCES,
+			     "secret %s: %s is %s by every user (mode %04o), so ward refuses it",
+			     s->name, path,
+			     st->st_mode & S_IROTH ? "readable" : "writable",
+			     (unsigned)(st->st_mode & 07777));
+		if (strncmp(path, "fd:", 3) == 0)
+			return ward_err_hint(err, "take the other users' access away from the file passed as %s (chmod 600 FILE)",
+					     path);
+		return ward_err_hint(err, "take the other users' access away: chmod 600 %s",
+				     path);
+	}
 	if (S_ISREG(st->st_mode) && st->st_size > (off_t)WARD_SECRET_MAX_BYTES)
 		return ward_err_set(err, WARD_STEP_SECRETS, EFBIG, "secret %s: %s is larger than %u bytes",
 				  s->name, path, WARD_SECRET_MAX_BYTES);

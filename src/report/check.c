@@ -59,6 +59,7 @@ static void check_caps(const struct ward_plan *plan, struct ward_report *r)
 		ward_report_add(r, "caps.kept", false, cap_weight(c),
 				"drop it unless the program cannot work without it",
 				"keeps cap_%s (in its own namespaces)", name ? name : "?");
+		ward_report_subject(r, -1, "cap_%s", name ? name : "?");
 	}
 }
 
@@ -130,6 +131,7 @@ static void check_filesystem(const struct ward_plan *plan, struct ward_report *r
 		ward_report_add(r, "writable", false, rw < 4 ? 0.5 : 0,
 				"bind read-only unless the program must write there; prefer a tmpfs",
 				"can write to the host's %s", plan->binds[i].src);
+		ward_report_subject(r, -1, "%s", plan->binds[i].src);
 		rw++;
 	}
 	if (!rw)
@@ -162,6 +164,7 @@ static void check_env_secrets(const struct ward_plan *plan, struct ward_report *
 		ward_report_add(r, "env.secret", false, 2.0, fix,
 				"%.*s %s in the environment (readable in /proc/PID/environ, inherited by children)",
 				n, kv, what);
+		ward_report_subject(r, -1, "%.*s", n, kv);
 		any = true;
 	}
 	if (!any)
@@ -179,12 +182,42 @@ static void check_secret_files(const struct ward_plan *plan, struct ward_report 
 				s->name, ward_secret_source_name(s->source), s->name,
 				plan->mode == WARD_MODE_ENTRYPOINT ? "in the container's tmpfs"
 								   : "read-only tmpfs");
-		if (s->env)
+		ward_report_subject(r, -1, "%s", s->name);
+		if (s->env) {
 			ward_report_add(r, "secret.env", false, 1.0,
 					"drop secret-env and let the program read /run/secrets/NAME",
 					"%s is also in the environment (secret-env): readable in /proc/PID/environ, inherited by children, kept in crash reports",
 					s->name);
+			ward_report_subject(r, -1, "%s", s->name);
+		}
 	}
+}
+
+/* The sockets the walks of the binds and root found an engine listening
+ * on (engine/listener.h): let in by allow-engine-socket, or the plan
+ * would have been refused. */
+static void check_engine_listeners(const struct ward_plan *plan,
+				   struct ward_report *r)
+{
+	const struct ward_engine_sockets *es = plan->engine_sockets;
+	size_t found = 0;
+
+	for (int i = 0; es && i < es->n; i++) {
+		const struct ward_engine_socket *s = &es->s[i];
+
+		if (!s->pid)
+			continue;
+		ward_report_add(r, "engine-socket", false, 10.0,
+				"remove allow-engine-socket from the profile, or the bind that reaches the socket",
+				"CRITICAL: %s (pid %d) listens on %s, reachable through the binds or root: the %s engine, i.e. root on the host",
+				s->exe, (int)s->pid, s->path, ward_engine_name(s->engine));
+		ward_report_subject(r, -1, "%s", s->path);
+		found++;
+	}
+	if (es && es->walked && !found)
+		ward_report_add(r, "engine-socket", true, 0, NULL,
+				"%zu socket file%s in the binds and root, none an engine's (who listens on each was asked)",
+				es->walked, es->walked == 1 ? "" : "s");
 }
 
 static void check_secrets_and_engines(const struct ward_plan *plan,
@@ -192,12 +225,16 @@ static void check_secrets_and_engines(const struct ward_plan *plan,
 {
 	check_env_secrets(plan, r);
 	check_secret_files(plan, r);
-	for (int e = 0; e < WARD_ENGINE_COUNT; e++)
-		if (plan->engine_sockets && (plan->engine_sockets->allowed & (1u << e)))
-			ward_report_add(r, "engine-socket", false, 10.0,
-					"remove allow-engine-socket from the profile",
-					"CRITICAL: the %s API socket may be bound in: that is root on the host",
-					ward_engine_name((enum ward_engine)e));
+	for (int e = 0; e < WARD_ENGINE_COUNT; e++) {
+		if (!plan->engine_sockets || !(plan->engine_sockets->allowed & (1u << e)))
+			continue;
+		ward_report_add(r, "engine-socket", false, 10.0,
+				"remove allow-engine-socket from the profile",
+				"CRITICAL: the %s API socket may be bound in: that is root on the host",
+				ward_engine_name((enum ward_engine)e));
+		ward_report_subject(r, -1, "%s", ward_engine_name((enum ward_engine)e));
+	}
+	check_engine_listeners(plan, r);
 }
 
 static void check_limits(const struct ward_plan *plan, struct ward_report *r)
@@ -209,6 +246,15 @@ static void check_limits(const struct ward_plan *plan, struct ward_report *r)
 		ward_report_add(r, "rlimits", false, 0.2,
 				"rlimit nproc=N and rlimit nofile=N",
 				"no resource limits: can fork and open files up to the host's limits");
+	/* ward does not reimplement cgroups: the limits are the cgroup's
+	 * that ward starts in, which keeps its whole tree.  Not a risk ward
+	 * can see or score (a RISK row would be "low" and fail every
+	 * --fail-on low), so an ok row that says where they are set. */
+	ward_report_add(r, "cgroup-limits", true, 0, NULL,
+			"memory and task limits are not visible to ward: they are the cgroup's it starts in, which keeps the program and all its children (%s)",
+			plan->mode == WARD_MODE_ENTRYPOINT ?
+			"docker run --memory=512m --pids-limit=64 --cpus=0.5" :
+			"MemoryMax=, TasksMax=, CPUQuota= in the unit; systemd-run --scope -p MemoryMax=512M for one run");
 	ward_report_add(r, "pid-1", true, 0, NULL, "%s",
 			plan->own_init ? "the program is its own init"
 				       : "ward's init reaps zombies and forwards signals");
@@ -252,6 +298,63 @@ static void check_ports(const struct ward_plan *plan, struct ward_report *r)
 				plan->ntcp_connect);
 }
 
+/* Abstract unix sockets live in the network namespace: only where it
+ * may be the host's (--net host, entrypoint mode) are the host's in
+ * reach, the containerd shims' among them (CVE-2020-15257). */
+static void check_abstract_sockets(const struct ward_plan *plan,
+				   struct ward_report *r)
+{
+	if (plan->mode != WARD_MODE_ENTRYPOINT && plan->net != WARD_NET_HOST)
+		return;
+	if (plan->abstract_sockets_host)
+		ward_report_add(r, "abstract-sockets", false, 3.0,
+				"remove 'abstract-sockets host' from the profile (Landlock then scopes them)",
+				"may connect to the host's abstract unix sockets ('abstract-sockets host'): containerd shims listen there (CVE-2020-15257), and D-Bus, X11 and others may");
+	else
+		ward_report_add(r, "abstract-sockets", true, 0, NULL,
+				"abstract unix sockets scoped (Landlock ABI 6): the host's, containerd shims' among them, are out of reach%s",
+				plan->landlock_optional ? " where the kernel has the scope ('landlock optional')" : "");
+}
+
+/* Entrypoint mode: sockets in the mounts let through unasked. */
+static void check_allow_sockets(const struct ward_plan *plan, struct ward_report *r)
+{
+	for (size_t i = 0; i < plan->nallow_sockets; i++)
+		ward_report_add(r, "allow-socket", false, 0.5,
+				"keep it only for a socket known to be harmless",
+				"%s is let through without being asked whether it is a container engine's (allow-socket)",
+				plan->allow_sockets[i]);
+}
+
+/* --net host and veth: the engines listening on TCP that the program
+ * could reach and the plan let through (engine/tcp_listeners.h); any
+ * other would have refused the plan. */
+static void check_engine_tcp(const struct ward_plan *plan, struct ward_report *r)
+{
+	char where[64];
+
+	if (!plan->engine_tcp_scanned)
+		return;
+	for (size_t i = 0; i < plan->nengine_tcp; i++) {
+		const struct ward_tcp_engine *e = &plan->engine_tcp[i];
+		const char *engine = ward_engine_name((enum ward_engine)e->engine);
+
+		ward_tcp_listener_format(&e->l, where, sizeof(where));
+		if (plan->tcp_connect_set)
+			ward_report_add(r, "engine.tcp", true, 0, NULL,
+					"the %s engine's API on TCP %s is out of reach: tcp-connect leaves port %u out",
+					engine, where, (unsigned)e->l.port);
+		else
+			ward_report_add(r, "engine.tcp", false, 10.0,
+					"remove allow-engine-socket from the profile, or leave the port out of tcp-connect",
+					"CRITICAL: the %s engine's API listens on TCP %s, in reach (allow-engine-socket): that is root on the host",
+					engine, where);
+	}
+	if (!plan->nengine_tcp)
+		ward_report_add(r, "engine.tcp", true, 0, NULL,
+				"no container engine listens on TCP where the program can reach (dockerd, containerd, podman, crio, buildkitd; 2375/2376 when the owner is hidden)");
+}
+
 static void check_mode(const struct ward_plan *plan, struct ward_report *r)
 {
 	if (plan->mode == WARD_MODE_ENTRYPOINT) {
@@ -281,4 +384,7 @@ void ward_check_plan(const struct ward_plan *plan, struct ward_report *r)
 	check_secrets_and_engines(plan, r);
 	check_limits(plan, r);
 	check_ports(plan, r);
+	check_abstract_sockets(plan, r);
+	check_engine_tcp(plan, r);
+	check_allow_sockets(plan, r);
 }

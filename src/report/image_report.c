@@ -20,7 +20,6 @@
 #include "report/image_report.h"
 #include "report/report_text.h"
 #include "base/secret_shapes.h"
-#include "kernel/userdb.h"
 #include "base/util.h"
 
 #define N_ELEMS(a) (sizeof(a) / sizeof((a)[0]))
@@ -63,9 +62,8 @@ static void shorten_hex(char *s)
 	s[o] = '\0';
 }
 
-/* The masked history line that made layer @layer, or "". */
-static void layer_line(const struct ward_image *img, size_t layer, char *out,
-		       size_t len)
+void ward_image_layer_line(const struct ward_image *img, size_t layer, char *out,
+			   size_t len)
 {
 	const struct ward_image_config *c = &img->meta.config;
 	long h = layer < img->meta.nlayers ? img->meta.layers[layer].history : -1;
@@ -95,89 +93,6 @@ static void layer_line(const struct ward_image *img, size_t layer, char *out,
 		snprintf(out, len, "%.*s...", (int)(len - 4), tmp);
 }
 
-/* ---- identity ------------------------------------------------------------------------ */
-
-const struct ward_image_content *ward_image_userdb(const struct ward_image *img,
-						  const char *path)
-{
-	struct ward_image_node_info info;
-
-	if (!ward_image_tree_lookup(img->tree, path, &info) || !info.content ||
-	    (info.content->kind != WARD_IMAGE_C_PASSWD &&
-	     info.content->kind != WARD_IMAGE_C_GROUP))
-		return NULL;
-	return info.content;
-}
-
-enum ward_image_who ward_image_resolve_user(const struct ward_image *img,
-					    uint32_t *uid, uint32_t *gid,
-					    bool *gid_known)
-{
-	const char *user = img->meta.config.user;
-	const struct ward_image_content *pw = ward_image_userdb(img, "etc/passwd");
-	char name[256], *colon;
-	uid_t u;
-	gid_t g;
-
-	*gid_known = false;
-	if (!user || !*user) {
-		*uid = *gid = 0;
-		*gid_known = true;
-		return WHO_ROOT;
-	}
-	snprintf(name, sizeof(name), "%s", user);
-	colon = strchr(name, ':');
-	if (colon) {
-		*colon++ = '\0';
-		if (ward_parse_u32(colon, gid) == 0)
-			*gid_known = true;
-	}
-	if (ward_parse_u32(name, uid) == 0)
-		return *uid == 0 ? WHO_ROOT : WHO_USER;
-	if (strcmp(name, "root") == 0) {
-		*uid = 0;
-		return WHO_ROOT;
-	}
-	if (!pw || ward_userdb_parse_passwd(pw->text, pw->len, name, &u, &g) < 0)
-		return WHO_UNKNOWN;
-	*uid = u;
-	if (!*gid_known) {
-		*gid = g;
-		*gid_known = true;
-	}
-	return u == 0 ? WHO_ROOT : WHO_USER;
-}
-
-static const char user_fix[] =
-	"add USER 10001 (a non-root uid) to the Dockerfile, or make ward the ENTRYPOINT: [\"ward\", \"run\", \"--mode\", \"entrypoint\", \"--user\", \"10001\", \"--\", ...]";
-
-static void row_user(const struct ward_image *img, struct ward_report *r)
-{
-	const char *user = img->meta.config.user;
-	char esc[64];
-	uint32_t uid = 0, gid = 0;
-	bool gid_known;
-	enum ward_image_who w = ward_image_resolve_user(img, &uid, &gid, &gid_known);
-
-	ward_image_escape(user ? user : "", esc, sizeof(esc));
-	if (!user || !*user)
-		ward_report_add(r, "image.user", false, 3.0, user_fix,
-				"no USER in the config: the program runs as root (uid 0)");
-	else if (w == WHO_ROOT)
-		ward_report_add(r, "image.user", false, 3.0, user_fix,
-				"USER %s is uid 0%s: the program runs as root", esc,
-				strchr("0123456789", esc[0]) ? ""
-							     : " in the image's /etc/passwd");
-	else if (w == WHO_UNKNOWN)
-		ward_report_add(r, "image.user", false, 0.5,
-				"add the account to /etc/passwd, or give USER a numeric uid:gid",
-				"USER %s is not in the image's /etc/passwd: its uid is unknown (docker run refuses to start it)",
-				esc);
-	else
-		ward_report_add(r, "image.user", true, 0, NULL,
-				"USER %s: runs as uid %" PRIu32 ", not root", esc, uid);
-}
-
 /* ---- secrets ------------------------------------------------------------------------- */
 
 static const char *kind_name(enum ward_secret_kind k)
@@ -205,7 +120,7 @@ static void row_secret_files(const struct ward_image *img, struct ward_report *r
 		bool visible = s[i].fate == WARD_IMAGE_VISIBLE;
 
 		show_path(s[i].path, path);
-		layer_line(img, s[i].layer, line, sizeof(line));
+		ward_image_layer_line(img, s[i].layer, line, sizeof(line));
 		ward_text_add(&t, "%s (%s%s%s) added in layer %zu", path,
 			 kind_name(s[i].kind), s[i].shape ? ", holds " : "",
 			 s[i].shape ? s[i].shape : "", s[i].layer);
@@ -221,11 +136,14 @@ static void row_secret_files(const struct ward_image *img, struct ward_report *r
 				visible ? "remove it from the image and pass it at run time (a bind of a 0400 file, or a build secret: RUN --mount=type=secret), then rotate it"
 					: "a later layer does not remove it: rebuild without it (multi-stage build, or RUN --mount=type=secret), then rotate it",
 				"%s", t.s);
+		ward_report_subject(r, (long)s[i].layer, "%s", path);
 	}
-	if (n > MAX_ROWS)
+	if (n > MAX_ROWS) {
 		ward_report_add(r, "image.secret-file", false, 0.0,
 				"see the rows above",
 				"%zu more secret-looking files in the layers", n - MAX_ROWS);
+		ward_report_subject(r, -1, "more");
+	}
 	if (n == 0)
 		ward_report_add(r, "image.secret-file", true, 0, NULL,
 				"no secret-looking file in any layer (.env, SSH and PEM private keys, registry, git, cloud and kube credentials)");
@@ -257,11 +175,14 @@ static void row_secret_env(const struct ward_image *img, struct ward_report *r)
 				"remove the ENV line and pass the value at run time (ward --env, docker run -e, or a secret file); rotate it",
 				"ENV %s=*** is in the image config%s%s: every container and docker inspect see it",
 				name, what ? ", holds " : "", what ? what : "");
+		ward_report_subject(r, -1, "%s", name);
 		rows++;
 	}
-	if (more)
+	if (more) {
 		ward_report_add(r, "image.secret-env", false, 0.0, "see the rows above",
 				"%zu more secret-looking variables in the config", more);
+		ward_report_subject(r, -1, "more");
+	}
 	if (!rows)
 		ward_report_add(r, "image.secret-env", true, 0, NULL,
 				"no secret-looking variable in the config's Env");
@@ -274,6 +195,8 @@ struct hist_group {
 	char where[96];   /* "4, 6, 7" */
 	size_t nwhere;
 	char layers[64];  /* "3, 4" */
+	size_t first;     /* the first history entry */
+	long first_layer; /* the first layer, -1 */
 };
 
 static void group_add(struct hist_group *g, size_t *ng, size_t max,
@@ -293,6 +216,8 @@ static void group_add(struct hist_group *g, size_t *ng, size_t max,
 		memset(&g[i], 0, sizeof(g[i]));
 		g[i].kind = h->kind;
 		snprintf(g[i].name, sizeof(g[i].name), "%s", h->name);
+		g[i].first = hist;
+		g[i].first_layer = layer;
 		(*ng)++;
 	}
 	if (g[i].nwhere++ < 6) {
@@ -333,6 +258,7 @@ static void row_secret_history(const struct ward_image *img, struct ward_report 
 	}
 	for (size_t i = 0; i < ng; i++) {
 		const char *lay = g[i].layers[0] ? g[i].layers : "";
+		long first_layer = g[i].first_layer;
 
 		if (g[i].kind == WARD_IMAGE_HIT_ARG)
 			ward_report_add(r, "image.secret-history", false, 2.5,
@@ -349,10 +275,18 @@ static void row_secret_history(const struct ward_image *img, struct ward_report 
 					"a token was typed into a build step: rebuild without it and rotate it",
 					"%s in the build command of history %s%s%s%s", g[i].name,
 					g[i].where, *lay ? " (layers " : "", lay, *lay ? ")" : "");
+		if (g[i].kind == WARD_IMAGE_HIT_TOKEN)
+			ward_report_subject(r, first_layer, "token:history-%zu", g[i].first);
+		else
+			ward_report_subject(r, first_layer, "%s:%s",
+					    g[i].kind == WARD_IMAGE_HIT_ARG ? "arg" : "env",
+					    g[i].name);
 	}
-	if (more)
+	if (more) {
 		ward_report_add(r, "image.secret-history", false, 0.0, "see the rows above",
 				"%zu more secret-looking values in the history", more);
+		ward_report_subject(r, -1, "more");
+	}
 	if (!ng)
 		ward_report_add(r, "image.secret-history", true, 0, NULL,
 				"no secret-looking build arg, ENV value or token in the build history");
@@ -579,7 +513,7 @@ static void row_size(const struct ward_image *img, const struct final *f,
 	for (size_t k = 0; k < 3 && top[k] != SIZE_MAX && n > 1; k++) {
 		char line[32];
 
-		layer_line(img, top[k], line, sizeof(line));
+		ward_image_layer_line(img, top[k], line, sizeof(line));
 		ward_text_add(&t, "%s layer %zu %s%s%s%s", k ? "," : "; largest:", top[k],
 			 ward_fmt_size(img->by_layer[top[k]]->bytes, a), line[0] ? " \"" : "",
 			 line, line[0] ? "\"" : "");
@@ -733,7 +667,7 @@ void ward_image_report(const struct ward_image *img, struct ward_report *r)
 
 	ward_image_describe(img, desc, sizeof(desc));
 	ward_report_add(r, "image.read", true, 0, NULL, "%s", desc);
-	row_user(img, r);
+	ward_image_row_user(img, r);
 	row_secret_files(img, r);
 	row_secret_env(img, r);
 	row_secret_history(img, r);

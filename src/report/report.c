@@ -23,15 +23,55 @@ void ward_report_add(struct ward_report *r, const char *id, bool ok,
 	row->ok = ok;
 	row->weight = ok ? 0.0 : weight;
 	snprintf(row->fix, sizeof(row->fix), "%s", fix ? fix : "");
+	row->subject[0] = '\0';
+	row->layer = -1;
+	row->finding_id[0] = '\0';
 	va_start(ap, fmt);
 	vsnprintf(row->what, sizeof(row->what), fmt, ap);
 	va_end(ap);
+}
+
+void ward_report_subject(struct ward_report *r, long layer, const char *fmt, ...)
+{
+	struct ward_report_row *row;
+	va_list ap;
+
+	if (r->n == 0 || r->dropped)
+		return;
+	row = &r->rows[r->n - 1];
+	row->layer = layer;
+	va_start(ap, fmt);
+	vsnprintf(row->subject, sizeof(row->subject), fmt, ap);
+	va_end(ap);
+}
+
+/* "ID" or "ID:SUBJECT"; the n-th repeat of one gets "#n". */
+static void set_finding_ids(struct ward_report *r)
+{
+	for (size_t i = 0; i < r->n; i++) {
+		struct ward_report_row *row = &r->rows[i];
+		unsigned seen = 1;
+
+		snprintf(row->finding_id, sizeof(row->finding_id), "%s%s%s", row->id,
+			 row->subject[0] ? ":" : "", row->subject);
+		for (size_t k = 0; k < i; k++)
+			if (strcmp(r->rows[k].id, row->id) == 0 &&
+			    strcmp(r->rows[k].subject, row->subject) == 0)
+				seen++;
+		if (seen > 1) {
+			size_t l = strlen(row->finding_id);
+
+			snprintf(row->finding_id + l, sizeof(row->finding_id) - l,
+				 "#%u", seen);
+		}
+	}
 }
 
 void ward_report_finish(struct ward_report *r)
 {
 	double sum = 0;
 
+	set_finding_ids(r);
 	for (size_t i = 0; i < r->n; i++)
 		sum += r->rows[i].weight;
 	r->exposure = sum > 10.0 ? 10.0 : sum;
@@ -66,6 +106,14 @@ static json_object *row_json(const struct ward_report_row *row)
 	json_object_object_add(o, "weight", json_object_new_double(row->weight));
 	json_object_object_add(o, "finding", json_object_new_string(row->what));
 	json_object_object_add(o, "fix", json_object_new_string(row->fix));
+	/* schema 2 */
+	json_object_object_add(o, "finding_id", json_object_new_string(row->finding_id));
+	json_object_object_add(o, "severity", json_object_new_string(
+		ward_severity_name(ward_severity_of(row))));
+	json_object_object_add(o, "subject", row->subject[0]
+			       ? json_object_new_string(row->subject) : NULL);
+	json_object_object_add(o, "layer", row->layer >= 0
+			       ? json_object_new_int64(row->layer) : NULL);
 	return o;
 }
 
@@ -94,25 +142,42 @@ static json_object *plan_json(const struct ward_plan *plan)
 	return o;
 }
 
-int ward_report_print_json(const struct ward_report *r,
-			   const struct ward_plan *plan, FILE *out)
+json_object *ward_report_json(const struct ward_report *r,
+			      const struct ward_plan *plan)
 {
 	json_object *root = json_object_new_object();
 	json_object *rows = json_object_new_array();
-	int rc;
 
-	if (!root || !rows)
-		return -1;
+	if (!root || !rows) {
+		json_object_put(root);
+		json_object_put(rows);
+		return NULL;
+	}
 	for (size_t i = 0; i < r->n; i++)
 		json_object_array_add(rows, row_json(&r->rows[i]));
-	json_object_object_add(root, "schema", json_object_new_int(1));
+	json_object_object_add(root, "schema", json_object_new_int(WARD_REPORT_SCHEMA));
 	json_object_object_add(root, "exposure", json_object_new_double(r->exposure));
 	json_object_object_add(root, "verdict", json_object_new_string(r->verdict));
 	if (plan)
 		json_object_object_add(root, "plan", plan_json(plan));
 	json_object_object_add(root, "rows", rows);
+	return root;
+}
+
+int ward_report_write_json(json_object *root, FILE *out)
+{
+	int rc;
+
+	if (!root)
+		return -1;
 	rc = fprintf(out, "%s\n", json_object_to_json_string_ext(
 			  root, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE));
 	json_object_put(root);
 	return rc < 0 ? -1 : 0;
+}
+
+int ward_report_print_json(const struct ward_report *r,
+			   const struct ward_plan *plan, FILE *out)
+{
+	return ward_report_write_json(ward_report_json(r, plan), out);
 }

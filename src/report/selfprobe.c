@@ -3,12 +3,13 @@
  * This file gathers (the /proc reads, prctl, stat, connect) and holds the
  * pure parsers; src/report/selfprobe_json.c renders the result as text or JSON.
  *
- * JSON output (`ward probe --json`), schema version 1.  Keys are stable;
- * a later version may add keys but will not rename or retype these.
+ * JSON output (`ward probe --json`), schema version 2 (version 1 without
+ * engine_sockets.listeners and listeners_error).  Keys are stable; a
+ * later version may add keys but will not rename or retype these.
  * null means "could not be observed" (the matching *error* key, where
  * there is one, names the errno, e.g. "EACCES").
  *
- *   schema_version      1
+ *   schema_version      2
  *   identity
  *     uid, gid          {real, effective, saved, fs}: numbers (null if
  *                       /proc/self/status was unreadable)
@@ -52,6 +53,15 @@
  *     found             [{path, connectable: bool, error: string|null}]:
  *                       the checked paths that exist (or cannot be
  *                       stat'ed: error says why); nothing is ever sent
+ *     listeners         [{path, pid, exe, engine, reachable: bool|null}]:
+ *                       every unix socket of this network namespace that
+ *                       an engine process (dockerd, containerd, ...)
+ *                       listens on, as far as this process can see
+ *                       (src/engine/listener.h); path is the address it
+ *                       was bound with ('@' starts an abstract one);
+ *                       reachable: that path leads to the socket here and
+ *                       a connect() works (null for an abstract one)
+ *     listeners_error   string|null: /proc or sock_diag could not be read
  *   fds                 [{fd, target}]: open descriptors above 2
  *   fds_error           string|null
  *   summary             the one-line summary of the text output
@@ -653,52 +663,6 @@ static void gather_fs(struct ward_selfprobe *p)
 	try_write("/etc", &p->write_etc);
 }
 
-/* A non-blocking connect, closed at once: nothing is ever sent. */
-static void check_socket(struct ward_selfprobe *p, const char *path)
-{
-	struct ward_selfprobe_socket *s;
-	struct sockaddr_un sa = {.sun_family = AF_UNIX};
-	struct stat st;
-	_cleanup_close_ int fd = -1;
-	int r = stat(path, &st);
-
-	if ((r < 0 && (errno == ENOENT || errno == ENOTDIR)) ||
-	    p->nsockets == WARD_SELFPROBE_MAX_SOCKETS)
-		return;
-	s = &p->sockets[p->nsockets++];
-	snprintf(s->path, sizeof(s->path), "%s", path);
-	if (r < 0 || !S_ISSOCK(st.st_mode)) {
-		s->err = r < 0 ? errno : ENOTSOCK;
-		return;
-	}
-	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", path);
-	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-	if (fd >= 0 && connect(fd, (struct sockaddr *)&sa, sizeof(sa)) == 0) {
-		s->connectable = true;
-		return;
-	}
-	/* EAGAIN: a listener whose backlog is full; it is there. */
-	s->connectable = errno == EAGAIN || errno == EINPROGRESS;
-	s->err = s->connectable ? 0 : errno;
-}
-
-static void gather_sockets(struct ward_selfprobe *p)
-{
-	const char *dh = getenv("DOCKER_HOST");
-
-	for (size_t i = 0; ward_selfprobe_engine_paths[i]; i++)
-		check_socket(p, ward_selfprobe_engine_paths[i]);
-	if (!dh || ward_selfprobe_docker_host_path(dh, p->docker_host,
-						   sizeof(p->docker_host)) < 0) {
-		p->docker_host[0] = '\0';
-		return;
-	}
-	for (size_t i = 0; ward_selfprobe_engine_paths[i]; i++)
-		if (strcmp(p->docker_host, ward_selfprobe_engine_paths[i]) == 0)
-			return;
-	check_socket(p, p->docker_host);
-}
-
 void ward_selfprobe_gather(struct ward_selfprobe *p)
 {
 	memset(p, 0, sizeof(*p));
@@ -709,7 +673,7 @@ void ward_selfprobe_gather(struct ward_selfprobe *p)
 	gather_ns(p);
 	gather_ifaces(p);
 	gather_fs(p);
-	gather_sockets(p);
+	ward_selfprobe_gather_engines(p);
 }
 
 void ward_selfprobe_free(struct ward_selfprobe *p)
@@ -720,9 +684,11 @@ void ward_selfprobe_free(struct ward_selfprobe *p)
 		free(p->fds[i].target);
 	free(p->mounts);
 	free(p->fds);
+	free(p->listeners);
 	p->mounts = NULL;
 	p->fds = NULL;
-	p->nmounts = p->nfds = 0;
+	p->listeners = NULL;
+	p->nmounts = p->nfds = p->nlisteners = 0;
 }
 
 static void usage(FILE *out)

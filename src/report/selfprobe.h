@@ -4,11 +4,12 @@
  * ids, capabilities, securebits, no_new_privs, seccomp mode, namespaces,
  * file-system writability, reachable container-engine sockets, inherited
  * descriptors and the Landlock ABI, as `key: value` text or as one JSON
- * object (schema version 1, documented at the top of src/report/selfprobe.c).
+ * object (schema version 2, documented at the top of src/report/selfprobe.c).
  *
  * It changes nothing: the only side effects are one O_CREAT|O_EXCL file
  * in / and one in /etc, unlinked at once when they were created, and a
- * connect() to each engine socket found, closed without a byte sent. */
+ * connect() to each engine socket found, and to each socket file an engine
+ * process listens on, closed without a byte sent. */
 #ifndef WARD_SELFPROBE_H
 #define WARD_SELFPROBE_H
 
@@ -18,11 +19,12 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "engine/listener.h"
 #include "kernel/caps.h"
 
 struct json_object;
 
-#define WARD_SELFPROBE_SCHEMA 1
+#define WARD_SELFPROBE_SCHEMA 2
 #define WARD_SELFPROBE_MAX_GROUPS 256
 #define WARD_SELFPROBE_MAX_IFACES 64
 #define WARD_SELFPROBE_MAX_SOCKETS 8
@@ -74,6 +76,13 @@ struct ward_selfprobe_socket {
 	int err;          /* why not: ENOTSOCK, ECONNREFUSED, EACCES, ... */
 };
 
+/* A unix socket an engine process listens on (engine/listener.h). */
+struct ward_selfprobe_listener {
+	struct ward_engine_listener l;
+	int reachable; /* its name leads to it and connect() works: 1, 0,
+			* -1 when not asked (an abstract name) */
+};
+
 struct ward_selfprobe_fd {
 	int fd;
 	char *target; /* readlink of /proc/self/fd/N */
@@ -115,6 +124,9 @@ struct ward_selfprobe {
 	char docker_host[108]; /* the unix path of $DOCKER_HOST, or "" */
 	struct ward_selfprobe_socket sockets[WARD_SELFPROBE_MAX_SOCKETS];
 	size_t nsockets;
+	struct ward_selfprobe_listener *listeners;
+	size_t nlisteners;
+	int listeners_err;
 
 	struct ward_selfprobe_fd *fds;
 	size_t nfds;
@@ -130,6 +142,10 @@ int ward_selfprobe_main(int argc, char **argv);
  * whole: what cannot be read is left unknown and named by its errno. */
 void ward_selfprobe_gather(struct ward_selfprobe *p);
 void ward_selfprobe_free(struct ward_selfprobe *p);
+
+/* The engine sockets: the well-known paths and $DOCKER_HOST's, and the
+ * sockets engine processes listen on (src/report/selfprobe_engine.c). */
+void ward_selfprobe_gather_engines(struct ward_selfprobe *p);
 
 /* The well-known engine socket paths, NULL-terminated. */
 extern const char *const ward_selfprobe_engine_paths[];

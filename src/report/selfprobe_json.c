@@ -9,6 +9,7 @@
 #include <json-c/json.h>
 #include <string.h>
 
+#include "engine/dockersock.h"
 #include "report/selfprobe.h"
 
 static const char *const ns_names[WARD_SELFPROBE_NS_COUNT] = {
@@ -177,22 +178,39 @@ void ward_selfprobe_net_phrase(const struct ward_selfprobe *p, char *buf,
 			put(buf, len, &o, " %s", p->ifaces[i].name);
 }
 
+/* A reachable engine listener not already among the well-known paths. */
+static bool listener_counts(const struct ward_selfprobe *p, size_t i)
+{
+	if (p->listeners[i].reachable != 1)
+		return false;
+	for (size_t j = 0; j < p->nsockets; j++)
+		if (strcmp(p->sockets[j].path, p->listeners[i].l.name) == 0)
+			return false;
+	return true;
+}
+
 void ward_selfprobe_engine_phrase(const struct ward_selfprobe *p, char *buf,
 				  size_t len)
 {
-	size_t o = 0, reach = 0;
+	size_t o = 0, reach = 0, listening = 0;
 
-	if (p->nsockets == 0) {
+	for (size_t i = 0; i < p->nlisteners; i++)
+		listening += listener_counts(p, i);
+	if (p->nsockets == 0 && listening == 0) {
 		snprintf(buf, len, "no engine socket");
 		return;
 	}
 	for (size_t i = 0; i < p->nsockets; i++)
 		reach += p->sockets[i].connectable;
+	reach += listening;
 	put(buf, len, &o, "%s:", reach ? "engine socket reachable" :
 					 "engine socket present, not connectable");
 	for (size_t i = 0; i < p->nsockets; i++)
 		if (p->sockets[i].connectable == (reach > 0))
 			put(buf, len, &o, " %s", p->sockets[i].path);
+	for (size_t i = 0; i < p->nlisteners; i++)
+		if (listener_counts(p, i))
+			put(buf, len, &o, " %s", p->listeners[i].l.name);
 }
 
 static bool counts_as_writable(const struct ward_selfprobe_mount *m)
@@ -381,6 +399,24 @@ static void print_fs(const struct ward_selfprobe *p, FILE *out)
 	print_write(out, "write_etc", &p->write_etc);
 }
 
+static void print_listeners(const struct ward_selfprobe *p, FILE *out)
+{
+	char e[32];
+
+	if (p->listeners_err)
+		fprintf(out, "engine_listeners: unknown (%s)\n",
+			errno_name(p->listeners_err, e, sizeof(e)));
+	for (size_t i = 0; i < p->nlisteners; i++) {
+		const struct ward_selfprobe_listener *l = &p->listeners[i];
+
+		fprintf(out, "engine_listener: %s %s pid %d (%s)%s\n", l->l.name,
+			l->l.who.exe, (int)l->l.who.pid,
+			ward_engine_name((enum ward_engine)l->l.who.engine),
+			l->reachable == 1 ? " reachable" :
+			l->reachable == 0 ? " not reachable" : "");
+	}
+}
+
 static void print_rest(const struct ward_selfprobe *p, FILE *out)
 {
 	char e[32], buf[4096];
@@ -394,6 +430,7 @@ static void print_rest(const struct ward_selfprobe *p, FILE *out)
 			p->sockets[i].connectable ? "" : " ",
 			p->sockets[i].connectable ? "" :
 			errno_name(p->sockets[i].err, e, sizeof(e)));
+	print_listeners(p, out);
 	fprintf(out, "[fds]\nfds: ");
 	if (p->fds_err)
 		fprintf(out, "unknown (%s)", errno_name(p->fds_err, e, sizeof(e)));
@@ -633,6 +670,24 @@ static json_object *j_fs(const struct ward_selfprobe *p)
 	return o;
 }
 
+static json_object *j_listeners(const struct ward_selfprobe *p)
+{
+	json_object *a = json_object_new_array();
+
+	for (size_t i = 0; i < p->nlisteners; i++) {
+		const struct ward_selfprobe_listener *l = &p->listeners[i];
+		json_object *e = json_object_new_object();
+
+		kv(e, "path", jstr(l->l.name));
+		kv(e, "pid", jint(l->l.who.pid));
+		kv(e, "exe", jstr(l->l.who.exe));
+		kv(e, "engine", jstr(ward_engine_name((enum ward_engine)l->l.who.engine)));
+		kv(e, "reachable", l->reachable < 0 ? NULL : jbool(l->reachable == 1));
+		json_object_array_add(a, e);
+	}
+	return a;
+}
+
 static json_object *j_engine(const struct ward_selfprobe *p)
 {
 	json_object *o = json_object_new_object();
@@ -653,6 +708,8 @@ static json_object *j_engine(const struct ward_selfprobe *p)
 	}
 	kv(o, "checked", checked);
 	kv(o, "found", found);
+	kv(o, "listeners", j_listeners(p));
+	kv(o, "listeners_error", j_err(p->listeners_err));
 	return o;
 }
 

@@ -230,4 +230,22 @@ else
 	not_ok "examples/Dockerfile runs" "not built"
 fi
 
+# examples/Dockerfile.scratch, built and run as its header says, from a
+# context shaped like the project's (build/ward-static, build/probe).
+sc=$CTX/scratch
+mkdir -p "$sc/build"
+cp -R "$top/examples" "$sc/"
+cp "$WARD" "$sc/build/ward-static"
+cp "$PROBE" "$sc/build/probe"
+if dk build -q --network none -f "$sc/examples/Dockerfile.scratch" \
+	--build-arg APP=build/probe -t ward-t-scratch "$sc" >/dev/null 2>"$CTX/build.err"; then
+	ok "examples/Dockerfile.scratch builds as its header says"
+	drun ward-t-scratch /usr/local/bin/myapp id
+	expect_out "examples/Dockerfile.scratch runs the app as 10001 under ward" \
+		"uid=10001/10001/10001/10001 gid=10001/10001/10001/10001 groups="
+else
+	not_ok "examples/Dockerfile.scratch builds as its header says" "$(cat "$CTX/build.err")"
+	not_ok "examples/Dockerfile.scratch runs" "not built"
+fi
+
 tap_done

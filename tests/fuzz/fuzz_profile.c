@@ -18,8 +18,8 @@
  * Checked beyond not crashing: the error count the parser returns is the
  * builder's, no error is reported without a diagnostic and vice versa;
  * the diagnostics are exactly min(errors, WARD_PROFILE_MAX_ERRORS)
- * triples of "PATH:LINE:COL: error: MESSAGE", "  SOURCE" and "  ...^",
- * where PATH is a section's, LINE is within that section and COL is
+ * triples of "PATH:LINE:COL: error: MESSAGE", "  SOURCE" and "  ...^"
+ * (each followed by at most one "  hint: ADVICE" line), where PATH is a section's, LINE is within that section and COL is
  * within 1..WARD_PROFILE_MAX_LINE+1; allow-engine-socket never sets a
  * bit outside the known engines.
  *
@@ -210,6 +210,14 @@ static void check_diag(const struct fuzz_fs *fs, const char *diag,
 		for (size_t i = 2; i + 1 < n[2]; i++)
 			if (l[2][i] != ' ' && l[2][i] != '\t')
 				abort();
+		/* advice, when there is some: one "  hint: " line */
+		if (p < end && (size_t)(end - p) > 8 && memcmp(p, "  hint: ", 8) == 0) {
+			const char *nl = memchr(p, '\n', (size_t)(end - p));
+
+			if (!nl || nl == p + 8)
+				abort();
+			p = nl + 1;
+		}
 		triples++;
 	}
 	if (triples != expect)

@@ -120,6 +120,99 @@ fi
 
 run_ward no-such-subcommand
 expect_rc "unknown subcommand: exit 125" 125
+run_ward chek
+expect_match "an unknown command suggests the nearest one" \
+	'^ward: hint: did you mean ward check\?$' "$ERR"
+
+# ---- every plan error at once, in file and line order ------------------------------
+# A profile with five mistakes, found by the parser (rlimit, directive)
+# and by resolution (bind source, user, tmpfs), in an order that is not
+# the lines' order: one run reports all five, by line, and nothing starts.
+five=$SPOOL/five.profile
+cat >"$five" <<'EOF_PROFILE'
+ward-profile 1
+# five mistakes
+bind /nonexistent-ward-five:/five
+rlimit nofiles=64
+user nosuchuser-ward-five
+tcp-bnd 8080
+tmpfs relative
+EOF_PROFILE
+rm -f "$MARKER"
+run_ward run --bind "$PROBE:/probe" --bind "$SPOOL:/spool:rw" --profile "$five" \
+	-- /probe write /spool/marker started
+expect_rc "a profile with five mistakes: exit 125" 125
+expect_true "a profile with five mistakes: nothing started" "$MARKER exists" \
+	test ! -e "$MARKER"
+lines=$(grep -oE "^(ward: plan: )?$five:[0-9]+:" <<<"$ERR" | grep -oE ':[0-9]+:$' | tr -d ':' | tr '\n' ' ')
+expect_eq "a profile with five mistakes: all five reported in one run, in line order" \
+	"3 4 5 6 7 " "$lines"
+expect_match "... each saying what is wrong (bind)" "$five:3:6: --bind /nonexistent-ward-five:/five: source /nonexistent-ward-five: No such file or directory" "$ERR"
+expect_match "... each saying what is wrong (user)" "$five:5:6: --user nosuchuser-ward-five: no such user" "$ERR"
+expect_match "... and the count" '^ward: plan: 5 errors; nothing was started$' "$ERR"
+# The command line's errors come first.
+run_ward run --profile "$five" --hostname 'bad!' -- /bin/true
+expect_match "the command line's error is listed before the profile's" \
+	"^ward: usage: --hostname bad!: only letters" "$(head -1 <<<"$ERR")"
+expect_match "... and counted with them" '^ward: usage: 6 errors; nothing was started$' "$ERR"
+# Where one error makes a later check meaningless, it is skipped.
+run_ward run --rootfs /nonexistent-ward-root --user nosuchuser -- /bin/true
+expect_match "a missing --rootfs is reported" '^ward: plan: --rootfs /nonexistent-ward-root: No such file' "$ERR"
+expect_no_match "... and the user is not looked up in a root that is not there" 'nosuchuser' "$ERR"
+
+# ---- did you mean -------------------------------------------------------------------
+run_ward run --cap-add NET_RAW -- /bin/true
+expect_match "--cap-add: did you mean --cap-keep" '^ward: hint: did you mean --cap-keep\?' "$ERR"
+run_ward run --rlimit nofiles=64 -- /bin/true
+expect_match "--rlimit nofiles: did you mean nofile" '^ward: hint: did you mean nofile\?$' "$ERR"
+run_ward run --cap-keep NET_BIND_SERVIC -- /bin/true
+expect_match "--cap-keep NET_BIND_SERVIC: did you mean NET_BIND_SERVICE" \
+	'^ward: hint: did you mean NET_BIND_SERVICE\?$' "$ERR"
+run_ward run --tcp-bnd 80 -- /bin/true
+expect_match "--tcp-bnd: did you mean --tcp-bind" '^ward: hint: did you mean --tcp-bind\?' "$ERR"
+expect_match "a profile's unknown directive: did you mean, under the caret" \
+	'^  hint: did you mean tcp-bind\?$' "$(cd "$SPOOL" && "$WARD" run --profile "$five" -- /bin/true 2>&1)"
+# Profile names: the names found in the search path (./profiles here).
+run_cmd env -C "$here/../.." "$WARD" run --profile ngnix -- /bin/true
+expect_match "--profile ngnix: did you mean nginx" '^ward: hint: did you mean nginx\?' "$ERR"
+
+# ---- hints: specific or none --------------------------------------------------------
+run_ward run --net host --cap-keep NET_BIND_SERVICE -- /bin/true
+expect_match "--net host --cap-keep NET_BIND_SERVICE: the hint says what to do instead (--listen)" \
+	'^ward: hint: for a port below 1024, let ward bind it and hand it over: --listen' "$ERR"
+run_ward run --tmpfs scratch -- /bin/true
+expect_no_match "a plan error without advice has no generic hint" '^ward: hint:' "$ERR"
+run_ward run --no-such-flag -- /bin/true
+expect_no_match "no hint names a manual that does not exist" 'ward-run\(1\)' "$ERR"
+
+# ---- help ---------------------------------------------------------------------------
+run_ward -h
+expect_out_match "ward -h: the usage, on stdout" '^usage: ward run '
+run_ward seccomp --help
+expect_out_match "ward seccomp --help: the seccomp commands" '^ +ward seccomp learn '
+expect_no_match "... and only those" 'ward run ' "$OUT"
+run_ward check --help
+expect_out_match "ward check --help: its own --json" '^  --json '
+expect_out_match "ward check --help: its own --image" '^  --image FILE '
+expect_out_match "ward check --help: its own --suggest" '^  --suggest '
+run_cmd env -C "$SPOOL" HOME="$SPOOL" XDG_CONFIG_HOME="$SPOOL" "$WARD" profiles
+if grep -q '^  used ' <<<"$OUT"; then
+	skip "ward profiles says when it finds none" "a profile directory is installed on this machine"
+else
+	expect_out_match "ward profiles says when it finds none" '^  none found in the search path above$'
+fi
+
+# ---- port lists add up --------------------------------------------------------------
+run_ward run --bind "$PROBE:/probe" --tcp-bind 18080 --tcp-bind 18081 -- /bin/sh -c \
+	'/probe bind-tcp 18080; /probe bind-tcp 18081; /probe bind-tcp 18082'
+expect_out "--tcp-bind 18080 --tcp-bind 18081: both bind, 18082 is EACCES (Landlock)" \
+	"$(printf 'ok\nok\nerrno=EACCES')"
+ports=$SPOOL/ports.profile
+printf 'ward-profile 1\ntcp-bind 18080\n' >"$ports"
+run_ward run --bind "$PROBE:/probe" --profile "$ports" --tcp-bind 18081 -- /bin/sh -c \
+	'/probe bind-tcp 18080; /probe bind-tcp 18081'
+expect_out "--tcp-bind on the command line replaces the profile's" \
+	"$(printf 'errno=EACCES\nok')"
 
 # The exit-code table.
 run_ward exit-codes
@@ -131,5 +224,7 @@ if [ "$RC" = 0 ] && grep -Eq '(^|[[:space:]])125([[:space:]]|$)' <<<"$OUT" &&
 else
 	not_ok "ward exit-codes lists 125, 126, 127 and the 2xx setup codes" "$(last_run)"
 fi
+codes=$(awk 'NR > 3 { print $1 }' <<<"$OUT")
+expect_eq "ward exit-codes: sorted by code" "$(sort -n <<<"$codes")" "$codes"
 
 tap_done

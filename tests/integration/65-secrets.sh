@@ -147,8 +147,17 @@ refused() { # DESC ERE: exit 228, stderr matches, the program never ran
 }
 printf 'x' >"$SRC/open" && chmod 644 "$SRC/open"
 probe_in --bind "$MARK:/mark:rw" --secret db="$SRC/open" -- write /mark/ran x
-refused "a world-readable source is refused, saying chmod 600 (228)" \
-	"secret db: $SRC/open is readable by every user \\(mode 0644\\); refusing to use it: chmod 600 $SRC/open"
+refused "a world-readable source is refused with its errno (228)" \
+	"^ward: secrets: secret db: $SRC/open is readable by every user \\(mode 0644\\), so ward refuses it: Permission denied\$"
+# The advice is the hint line, after the errno: the line with the errno
+# must not read as if ward's own chmod had failed.
+refused "a world-readable source: the hint line gives the chmod (228)" \
+	"^ward: hint: take the other users' access away: chmod 600 $SRC/open\$"
+if ! grep -q 'chmod.*Permission denied' <<<"$ERR"; then
+	ok "a world-readable source: no chmod before the errno"
+else
+	not_ok "a world-readable source: no chmod before the errno" "$(last_run)"
+fi
 ln -s db "$SRC/link"
 probe_in --bind "$MARK:/mark:rw" --secret db="$SRC/link" -- write /mark/ran x
 refused "a symlink source is refused (228)" 'is a symlink; name the file itself'

@@ -122,12 +122,21 @@ errs = []
 def want(cond, what):
     if not cond:
         errs.append(what)
-want(doc.get("schema") == 1, "schema is 1")
+want(doc.get("schema") == 2, "schema is 2")
 want(isinstance(doc.get("plan"), dict) and doc["plan"].get("rootfs") == root,
      "plan.rootfs is the tree")
 rows = doc.get("rows", [])
 for r in rows:
-    want(set(r) == {"id", "ok", "weight", "finding", "fix"}, "row keys: %r" % sorted(r))
+    want(set(r) == {"id", "ok", "weight", "finding", "fix", "finding_id", "severity",
+                    "subject", "layer"}, "row keys: %r" % sorted(r))
+    if r["id"].startswith("rootfs."):
+        want(r["finding_id"] == r["id"] and r["subject"] is None and r["layer"] is None,
+             "a rootfs row's finding id is its row id: %r" % r)
+sev = {r["id"]: r["severity"] for r in rows}
+for i, s in (("rootfs.setuid", "medium"), ("rootfs.world-writable", "medium"),
+             ("rootfs.secrets", "high"), ("rootfs.tools", "low"), ("rootfs.user", "medium"),
+             ("rootfs.size", "none"), ("rootfs.walk", "low")):
+    want(sev.get(i) == s, "%s is %s, got %r" % (i, s, sev.get(i)))
 ids = [r["id"] for r in rows]
 by = {r["id"]: r for r in rows}
 for i in ("rootfs.setuid", "rootfs.world-writable", "rootfs.secrets",
@@ -158,8 +167,25 @@ want(v == ("SAFE" if e < 1 else "OK" if e < 3 else "MEDIUM" if e < 6
 print("\n".join(errs) if errs else "ok")
 EOF
 )
-expect_eq "JSON: schema, plan, one row per id with its ok/weight/fix, exposure and verdict" ok "$py"
+expect_eq "JSON: schema 2, plan, one row per id with its ok/weight/fix/severity, exposure and verdict" ok "$py"
 expect_no_match "no secret content in the JSON" "$SECRET_ENV|$SECRET_KEY|$SECRET_OUT" "$OUT"
+
+# ---- CI: the gate on a tree ---------------------------------------------------------
+# The tree's worst rows are high (rootfs.secrets, 3.0); no row is critical.
+run_ward check --rootfs "$R" --fail-on critical
+expect_rc "--rootfs --fail-on critical: no critical row, exit 0" 0
+run_ward check --rootfs "$R" --fail-on high
+expect_rc "--rootfs --fail-on high: the secrets row fails it, exit 3" 3
+expect_match "--rootfs --fail-on high: stderr names rootfs.secrets" \
+	'^ward: check: failed: 1 finding at or above high \(rootfs\.secrets\)$' "$ERR"
+run_ward check --rootfs "$R" --max-exposure 10
+expect_rc "--rootfs --max-exposure 10: never exceeded, exit 0" 0
+run_ward check --rootfs "$R" --max-exposure 5 --json
+if [ "$RC" = 3 ] && python3 -c 'import json, sys; assert json.load(sys.stdin)["exposure"] > 5' <<<"$OUT"; then
+	ok "--rootfs --max-exposure 5 --json: exposure above 5, JSON on stdout, exit 3"
+else
+	not_ok "--rootfs --max-exposure 5 --json: exposure above 5, JSON on stdout, exit 3" "$(last_run)"
+fi
 
 # ---- hostile names stay printable -------------------------------------------------
 fixture_dir H

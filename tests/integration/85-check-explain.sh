@@ -129,18 +129,70 @@ run_ward check --json --profile "$WORK/bad.profile"
 if [ "$RC" = 0 ] && PY_OUT=$(python3 -c '
 import json, sys
 d = json.load(sys.stdin)
-assert d["schema"] == 1, d["schema"]
+assert d["schema"] == 2, d["schema"]
 assert d["verdict"] == "UNSAFE" and d["exposure"] == 10.0
 assert set(d["plan"]) >= {"rootless", "rootfs", "uid", "gid", "capabilities", "net", "seccomp"}
+def severity(r):
+    w = r["weight"]
+    return ("none" if r["ok"] else "critical" if w >= 5 else "high" if w >= 2.5
+            else "medium" if w >= 1 else "low")
 for r in d["rows"]:
-    assert set(r) == {"id", "ok", "weight", "finding", "fix"}, r
+    assert set(r) == {"id", "ok", "weight", "finding", "fix", "finding_id", "severity",
+                      "subject", "layer"}, r
     assert r["ok"] == (r["weight"] == 0.0) or r["ok"] is False
-ids = {r["id"] for r in d["rows"] if not r["ok"]}
-assert {"engine-socket", "seccomp", "net", "env.secret"} <= ids, ids
+    assert r["severity"] == severity(r), r
+    assert r["finding_id"] == r["id"] + (":" + r["subject"] if r["subject"] else ""), r
+    assert r["layer"] is None, r
+ids = [r["finding_id"] for r in d["rows"]]
+assert len(ids) == len(set(ids)), ids
+risks = {r["finding_id"]: r["severity"] for r in d["rows"] if not r["ok"]}
+assert {"engine-socket:docker", "seccomp", "net", "env.secret:API_TOKEN"} <= set(risks), risks
+assert risks["caps.kept:cap_sys_admin"] == "critical", risks
+assert risks["caps.kept:cap_dac_override"] == "high", risks
+assert risks["engine-socket:docker"] == "critical", risks
+assert risks["net"] == "medium", risks
 print("ok")' <<<"$OUT" 2>&1) && [ "$PY_OUT" = ok ]; then
-	ok "check --json: schema 1, every row {id, ok, weight, finding, fix}"
+	ok "check --json: schema 2, every row with a unique finding_id and its severity"
 else
-	not_ok "check --json: schema 1, every row {id, ok, weight, finding, fix}" "$PY_OUT" "$(last_run)"
+	not_ok "check --json: schema 2, every row with a unique finding_id and its severity" "$PY_OUT" "$(last_run)"
 fi
+
+# ---- CI: --fail-on and --max-exposure ---------------------------------------------
+# The default profile has one low row (root: the host's /usr, 0.3); the
+# bad profile has critical ones.  Without the flags the status stays 0.
+
+run_ward check --profile "$PROFILES/default.profile" --fail-on medium
+expect_rc "--fail-on medium: the default profile (one low row) passes, exit 0" 0
+run_ward check --profile "$PROFILES/default.profile" --fail-on low
+expect_rc "--fail-on low: the default profile's low row fails it, exit 3" 3
+expect_match "--fail-on low: stderr names the finding" \
+	'^ward: check: failed: 1 finding at or above low \(root\)$' "$ERR"
+expect_match "--fail-on low: the report is printed all the same" '^exposure: 0\.3 of 10 \(SAFE\)$' "$OUT"
+run_ward check --profile "$WORK/bad.profile" --fail-on=critical
+expect_rc "--fail-on=critical: the bad profile fails, exit 3" 3
+expect_match "--fail-on critical: names the critical findings" \
+	'^ward: check: failed: 2 findings at or above critical \(caps\.kept:cap_sys_admin, engine-socket:docker' "$ERR"
+run_ward check --profile "$WORK/bad.profile"
+expect_rc "the bad profile without --fail-on: exit 0" 0
+run_ward check --profile "$PROFILES/default.profile" --max-exposure 0.3
+expect_rc "--max-exposure 0.3: exposure 0.3 does not exceed it, exit 0" 0
+run_ward check --profile "$PROFILES/default.profile" --max-exposure 0.2
+expect_rc "--max-exposure 0.2: exposure 0.3 exceeds it, exit 3" 3
+expect_match "--max-exposure: stderr says by how much" \
+	'^ward: check: failed: exposure 0\.3 above 0\.2$' "$ERR"
+run_ward check --profile "$WORK/bad.profile" --max-exposure 9.9 --json
+if [ "$RC" = 3 ] && python3 -c 'import json, sys; assert json.load(sys.stdin)["exposure"] == 10.0' <<<"$OUT"; then
+	ok "--max-exposure with --json: the JSON on stdout, exit 3"
+else
+	not_ok "--max-exposure with --json: the JSON on stdout, exit 3" "$(last_run)"
+fi
+for bad in "--fail-on severe" "--fail-on none" "--fail-on" "--max-exposure 11" \
+	"--max-exposure -1" "--max-exposure high" "--fail-on low --fail-on high"; do
+	# shellcheck disable=SC2086
+	run_ward check $bad
+	expect_rc "check $bad: a usage error (125)" 125
+done
+run_ward exit-codes
+expect_out_match "ward exit-codes lists 3 for ward check's gate" '^3 +check +ward check --fail-on/--max-exposure'
 
 tap_done

@@ -84,11 +84,11 @@ use_report() {
 # got_report DESC: the last launch exited 0 with a schema-1 JSON report.
 got_report() {
 	use_report
-	if [ "$RC" = 0 ] && [ "$(jpy 'd["schema_version"]')" = 1 ]; then
-		ok "$1: exit 0, a JSON report (schema_version 1)"
+	if [ "$RC" = 0 ] && [ "$(jpy 'd["schema_version"]')" = 2 ]; then
+		ok "$1: exit 0, a JSON report (schema_version 2)"
 		return 0
 	fi
-	not_ok "$1: exit 0, a JSON report (schema_version 1)" "$(last_run)"
+	not_ok "$1: exit 0, a JSON report (schema_version 2)" "$(last_run)"
 	return 1
 }
 
@@ -136,6 +136,8 @@ sandbox_suite() {
 		'[[false,"EROFS"],[false,"EROFS"]]'
 	check "$who: inside: no fds above 2" 'd["fds"]' '[]'
 	check "$who: inside: no engine socket" 'd["engine_sockets"]["found"]' '[]'
+	check "$who: inside: no engine listener" \
+		'[d["engine_sockets"]["listeners"], d["engine_sockets"]["listeners_error"]]' '[[],null]'
 	check "$who: inside: summary" 'd["summary"]' "$SANDBOX_SUMMARY"
 	run_checks
 }
@@ -300,15 +302,40 @@ else
 		'^  root writable +yes -> no$' \
 		'^  write in /etc +.+ -> refused \(EROFS\)$' \
 		'^  writable mounts +[0-9]+.* -> 3 \(/dev/shm, /tmp, /run\)$' \
+		'^  fds above 2 +([0-9]+|none) -> none$' \
 		'^  seccomp +off -> filter$' \
+		'^\$ ward run --seccomp off-i-know -- unshare --user id -u$' \
+		'^\$ ward run -- unshare --user id -u$' \
+		'^  unshare: unshare failed: Operation not permitted$' \
 		'^  network +.+ -> loopback only$' \
 		'^  net namespace +.+ -> private$' \
-		'^  ward: engine-socket: .*refusing bind of .*docker\.sock' \
+		'^  connect: Network is unreachable \(ENETUNREACH\)$' \
+		'^=== E\. a fresh /proc' \
+		"^\\\$ ward run -- sh -c 'wc -c </proc/timer_list; echo x >/proc/sys/vm/swappiness'\$" \
+		'^  0$' \
+		'^  sh: 1: cannot create /proc/sys/vm/swappiness: Read-only file system$' \
+		'^=== F\. resource limits' \
+		'^  fds 0-15 open, the next: Too many open files \(EMFILE\)$' \
+		'^=== G\. a secret' \
+		'^  -r-------- 10001 10001 /run/secrets/db$' \
+		'^  cat: s3cret-demo-value$' \
+		'^  in the environment: 0$' \
+		'^  sh: 4: cannot create /run/secrets/db: Read-only file system$' \
+		'^=== H\. Landlock' \
+		'^  written$' \
+		'^  sh: 1: cannot create /ro/file: Permission denied$' \
+		'^  ward: engine-socket: --bind engine/docker\.sock:/run/docker\.sock: refusing$' \
 		'^  exit status: 201$' \
 		'^  engine socket +reachable -> refused \(exit 201\)$' \
-		"^  ward run: +$SANDBOX_SUMMARY\$"; do
+		'^  engine socket +reachable -> no engine socket$' \
+		'^The demo took [0-9]+ s\.$'; do
 		expect_match "the demo shows: $re" "$re" "$OUT"
 	done
+	expect_eq "the demo fits in 80 columns" "" "$(awk 'length > 80' <<<"$OUT")"
+	expect_no_match "the demo shows no scratch or build path" \
+		"ward-demo\.|$(dirname "$WARD")" "$OUT"
+	expect_eq "the demo's fd row stays to the end (before and after)" 2 \
+		"$(grep -c '^  fds above 2 ' <<<"$OUT")"
 	expect_no_match "the demo reports no failed stage" 'FAILED' "$OUT
 $ERR"
 fi

@@ -11,12 +11,21 @@
 #          busybox (the shell) and a world-writable directory (layer 4),
 #          EXPOSE 80, no USER;
 #   clean  its own /etc/passwd with app (10001), a static server, the
-#          shell deleted, USER app, EXPOSE 8080, VOLUME /data.
+#          shell deleted, USER app, EXPOSE 8080, VOLUME /data;
+#   wardep, wardprof, wardroot  no USER, a file named /usr/local/bin/ward
+#          (the probe: the audit cannot tell) as the ENTRYPOINT with
+#          `run --mode entrypoint --user 10001 --`, as examples/Dockerfile
+#          writes it (`run --profile /etc/ward/app.profile --`), with
+#          `--user root`, and with `--user root` after the program (its
+#          own argument: ward's options end at the program).
 # Both are saved (docker save) and converted with skopeo to an OCI layout
 # directory (gzip layers) and an OCI tar (zstd layers).  ward must find
 # every planted problem with its layer index in every format, print no
 # secret value, score the leaky image EXPOSED or UNSAFE and the clean
-# one SAFE or OK, and suggest profiles that ward itself accepts.  Then
+# one SAFE or OK, give the JSON fields (schema 2: finding ids, severities,
+# the image's user, layers and sizes), fail --fail-on/--max-exposure with
+# exit 3 exactly when it should, rate the ward-entrypoint images by the
+# user ward's arguments name, and suggest profiles that ward itself accepts.  Then
 # hostile archives written here by python (a ../ member, an absolute
 # member, a symlink chain, a symlink out of the archive, a gzip bomb, a
 # truncated tar, malformed and oversized JSON, a ../ entry inside a
@@ -111,6 +120,24 @@ build() {
 }
 build --build-arg "API_TOKEN=$SECRET_TOKEN" -t wardtest/leaky "$L"
 build -t wardtest/clean "$C"
+# ward_image NAME ENTRYPOINT-ARGS: an image whose ENTRYPOINT is "ward run".
+ward_image() {
+	local d=$T/$1
+	mkdir -p "$d"
+	cp "$PROBE" "$d/ward"
+	cat >"$d/Dockerfile" <<EOF
+FROM wardtest/base
+COPY ward /usr/local/bin/ward
+ENTRYPOINT ["/usr/local/bin/ward", "run", $2, "--"]
+CMD ["/bin/sh"]
+EOF
+	build -t "wardtest/$1" "$d"
+	dk save "wardtest/$1" -o "$T/$1.tar" || bail "docker save $1" "docker save failed"
+}
+ward_image wardep '"--mode", "entrypoint", "--user", "10001"'
+ward_image wardprof '"--profile", "/etc/ward/app.profile"'
+ward_image wardroot '"--mode=entrypoint", "--user=root"'
+ward_image wardargs '"-v", "--net", "none", "--bind=/srv:/srv", "/app/server", "--user", "root"'
 dk save wardtest/leaky -o "$T/leaky.tar" && dk save wardtest/clean -o "$T/clean.tar" ||
 	bail "docker save" "docker save failed"
 skopeo copy -q docker-archive:"$T/leaky.tar" oci:"$T/leaky-oci:latest" &&
@@ -133,10 +160,24 @@ def want(c, what):
     if not c:
         errs.append(what)
 rows = doc.get("rows", [])
-want(doc.get("schema") == 1, "schema 1")
+want(doc.get("schema") == 2, "schema 2")
 want("plan" not in doc, "no plan object for --image alone")
 for r in rows:
-    want(set(r) == {"id", "ok", "weight", "finding", "fix"}, "row keys %r" % sorted(r))
+    want(set(r) == {"id", "ok", "weight", "finding", "fix", "finding_id", "severity",
+                    "subject", "layer"}, "row keys %r" % sorted(r))
+fids = [r["finding_id"] for r in rows]
+want(len(fids) == len(set(fids)), "finding ids are unique: %r" % fids)
+sev = {r["finding_id"]: r["severity"] for r in rows}
+img = doc.get("image", {})
+want(set(img) == {"name", "format", "user", "bytes", "entries", "layers"}, "image keys %r" % sorted(img))
+want(set(img.get("user", {})) == {"config_user", "user", "uid", "gid", "root", "source", "ward",
+                                   "profile"}, "image.user keys %r" % img.get("user"))
+layers = img.get("layers", [])
+want([l.get("index") for l in layers] == list(range(len(layers))), "layers in order")
+for l in layers:
+    want(set(l) == {"index", "digest", "bytes", "files", "history"}, "layer keys %r" % sorted(l))
+    want(isinstance(l["bytes"], int) and l["bytes"] >= 0, "layer bytes %r" % l)
+want(img.get("bytes") == sum(l["bytes"] for l in layers), "image bytes is the layers' sum")
 by = {}
 for r in rows:
     by.setdefault(r["id"], []).append(r)
@@ -173,12 +214,31 @@ if kind == "leaky":
     want(find("image.ports", "80/tcp") and not by["image.ports"][0]["ok"], "port 80")
     want(find("image.size", "5 layers", "largest: layer"), "size: per layer")
     want(doc.get("verdict") in ("EXPOSED", "UNSAFE"), "verdict %r" % doc.get("verdict"))
+    want(sev.get("image.user") == "high", "user: high")
+    want(sev.get("image.secret-file:/app/.env") == "medium", "deleted .env: medium %r" % sev)
+    want(sev.get("image.secret-file:/root/.ssh/id_rsa") == "medium", "deleted id_rsa: medium")
+    want([r["layer"] for r in rows if r["finding_id"] == "image.secret-file:/app/.env"] == [1],
+         ".env: layer 1")
+    want(sev.get("image.secret-history:arg:API_TOKEN") == "high", "build arg: high %r" % sev)
+    want(sev.get("image.secret-env:DB_PASSWORD") == "medium", "ENV DB_PASSWORD: medium")
+    want(sev.get("image.setuid") == "high", "setuid shell: high")
+    u = img.get("user", {})
+    want(u.get("config_user") is None and u.get("uid") == 0 and u.get("root") is True and
+         u.get("source") == "config", "image.user: root from the config %r" % u)
+    want(len(layers) == 5 and layers[0]["bytes"] > 1000000, "5 layers, busybox in layer 0")
+    want(layers[1]["history"] and layers[1]["history"].startswith("COPY file:"),
+         "layer 1's history line: %r" % layers[1])
+    want(all("WARDTEST" not in (l["history"] or "") for l in layers), "history masked")
 else:
     bad = [r for r in rows if not r["ok"] and r["weight"] > 0 and r["id"] != "image.entrypoint"]
     want(not bad, "clean: no risk rows but the entrypoint: %r" % bad)
     want(find("image.user", "USER app", "uid 10001") and by["image.user"][0]["ok"], "user app 10001")
     want(find("image.ports", "8080/tcp") and by["image.ports"][0]["ok"], "port 8080 ok")
     want(doc.get("verdict") in ("SAFE", "OK"), "verdict %r" % doc.get("verdict"))
+    u = img.get("user", {})
+    want(u.get("config_user") == "app" and u.get("user") == "app" and u.get("uid") == 10001 and
+         u.get("gid") == 10001 and u.get("root") is False and u.get("source") == "config",
+         "image.user: app 10001 %r" % u)
 total = min(10.0, sum(r["weight"] for r in rows))
 want(abs(doc.get("exposure", -1) - total) < 1e-6, "exposure is the sum")
 print("\n".join(errs) if errs else "ok")
@@ -217,6 +277,71 @@ for f in clean.tar clean-oci; do
 	printf '%s\n' "$OUT" >"$T/$f.json"
 	expect_eq "clean $f: a clean report, SAFE or OK" ok "$(check_json "$T/$f.json" clean 2>&1)"
 done
+
+# ---- CI: --fail-on and --max-exposure --------------------------------------------------------
+run_ward check --image "$T/leaky.tar" --fail-on high
+expect_rc "leaky --fail-on high: exit 3" 3
+expect_match "leaky --fail-on high: stderr names the findings by id" \
+	'^ward: check: failed: [0-9]+ findings at or above high \(image\.user, .*image\.secret-history:arg:API_TOKEN' "$ERR"
+run_ward check --image "$T/leaky-oci" --json --fail-on critical
+expect_rc "leaky (OCI) --fail-on critical: no critical row, exit 0" 0
+run_ward check --image "$T/clean.tar" --fail-on medium
+expect_rc "clean --fail-on medium: exit 0" 0
+run_ward check --image "$T/clean.tar" --fail-on low
+expect_rc "clean --fail-on low: the entrypoint row (low) fails it, exit 3" 3
+run_ward check --image "$T/clean.tar" --max-exposure 1
+expect_rc "clean --max-exposure 1: exit 0" 0
+run_ward check --image "$T/leaky.tar" --max-exposure 9.5 --json
+if [ "$RC" = 3 ] && python3 -c 'import json, sys; assert json.load(sys.stdin)["exposure"] == 10' <<<"$OUT"; then
+	ok "leaky --max-exposure 9.5 --json: exit 3, the report on stdout"
+else
+	not_ok "leaky --max-exposure 9.5 --json: exit 3, the report on stdout" "$(last_run)"
+fi
+run_ward check --image "$T/clean.tar" --suggest --fail-on high
+expect_rc "--suggest with --fail-on: a usage error" 125
+
+# ---- an image whose ENTRYPOINT is ward run --------------------------------------------------
+# user_of FILE: "ok|RISK <the image.user finding>", then the JSON's
+# image.user as a list.
+user_of() {
+	python3 - "$1" <<'EOF'
+import json, sys
+d = json.load(open(sys.argv[1]))
+r = [r for r in d["rows"] if r["id"] == "image.user"][0]
+u = d["image"]["user"]
+print("ok" if r["ok"] else "RISK", r["finding"])
+print(json.dumps([u[k] for k in ("source", "ward", "user", "uid", "root", "profile", "config_user")]))
+EOF
+}
+word="on the entrypoint's word: the audit cannot prove that /usr/local/bin/ward is ward"
+run_ward check --image "$T/wardep.tar" --json
+printf '%s\n' "$OUT" >"$T/wardep.json"
+expect_eq "ward --mode entrypoint --user 10001, no USER: rated by ward's --user" \
+	"ok the command runs /usr/local/bin/ward run --mode entrypoint --user 10001: ward switches to uid 10001 before the program starts; $word
+[\"ward-entrypoint\", \"/usr/local/bin/ward\", \"10001\", 10001, false, null, null]" \
+	"$(user_of "$T/wardep.json")"
+run_ward check --image "$T/wardep.tar" --fail-on high
+expect_rc "ward-entrypoint image --fail-on high: not root, exit 0" 0
+expect_match "text: the user row rests on the entrypoint's word" \
+	"^image\.user +ok +0\.0 +the command runs /usr/local/bin/ward run --mode entrypoint --user 10001: .*cannot prove" "$OUT"
+run_ward check --image "$T/wardprof.tar" --json
+printf '%s\n' "$OUT" >"$T/wardprof.json"
+expect_eq "examples/Dockerfile's form (ward run --profile FILE): the profile's user, never root" \
+	"ok the command runs /usr/local/bin/ward run --profile /etc/ward/app.profile: ward switches to the user the profile names (not read here; ward never runs a program as root); $word
+[\"ward-entrypoint\", \"/usr/local/bin/ward\", null, null, false, \"/etc/ward/app.profile\", null]" \
+	"$(user_of "$T/wardprof.json")"
+run_ward check --image "$T/wardroot.tar" --json
+printf '%s\n' "$OUT" >"$T/wardroot.json"
+expect_eq "ward run --user=root: ward refuses uid 0, a risk" \
+	"RISK the command runs /usr/local/bin/ward run --mode entrypoint --user root: uid 0, which ward refuses: the program does not start; $word
+[\"ward-entrypoint\", \"/usr/local/bin/ward\", \"root\", 0, true, null, null]" \
+	"$(user_of "$T/wardroot.json")"
+run_ward check --image "$T/wardargs.tar" --json
+printf '%s\n' "$OUT" >"$T/wardargs.json"
+expect_eq "ward run -v --net none --bind=... PROGRAM --user root: the program's --user, not ward's" \
+	"ok the command runs /usr/local/bin/ward run without --user: ward switches to its default uid 10001; $word
+[\"ward-entrypoint\", \"/usr/local/bin/ward\", null, 10001, false, null, null]" \
+	"$(user_of "$T/wardargs.json")"
 
 # ---- --suggest ----------------------------------------------------------------------------
 run_ward check --image "$T/clean.tar" --suggest

@@ -5,12 +5,17 @@
 # is stopped and its directory removed by tap.sh's exit trap.  Containers
 # must run with --network none (or host): there is no bridge network.
 #
-#	docker_start || bail_out "$DOCKER_WHY"
+#	docker_start [SOCKET] || bail_out "$DOCKER_WHY"   (SOCKET: a path
+#	                      relative to DOCKER_DIR, default docker.sock)
 #	dk run --rm --network none IMAGE ...        (dk = docker on that socket)
 #	docker_import NAME DIR                      (an image from a directory)
+#
+# DOCKER_EXTRA_ARGS (an array), set before docker_start, adds options to
+# the daemon's command line (e.g. -H tcp://127.0.0.1:PORT).
 
 DOCKER_WHY=""
 DOCKER_DIR=""
+DOCKER_SOCK=""
 
 # The client that came with the daemon (docker.io), else any on PATH.
 _docker_client() {
@@ -25,7 +30,7 @@ _docker_client() {
 # DK is the same as an array, for run_cmd (which cannot run functions).
 DK=()
 dk() {
-	"$(_docker_client)" -H "unix://$DOCKER_DIR/docker.sock" "$@"
+	"$(_docker_client)" -H "unix://$DOCKER_SOCK" "$@"
 }
 
 _docker_install() {
@@ -45,7 +50,7 @@ _docker_stop() {
 	local pid i
 	[ -n "$DOCKER_DIR" ] && [ -d "$DOCKER_DIR" ] || return 0
 	dk ps -aq 2>/dev/null | xargs -r "$(_docker_client)" \
-		-H "unix://$DOCKER_DIR/docker.sock" rm -f >/dev/null 2>&1
+		-H "unix://$DOCKER_SOCK" rm -f >/dev/null 2>&1
 	pid=$(cat "$DOCKER_DIR/dockerd.pid" 2>/dev/null)
 	[ -n "$pid" ] && kill "$pid" 2>/dev/null
 	for i in $(seq 80); do
@@ -59,8 +64,10 @@ _docker_stop() {
 	rm -rf "$DOCKER_DIR"
 }
 
-# docker_start: install docker.io if needed and start the private daemon.
-# On failure DOCKER_WHY holds the reason and the end of the daemon's log.
+# docker_start [SOCKET]: install docker.io if needed and start the private
+# daemon, listening on DOCKER_DIR/SOCKET (default docker.sock; its
+# directories are created).  On failure DOCKER_WHY holds the reason and
+# the end of the daemon's log.
 docker_start() {
 	local i
 	[ "$(id -u)" = 0 ] || { DOCKER_WHY="a private dockerd needs root"; return 1; }
@@ -71,12 +78,14 @@ docker_start() {
 		return 1
 	}
 	chmod 700 "$DOCKER_DIR"
-	DK=("$(_docker_client)" -H "unix://$DOCKER_DIR/docker.sock")
+	DOCKER_SOCK=$DOCKER_DIR/${1:-docker.sock}
+	mkdir -p "$(dirname "$DOCKER_SOCK")"
+	DK=("$(_docker_client)" -H "unix://$DOCKER_SOCK")
 	tap_cleanup _docker_stop
 	dockerd --data-root "$DOCKER_DIR/data" --exec-root "$DOCKER_DIR/exec" \
-		--pidfile "$DOCKER_DIR/dockerd.pid" -H "unix://$DOCKER_DIR/docker.sock" \
+		--pidfile "$DOCKER_DIR/dockerd.pid" -H "unix://$DOCKER_SOCK" \
 		--bridge=none --iptables=false --ip6tables=false --ip-masq=false \
-		>"$DOCKER_DIR/dockerd.log" 2>&1 </dev/null &
+		"${DOCKER_EXTRA_ARGS[@]}" >"$DOCKER_DIR/dockerd.log" 2>&1 </dev/null &
 	for i in $(seq 120); do
 		dk info >/dev/null 2>&1 && return 0
 		kill -0 $! 2>/dev/null || break
@@ -89,7 +98,7 @@ docker_start() {
 # docker_socket: the private daemon's socket path (to mount into a
 # container, as operators do with /var/run/docker.sock).
 docker_socket() {
-	echo "$DOCKER_DIR/docker.sock"
+	echo "$DOCKER_SOCK"
 }
 
 # docker_import NAME DIR: an image named NAME whose only layer is DIR.

@@ -47,7 +47,10 @@
  *                    ignores SIGTERM/HUP/INT and sleeps S; the probe pauses
  *   wait-signal      ready, then signal=SIGxxx when one arrives
  *   connect-unix P   ok | errno=E
+ *   connect-abstract NAME  ok | errno=E   (the abstract address "\0NAME")
  *   mksock P         ok   (a unix socket file nobody listens on)
+ *   listen-unix P    listening, then waits to be killed (a stream socket
+ *                    listening at P; accepts nothing)
  *   bind-tcp PORT    ok | errno=E   (127.0.0.1:PORT)
  *   connect-tcp PORT ok | errno=E   (127.0.0.1:PORT)
  *   sleep S */
@@ -1004,6 +1007,33 @@ static int cmd_connect_unix(const char *path)
 	return 0;
 }
 
+/* connect(2) to the abstract unix address NAME (no file: the address is
+ * a NUL byte and NAME, of exactly that length). */
+static int cmd_connect_abstract(const char *name)
+{
+	struct sockaddr_un sa;
+	size_t len = strlen(name);
+	int fd;
+
+	if (len + 1 > sizeof(sa.sun_path))
+		return 2;
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0) {
+		print_errno(errno);
+		return 0;
+	}
+	memset(&sa, 0, sizeof(sa));
+	sa.sun_family = AF_UNIX;
+	memcpy(sa.sun_path + 1, name, len);
+	if (connect(fd, (struct sockaddr *)&sa,
+		    (socklen_t)(offsetof(struct sockaddr_un, sun_path) + 1 + len)) < 0)
+		print_errno(errno);
+	else
+		puts("ok");
+	close(fd);
+	return 0;
+}
+
 /* Create a unix socket file at PATH (bound, then closed: nobody listens,
  * so a later connect gives ECONNREFUSED rather than ENOENT). */
 static int cmd_mksock(const char *path)
@@ -1029,6 +1059,28 @@ static int cmd_mksock(const char *path)
 	close(fd);
 	puts("ok");
 	return 0;
+}
+
+static int cmd_listen_unix(const char *path)
+{
+	struct sockaddr_un sa;
+	int fd;
+
+	if (strlen(path) >= sizeof(sa.sun_path))
+		return 2;
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	memset(&sa, 0, sizeof(sa));
+	sa.sun_family = AF_UNIX;
+	strcpy(sa.sun_path, path);
+	if (fd < 0 || bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0 ||
+	    listen(fd, 16) < 0) {
+		print_errno(errno);
+		return 1;
+	}
+	puts("listening");
+	fflush(stdout);
+	for (;;)
+		pause();
 }
 
 static int cmd_bind_tcp(const char *port_s)
@@ -1364,8 +1416,8 @@ ARG0(cmd_zombie_check) ARG0(cmd_wait_signal)
 ARG1(cmd_read) ARG1(cmd_cat) ARG1(cmd_ls) ARG1(cmd_stat) ARG1(cmd_syscall)
 ARG1(cmd_exit) ARG1(cmd_kill_self) ARG1(cmd_zombies) ARG1(cmd_zombie_test)
 ARG1(cmd_orphan_sleep) ARG1(cmd_connect_unix) ARG1(cmd_bind_tcp)
-ARG1(cmd_connect_tcp)
-ARG1(cmd_mksock)
+ARG1(cmd_connect_tcp) ARG1(cmd_connect_abstract)
+ARG1(cmd_mksock) ARG1(cmd_listen_unix)
 ARG1(cmd_sleep)
 #undef ARG0
 #undef ARG1
@@ -1416,10 +1468,12 @@ static const struct {
 	{"orphan-sleep", 1, cmd_orphan_sleep_argv},
 	{"wait-signal", 0, cmd_wait_signal_argv},
 	{"connect-unix", 1, cmd_connect_unix_argv},
+	{"connect-abstract", 1, cmd_connect_abstract_argv},
 	{"bind-tcp", 1, cmd_bind_tcp_argv},
 	{"connect-tcp", 1, cmd_connect_tcp_argv},
 	{"mksock", 1, cmd_mksock_argv},
 	{"reuse-fd", 2, cmd_reuse_fd_argv},
+	{"listen-unix", 1, cmd_listen_unix_argv},
 	{"sleep", 1, cmd_sleep_argv},
 };
 

@@ -386,9 +386,9 @@ static void test_bind_of_root_refused(void **state)
  * later tmpfs an earlier one, a bind a tmpfs (whatever the order). */
 static void test_same_destination_replaced(void **state)
 {
-	static const struct kv binds[] = {{"bind", "/tmp"}, {"bind", "/usr:/tmp:rw"},
+	static const struct kv binds[] = {{"bind", "/etc/ssl:/tmp"}, {"bind", "/etc:/tmp:rw"},
 					  {"bind", "/etc:/srv/etc"}, {NULL, NULL}};
-	static const struct kv mixed[] = {{"tmpfs", "/srv/x"}, {"bind", "/usr:/srv/x"},
+	static const struct kv mixed[] = {{"tmpfs", "/srv/x"}, {"bind", "/etc:/srv/x"},
 					  {"tmpfs", "/srv/y:size=1m"}, {NULL, NULL}};
 	static const struct kv sizes[] = {{"tmpfs", "/scratch"}, {"tmpfs", "/scratch:size=1m"},
 					  {NULL, NULL}};
@@ -398,7 +398,7 @@ static void test_same_destination_replaced(void **state)
 	(void)state;
 	plan = build_ok(binds);
 	assert_int_equal(plan->nbinds, 2);
-	assert_string_equal(plan->binds[0].src, "/usr");
+	assert_string_equal(plan->binds[0].src, "/etc");
 	assert_string_equal(plan->binds[0].dst, "/tmp");
 	assert_true(plan->binds[0].rw);
 	assert_string_equal(plan->binds[1].dst, "/srv/etc");
@@ -503,7 +503,7 @@ static void test_list_accumulation(void **state)
 {
 	static const struct kv kv[] = {
 		{"env", "A=1"}, {"env", "B=2"}, {"env", "A=3"},
-		{"env", "PATH=/bin"}, {"bind", "/tmp:/one"},
+		{"env", "PATH=/bin"}, {"bind", "/etc:/one"},
 		{"bind", "/etc/hostname:/two:rw"}, {"tmpfs", "/scratch:size=1M"},
 		{"tmpfs", "/cache"}, {"rlimit", "nofile=64"},
 		{"rlimit", "core=0:0"}, {NULL, NULL},
@@ -541,18 +541,18 @@ static void test_list_accumulation(void **state)
 static void test_bind_resolution(void **state)
 {
 	static const struct kv kv[] = {
-		{"bind", "//tmp/"}, {"bind", "/tmp:/srv/tmp:ro"},
-		{"bind", "/tmp://srv//data/./:rw"}, {NULL, NULL},
+		{"bind", "//etc/"}, {"bind", "/etc:/srv/tmp:ro"},
+		{"bind", "/etc://srv//data/./:rw"}, {NULL, NULL},
 	};
 	struct ward_plan *plan;
 	struct stat st;
 
 	SKIP_UNDER_VALGRIND(NEEDS_SECCOMP_PLAN);
 	plan = build_ok(kv);
-	assert_int_equal(stat("/tmp", &st), 0);
+	assert_int_equal(stat("/etc", &st), 0);
 	assert_int_equal(plan->nbinds, 3);
-	assert_string_equal(plan->binds[0].src, "/tmp");
-	assert_string_equal(plan->binds[0].dst, "/tmp");
+	assert_string_equal(plan->binds[0].src, "/etc");
+	assert_string_equal(plan->binds[0].dst, "/etc");
 	assert_false(plan->binds[0].rw);
 	assert_int_equal(plan->binds[0].type, S_IFDIR);
 	assert_true(plan->binds[0].dev == st.st_dev);
@@ -807,7 +807,7 @@ static void test_dockersock_at_plan_time(void **state)
 /* With the socket fixture in place, an unrelated directory is fine. */
 static void test_dockersock_unrelated_bind(void **state)
 {
-	static const struct kv ok[] = {{"bind", "/usr/share:/x"}, {NULL, NULL}};
+	static const struct kv ok[] = {{"bind", "/etc:/x"}, {NULL, NULL}};
 	struct ward_plan *plan;
 
 	SKIP_UNDER_VALGRIND(NEEDS_SECCOMP_PLAN);

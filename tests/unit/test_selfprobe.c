@@ -370,6 +370,16 @@ static void test_summary(void **state)
 	free(p);
 }
 
+/* dockerd on a non-standard path, reachable; containerd, abstract. */
+static struct ward_selfprobe_listener listeners[2] = {
+	{.l = {.name = "/srv/x/api.sock", .has_vfs = true,
+	       .who = {.engine = 0, .pid = 1234, .exe = "dockerd"}},
+	 .reachable = 1},
+	{.l = {.name = "@/containerd-shim/x.sock",
+	       .who = {.engine = 1, .pid = 99, .exe = "containerd-shim"}},
+	 .reachable = -1},
+};
+
 static void test_phrases(void **state)
 {
 	struct ward_selfprobe *p = calloc(1, sizeof(*p));
@@ -405,6 +415,17 @@ static void test_phrases(void **state)
 	p->sockets[0].err = ECONNREFUSED;
 	ward_selfprobe_engine_phrase(p, buf, sizeof(buf));
 	assert_string_equal(buf, "engine socket present, not connectable: /run/x.sock");
+
+	/* An engine's listener whose path leads to it here is reachable;
+	 * one already among the well-known paths is named once. */
+	p->nlisteners = 2;
+	p->listeners = listeners;
+	ward_selfprobe_engine_phrase(p, buf, sizeof(buf));
+	assert_string_equal(buf, "engine socket reachable: /srv/x/api.sock");
+	p->nsockets = 0;
+	listeners[0].reachable = 0;
+	ward_selfprobe_engine_phrase(p, buf, sizeof(buf));
+	assert_string_equal(buf, "no engine socket");
 	free(p);
 }
 
@@ -435,7 +456,7 @@ static void test_json(void **state)
 	/* through text and back: what a consumer sees */
 	back = json_tokener_parse(json_object_to_json_string(o));
 	assert_non_null(back);
-	assert_int_equal(json_object_get_int(get(back, "schema_version")), 1);
+	assert_int_equal(json_object_get_int(get(back, "schema_version")), 2);
 	assert_int_equal(json_object_get_int(get(back, "identity.uid.effective")), 65534);
 	assert_int_equal(json_object_get_int(get(back, "identity.gid.fs")), 65534);
 	assert_int_equal(json_object_array_length(get(back, "identity.groups")), 0);
@@ -465,6 +486,9 @@ static void test_json(void **state)
 			    "EROFS");
 	assert_int_equal(json_object_array_length(get(back, "engine_sockets.found")), 0);
 	assert_int_equal(json_object_array_length(get(back, "engine_sockets.checked")), 6);
+	assert_int_equal(json_object_array_length(get(back, "engine_sockets.listeners")), 0);
+	assert_true(json_object_is_type(get(back, "engine_sockets.listeners_error"),
+					json_type_null));
 	assert_int_equal(json_object_array_length(get(back, "fds")), 0);
 	assert_string_equal(json_object_get_string(get(back, "summary")),
 			    "uid 65534, no capabilities, no_new_privs, seccomp filter, "
@@ -508,6 +532,50 @@ static void test_text(void **state)
 	for (size_t i = 0; i < N_ELEMS(lines); i++)
 		if (!strstr(text, lines[i]))
 			fail_msg("no '%s' in:\n%s", lines[i], text);
+	free(text);
+	free(p);
+}
+
+/* The engine listeners, in JSON and in text. */
+static void test_listeners(void **state)
+{
+	struct ward_selfprobe *p = calloc(1, sizeof(*p));
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+	json_object *o, *back, *l;
+
+	(void)state;
+	assert_non_null(p);
+	assert_non_null(f);
+	sandbox_state(p);
+	p->listeners = listeners;
+	p->nlisteners = 2;
+	listeners[0].reachable = 1;
+	o = ward_selfprobe_json(p);
+	back = json_tokener_parse(json_object_to_json_string(o));
+	assert_non_null(back);
+	assert_int_equal(json_object_array_length(get(back, "engine_sockets.listeners")), 2);
+	l = json_object_array_get_idx(get(back, "engine_sockets.listeners"), 0);
+	assert_string_equal(json_object_get_string(get(l, "path")), "/srv/x/api.sock");
+	assert_int_equal(json_object_get_int(get(l, "pid")), 1234);
+	assert_string_equal(json_object_get_string(get(l, "exe")), "dockerd");
+	assert_string_equal(json_object_get_string(get(l, "engine")), "docker");
+	assert_true(json_object_get_boolean(get(l, "reachable")));
+	l = json_object_array_get_idx(get(back, "engine_sockets.listeners"), 1);
+	assert_string_equal(json_object_get_string(get(l, "engine")), "containerd");
+	assert_true(json_object_is_type(get(l, "reachable"), json_type_null));
+	assert_string_equal(json_object_get_string(get(back, "summary")) +
+			    strlen(json_object_get_string(get(back, "summary"))) -
+			    strlen("engine socket reachable: /srv/x/api.sock"),
+			    "engine socket reachable: /srv/x/api.sock");
+	json_object_put(back);
+	json_object_put(o);
+	ward_selfprobe_print(p, f);
+	assert_int_equal(fclose(f), 0);
+	if (!strstr(text, "\nengine_listener: /srv/x/api.sock dockerd pid 1234 (docker) reachable\n") ||
+	    !strstr(text, "\nengine_listener: @/containerd-shim/x.sock containerd-shim pid 99 (containerd)\n"))
+		fail_msg("engine_listener lines missing in:\n%s", text);
 	free(text);
 	free(p);
 }
@@ -576,6 +644,7 @@ int main(void)
 		cmocka_unit_test(test_phrases),
 		cmocka_unit_test(test_json),
 		cmocka_unit_test(test_text),
+		cmocka_unit_test(test_listeners),
 		cmocka_unit_test(test_gather_self),
 		cmocka_unit_test(test_main_usage),
 	};
