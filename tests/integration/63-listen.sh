@@ -54,7 +54,9 @@ missing=""
 for c in $need; do
 	command -v "$c" >/dev/null || missing="$missing $c"
 done
-[ -z "$missing" ] || skip_all "programs missing:$missing"
+[ -z "$missing" ] || diag "programs missing:$missing (their tests are skipped)"
+command -v python3 >/dev/null && command -v curl >/dev/null ||
+	skip_all "python3 and curl are needed (programs missing:$missing)"
 
 free_port() {
 	python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
@@ -410,6 +412,7 @@ expect_out "without NOTIFY_SOCKET, the program gets none" "LISTEN_FDS=None NOTIF
 
 # redis-server without arguments listens on 6379 of the host (the
 # profile's net host); another port only when 6379 is taken.
+if command -v redis-server >/dev/null && command -v redis-cli >/dev/null; then
 RPORT=6379
 REDIS=(redis-server)
 if ! port_free 6379; then
@@ -446,15 +449,22 @@ fi
 kill -TERM "$WARD_PID"
 wait_bg "$WARD_PID" 10
 expect_rc "redis --supervised systemd: SIGTERM to ward, exit 0" 0
+else
+	skip "redis under the redis profile" "redis-server or redis-cli is missing and could not be installed"
+fi
 
 # ---- nginx with Debian's own configuration, on port 80 ------------------------------
 
+why=""
 if [ "$ROOT" != 1 ]; then
-	skip "nginx profile: Debian's stock config on port 80" "binding port 80 needs a root caller"
-	tap_done
+	why="binding port 80 needs a root caller"
+elif ! command -v nginx >/dev/null; then
+	why="nginx is missing and could not be installed"
+elif ! port_free 80; then
+	why="port 80 of this host is in use"
 fi
-if ! port_free 80; then
-	skip "nginx profile: Debian's stock config on port 80" "port 80 of this host is in use"
+if [ -n "$why" ]; then
+	skip "nginx profile: Debian's stock config on port 80" "$why"
 	tap_done
 fi
 changed=$(dpkg -V nginx-common 2>/dev/null | grep -E '/etc/nginx/(nginx\.conf|sites-available/default)$')
