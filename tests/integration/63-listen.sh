@@ -55,8 +55,9 @@ for c in $need; do
 	command -v "$c" >/dev/null || missing="$missing $c"
 done
 [ -z "$missing" ] || diag "programs missing:$missing (their tests are skipped)"
-command -v python3 >/dev/null && command -v curl >/dev/null ||
+if ! command -v python3 >/dev/null || ! command -v curl >/dev/null; then
 	skip_all "python3 and curl are needed (programs missing:$missing)"
+fi
 
 free_port() {
 	python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
