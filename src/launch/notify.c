@@ -39,20 +39,33 @@ static int notify_err(struct ward_err *err, int e, const char *what, const char 
 	return ward_err_set(err, WARD_STEP_NOTIFY, e, "NOTIFY_SOCKET: %s%s", what, arg);
 }
 
-/* A private directory for the relay's socket: /run for root, else
- * $XDG_RUNTIME_DIR or /tmp. */
+/* A private directory for the relay's socket, in the first of these
+ * that takes one: $RUNTIME_DIRECTORY (systemd's RuntimeDirectory=), /run
+ * for root or $XDG_RUNTIME_DIR, then /tmp (under ProtectSystem=strict
+ * /run is read-only, and PrivateTmp= makes /tmp the unit's own). */
 static int make_dir(const struct ward_plan *plan, char *dir, size_t len,
 		    struct ward_err *err)
 {
-	const char *base = plan->rootless ? getenv("XDG_RUNTIME_DIR") : "/run";
+	const char *bases[] = {
+		getenv("RUNTIME_DIRECTORY"),
+		plan->rootless ? getenv("XDG_RUNTIME_DIR") : "/run",
+		"/tmp",
+	};
+	int e = ENOENT;
 
-	if (!base || base[0] != '/')
-		base = "/tmp";
-	if ((size_t)snprintf(dir, len, "%s/ward-notify.XXXXXX", base) >= len)
-		return notify_err(err, ENAMETOOLONG, "a directory in ", base);
-	if (!mkdtemp(dir))
-		return notify_err(err, errno, "creating a directory in ", base);
-	return 0;
+	for (size_t i = 0; i < sizeof(bases) / sizeof(bases[0]); i++) {
+		if (!bases[i] || bases[i][0] != '/' || strchr(bases[i], ':'))
+			continue; /* RUNTIME_DIRECTORY may list several */
+		if ((size_t)snprintf(dir, len, "%s/ward-notify.XXXXXX", bases[i]) >= len) {
+			e = ENAMETOOLONG;
+			continue;
+		}
+		if (mkdtemp(dir))
+			return 0;
+		e = errno;
+	}
+	return notify_err(err, e, "creating a private directory in $RUNTIME_DIRECTORY, ",
+			  plan->rootless ? "$XDG_RUNTIME_DIR or /tmp" : "/run or /tmp");
 }
 
 /* The relay's socket, bound at @path, writable by the program's user

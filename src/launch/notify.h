@@ -5,8 +5,8 @@
  * host's mount namespace), nor would the service manager accept its
  * messages: with NotifyAccess=main only the main pid, ward, may notify.
  * So the launcher relays: it binds a datagram socket of its own in a
- * private directory (0700) of the host's /run (root) or of
- * $XDG_RUNTIME_DIR or /tmp, which the sandbox gets as a read-only bind at
+ * private directory (0700) of $RUNTIME_DIRECTORY, the host's /run (root)
+ * or $XDG_RUNTIME_DIR, or /tmp, which the sandbox gets as a read-only bind at
  * WARD_NOTIFY_PATH, the program's NOTIFY_SOCKET; every datagram the
  * program sends there, the launcher sends on, as itself, without its
  * MAINPID= lines (a pid inside the sandbox means nothing outside) and
