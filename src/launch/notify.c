@@ -68,8 +68,10 @@ static int make_dir(const struct ward_plan *plan, char *dir, size_t len,
 			  plan->rootless ? "$XDG_RUNTIME_DIR or /tmp" : "/run or /tmp");
 }
 
-/* The relay's socket, bound at @path, writable by the program's user
- * only. */
+/* The relay's socket, bound at @path.  Writable by all (0666, and no
+ * chown: ward may lack CAP_CHOWN, as in a unit that bounds it to
+ * CAP_SETUID CAP_SETGID): its 0700 directory keeps the host's users out,
+ * and the program reaches it through its bind, not the directory. */
 static int bind_relay(const struct ward_plan *plan, const char *path, int *out,
 		      struct ward_err *err)
 {
@@ -82,9 +84,8 @@ static int bind_relay(const struct ward_plan *plan, const char *path, int *out,
 	fd = sys_socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
 	if (fd < 0 || sys_bind(fd, &sa, len) < 0)
 		return notify_err(err, errno, "binding the relay at ", path);
-	if ((!plan->rootless && chown(path, plan->host_uid, plan->host_gid) < 0) ||
-	    chmod(path, 0600) < 0)
-		return notify_err(err, errno, "handing the relay to the program's user: ", path);
+	if (chmod(path, 0666) < 0)
+		return notify_err(err, errno, "chmod 0666 ", path);
 	*out = TAKE_FD(fd);
 	return 0;
 }

@@ -398,6 +398,23 @@ wait_bg "$WARD_PID" 10
 expect_eq "NOTIFY_SOCKET (an abstract name, --net loopback): relayed the same way" \
 	"bound
 READY=1 from $WARD_PID" "$MGR"
+if [ "$ROOT" = 1 ] && command -v setpriv >/dev/null; then
+	# The example unit's NoNewPrivileges= and CapabilityBoundingSet=CAP_SETUID
+	# CAP_SETGID: no CAP_CHOWN, no CAP_DAC_OVERRIDE.
+	python3 "$TAP_TMP/manager.py" "$TAP_TMP/notify-b2" >"$TAP_TMP/mgr.out" 2>&1 &
+	MGR_PID=$!
+	wait_for_line "$TAP_TMP/mgr.out" '^bound' 10
+	NOTIFY_SOCKET=$TAP_TMP/notify-b2 run_cmd setpriv --no-new-privs --bounding-set -all,+setuid,+setgid \
+		"$WARD" run "${APPBIND[@]}" -- python3 /srv/app/notify.py 'READY=1'
+	wait "$MGR_PID"
+	if [ "$RC" = 0 ] && grep -q '^READY=1 from [0-9]' "$TAP_TMP/mgr.out"; then
+		ok "NOTIFY_SOCKET relayed with the example unit's bounding set (CAP_SETUID CAP_SETGID) and no_new_privs"
+	else
+		not_ok "NOTIFY_SOCKET relayed with the example unit's bounding set" "$(cat "$TAP_TMP/mgr.out")" "$(last_run)"
+	fi
+else
+	skip "NOTIFY_SOCKET with the example unit's bounding set" "needs root and setpriv"
+fi
 after=$(ls -d /run/ward-notify.* /tmp/ward-notify.* "${XDG_RUNTIME_DIR:-/nonexistent}"/ward-notify.* 2>/dev/null)
 expect_eq "the relay's host directories are gone afterwards" "$before" "$after"
 NOTIFY_SOCKET=relative run_ward run -- /bin/sh -c 'echo ran'
