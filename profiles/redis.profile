@@ -9,7 +9,9 @@ ward-profile 1
 # Without a configuration file redis keeps its dump in its working
 # directory and saves it there when it stops: /var/lib/redis here (the
 # root is read-only, and a failed final save makes redis refuse to stop
-# on SIGTERM).
+# on SIGTERM).  As Debian's unit runs it (Type=notify, redis-server
+# --supervised systemd), ward relays its NOTIFY_SOCKET messages as the
+# unit's main process; see ward(1).
 include default.profile
 net host
 tmpfs /var/lib/redis:size=256M
