@@ -68,6 +68,10 @@ static const struct step_info steps[WARD_STEP_COUNT] = {
 	[WARD_STEP_SUPERVISE] = {"supervise", 226, "ward lost track of the sandbox"},
 	[WARD_STEP_IMAGE] = {"image", 229,
 		"the image archive is malformed, hostile or over a limit; nothing was extracted"},
+	[WARD_STEP_LISTEN] = {"listen", 230,
+		"a port below net.ipv4.ip_unprivileged_port_start needs ward started by root (it drops root before the program runs); a port in use needs its other owner stopped"},
+	[WARD_STEP_NOTIFY] = {"notify", 231,
+		"ward could not relay the service manager's NOTIFY_SOCKET to the program; unset it to run without"},
 };
 
 const char *ward_step_name(enum ward_step step)

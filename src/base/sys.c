@@ -36,6 +36,21 @@ int sys_pidfd_send_signal(int pidfd, int sig)
 	return (int)syscall(SYS_pidfd_send_signal, pidfd, sig, NULL, 0);
 }
 
+int sys_socket(int domain, int type, int protocol)
+{
+	return socket(domain, type, protocol);
+}
+
+int sys_bind(int fd, const void *addr, unsigned int len)
+{
+	return bind(fd, (const struct sockaddr *)addr, (socklen_t)len);
+}
+
+int sys_listen(int fd, int backlog)
+{
+	return listen(fd, backlog);
+}
+
 int sys_pivot_root(const char *new_root, const char *put_old)
 {
 	return (int)syscall(SYS_pivot_root, new_root, put_old);

@@ -54,6 +54,11 @@ int sys_landlock_add_rule(int ruleset_fd, int rule_type, const void *attr,
 			  uint32_t flags);
 int sys_landlock_restrict_self(int ruleset_fd, uint32_t flags);
 
+/* Sockets ward binds for the program (listen). */
+int sys_socket(int domain, int type, int protocol);
+int sys_bind(int fd, const void *addr, unsigned int len);
+int sys_listen(int fd, int backlog);
+
 /* Write @len bytes of @data to @dirfd/@path with one write(2) (the
  * user-namespace map files need exactly one write).  Returns 0 or -1. */
 int sys_write_file_at(int dirfd, const char *path, const char *data,

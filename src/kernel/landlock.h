@@ -18,6 +18,7 @@
 
 #define WARD_LANDLOCK_MAX_PATHS 64
 #define WARD_LANDLOCK_MAX_PORTS 64
+#define WARD_LANDLOCK_ABI_NET 4 /* Linux 6.7: TCP bind and connect rules */
 #define WARD_LANDLOCK_ABI_SCOPE 6 /* Linux 6.12: LANDLOCK_SCOPE_SIGNAL */
 
 struct ward_landlock {

@@ -21,6 +21,7 @@
 #include "launch/rootfs.h"
 #include "seccomp/seccomp.h"
 #include "launch/learn.h"
+#include "launch/listen.h"
 #include "launch/secrets.h"
 #include "launch/supervisor.h"
 #include "launch/sync.h"
@@ -153,26 +154,27 @@ int ward_child_drop_privileges(const struct ward_plan *plan, struct ward_err *er
 	return 0;
 }
 
-/* Search PATH from the plan's environment, inside the new root. */
-static int exec_program(const struct ward_plan *plan, struct ward_err *err)
+/* Search PATH from the program's environment, inside the new root. */
+static int exec_program(const struct ward_plan *plan, char *const *env,
+			struct ward_err *err)
 {
 	const char *name = plan->argv[0], *path = "/usr/bin:/bin";
 	char buf[PATH_MAX];
 	int saved = ENOENT;
 
 	if (strchr(name, '/')) {
-		sys_execve(name, plan->argv, plan->env);
+		sys_execve(name, plan->argv, env);
 		return ward_err_set(err, WARD_STEP_EXEC, errno, "%s", name);
 	}
-	for (size_t i = 0; i < plan->nenv; i++)
-		if (strncmp(plan->env[i], "PATH=", 5) == 0)
-			path = plan->env[i] + 5;
+	for (size_t i = 0; env[i]; i++)
+		if (strncmp(env[i], "PATH=", 5) == 0)
+			path = env[i] + 5;
 	while (*path) {
 		size_t n = strcspn(path, ":");
 
 		if (n > 0 && snprintf(buf, sizeof(buf), "%.*s/%s", (int)n, path,
 				      name) < (int)sizeof(buf)) {
-			sys_execve(buf, plan->argv, plan->env);
+			sys_execve(buf, plan->argv, env);
 			if (errno != ENOENT && errno != ENOTDIR)
 				saved = errno;
 		}
@@ -184,6 +186,7 @@ static int exec_program(const struct ward_plan *plan, struct ward_err *err)
 
 void ward_child_run_program(const struct ward_plan *plan, int syncfd)
 {
+	struct ward_listen_env env;
 	struct ward_err err = {0};
 	sigset_t none;
 
@@ -201,6 +204,10 @@ void ward_child_run_program(const struct ward_plan *plan, int syncfd)
 	 * the landlock syscalls.  no_new_privs is set already. */
 	if (plan->landlock_scope_signal && ward_confine_signal_scope(&err) < 0)
 		fail(syncfd, &err);
+	/* The sockets to fd 3 onwards and LISTEN_PID, this process's pid as
+	 * the program will see it (execve keeps it). */
+	if (ward_listen_hand_over(plan, plan->env, &syncfd, &env, &err) < 0)
+		fail(syncfd, &err);
 	/* Last, right before execve: nothing ward does after this point
 	 * needs more than the program itself may do. */
 	if (plan->seccomp_mode != WARD_SECCOMP_OFF && plan->seccomp_prog.len == 0) {
@@ -212,7 +219,7 @@ void ward_child_run_program(const struct ward_plan *plan, int syncfd)
 	     ? ward_seccomp_learn_load(&plan->seccomp_prog, syncfd, &err)
 	     : ward_seccomp_load(&plan->seccomp_prog, &err)) < 0)
 		fail(syncfd, &err);
-	exec_program(plan, &err);
+	exec_program(plan, env.vars, &err);
 	fail(syncfd, &err);
 }
 
@@ -229,9 +236,7 @@ void ward_child_main(const struct ward_plan *plan, int syncfd)
 	/* Inherited descriptors are closed before anything reads the image:
 	 * a symlink to /proc/self/fd/N must find nothing (CVE-2019-5736
 	 * class).  The CLOEXEC pass in setup stays as a second layer. */
-	if (syncfd > 3)
-		sys_close_range(3, (unsigned)syncfd - 1, 0);
-	sys_close_range((unsigned)syncfd + 1, UINT_MAX, 0);
+	ward_listen_close_others(plan, syncfd); /* the program's sockets stay */
 	/* sync 1: wait until the parent has written the id maps.  A failure
 	 * before this point is reported after it: the parent reads error
 	 * records only once it has sent "go". */

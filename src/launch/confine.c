@@ -81,6 +81,12 @@ int ward_confine_apply(const struct ward_plan *plan, bool restrict_fs,
 	if (!ward_confine_wanted(plan, restrict_fs))
 		return 0;
 	abi = ward_landlock_abi();
+	if (abi < WARD_LANDLOCK_ABI_NET && plan->listen_connect_denied)
+		return ward_err_set(err, WARD_STEP_LANDLOCK, abi < 0 ? -abi : EOPNOTSUPP,
+				    "listen with --net none or loopback needs Landlock's TCP rules "
+				    "(ABI %d, Linux 6.7) to keep the program from connecting out "
+				    "through the caller's network, whatever 'landlock optional' says",
+				    WARD_LANDLOCK_ABI_NET);
 	if (abi <= 0 && plan->landlock_optional) {
 		if (!plan->quiet)
 			fprintf(stderr, "ward: landlock: not available in this kernel (%s); "

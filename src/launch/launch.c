@@ -14,6 +14,8 @@
 #include "base/log.h"
 #include "seccomp/seccomp.h"
 #include "launch/learn.h"
+#include "launch/listen.h"
+#include "launch/notify.h"
 #include "launch/net.h"
 #include "launch/prepare.h"
 #include "launch/secrets.h"
@@ -55,6 +57,7 @@ static int fall_back(const struct ward_plan *plan, int r, int *exit_code,
 	if (e != EPERM && e != EINVAL && e != ENOSPC && e != EUSERS)
 		return r;
 	if (plan->mode == WARD_MODE_AUTO && plan->fallback_entrypoint) {
+		ward_notify_unlink(plan); /* NOTIFY_SOCKET reaches the program as it is */
 		if (!plan->quiet)
 			fprintf(stderr, "ward: namespaces: refused here (%s); the profile allows "
 				"'fallback entrypoint': continuing with fewer layers\n",
@@ -94,6 +97,8 @@ int ward_launch(const struct ward_plan *plan, int *exit_code,
 	__attribute__((cleanup(ward_net_parent_cleanup))) struct ward_net_parent net = {0};
 	__attribute__((cleanup(ward_sigsys_watch_close))) struct ward_sigsys_watch sigsys =
 		WARD_SIGSYS_WATCH_INIT;
+	/* The relay's host path, whatever happens (unlinked at sync 2 too). */
+	__attribute__((cleanup(ward_notify_unlinkp))) const struct ward_plan *relay = plan;
 	int fds[2], r;
 	sigset_t block;
 	pid_t pid;
@@ -123,6 +128,7 @@ int ward_launch(const struct ward_plan *plan, int *exit_code,
 	}
 	close(fds[1]);
 	ward_secrets_wipe(plan, NULL); /* the child has its own copy now */
+	ward_listen_close(plan); /* the sandbox has them now */
 	ward_log("namespaces", "sandbox is pid %d", (int)pid);
 	/* sync 1: maps, the veth pair (its sandbox end must exist before the
 	 * child configures it), then go with the launcher's view of the
@@ -145,6 +151,7 @@ int ward_launch(const struct ward_plan *plan, int *exit_code,
 		return r;
 	}
 	ward_log("verify", "the sandbox is set up; credentials checked as the launcher sees them");
+	ward_notify_unlink(plan); /* the sandbox has the relay mounted */
 	if (plan->seccomp_learn) /* ward seccomp learn: the listener, sync 4 */
 		return ward_seccomp_learn_supervise(plan, pid, pidfd, fds[0],
 						    exit_code, err);
@@ -160,7 +167,7 @@ int ward_launch(const struct ward_plan *plan, int *exit_code,
 	}
 	ward_log("exec", "%s started", plan->argv[0]);
 	ward_sigsys_watch_exec(&sigsys, plan, pid);
-	r = ward_supervise(pid, pidfd, exit_code, err);
+	r = ward_supervise(pid, pidfd, plan, exit_code, err);
 	if (r == 0)
 		ward_sigsys_watch_report(&sigsys, *exit_code);
 	return r;

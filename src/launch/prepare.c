@@ -14,6 +14,8 @@
 #include <unistd.h>
 
 #include "base/cleanup.h"
+#include "launch/listen.h"
+#include "launch/notify.h"
 #include "launch/prepare.h"
 #include "seccomp/cache.h"
 
@@ -215,7 +217,9 @@ int ward_launch_prepare(struct ward_plan *plan, struct ward_err *err)
 		if (plan->secrets[i].source != WARD_SECRET_SRC_FILE &&
 		    (r = read_planned(plan, &plan->secrets[i], err)) < 0)
 			return r;
-	if ((r = check_env_values(plan, err)) < 0)
+	if ((r = check_env_values(plan, err)) < 0 ||
+	    (r = ward_listen_prepare(plan, err)) < 0 ||
+	    (r = ward_notify_prepare(plan, err)) < 0)
 		return r;
 	plan->prepared = true;
 	return 0;

@@ -6,10 +6,12 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <poll.h>
 #include <sys/signalfd.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "launch/notify.h"
 #include "launch/supervisor.h"
 #include "base/sys.h"
 
@@ -100,12 +102,32 @@ static int forward(pid_t child, int pidfd, int sig)
 	return kill(child, sig);
 }
 
-int ward_supervise(pid_t child, int pidfd, int *exit_code,
-		   struct ward_err *err)
+/* Wait for a signal, passing on NOTIFY_SOCKET messages meanwhile; 0 or
+ * -errno. */
+static int wait_signal(int sfd, const struct ward_plan *plan)
+{
+	struct pollfd p[2] = {{.fd = sfd, .events = POLLIN}, {.fd = -1}};
+
+	if (!plan || !plan->notify_env)
+		return 0;
+	p[1].fd = plan->notify_in;
+	p[1].events = POLLIN;
+	for (;;) {
+		if (poll(p, 2, -1) < 0)
+			return errno == EINTR ? 0 : -errno;
+		if (p[1].revents & POLLIN)
+			ward_notify_forward(plan);
+		if (p[0].revents)
+			return 0;
+	}
+}
+
+int ward_supervise(pid_t child, int pidfd, const struct ward_plan *plan,
+		   int *exit_code, struct ward_err *err)
 {
 	struct signalfd_siginfo si;
 	sigset_t set;
-	int sfd, status;
+	int sfd, status, r;
 
 	ward_supervisor_forwarded(&set);
 	sigaddset(&set, SIGCHLD);
@@ -120,6 +142,10 @@ int ward_supervise(pid_t child, int pidfd, int *exit_code,
 		if (p < 0 && errno != EINTR) {
 			close(sfd);
 			return ward_err_set(err, WARD_STEP_SUPERVISE, errno, "waitpid");
+		}
+		if ((r = wait_signal(sfd, plan)) < 0) {
+			close(sfd);
+			return ward_err_set(err, WARD_STEP_SUPERVISE, -r, "poll");
 		}
 		if (read(sfd, &si, sizeof(si)) == (ssize_t)sizeof(si) &&
 		    si.ssi_signo != SIGCHLD)

@@ -7,6 +7,7 @@
 #include <sys/types.h>
 
 #include "base/err.h"
+#include "plan/plan.h"
 
 /* The signals forwarded to the program (from outside to the init, and
  * from the init to the program). */
@@ -18,9 +19,10 @@ void ward_supervisor_forwarded(sigset_t *set);
 __attribute__((noreturn)) void ward_init_run(pid_t app, bool group);
 
 /* Outside: forward signals to @child (through @pidfd when >= 0) until it
- * exits; return its exit code (128+N for a signal death).  Errors:
- * WARD_STEP_SUPERVISE. */
-int ward_supervise(pid_t child, int pidfd, int *exit_code,
-		   struct ward_err *err);
+ * exits, and pass on the program's NOTIFY_SOCKET messages when @plan has
+ * the relay (launch/notify.h; @plan may be NULL); return its exit code
+ * (128+N for a signal death).  Errors: WARD_STEP_SUPERVISE. */
+int ward_supervise(pid_t child, int pidfd, const struct ward_plan *plan,
+		   int *exit_code, struct ward_err *err);
 
 #endif

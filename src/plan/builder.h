@@ -43,6 +43,10 @@ struct ward_plan_builder {
 	size_t nwritable;
 	char *env_pass[WARD_MAX_ENV_PASS];
 	size_t nenv_pass;
+	char *listen[WARD_MAX_LISTEN]; /* listen.c */
+	size_t nlisten;
+	bool listen_cli; /* the command line's replace a profile's */
+	char *listen_env;
 	char *tcp_bind;    /* "80,8000-8010": every value given, joined */
 	char *tcp_connect;
 	bool tcp_bind_cli; /* the command line gave one: profiles' are gone */
@@ -108,6 +112,12 @@ int ward_plan_resolve_confine(const struct ward_plan_builder *b,
 int ward_plan_resolve_engine_tcp(const struct ward_plan_builder *b,
 				 struct ward_plan *plan, struct ward_err *err);
 void ward_plan_free_confine(struct ward_plan_builder *b, struct ward_plan *plan);
+
+/* listen (listen.c): the sockets, after ward_plan_resolve_misc (the
+ * network and the tcp-connect rule decide what is allowed). */
+int ward_plan_resolve_listen(const struct ward_plan_builder *b,
+			     struct ward_plan *plan, struct ward_err *err);
+void ward_plan_free_listen(struct ward_plan_builder *b);
 
 /* Secret directives (secrets.c): secret NAME=SOURCE, secret-env NAME.
  * Syntax at apply time (directives.h); at resolution every file source

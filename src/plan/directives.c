@@ -371,6 +371,15 @@ const struct ward_directive ward_directives[] = {
 	 .check = check_writable, .set = append_unplaced,
 	 .help = "  --writable PATH            keep PATH of the root writable (entrypoint:\n"
 		 "                             Landlock makes every other path read-only)\n"},
+	{"listen", WARD_DIR_LIST, WARD_DIR_BOTH, .max = WARD_MAX_LISTEN,
+	 .check = ward_plan_check_listen, .set = ward_plan_set_listen,
+	 .help = "  --listen [ADDR:]PORT[/tcp|/udp]\n"
+		 "                             ward binds it in the caller's network and\n"
+		 "                             hands it over as fd 3.. (LISTEN_FDS); PORT\n"
+		 "                             alone: [::]:PORT, IPv4 and IPv6; none: clear\n"},
+	{"listen-env", WARD_DIR_SCALAR, WARD_DIR_BOTH, TEXT(listen_env),
+	 .check = ward_plan_check_listen_env,
+	 .help = "  --listen-env NAME          also NAME=3;4;... for the sockets (nginx: NGINX)\n"},
 	/* Port lists add up, but the command line's replace a profile's. */
 	{"tcp-bind", WARD_DIR_LIST, WARD_DIR_BOTH, TEXT(tcp_bind), .max = WARD_MAX_PORTS,
 	 .check = check_ports, .set = set_ports,

@@ -117,6 +117,11 @@ int ward_plan_check_rlimit(const char *value, struct ward_err *err);
 int ward_plan_check_env(const char *value, struct ward_err *err);
 int ward_plan_check_secret(const char *value, struct ward_err *err);
 int ward_plan_check_secret_env(const char *value, struct ward_err *err);
+int ward_plan_check_listen(const char *value, struct ward_err *err);
+int ward_plan_check_listen_env(const char *value, struct ward_err *err);
+int ward_plan_set_listen(struct ward_plan_builder *b,
+			 const struct ward_directive *d, const char *value,
+			 const struct ward_origin *o, struct ward_err *err);
 int ward_plan_set_secret(struct ward_plan_builder *b,
 			 const struct ward_directive *d, const char *value,
 			 const struct ward_origin *o, struct ward_err *err);

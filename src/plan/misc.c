@@ -503,7 +503,7 @@ int ward_plan_resolve_misc(const struct ward_plan_builder *b,
 		ward_err_set(err, WARD_STEP_PLAN, 0,
 			     "%s--cap-keep: network capabilities have no effect with --net host: the host's network belongs to the host's user namespace, not the sandbox's",
 			     ward_plan_where(b, "cap-keep", 0));
-		NOTE(ward_err_hint(err, "listen on a port >= 1024, or lower net.ipv4.ip_unprivileged_port_start"));
+		NOTE(ward_err_hint(err, "for a port below 1024, let ward bind it and hand it over: --listen [ADDR:]PORT (nginx: the nginx profile)"));
 	}
 	NOTE(wrap_where(b, "hostname", resolve_hostname(b, plan, err), err));
 	NOTE(wrap_where(b, "workdir", resolve_workdir(b, plan, err), err));

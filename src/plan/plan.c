@@ -155,6 +155,7 @@ void ward_plan_builder_free(struct ward_plan_builder *b)
 	free_strv(b->seccomp_lines, b->nseccomp_lines);
 	ward_plan_free_confine(b, NULL);
 	ward_plan_free_secrets(b, NULL);
+	ward_plan_free_listen(b);
 	free(b);
 }
 
@@ -281,6 +282,10 @@ void ward_plan_free(struct ward_plan *plan)
 	free(plan->workdir);
 	free(plan->rootfs);
 	free(plan->hostname);
+	free(plan->listen_env);
+	free(plan->notify_env);
+	free(plan->notify_target);
+	free(plan->notify_path);
 	free(plan->seccomp_path);
 	if (plan->engine_sockets)
 		ward_dockersock_done(plan->engine_sockets);

@@ -45,6 +45,8 @@ struct ward_seccomp_learned;
 #define WARD_SECRET_NAME_MAX 64
 #define WARD_SECRET_MAX_BYTES (1u << 20) /* per secret */
 #define WARD_SECRETS_DIR "/run/secrets"
+#define WARD_MAX_LISTEN 16
+#define WARD_LISTEN_NAME_MAX 64
 
 /* PATH when the program is given none. */
 #define WARD_DEFAULT_PATH "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
@@ -66,6 +68,24 @@ struct ward_veth {
  * entrypoint only when a profile says 'fallback entrypoint'. */
 enum ward_mode { WARD_MODE_AUTO = 0, WARD_MODE_NAMESPACES, WARD_MODE_ENTRYPOINT };
 enum ward_groups { WARD_GROUPS_CLEAR = 0, WARD_GROUPS_KEEP, WARD_GROUPS_LIST };
+
+/* A socket handed to the program (listen [ADDR:]PORT[/tcp|/udp], or one
+ * that ward itself was given by systemd's socket activation): bound in
+ * the caller's network namespace by ward_launch_prepare, given to the
+ * program as fd 3 onwards with LISTEN_FDS, LISTEN_FDNAMES and LISTEN_PID
+ * (sd_listen_fds(3)). */
+struct ward_listen {
+	int family;     /* AF_INET or AF_INET6; inherited: any */
+	int type;       /* SOCK_STREAM or SOCK_DGRAM; inherited: any */
+	int protocol;   /* IPPROTO_TCP, IPPROTO_UDP; inherited: as found */
+	bool v6only;    /* AF_INET6: IPV6_V6ONLY (a bare PORT is dual-stack) */
+	uint8_t addr[16]; /* network byte order: 4 bytes for AF_INET */
+	uint16_t port;  /* host byte order */
+	bool inherited; /* LISTEN_FDS of ward's own environment */
+	char text[WARD_LISTEN_NAME_MAX + 24]; /* "0.0.0.0:80/tcp", "fd 3 (NAME)" */
+	char name[WARD_LISTEN_NAME_MAX]; /* its entry of LISTEN_FDNAMES */
+	int fd;         /* the socket once prepared, else -1 */
+};
 
 /* Where a directive came from, for file:line:col diagnostics. */
 struct ward_origin {
@@ -169,6 +189,29 @@ struct ward_plan {
 	enum ward_net net;
 	struct ward_veth veth; /* WARD_NET_VETH */
 	char *hostname;
+	/* sockets the program inherits (inherited ones first, in the order
+	 * ward got them, then the listen directives'); fd -1 until
+	 * ward_launch_prepare binds or adopts them.  listen_connect_denied:
+	 * with --net none or loopback, no tcp-connect rule was given, so
+	 * ward denies every TCP connect with Landlock (the sockets belong to
+	 * the caller's network and could be reused to connect out). */
+	struct ward_listen listen[WARD_MAX_LISTEN];
+	size_t nlisten;
+	bool listen_connect_denied;
+	/* listen-env NAME: also NAME=3;4;... (the list nginx reads from
+	 * NGINX), or NULL */
+	char *listen_env;
+	/* NOTIFY_SOCKET of ward's own environment (systemd Type=notify),
+	 * relayed by the launcher in namespace mode (launch/notify.h), set
+	 * up by ward_launch_prepare: notify_env is then the program's
+	 * "NOTIFY_SOCKET=PATH" (else NULL), notify_in the relay's socket
+	 * (bound at notify_path, a private host directory's, which
+	 * binds[] mounts into the sandbox) and notify_out the socket
+	 * datagrams go out on to notify_target, ward's NOTIFY_SOCKET. */
+	char *notify_env;
+	char *notify_target;
+	char *notify_path;
+	int notify_in, notify_out;
 
 	/* limits and filters */
 	/* the profile's, then the defaults it did not set (plan_misc.c) */

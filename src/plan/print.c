@@ -4,6 +4,7 @@
 #include <sys/resource.h>
 
 #include "kernel/caps.h"
+#include "plan/listen.h"
 #include "plan/net_addr.h"
 #include "plan/plan.h"
 #include "seccomp/seccomp.h"
@@ -60,9 +61,19 @@ static void print_confinement(const struct ward_plan *plan, FILE *out)
 	for (size_t i = 0; i < plan->nwritable; i++)
 		fprintf(out, "writable:     %s%s\n", plan->writable[i],
 			plan->mode == WARD_MODE_ENTRYPOINT ? " (Landlock)" : " (read-write bind)");
+	char socks[WARD_MAX_LISTEN * (WARD_LISTEN_NAME_MAX + 48)];
+
+	if (plan->nlisten) {
+		ward_listen_format_all(plan, socks, sizeof(socks));
+		fprintf(out, "listen:       %s, bound by ward in the caller's network, "
+			"fd 3 onwards (LISTEN_FDS)\n", socks);
+	}
 	print_ports("tcp bind:    ", plan->tcp_bind_set, plan->tcp_bind, plan->ntcp_bind, out);
 	print_ports("tcp connect: ", plan->tcp_connect_set, plan->tcp_connect,
 		    plan->ntcp_connect, out);
+	if (plan->listen_connect_denied)
+		fprintf(out, "              (every TCP connect denied: the listening sockets "
+			"belong to the caller's network)\n");
 	if (plan->landlock_optional)
 		fprintf(out, "landlock:     optional (runs without it where the kernel lacks it)\n");
 }

@@ -643,6 +643,8 @@ static void resolve_all(struct ward_plan_builder *b, struct ward_plan *plan,
 	ward_plan_resolve_misc(b, plan, err);
 	if (confine_ok) /* the network from misc, tcp-connect from confine */
 		ward_plan_note(b, ward_plan_resolve_engine_tcp(b, plan, err), err);
+	if (confine_ok) /* the same: a socket's rules depend on both */
+		ward_plan_note(b, ward_plan_resolve_listen(b, plan, err), err);
 	if (user_ok)
 		ward_plan_note(b, resolve_host_ids(plan, err), err);
 	ward_plan_note(b, ward_plan_resolve_secrets(b, plan, err), err);

@@ -77,6 +77,14 @@ static void check_net(const struct ward_plan *plan, struct ward_report *r)
 		ward_report_add(r, "net", false, 0.5,
 				"bind host services to 127.0.0.1 (or firewall ward* interfaces); tcp-connect PORTS limits what it may reach",
 				"own network namespace reached through a veth: the host end's address (and whatever the host routes or forwards) is reachable");
+	else if (plan->nlisten)
+		ward_report_add(r, "net", true, 0, NULL,
+				"%s, plus %zu listening socket(s) of the host's network bound by ward "
+				"(accepts connections; every TCP connect %s by Landlock)",
+				plan->net == WARD_NET_NONE ? "no network of its own"
+							    : "loopback only, in its own network namespace",
+				plan->nlisten,
+				plan->listen_connect_denied ? "denied" : "limited to the tcp-connect ports");
 	else
 		ward_report_add(r, "net", true, 0, NULL, "%s",
 				plan->net == WARD_NET_NONE ? "no network at all"

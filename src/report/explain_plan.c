@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "kernel/caps.h"
+#include "plan/listen.h"
 #include "plan/plan.h"
 #include "report/report.h"
 
@@ -117,6 +118,26 @@ static void explain_filesystem(const struct ward_plan *plan, FILE *out)
 	     "reaching any host path that was not bound in");
 }
 
+static void explain_listen(const struct ward_plan *plan, FILE *out)
+{
+	char socks[WARD_MAX_LISTEN * (WARD_LISTEN_NAME_MAX + 48)], buf[sizeof(socks) + 160];
+
+	if (!plan->nlisten)
+		return;
+	ward_listen_format_all(plan, socks, sizeof(socks));
+	snprintf(buf, sizeof(buf), "bind %s in the caller's network before any privilege is "
+		 "dropped; the program gets them as fd 3 onwards (LISTEN_FDS), ward keeps no copy",
+		 socks);
+	step(out, buf, plan->net == WARD_NET_HOST || plan->mode == WARD_MODE_ENTRYPOINT ?
+		  "a privileged port without root or a capability in the program" :
+		  "a privileged port without root or a capability in the program; "
+		  "it binds no other port of the host");
+	if (plan->listen_connect_denied)
+		step(out, "deny every TCP connect with Landlock",
+		     "a connection accepted on those sockets (the host's network) dissolved "
+		     "with connect(AF_UNSPEC) and connected anywhere");
+}
+
 static void explain_environment(const struct ward_plan *plan, FILE *out)
 {
 	char buf[1024]; /* up to 19 limits of up to 50 characters */
@@ -130,11 +151,14 @@ static void explain_environment(const struct ward_plan *plan, FILE *out)
 	     plan->net == WARD_NET_VETH ? "reaching the host's other interfaces, its networks and "
 					  "abstract sockets (the host end's address stays reachable)"
 					: "reaching any network or the host's abstract sockets");
+	explain_listen(plan, out);
 	snprintf(buf, sizeof(buf), "set the hostname to %s", plan->hostname);
 	step(out, buf, "learning or changing the host's name");
 	step(out, "start a new session without a controlling terminal",
 	     "pushing keystrokes into your terminal (TIOCSTI)");
-	step(out, "close every inherited file descriptor above 2 at exec",
+	step(out, plan->nlisten ? "close every inherited file descriptor above 2 at exec, "
+				  "but the listening sockets, moved to fd 3 onwards"
+				: "close every inherited file descriptor above 2 at exec",
 	     "leaked host files and directories");
 	snprintf(buf, sizeof(buf), "enter %s and check it lies inside the new root", plan->workdir);
 	step(out, buf, "a working directory that leads back to the host");

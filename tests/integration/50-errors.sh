@@ -178,8 +178,8 @@ expect_match "--profile ngnix: did you mean nginx" '^ward: hint: did you mean ng
 
 # ---- hints: specific or none --------------------------------------------------------
 run_ward run --net host --cap-keep NET_BIND_SERVICE -- /bin/true
-expect_match "--net host --cap-keep NET_BIND_SERVICE: the hint says what to do instead" \
-	'^ward: hint: listen on a port >= 1024' "$ERR"
+expect_match "--net host --cap-keep NET_BIND_SERVICE: the hint says what to do instead (--listen)" \
+	'^ward: hint: for a port below 1024, let ward bind it and hand it over: --listen' "$ERR"
 run_ward run --tmpfs scratch -- /bin/true
 expect_no_match "a plan error without advice has no generic hint" '^ward: hint:' "$ERR"
 run_ward run --no-such-flag -- /bin/true

@@ -2,7 +2,8 @@
 # Real servers from Debian under the shipped profiles (--rootfs host):
 # nginx, redis, python3 -m http.server, node and postgres, each started in
 # the background, exercised from the host over 127.0.0.1 (the profiles use
-# --net host), observed from the host through /proc/PID (the kernel's view
+# --net host; nginx's listens through a socket ward binds, --listen),
+# observed from the host through /proc/PID (the kernel's view
 # of the running server: uid, capabilities, no_new_privs, seccomp, a
 # read-only root), probed from inside the same profile (EROFS, EPERM),
 # then stopped with SIGTERM to ward.  Also: `ward check` accepts every
@@ -227,7 +228,10 @@ if [ "$(id -u)" = 0 ]; then
 fi
 cd "$BYNAME" || exit 1
 run_ward check --profile nginx
-expect_out_match "ward check --profile nginx (by name): the host's network" '^network: +the host'"'"'s network'
+expect_out_match "ward check --profile nginx (by name): ports 80 of the host, bound by ward" \
+	'^listen: +0\.0\.0\.0:80/tcp, \[::\]:80/tcp, bound by ward'
+run_ward check --profile redis
+expect_out_match "ward check --profile redis (by name): the host's network" '^network: +the host'"'"'s network'
 run_ward profiles
 cd / || exit 1
 listed=""
@@ -268,8 +272,10 @@ http {
 }
 EOF
 chmod -R a+rX "$NGX"
-NGX_ARGS=(--profile "$PROFILES/nginx.profile" --bind "$NGX/nginx.conf:/etc/nginx/nginx.conf"
-	--bind "$NGX/site:/srv/site")
+# Its own port instead of the profile's 80 (a rootless caller can bind
+# it): the command line's --listen replaces the profile's.
+NGX_ARGS=(--profile "$PROFILES/nginx.profile" --listen "127.0.0.1:$PORT"
+	--bind "$NGX/nginx.conf:/etc/nginx/nginx.conf" --bind "$NGX/site:/srv/site")
 start_server nginx "${NGX_ARGS[@]}" -- nginx -g 'daemon off;'
 if wait_ready nginx curl -fsS -m 2 "http://127.0.0.1:$PORT/"; then
 	run_cmd curl -fsS -m 5 "http://127.0.0.1:$PORT/index.html"

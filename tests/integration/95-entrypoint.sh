@@ -46,6 +46,15 @@ exec 7</dev/null
 run_ward run --mode entrypoint -- "$PROBE" fds
 exec 7<&-
 expect_out "entrypoint: no inherited fd above 2" "fds=0,1,2"
+# --listen: bound in the container's network, the program's fd 3.
+LPORT=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+run_ward run --mode entrypoint --listen "127.0.0.1:$LPORT" -- "$PROBE" fds
+expect_out "entrypoint: --listen, the socket is fd 3 and nothing else is inherited" "fds=0,1,2,3"
+# shellcheck disable=SC2016 # for the sandbox's shell
+run_ward run --mode entrypoint --listen "127.0.0.1:$LPORT" -- /bin/sh -c \
+	'[ "$LISTEN_PID" = $$ ] && echo "$LISTEN_FDS $LISTEN_FDNAMES"'
+expect_out "entrypoint: --listen, LISTEN_FDS, LISTEN_FDNAMES and LISTEN_PID the program's pid" \
+	"1 tcp-$LPORT"
 
 # Default limits: no core dumps; nproc left alone (without a user
 # namespace of its own it would count the uid's processes everywhere).

@@ -384,21 +384,21 @@ while IFS= read -r cmd <&3; do
 		fi
 		doc_stop 143
 		;;
-	"ward check --profile nginx")
+	"ward check --profile redis")
 		doc_run "$cmd"
-		shown=$(readme_block '^\$ ward check --profile nginx$' | grep -vx '\.\.\.')
+		shown=$(readme_block '^\$ ward check --profile redis$' | grep -vx '\.\.\.')
 		absent=$(grep -vxF -f <(printf '%s\n' "$OUT") <<<"$shown")
-		expect_eq "ward check --profile nginx prints every line README shows of it" "" "$absent"
+		expect_eq "ward check --profile redis prints every line README shows of it" "" "$absent"
 		;;
-	"ward check --profile nginx --fail-on high --max-exposure 3    # exit 0")
+	"ward check --profile redis --fail-on high --max-exposure 3    # exit 0")
 		doc_run "$cmd"
 		expect_rc "$cmd" 0
 		;;
-	'ward check --profile nginx --max-exposure 2 || echo "exit $?"  # exit 3: 2.8 > 2')
+	'ward check --profile redis --max-exposure 2 || echo "exit $?"  # exit 3: 2.8 > 2')
 		doc_run "$cmd"
 		expect_eq "$cmd" "exit 3" "$(tail -n 1 <<<"$OUT")"
 		;;
-	"ward check --profile nginx --json --fail-on high >ward-report.json")
+	"ward check --profile redis --json --fail-on high >ward-report.json")
 		doc_run "$cmd"
 		expect_rc "$cmd (writes ward-report.json)" 0
 		;;
@@ -422,7 +422,10 @@ while IFS= read -r cmd <&3; do
 	"ward run --profile node-web --bind ./app:/srv/app -- node /srv/app/server.js")
 		host_server node-web 3000 "curl -sf http://127.0.0.1:3000/ | grep -q 'ward documented node'" 0 "$cmd"
 		;;
-	"ward run --profile redis -- redis-server --port 6380 --bind 127.0.0.1 --dir /var/lib/redis")
+	"ward run --profile redis -- redis-server")
+		host_server redis 6379 "redis-cli -p 6379 PING | grep -qx PONG" 0 "$cmd"
+		;;
+	"ward run --profile redis -- redis-server --port 6380 --bind 127.0.0.1")
 		host_server redis 6380 "redis-cli -p 6380 PING | grep -qx PONG" 0 "$cmd"
 		;;
 	"ward run --profile postgres --user 10001 "*)

@@ -61,6 +61,7 @@
 #include <fcntl.h>
 #include <net/if.h>
 #include <netinet/in.h>
+#include <arpa/inet.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdint.h>
@@ -174,7 +175,8 @@ static int usage(void)
 	      "read PATH|cat PATH|ls DIR|stat PATH|syscall NAME|fds|hostname|netifs|cwd|env|"
 	      "exit N|kill-self SIG|zombies N|zombie-check|zombie-test N|"
 	      "orphan-sleep SECS|wait-signal|pid|mounts|mounts-full|"
-	      "connect-unix PATH|mksock PATH|bind-tcp PORT|connect-tcp PORT|limits|sleep SECS\n",
+	      "connect-unix PATH|mksock PATH|bind-tcp PORT|connect-tcp PORT|"
+	      "reuse-fd FD PORT [fastopen]|limits|sleep SECS\n",
 	      stderr);
 	return 2;
 }
@@ -1133,6 +1135,65 @@ static int cmd_connect_tcp(const char *port_s)
 	return 0;
 }
 
+/* An inherited socket FD reused to reach 127.0.0.1:PORT of the network
+ * it belongs to.  A listening socket cannot connect (EINVAL), but the
+ * connections it accepts can: the first one is accepted, dissolved with
+ * connect(AF_UNSPEC), then connected again with connect(2) or (HOW
+ * "fastopen") sendto(MSG_FASTOPEN).  Prints "unspec=RESULT
+ * connect=RESULT", each "ok" or the errno. */
+static int cmd_reuse_fd(const char *fd_s, const char *port_s, const char *how)
+{
+	int listening = 0;
+	socklen_t ll = sizeof(listening);
+
+	struct sockaddr_storage ss;
+	struct sockaddr sa_unspec = {.sa_family = AF_UNSPEC};
+	socklen_t len = sizeof(ss);
+	long fd, port;
+	int u, c, ue = 0, ce = 0;
+	char b1[16], b2[16];
+
+	if (parse_long(fd_s, &fd) < 0 || parse_long(port_s, &port) < 0 ||
+	    port < 1 || port > 65535)
+		return 2;
+	if (getsockopt((int)fd, SOL_SOCKET, SO_ACCEPTCONN, &listening, &ll) == 0 &&
+	    listening && (fd = accept((int)fd, NULL, NULL)) < 0) {
+		print_errno(errno);
+		return 0;
+	}
+	if (getsockname((int)fd, (struct sockaddr *)&ss, &len) < 0) {
+		print_errno(errno);
+		return 0;
+	}
+	if (ss.ss_family == AF_INET) {
+		struct sockaddr_in *in = (struct sockaddr_in *)&ss;
+
+		in->sin_port = htons((uint16_t)port);
+		in->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+		len = sizeof(*in);
+	} else {
+		struct sockaddr_in6 *in6 = (struct sockaddr_in6 *)&ss;
+
+		in6->sin6_port = htons((uint16_t)port);
+		inet_pton(AF_INET6, "::ffff:127.0.0.1", &in6->sin6_addr);
+		len = sizeof(*in6);
+	}
+	u = connect((int)fd, &sa_unspec, sizeof(sa_unspec));
+	if (u < 0)
+		ue = errno;
+	if (how && strcmp(how, "fastopen") == 0)
+		c = (int)sendto((int)fd, "x", 1, MSG_FASTOPEN | MSG_NOSIGNAL,
+				(struct sockaddr *)&ss, len);
+	else
+		c = connect((int)fd, (struct sockaddr *)&ss, len);
+	if (c < 0)
+		ce = errno;
+	printf("unspec=%s%s connect=%s%s\n", u < 0 ? "errno=" : "ok",
+	       u < 0 ? errno_name(ue, b1, sizeof(b1)) : "", c < 0 ? "errno=" : "ok",
+	       c < 0 ? errno_name(ce, b2, sizeof(b2)) : "");
+	return 0;
+}
+
 /* ---- processes and signals ----------------------------------------------- */
 
 static int cmd_kill_self(const char *sig_s)
@@ -1336,6 +1397,11 @@ static int cmd_exit(const char *n_s)
 	_exit((int)n);
 }
 
+static int cmd_reuse_fd_argv(char **a)
+{
+	return cmd_reuse_fd(a[0], a[1], a[2]);
+}
+
 static int cmd_write_argv(char **a)
 {
 	return cmd_write(a[0], a[1]);
@@ -1406,6 +1472,7 @@ static const struct {
 	{"bind-tcp", 1, cmd_bind_tcp_argv},
 	{"connect-tcp", 1, cmd_connect_tcp_argv},
 	{"mksock", 1, cmd_mksock_argv},
+	{"reuse-fd", 2, cmd_reuse_fd_argv},
 	{"listen-unix", 1, cmd_listen_unix_argv},
 	{"sleep", 1, cmd_sleep_argv},
 };

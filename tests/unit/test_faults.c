@@ -29,6 +29,12 @@
  * own (it plays the host), and also assert that no "ward*" interface is
  * left there once ward_launch has returned.
  *
+ * The --listen cases arm the fault before ward_launch_prepare, which
+ * binds the socket (on a port found free at start): a failed socket,
+ * bind or listen must stop the launch before clone, and a failed
+ * Landlock layer (with --net loopback it denies every TCP connect) before
+ * the program runs.
+ *
  * The entrypoint cases run ward_entrypoint_run instead, in a process of
  * its own below the worker (ward not pid 1, as under docker run --init),
  * in a mount namespace with an empty /run (no engine socket of the
@@ -53,7 +59,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <arpa/inet.h>
 #include <net/if.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
@@ -193,6 +202,9 @@ WRAP_DECL(int, sys_netlink_send, (int fd, const void *buf, size_t len))
 WRAP_DECL(int, sys_landlock_create_ruleset, (const void *attr, size_t size,
 					     uint32_t flags))
 WRAP_DECL(int, sys_landlock_restrict_self, (int fd, uint32_t flags))
+WRAP_DECL(int, sys_socket, (int domain, int type, int protocol))
+WRAP_DECL(int, sys_bind, (int fd, const void *addr, unsigned int len))
+WRAP_DECL(int, sys_listen, (int fd, int backlog))
 
 pid_t __wrap_sys_clone3(struct clone_args *args, size_t size)
 {
@@ -413,6 +425,21 @@ int __wrap_sys_landlock_restrict_self(int fd, uint32_t flags)
 	       "%s", "");
 }
 
+int __wrap_sys_socket(int domain, int type, int protocol)
+{
+	INJECT(sys_socket, __real_sys_socket(domain, type, protocol), "domain=%d", domain);
+}
+
+int __wrap_sys_bind(int fd, const void *addr, unsigned int len)
+{
+	INJECT(sys_bind, __real_sys_bind(fd, addr, len), "len=%u", len);
+}
+
+int __wrap_sys_listen(int fd, int backlog)
+{
+	INJECT(sys_listen, __real_sys_listen(fd, backlog), "%s", "");
+}
+
 /* ---- the cases ------------------------------------------------------ */
 
 enum variant {
@@ -422,6 +449,7 @@ enum variant {
 	V_USER,     /* --user 10001:10001 (not the overflow id 65534) */
 	V_VETH,     /* --net veth, the worker in a network namespace of its own */
 	V_ENTRYPOINT, /* --mode entrypoint --user 10001, ward not pid 1 */
+	V_LISTEN,   /* --listen 127.0.0.1:PORT, prepared after arming */
 };
 
 struct fault_case {
@@ -581,9 +609,33 @@ static const struct fault_case cases[] = {
 		V_ENTRYPOINT, WARD_STEP_LANDLOCK),
 	FAULT_V("ep_seccomp_load", sys_seccomp_set_filter, "", 1, EINVAL,
 		V_ENTRYPOINT, WARD_STEP_SECCOMP),
+	/* --listen: the socket is made before clone, the connect rule
+	 * (Landlock) before the program runs */
+	OK("baseline_listen", V_LISTEN),
+	FAULT_V("listen_socket", sys_socket, "", 1, EMFILE, V_LISTEN, WARD_STEP_LISTEN),
+	FAULT_V("listen_bind", sys_bind, "", 1, EADDRINUSE, V_LISTEN, WARD_STEP_LISTEN),
+	FAULT_V("listen_listen", sys_listen, "", 1, ENOBUFS, V_LISTEN, WARD_STEP_LISTEN),
+	FAULT_V("listen_landlock", sys_landlock_restrict_self, "", 1, EPERM, V_LISTEN,
+		WARD_STEP_LANDLOCK),
 };
 
 /* ---- one launch in a worker ---------------------------------------- */
+
+/* A TCP port of 127.0.0.1 that is free now (the kernel's pick). */
+static int free_port(void)
+{
+	struct sockaddr_in sa = {.sin_family = AF_INET};
+	socklen_t len = sizeof(sa);
+	int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0), port;
+
+	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	assert_true(fd >= 0);
+	assert_int_equal(bind(fd, (struct sockaddr *)&sa, sizeof(sa)), 0);
+	assert_int_equal(getsockname(fd, (struct sockaddr *)&sa, &len), 0);
+	port = ntohs(sa.sin_port);
+	close(fd);
+	return port;
+}
 
 struct outcome {
 	int rc;
@@ -600,6 +652,7 @@ struct outcome {
 static char outdir[64];
 static char marker[96];
 static char ep_command[128]; /* entrypoint: echo ran > MARKER */
+static char listen_spec[32];  /* 127.0.0.1:PORT, a port free at start */
 static int baseline_calls = -1; /* calls logged by the baseline */
 static struct call_record *baseline_log;
 
@@ -612,6 +665,7 @@ static const struct {
 	[V_USER] = {{"user", "10001:10001"}, {NULL, NULL}},
 	[V_VETH] = {{"net", "veth"}, {NULL, NULL}},
 	[V_ENTRYPOINT] = {{"mode", "entrypoint"}, {"user", "10001:10001"}},
+	[V_LISTEN] = {{"listen", listen_spec}, {NULL, NULL}},
 };
 
 static char *program[] = {
@@ -644,8 +698,9 @@ static struct ward_plan *make_plan(enum variant v, struct ward_err *err)
 	if (r == 0)
 		r = ward_plan_finish(b, &plan, err);
 	ward_plan_builder_free(b);
-	/* What ward run does next: a launch refuses an unprepared plan. */
-	if (r == 0 && (r = ward_launch_prepare(plan, err)) < 0) {
+	/* What ward run does next: a launch refuses an unprepared plan.
+	 * --listen: the worker prepares it once the fault is armed. */
+	if (r == 0 && v != V_LISTEN && (r = ward_launch_prepare(plan, err)) < 0) {
 		ward_plan_free(plan);
 		plan = NULL;
 	}
@@ -760,9 +815,11 @@ __attribute__((noreturn)) static void worker(const struct fault_case *c,
 		fault->spec.lie = c->lie;
 	}
 	fault->seen = fault->fired = fault->failed = fault->ncalls = 0;
-	o.rc = c->variant == V_ENTRYPOINT
-	       ? launch_entrypoint(plan, &o.exit_code, &o.err)
-	       : ward_launch(plan, &o.exit_code, &o.err);
+	o.rc = c->variant == V_LISTEN ? ward_launch_prepare(plan, &o.err) : 0;
+	if (o.rc == 0)
+		o.rc = c->variant == V_ENTRYPOINT
+		       ? launch_entrypoint(plan, &o.exit_code, &o.err)
+		       : ward_launch(plan, &o.exit_code, &o.err);
 	o.fired = fault->fired;
 	o.failed = fault->failed;
 	o.ran = access(marker, F_OK) == 0;
@@ -959,6 +1016,7 @@ static int group_setup(void **state)
 	assert_int_equal(chmod(outdir, 0777), 0);
 	snprintf(marker, sizeof(marker), "%s/ran", outdir);
 	snprintf(ep_command, sizeof(ep_command), "echo ran > %s", marker);
+	snprintf(listen_spec, sizeof(listen_spec), "127.0.0.1:%d", free_port());
 	printf("| %-4s | %-24s | %-12s | %-52s | %-9s | %s\n", "", "case",
 	       "want step", "injected call [match] #nth", "errno", "result");
 	return 0;
