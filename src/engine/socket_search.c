@@ -3,8 +3,11 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "base/cleanup.h"
@@ -16,7 +19,34 @@ struct walk {
 	const char *mnt;   /* the mount walked */
 	const char *root;  /* its root in the source filesystem */
 	dev_t dev;         /* its device: a different one is another mount */
+	uint64_t mnt_id;   /* its mount id (statx), when the kernel says */
+	bool by_id;
 };
+
+static bool mount_id_of(int dfd, const char *name, int flags, uint64_t *id)
+{
+	struct statx sx;
+
+	if (statx(dfd, name, flags | AT_SYMLINK_NOFOLLOW, STATX_MNT_ID, &sx) < 0 ||
+	    !(sx.stx_mask & STATX_MNT_ID))
+		return false;
+	*id = sx.stx_mnt_id;
+	return true;
+}
+
+/* @name in @dfd lies on another mount than the one walked: a bind mount
+ * of the same file system has the same st_dev, so the mount id decides
+ * where the kernel gives it.  That mount is walked on its own, with its
+ * own source. */
+static bool on_other_mount(const struct walk *w, int dfd, const char *name,
+			   const struct stat *st)
+{
+	uint64_t id;
+
+	if (w->by_id && mount_id_of(dfd, name, 0, &id))
+		return id != w->mnt_id;
+	return st->st_dev != w->dev;
+}
 
 bool ward_socket_search_walks(const char *mnt, const char *fstype)
 {
@@ -92,10 +122,12 @@ static int walk_entry(struct walk *w, int dfd, const char *path,
 		return errno == ENOENT ? 0 :
 		       ward_err_set(err, WARD_STEP_DOCKERSOCK, errno,
 				    "refusing to start: cannot look at %s for an engine socket", child);
+	if (!S_ISSOCK(st.st_mode) && !S_ISDIR(st.st_mode))
+		return 0;
+	if (on_other_mount(w, dfd, name, &st))
+		return 0; /* walked on its own */
 	if (S_ISSOCK(st.st_mode))
 		return add_socket(w, child, &st, err);
-	if (!S_ISDIR(st.st_mode) || st.st_dev != w->dev)
-		return 0; /* a file, or another mount (walked on its own) */
 	if (depth >= WARD_SOCKET_SEARCH_MAX_DEPTH)
 		return ward_err_set(err, WARD_STEP_DOCKERSOCK, E2BIG,
 				    "refusing to start: %s is more than %d directories deep; ward cannot tell whether an engine socket lies beneath",
@@ -158,6 +190,7 @@ static int walk_mount(const struct ward_mount_entry *m, void *ctx,
 		return ward_err_set(err, WARD_STEP_DOCKERSOCK, errno,
 				    "refusing to start: cannot open the mount at %s to look for an engine socket",
 				    m->mnt);
+	w.by_id = mount_id_of(fd, "", AT_EMPTY_PATH, &w.mnt_id);
 	return walk_dir(&w, fd, m->mnt, 0, err);
 }
 

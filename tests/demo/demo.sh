@@ -91,7 +91,14 @@ inside() {
 
 # Values a row can show, each computed from one report.
 v_uid() { field "$1" uid | cut -d' ' -f1; }
-v_caps() { field "$1" capabilities; }
+# "37 of 41 (all but cap_a,cap_b,...)" where a container withholds some:
+# cut to keep the table in 80 columns
+v_caps() {
+	local c
+	c=$(field "$1" capabilities)
+	if [ ${#c} -gt 28 ]; then c="${c:0:25}..."; fi
+	printf '%s\n' "$c"
+}
 v_nnp() { field "$1" no_new_privs; }
 v_seccomp() { field "$1" seccomp | cut -d' ' -f1; }
 v_rootw() { [ "$(field "$1" root_read_only)" = yes ] && echo no || echo yes; }

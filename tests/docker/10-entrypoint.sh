@@ -22,11 +22,6 @@ phdrs=$(readelf -lW "$WARD" 2>&1) || skip_all "readelf cannot read $WARD: $phdrs
 if grep -q '^ *INTERP ' <<<"$phdrs"; then
 	skip_all "$WARD is not a static binary: run this file with build/ward-static"
 fi
-# A setup step that fails ends the file with one failing test saying why.
-bail_out() {
-	not_ok "setup: $1"
-	tap_done
-}
 docker_start || bail_out "the private Docker engine starts: $DOCKER_WHY"
 
 # ---- the base image ------------------------------------------------------------------

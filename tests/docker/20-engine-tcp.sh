@@ -13,10 +13,6 @@ here=$(cd "$(dirname "$0")" && pwd)
 
 [ "$(id -u)" = 0 ] || skip_all "a private Docker engine needs root"
 command -v python3 >/dev/null || skip_all "python3 is missing (package python3)"
-bail_out() {
-	not_ok "setup: $1"
-	tap_done
-}
 # A free port on 127.0.0.1, chosen by the kernel.
 PORT=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 DOCKER_EXTRA_ARGS=(-H "tcp://127.0.0.1:$PORT")

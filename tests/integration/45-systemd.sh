@@ -20,6 +20,17 @@ command -v unshare >/dev/null || skip_all "unshare is missing (package util-linu
 
 UNIT=$here/../../examples/ward.service
 
+# ProtectHome= and PrivateTmp= below hide /root, /home and /tmp, where a
+# checkout (and so the build) may live: ward and the probe run from a
+# copy under /var/tmp, as an installed ward would run from /usr/local.
+BIN=$(mktemp -d /var/tmp/ward-systemd.XXXXXX) || bail_out "mktemp under /var/tmp"
+tap_cleanup rm -rf "$BIN"
+chmod 755 "$BIN"
+install -m 755 "$WARD" "$BIN/ward" && install -m 755 "$PROBE" "$BIN/probe" ||
+	bail_out "copying ward and the probe to $BIN"
+WARD=$BIN/ward
+PROBE=$BIN/probe
+
 # ---- capabilities and no_new_privs (CapabilityBoundingSet=, NoNewPrivileges=) ----
 
 # The issue's reproduction: every capability gone from the bounding set

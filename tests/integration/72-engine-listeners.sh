@@ -26,10 +26,6 @@ tap_require_userns
 command -v python3 >/dev/null || skip_all "python3 is missing (package python3)"
 unset DOCKER_HOST CONTAINER_HOST CONTAINERD_ADDRESS BUILDKIT_HOST
 
-bail_out() {
-	not_ok "setup: $1"
-	tap_done
-}
 
 docker_start "srv/x$RANDOM/api-$RANDOM.sock" ||
 	bail_out "the private Docker engine starts: $DOCKER_WHY"

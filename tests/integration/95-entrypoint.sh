@@ -132,11 +132,12 @@ fi
 
 # ---- refusals -------------------------------------------------------------------------
 
+mkdir -p "$SPOOL/src"
 python3 -c 'import socket,sys
 for p in sys.argv[1:]:
     s = socket.socket(socket.AF_UNIX); s.bind(p); s.listen()' \
-	/run/docker.sock "$SPOOL/containerd.sock" &&
-	chmod 666 /run/docker.sock "$SPOOL/containerd.sock" || not_ok "sockets created"
+	/run/docker.sock "$SPOOL/src/containerd.sock" &&
+	chmod 666 /run/docker.sock "$SPOOL/src/containerd.sock" || not_ok "sockets created"
 started() { [ -e "$SPOOL/ran" ]; }
 
 run_ward run --mode entrypoint --user 10001 -- "$PROBE" write "$SPOOL/ran" started
@@ -147,7 +148,12 @@ else
 fi
 rm -f /run/docker.sock
 
-touch "$SPOOL/innocent.sock" && mount --bind "$SPOOL/containerd.sock" "$SPOOL/innocent.sock"
+# The engine's side of each socket mount lives in $SPOOL/src, hidden
+# under an empty tmpfs once the mounts are made: where /tmp is a mount of
+# its own (a CI container's -v), entrypoint mode would find the sources
+# themselves there too.
+touch "$SPOOL/innocent.sock" && mount --bind "$SPOOL/src/containerd.sock" "$SPOOL/innocent.sock"
+mount -t tmpfs -o mode=755 ward-hidden "$SPOOL/src" || not_ok "the sources hidden"
 run_ward run --mode entrypoint --user 10001 -- "$PROBE" write "$SPOOL/ran" started
 if [ "$RC" = 201 ] && grep -q 'comes from .*containerd.sock' <<<"$ERR" && ! started; then
 	ok "entrypoint: a renamed socket mount is refused by its source's name (201)"
@@ -170,8 +176,9 @@ umount "$SPOOL/innocent.sock"
 # A socket mounted where ward cannot look (a 0700 directory of another
 # user, ward without CAP_DAC_OVERRIDE, as under --cap-drop ALL): refused,
 # since ward cannot rule it out.
-mkdir -m 700 "$SPOOL/priv" && touch "$SPOOL/priv/x.sock" &&
-	mount --bind "$SPOOL/containerd.sock" "$SPOOL/priv/x.sock" &&
+mkdir -m 700 "$SPOOL/priv" && touch "$SPOOL/priv/x.sock" && umount "$SPOOL/src" &&
+	mount --bind "$SPOOL/src/containerd.sock" "$SPOOL/priv/x.sock" &&
+	mount -t tmpfs -o mode=755 ward-hidden "$SPOOL/src" &&
 	chown 10002:10002 "$SPOOL/priv" || not_ok "socket mounted in a private directory"
 run_cmd setpriv --bounding-set -dac_override,-dac_read_search \
 	"$WARD" run --mode entrypoint --user 10001 -- "$PROBE" write "$SPOOL/ran" started
@@ -190,6 +197,7 @@ else
 	not_ok "entrypoint, non-root start: a mount that user cannot reach is passed over" "$(last_run)"
 fi
 umount "$SPOOL/priv/x.sock"
+umount "$SPOOL/src" && rm -rf "$SPOOL/src"
 
 run_ward run --mode entrypoint --bind /etc:/x -- "$PROBE" exit 0
 expect_rc "entrypoint: --bind needs a mount namespace: refused (125)" 125

@@ -38,11 +38,19 @@ serve() {
 		not_ok "the $1 server starts" "$(cat "$TAP_TMP/$1.out")"
 }
 
+# hide / unhide: an empty tmpfs over $SRC while ward looks, so that only
+# the mount at $MNT/host shows the sockets (where /tmp is a mount of its
+# own, as a CI container's -v makes it, $SRC would be searched too).
+hide() { mount -t tmpfs -o mode=755 ward-hidden "$SRC"; }
+unhide() { umount "$SRC"; }
+
 # launch_with MODE: ward in entrypoint mode with $SRC/MODE bound at
 # $MNT/host, as docker run -v would.
 launch_with() {
 	mount --bind "$SRC/$1" "$MNT/host"
+	hide
 	run_ward run --mode entrypoint -- /bin/true
+	unhide
 	umount "$MNT/host"
 }
 
@@ -53,12 +61,14 @@ serve docker api.sock
 launch_with docker
 expect_rc "a socket answering /_ping as Docker does, under a non-engine name: refused" 201
 expect_match "... naming it and the answer" \
-	"the socket at $MNT/host/api.sock \($SRC/docker/api.sock in the mount's source\) answered Docker's /_ping" "$ERR"
+	"the socket at $MNT/host/api.sock \([^ ]*/${SRC##*/}/docker/api.sock in the mount's source\) answered Docker's /_ping" "$ERR"
 
-printf '%s\n' "ward-profile 1" "allow-engine-socket docker" >"$SRC/engine.profile"
-chmod 644 "$SRC/engine.profile"
+printf '%s\n' "ward-profile 1" "allow-engine-socket docker" >"$MNT/engine.profile"
+chmod 644 "$MNT/engine.profile"
 mount --bind "$SRC/docker" "$MNT/host"
-run_ward run --profile "$SRC/engine.profile" --mode entrypoint -- /bin/true
+hide
+run_ward run --profile "$MNT/engine.profile" --mode entrypoint -- /bin/true
+unhide
 umount "$MNT/host"
 expect_rc "... with 'allow-engine-socket docker': starts" 0
 expect_match "... warning that it answers as a Docker API" \
@@ -94,13 +104,15 @@ launch_with named
 expect_rc "a socket named docker.sock: refused by its name, unasked" 201
 expect_match "... as a docker API socket" "a socket named docker.sock is a docker API socket" "$ERR"
 
-printf '%s\n' "ward-profile 1" "allow-socket $MNT/host/quiet.sock" >"$SRC/allow.profile"
-chmod 644 "$SRC/allow.profile"
+printf '%s\n' "ward-profile 1" "allow-socket $MNT/host/quiet.sock" >"$MNT/allow.profile"
+chmod 644 "$MNT/allow.profile"
 mount --bind "$SRC/silent" "$MNT/host"
-run_ward run --profile "$SRC/allow.profile" --mode entrypoint -- /bin/true
+hide
+run_ward run --profile "$MNT/allow.profile" --mode entrypoint -- /bin/true
+unhide
 umount "$MNT/host"
 expect_rc "the silent socket listed with allow-socket: starts" 0
-run_ward check --profile "$SRC/allow.profile" --mode entrypoint
+run_ward check --profile "$MNT/allow.profile" --mode entrypoint
 expect_out_match "check: allow-socket is rated" "^allow-socket +RISK +0\.5 +$MNT/host/quiet.sock is let through"
 run_ward run --allow-socket /x -- /bin/true
 expect_rc "--allow-socket on the command line: refused (a profile's)" 125
@@ -126,11 +138,13 @@ disown $!
 tap_cleanup kill -KILL $!
 wait_for_line "$TAP_TMP/tcp.out" '^listening' 10 || not_ok "the TCP listener starts"
 read -r _ TCP_PID TCP_PORT <"$TAP_TMP/tcp.out"
+hide
 run_ward run --mode entrypoint -- /bin/true
 expect_rc "entrypoint mode, dockerd on 127.0.0.1:$TCP_PORT: refused" 201
 expect_match "... naming it" "dockerd \(pid $TCP_PID\) listens on TCP 127\.0\.0\.1:$TCP_PORT.*in this container's network" "$ERR"
 run_ward run --mode entrypoint --tcp-connect 443 -- /bin/true
 expect_rc "... --tcp-connect 443 leaves it out: starts" 0
+unhide
 kill -KILL "$TCP_PID"
 
 # A bound: more sockets than ward asks about refuses.

@@ -104,6 +104,13 @@ skip_all() {
 	exit 77
 }
 
+# bail_out REASON: the setup failed and nothing more in this file can
+# run: one failed test naming it, then the end of the file.
+bail_out() {
+	not_ok "setup: $1"
+	tap_done
+}
+
 # plan N: announce N tests up front (optional; tap_done prints the plan at
 # the end otherwise, and reports a mismatch).
 TAP_PLANNED=""
