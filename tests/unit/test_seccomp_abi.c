@@ -49,6 +49,7 @@
 #include <cmocka.h>
 #include <seccomp.h>
 
+#include "plan/builder.h"
 #include "plan/plan.h"
 #include "plan/profile.h"
 #include "seccomp/seccomp.h"
@@ -360,11 +361,51 @@ static void test_builtin_built_at_run_time(void **state)
 	}
 }
 
+/* Leave out @b's binds: a host path a profile binds (nginx's
+ * /var/www/html) may be missing where nginx is not installed, and the
+ * binds do not change the filter. */
+static void drop_binds(struct ward_plan_builder *b)
+{
+	for (size_t i = 0; i < b->nbinds; i++) {
+		free(b->binds[i]);
+		free(b->where_binds[i]);
+		b->binds[i] = b->where_binds[i] = NULL;
+	}
+	b->nbinds = 0;
+}
+
+/* The plan of the profile @path, finished (with its binds left out when
+ * a bind source is missing here, said on stderr). */
+static struct ward_plan *plan_of_profile(const char *path, bool without_binds)
+{
+	static char *argv[] = {"/bin/true", NULL};
+	struct ward_plan_builder *b = ward_plan_builder_new();
+	struct ward_plan *plan = NULL;
+	struct ward_err err = {0};
+
+	assert_non_null(b);
+	if (ward_profile_load(b, path, stderr, &err) < 0)
+		fail_msg("%s: %s", path, err.msg);
+	ward_plan_set_argv(b, argv);
+	if (without_binds)
+		drop_binds(b);
+	if (ward_plan_finish(b, &plan, &err) < 0) {
+		ward_plan_builder_free(b);
+		if (!without_binds && err.errnum == ENOENT && strstr(err.msg, "--bind ")) {
+			fprintf(stderr, "%s: %s: its binds left out (they do not change the filter)\n",
+				path, err.msg);
+			return plan_of_profile(path, true);
+		}
+		fail_msg("%s: plan refused: %s", path, err.msg);
+	}
+	ward_plan_builder_free(b);
+	return plan;
+}
+
 /* Every shipped profile as a launch sees it: parsed with its includes,
  * finished into a plan, whose program is the one the child loads. */
 static void test_shipped_profiles(void **state)
 {
-	static char *argv[] = {"/bin/true", NULL};
 	char **paths = NULL;
 	size_t n;
 
@@ -372,19 +413,10 @@ static void test_shipped_profiles(void **state)
 	n = list_files("profiles", ".profile", &paths);
 	assert_true(n >= 2); /* default and strict at least */
 	for (size_t i = 0; i < n; i++) {
-		struct ward_plan_builder *b = ward_plan_builder_new();
-		struct ward_plan *plan = NULL;
-		struct ward_err err = {0};
+		struct ward_plan *plan = plan_of_profile(paths[i], false);
 
-		assert_non_null(b);
-		if (ward_profile_load(b, paths[i], stderr, &err) < 0)
-			fail_msg("%s: %s", paths[i], err.msg);
-		ward_plan_set_argv(b, argv);
-		if (ward_plan_finish(b, &plan, &err) < 0)
-			fail_msg("%s: plan refused: %s", paths[i], err.msg);
 		check_filter(paths[i], &plan->seccomp_prog);
 		ward_plan_free(plan);
-		ward_plan_builder_free(b);
 	}
 	free_list(paths);
 }
