@@ -649,7 +649,8 @@ void ward_profile_list(FILE *out)
 	for (int i = 0; i < s->n; i++)
 		if (s->dir[i].state == WARD_PROFILE_DIR_USED)
 			collect_names(&s->dir[i], &l);
-	qsort(l.v, l.n, sizeof(*l.v), by_name);
+	if (l.n)
+		qsort(l.v, l.n, sizeof(*l.v), by_name);
 	for (size_t i = 0; i < l.n; i++)
 		if ((int)strlen(l.v[i]) > width)
 			width = (int)strlen(l.v[i]);
