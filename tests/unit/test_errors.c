@@ -300,10 +300,11 @@ static bool has(const struct ward_errs *e, size_t i, const char *part)
 
 static void test_every_mistake_at_once(void **state)
 {
-	struct plan_run *t = malloc(sizeof(*t));
+	struct plan_run *t;
 	char line[128];
 
 	SKIP_UNDER_VALGRIND(NEEDS_SECCOMP_PLAN);
+	t = malloc(sizeof(*t));
 	assert_non_null(t);
 	assert_int_equal(write_profile(t->path, sizeof(t->path),
 				       "ward-profile 1\n"
@@ -338,9 +339,10 @@ static void test_every_mistake_at_once(void **state)
 /* A missing --rootfs makes the user lookup meaningless: it is skipped. */
 static void test_dependent_checks_skipped(void **state)
 {
-	struct plan_run *t = malloc(sizeof(*t));
+	struct plan_run *t;
 
 	SKIP_UNDER_VALGRIND(NEEDS_SECCOMP_PLAN);
+	t = malloc(sizeof(*t));
 	assert_non_null(t);
 	assert_int_equal(from_argv(&t->errs, "--rootfs", "/nonexistent-ward-root",
 				   "--user", "nosuchuser", "--groups", "nosuchgroup",
@@ -354,9 +356,10 @@ static void test_dependent_checks_skipped(void **state)
 /* A valid plan collects nothing. */
 static void test_valid_plan_collects_nothing(void **state)
 {
-	struct plan_run *t = malloc(sizeof(*t));
+	struct plan_run *t;
 
 	SKIP_UNDER_VALGRIND(NEEDS_SECCOMP_PLAN);
+	t = malloc(sizeof(*t));
 	assert_non_null(t);
 	assert_int_equal(from_argv(&t->errs, "--hostname", "ok", NULL), 0);
 	assert_int_equal(ward_errs_count(&t->errs), 0);
@@ -398,10 +401,11 @@ static void assert_ports(const uint16_t *got, size_t n, const uint16_t *want, si
 
 static void test_tcp_ports_add_up(void **state)
 {
-	struct ward_errs *errs = malloc(sizeof(*errs));
+	struct ward_errs *errs;
 	struct ward_plan *p;
 
 	SKIP_UNDER_VALGRIND(NEEDS_SECCOMP_PLAN);
+	errs = malloc(sizeof(*errs));
 	assert_non_null(errs);
 	/* the command line's add up */
 	p = ports_plan(NULL, errs, "--tcp-bind", "80", "--tcp-bind", "81,90-91",

@@ -21,6 +21,8 @@
 #include "plan/listen.h"
 #include "plan/plan.h"
 
+#include "under_valgrind.h"
+
 static char *test_argv[] = {"/bin/true", NULL};
 
 /* ---- parsing ---------------------------------------------------------------- */
@@ -125,6 +127,8 @@ static void test_profile_lines_add_up_and_command_line_replaces(void **state)
 	struct ward_plan *plan = NULL;
 	struct ward_err err = {0};
 
+	SKIP_UNDER_VALGRIND(NEEDS_SECCOMP_PLAN);
+
 	assert_int_equal(build(profile_only, &plan, &err), 0);
 	assert_int_equal(plan->nlisten, 2);
 	assert_string_equal(plan->listen[0].text, "0.0.0.0:80/tcp");
@@ -149,6 +153,8 @@ static void test_loopback_denies_tcp_connect(void **state)
 	struct ward_plan *plan = NULL;
 	struct ward_err err = {0};
 
+	SKIP_UNDER_VALGRIND(NEEDS_SECCOMP_PLAN);
+
 	assert_int_equal(build(loopback, &plan, &err), 0);
 	assert_true(plan->tcp_connect_set);
 	assert_int_equal(plan->ntcp_connect, 0);
@@ -172,6 +178,8 @@ static void test_udp_refused_without_a_network(void **state)
 	struct ward_plan *plan = NULL;
 	struct ward_err err = {0};
 
+	SKIP_UNDER_VALGRIND(NEEDS_SECCOMP_PLAN);
+
 	assert_int_equal(build(none, &plan, &err), -EINVAL);
 	assert_int_equal(err.step, WARD_STEP_PLAN);
 	assert_non_null(strstr(err.msg, "--net none"));
@@ -192,6 +200,8 @@ static void test_listen_env_names(void **state)
 	const struct kv bad[] = {{"listen-env", "A=B", NULL}, {NULL}};
 	struct ward_plan *plan = NULL;
 	struct ward_err err = {0};
+
+	SKIP_UNDER_VALGRIND(NEEDS_SECCOMP_PLAN);
 
 	assert_int_equal(build(ok, &plan, &err), 0);
 	assert_string_equal(plan->listen_env, "NGINX");
