@@ -19,23 +19,6 @@
 
 static void free_strv(char **v, size_t n);
 
-/* Errors carry "file:line:col: " for profile lines, "--key: " otherwise. */
-int ward_plan_usage_err(struct ward_err *err, const struct ward_origin *o,
-			const char *fmt, ...)
-{
-	char msg[WARD_ERR_MSG_MAX];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	if (o && o->file)
-		return ward_err_set(err, WARD_STEP_PROFILE, 0,
-				    "%s:%u:%u: error: %s", o->file, o->line,
-				    o->col, msg);
-	return ward_err_set(err, WARD_STEP_USAGE, 0, "%s", msg);
-}
-
 struct ward_plan_builder *ward_plan_builder_new(void)
 {
 	return calloc(1, sizeof(struct ward_plan_builder));
@@ -65,19 +48,6 @@ static char **origins_of(const struct ward_plan_builder *b,
 			 const struct ward_directive *d)
 {
 	return (char **)((char *)b + d->where);
-}
-
-const char *ward_plan_where(const struct ward_plan_builder *b,
-			    const char *key, size_t idx)
-{
-	const struct ward_directive *d = ward_directive_find(key);
-	const char *w = NULL;
-
-	if (d && d->kind == WARD_DIR_SCALAR)
-		w = b->where_scalar[ward_directive_index(d)];
-	else if (d && d->where_kept && idx < d->max)
-		w = origins_of(b, d)[idx];
-	return w ? w : "";
 }
 
 /* Remember where a value came from; list items use their index. */
@@ -162,14 +132,6 @@ void ward_plan_builder_free(struct ward_plan_builder *b)
 void ward_plan_builder_collect(struct ward_plan_builder *b, struct ward_errs *errs)
 {
 	b->errs = errs;
-}
-
-int ward_plan_note(const struct ward_plan_builder *b, int r,
-		   const struct ward_err *err)
-{
-	if (r < 0 && b->errs)
-		ward_errs_add(b->errs, err);
-	return r;
 }
 
 void ward_plan_set_argv(struct ward_plan_builder *b, char **argv)
@@ -263,59 +225,5 @@ int ward_plan_apply(struct ward_plan_builder *b, const char *key,
 	if (r < 0)
 		return r;
 	record_where(b, d, o);
-	return 0;
-}
-
-void ward_plan_free(struct ward_plan *plan)
-{
-	if (!plan)
-		return;
-	ward_plan_free_secrets(NULL, plan); /* first: it owns env[]'s last entries */
-	for (size_t i = 0; i < plan->nbinds; i++) {
-		free(plan->binds[i].src);
-		free(plan->binds[i].dst);
-	}
-	for (size_t i = 0; i < plan->ntmpfs; i++)
-		free(plan->tmpfs[i].dst);
-	for (size_t i = 0; i < plan->nenv; i++)
-		free(plan->env[i]);
-	free(plan->workdir);
-	free(plan->rootfs);
-	free(plan->hostname);
-	free(plan->listen_env);
-	free(plan->notify_env);
-	free(plan->notify_target);
-	free(plan->notify_path);
-	free(plan->seccomp_path);
-	if (plan->engine_sockets)
-		ward_dockersock_done(plan->engine_sockets);
-	free(plan->engine_sockets);
-	ward_seccomp_free(&plan->seccomp_prog);
-	free(plan->seccomp_recipe);
-	ward_plan_free_confine(NULL, plan);
-	free(plan);
-}
-
-int ward_plan_finish(struct ward_plan_builder *b, struct ward_plan **out,
-		     struct ward_err *err)
-{
-	struct ward_plan *plan = calloc(1, sizeof(*plan));
-	int r;
-
-	if (!plan)
-		return ward_err_set(err, WARD_STEP_PLAN, ENOMEM, "calloc");
-	r = ward_plan_resolve(b, plan, err);
-	/* Fail closed: whatever was collected before (a profile's or the
-	 * command line's errors) refuses the plan too. */
-	if (r == 0 && b->errs && ward_errs_count(b->errs)) {
-		ward_errs_sort(b->errs);
-		*err = b->errs->n ? *ward_errs_first(b->errs) : *err;
-		r = err->errnum > 0 ? -err->errnum : -EINVAL;
-	}
-	if (r < 0) {
-		ward_plan_free(plan);
-		return r;
-	}
-	*out = plan;
 	return 0;
 }

@@ -305,18 +305,6 @@ int ward_selfprobe_group_name(const char *text, uint32_t gid, char *name,
 	return -ENOENT;
 }
 
-int ward_selfprobe_docker_host_path(const char *value, char *out, size_t len)
-{
-	static const char scheme[] = "unix://";
-
-	if (strncmp(value, scheme, sizeof(scheme) - 1) != 0 ||
-	    value[sizeof(scheme) - 1] != '/')
-		return -EINVAL;
-	if ((size_t)snprintf(out, len, "%s", value + sizeof(scheme) - 1) >= len)
-		return -ENAMETOOLONG;
-	return 0;
-}
-
 /* ---- gathering ------------------------------------------------------------ */
 
 /* The whole of a (small, /proc) file, NUL-terminated; NULL with errno. */

@@ -19,6 +19,18 @@
 #include "engine/listener.h"
 #include "report/selfprobe.h"
 
+int ward_selfprobe_docker_host_path(const char *value, char *out, size_t len)
+{
+	static const char scheme[] = "unix://";
+
+	if (strncmp(value, scheme, sizeof(scheme) - 1) != 0 ||
+	    value[sizeof(scheme) - 1] != '/')
+		return -EINVAL;
+	if ((size_t)snprintf(out, len, "%s", value + sizeof(scheme) - 1) >= len)
+		return -ENAMETOOLONG;
+	return 0;
+}
+
 /* A non-blocking connect, closed at once.  Returns 0 when a listener is
  * there (connected, or its backlog is full), else the errno. */
 static int try_connect(const char *path)

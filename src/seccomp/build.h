@@ -30,6 +30,10 @@ int ward_seccomp_resolve(const struct ward_seccomp_source *src,
 void ward_seccomp_resolved_free(struct ward_seccomp_resolved *res);
 
 /* Append @rule to @p's rules (seccomp_docker.c).  Returns 0 or -ENOMEM. */
+/* Append @rule to the array *@arr of *@n (capacity *@cap), growing it.
+ * Returns 0 or -ENOMEM (docker_rules.c). */
+int ward_seccomp_docker_append(struct ward_docker_rule **arr, size_t *n,
+			       size_t *cap, const struct ward_docker_rule *rule);
 int ward_seccomp_docker_push(struct ward_docker_profile *p,
 			     const struct ward_docker_rule *rule);
 

@@ -309,36 +309,13 @@ static int rule_names(struct jp *j, json_object *o, const char *path,
 	return 0;
 }
 
-static int push_to(struct ward_docker_rule **arr, size_t *n, size_t *cap,
-		   const struct ward_docker_rule *rule)
-{
-	if (*n == *cap) {
-		size_t c = *cap ? 2 * *cap : 64;
-		struct ward_docker_rule *grown = reallocarray(*arr, c,
-							      sizeof(*grown));
-
-		if (!grown)
-			return -ENOMEM;
-		*arr = grown;
-		*cap = c;
-	}
-	(*arr)[(*n)++] = *rule;
-	return 0;
-}
-
-int ward_seccomp_docker_push(struct ward_docker_profile *p,
-			     const struct ward_docker_rule *rule)
-{
-	return push_to(&p->rules, &p->nrules, &p->cap, rule);
-}
-
 /* A rule with the default action goes aside (see the header). */
 static int push_rule(struct jp *j, const struct ward_docker_rule *rule)
 {
 	struct ward_docker_profile *p = j->p;
 	int r = rule->action == p->def_action
-		? push_to(&p->defaulted, &p->ndefaulted, &p->defaulted_cap, rule)
-		: push_to(&p->rules, &p->nrules, &p->cap, rule);
+		? ward_seccomp_docker_append(&p->defaulted, &p->ndefaulted, &p->defaulted_cap, rule)
+		: ward_seccomp_docker_append(&p->rules, &p->nrules, &p->cap, rule);
 
 	return r < 0 ? ward_err_set(j->err, STEP, ENOMEM, "%s", j->file) : 0;
 }

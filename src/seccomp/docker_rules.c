@@ -2,6 +2,7 @@
  * top, the BPF build, and the readable listing for `ward seccomp show`. */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 #include <linux/seccomp.h>
@@ -238,4 +239,28 @@ int ward_seccomp_docker_build(const struct ward_docker_profile *p,
 	if (r == 0)
 		r = ward_seccomp_ctx_export(ctx, out, err);
 	return r;
+}
+
+/* Growing a profile's rule lists (the reader and the merge). */
+int ward_seccomp_docker_append(struct ward_docker_rule **arr, size_t *n,
+			       size_t *cap, const struct ward_docker_rule *rule)
+{
+	if (*n == *cap) {
+		size_t c = *cap ? 2 * *cap : 64;
+		struct ward_docker_rule *grown = reallocarray(*arr, c,
+							      sizeof(*grown));
+
+		if (!grown)
+			return -ENOMEM;
+		*arr = grown;
+		*cap = c;
+	}
+	(*arr)[(*n)++] = *rule;
+	return 0;
+}
+
+int ward_seccomp_docker_push(struct ward_docker_profile *p,
+			     const struct ward_docker_rule *rule)
+{
+	return ward_seccomp_docker_append(&p->rules, &p->nrules, &p->cap, rule);
 }
