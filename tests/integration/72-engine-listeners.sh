@@ -67,38 +67,8 @@ wait_for_line "$W/ready" '^ready$' 10 || bail_out "python listener: $(cat "$W/li
 fixture_dir SPOOL 777 || bail_out "cannot create a directory"
 MARKER=$SPOOL/marker
 
-# refused DESC PATTERN WARD-OPTIONS...: the launch exits 201 with a first
-# stderr line "ward: engine-socket: ..." matching PATTERN, nothing started.
-refused() {
-	local desc=$1 pattern=$2
-	shift 2
-	rm -f "$MARKER"
-	run_ward run --bind "${PROBE_U:-$PROBE}:/probe" --bind "$SPOOL:/spool:rw" "$@" \
-		-- /probe write /spool/marker started
-	if [ "$RC" = 201 ] && [[ ${ERR%%$'\n'*} == "ward: engine-socket: "* ]] &&
-		grep -Eq -- "$pattern" <<<"${ERR%%$'\n'*}" && [ ! -e "$MARKER" ]; then
-		ok "$desc: refused (201)"
-	else
-		not_ok "$desc: refused (201)" \
-			"expected exit 201, nothing started, a first line matching: $pattern" \
-			"$(last_run)"
-	fi
-}
-
-started() {
-	local desc=$1
-	shift
-	rm -f "$MARKER"
-	run_ward run --bind "${PROBE_U:-$PROBE}:/probe" --bind "$SPOOL:/spool:rw" "$@" \
-		-- /probe write /spool/marker started
-	if [ "$RC" = 0 ] && [ "$(cat "$MARKER" 2>/dev/null)" = started ] &&
-		! grep -q 'engine-socket' <<<"$ERR"; then
-		ok "$desc"
-	else
-		not_ok "$desc" "expected exit 0, the marker written, no engine-socket message" \
-			"$(last_run)"
-	fi
-}
+# shellcheck source=tests/lib/engine-verdicts.sh
+. "$here/../lib/engine-verdicts.sh"
 
 re() { printf '%s' "${1//./\\.}"; }
 BY_DOCKERD="the docker API socket [^ ]+ \\(dockerd, pid $DPID, listens on it\\)"
