@@ -129,24 +129,50 @@ static bool refuses(char v, bool docker_allowed)
 	return v == V_SILENT || v == V_HTTP2 || (v == V_DOCKER && !docker_allowed);
 }
 
+static bool docker_allowed(const struct ward_plan *plan);
+
+/* Take the program's identity as far as reaching a socket goes: its
+ * uid, gid and supplementary groups.  A program that keeps capabilities
+ * may pass permission checks its uid alone would not (CAP_DAC_OVERRIDE):
+ * then the asker stays root, so that nothing the program can reach is
+ * judged unreachable and let through unasked. */
+static int become_program(const struct ward_plan *plan, uid_t uid, gid_t gid)
+{
+	if (plan->caps_keep)
+		return 0;
+	if (plan->groups == WARD_GROUPS_LIST) {
+		if (sys_setgroups(plan->ngroups, plan->group_list) < 0)
+			return -1;
+	} else if (plan->groups != WARD_GROUPS_KEEP && sys_setgroups(0, NULL) < 0) {
+		return -1;
+	}
+	return sys_setresgid(gid, gid, gid) < 0 || sys_setresuid(uid, uid, uid) < 0 ? -1 : 0;
+}
+
 /* The child: become the program's user, ask each socket, write the
  * verdicts and exit.  After the first verdict that refuses the launch
  * the rest are not asked (written as unreachable): the parent stops
  * there. */
-__attribute__((noreturn)) static void asker(const struct ward_socket_search *s,
+__attribute__((noreturn)) static void asker(const struct ward_plan *plan,
+					    const struct ward_socket_search *s,
 					    const bool *ask_it, uid_t uid, gid_t gid,
-					    bool privileged, bool docker_allowed, int out)
+					    bool privileged, int out)
 {
+	bool allowed = docker_allowed(plan);
+	pid_t parent = getppid();
 	bool stop = false;
 
+	if (privileged && become_program(plan, uid, gid) < 0)
+		_exit(1);
+	/* After the id change, which clears it; the parent may be gone by
+	 * then, and then nothing is asked. */
 	prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
-	if (privileged && (sys_setgroups(0, NULL) < 0 || sys_setresgid(gid, gid, gid) < 0 ||
-			   sys_setresuid(uid, uid, uid) < 0))
+	if (getppid() != parent)
 		_exit(1);
 	for (size_t i = 0; i < s->nfound; i++) {
 		char v = ask_it[i] && !stop ? (char)judge(s->found[i].path) : V_UNREACHABLE;
 
-		stop |= refuses(v, docker_allowed);
+		stop |= refuses(v, allowed);
 		if (write(out, &v, 1) != 1)
 			_exit(1);
 	}
@@ -169,8 +195,10 @@ static int read_verdicts(int fd, char *v, size_t n, long ms)
 			return -ETIMEDOUT;
 		if (poll(&p, 1, (int)left) < 0 && errno != EINTR)
 			return -EIO;
+		/* non-blocking: a stopped asker cannot hold ward past the
+		 * deadline */
 		r = read(fd, v + got, n - got);
-		if (r == 0)
+		if (r == 0 || (r < 0 && errno != EAGAIN && errno != EINTR))
 			return -EIO;
 		if (r > 0)
 			got += (size_t)r;
@@ -178,8 +206,8 @@ static int read_verdicts(int fd, char *v, size_t n, long ms)
 	return 0;
 }
 
-static int ask_all(const struct ward_socket_search *s, const bool *ask_it,
-		   uid_t uid, gid_t gid, bool privileged, bool docker_allowed, char *v,
+static int ask_all(const struct ward_plan *plan, const struct ward_socket_search *s,
+		   const bool *ask_it, uid_t uid, gid_t gid, bool privileged, char *v,
 		   struct ward_err *err)
 {
 	int fds[2], status = 0, r;
@@ -196,9 +224,16 @@ static int ask_all(const struct ward_socket_search *s, const bool *ask_it,
 	}
 	if (pid == 0) {
 		close(fds[0]);
-		asker(s, ask_it, uid, gid, privileged, docker_allowed, fds[1]);
+		asker(plan, s, ask_it, uid, gid, privileged, fds[1]);
 	}
 	close(fds[1]);
+	if (fcntl(fds[0], F_SETFL, O_NONBLOCK) < 0) {
+		close(fds[0]);
+		kill(pid, SIGKILL);
+		while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
+			;
+		return ward_err_set(err, WARD_STEP_DOCKERSOCK, errno, "fcntl O_NONBLOCK");
+	}
 	r = read_verdicts(fds[0], v, s->nfound,
 			  (long)s->nfound * (2 * WARD_PROBE_TIMEOUT_MS + 200) + 1000);
 	close(fds[0]);
@@ -292,7 +327,7 @@ int ward_entrypoint_check_sockets(const struct ward_plan *plan, uid_t uid, gid_t
 		 s->mounts, s->entries, s->nfound, nask);
 	if (!nask)
 		return 0;
-	if ((r = ask_all(s, ask_it, uid, gid, privileged, docker_allowed(plan), v, err)) < 0)
+	if ((r = ask_all(plan, s, ask_it, uid, gid, privileged, v, err)) < 0)
 		return r;
 	for (size_t i = 0; i < s->nfound; i++) {
 		ward_log("sockets", "%s: %c", s->found[i].path, v[i]);

@@ -122,7 +122,20 @@ expect_rc "--allow-socket on the command line: refused (a profile's)" 125
 chmod 600 "$SRC/docker/api.sock"
 launch_with docker
 expect_rc "the Docker-like socket, mode 0600 root's: the program cannot reach it, starts" 0
-chmod 666 "$SRC/docker/api.sock"
+# ... but a program that keeps a capability may: then ward asks as root.
+mount --bind "$SRC/docker" "$MNT/host"
+hide
+run_ward run --mode entrypoint --cap-keep DAC_OVERRIDE -- /bin/true
+expect_rc "... with --cap-keep DAC_OVERRIDE the program could reach it: asked, refused" 201
+# A socket of a group the program is given: asked as that group.
+chgrp 4242 "$MNT/host/api.sock" && chmod 660 "$MNT/host/api.sock"
+run_ward run --mode entrypoint --groups 4242 -- /bin/true
+expect_rc "a Docker-like socket of group 4242, with --groups 4242: asked, refused" 201
+run_ward run --mode entrypoint -- /bin/true
+expect_rc "... without the group the program cannot reach it: starts" 0
+unhide
+umount "$MNT/host"
+chgrp 0 "$SRC/docker/api.sock" && chmod 666 "$SRC/docker/api.sock"
 
 # An engine on TCP in the container's network (docker run --network host
 # shares the host's): a copy of python3 named dockerd, on a port the
