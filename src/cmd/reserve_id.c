@@ -83,7 +83,7 @@ static int load_file(struct subid_file *f)
 			    &f->entry, &bad);
 	if (r == -EINVAL || r == -EEXIST) {
 		fprintf(stderr, "ward: reserve-id: %s:%u: %s; fix the file first\n",
-			f->path, bad, r == -EINVAL ? "malformed " WARD_SUBID_NAME " entry" :
+			f->path, bad, r == -EINVAL ? "a line ward cannot read (NAME:START:COUNT, in decimal)" :
 			"this range overlaps the " WARD_SUBID_NAME " entry");
 		return 1;
 	}
@@ -99,8 +99,16 @@ static int pick_id(const struct subid_file *u, const struct subid_file *g,
 	uint32_t from = WARD_SUBID_BASE;
 
 	for (;;) {
-		if (ward_subid_first_free(u->buf ? u->buf : "", u->len,
-					  g->buf ? g->buf : "", g->len, from, id) < 0) {
+		int r = ward_subid_first_free(u->buf ? u->buf : "", u->len,
+					      g->buf ? g->buf : "", g->len, from, id);
+
+		if (r == -EINVAL) {
+			fprintf(stderr, "ward: reserve-id: %s or %s holds a line ward cannot "
+				"read (NAME:START:COUNT, in decimal), which could cover any id; "
+				"fix it first\n", u->path, g->path);
+			return 1;
+		}
+		if (r < 0) {
 			fprintf(stderr, "ward: reserve-id: no free id between %u and %u "
 				"in %s and %s\n", WARD_SUBID_BASE, WARD_SUBID_LIMIT - 1,
 				u->path, g->path);

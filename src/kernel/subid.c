@@ -115,8 +115,16 @@ static int find_overlap(const char *p, size_t n, unsigned no, void *v)
 	struct find_ctx *c = v;
 	struct subid_line l;
 
-	if (no == c->out->line || !parse_line(p, n, &l) ||
-	    !overlaps(&l, c->out))
+	if (no == c->out->line)
+		return 0;
+	/* A line ward cannot read may still be one newuidmap reads (it takes
+	 * hex and octal too): it could cover the id, so it is no less a
+	 * refusal than an overlap. */
+	if (!parse_line(p, n, &l)) {
+		*c->bad_line = no;
+		return -EINVAL;
+	}
+	if (!overlaps(&l, c->out))
 		return 0;
 	*c->bad_line = no;
 	return -EEXIST;
@@ -149,7 +157,9 @@ static int step_past(const char *p, size_t n, unsigned no, void *v)
 	struct free_ctx *c = v;
 	struct subid_line l;
 
-	if (!parse_line(p, n, &l) || !covers(&l, c->id))
+	if (!parse_line(p, n, &l))
+		return -EINVAL; /* it could cover the candidate */
+	if (!covers(&l, c->id))
 		return 0;
 	c->id = l.start + l.count;
 	c->moved = true;
@@ -165,8 +175,9 @@ int ward_subid_first_free(const char *a, size_t alen, const char *b,
 	 * a pass that moves nothing found a free id. */
 	while (c.moved) {
 		c.moved = false;
-		each_line(a, alen, step_past, &c);
-		each_line(b, blen, step_past, &c);
+		if (each_line(a, alen, step_past, &c) < 0 ||
+		    each_line(b, blen, step_past, &c) < 0)
+			return -EINVAL;
 		if (c.id >= WARD_SUBID_LIMIT || c.id < from)
 			return -ENOSPC;
 	}
@@ -226,8 +237,9 @@ static int reserved_one(const char *path, uint32_t *id, struct ward_err *err)
 				    path);
 	if (r == -EINVAL)
 		return ward_err_set(err, WARD_STEP_PLAN, 0,
-				    "%s:%u: malformed entry; expected " WARD_SUBID_NAME
-				    ":START:COUNT", path, bad);
+				    "%s:%u: a line ward cannot read (NAME:START:COUNT, in decimal): "
+				    "it may be the " WARD_SUBID_NAME " entry or cover it; fix or remove it",
+				    path, bad);
 	if (r == -EEXIST)
 		return ward_err_set(err, WARD_STEP_PLAN, 0,
 				    "%s:%u: this range overlaps the " WARD_SUBID_NAME

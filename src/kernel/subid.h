@@ -30,8 +30,8 @@ struct ward_subid {
 };
 
 /* Pure: find the entry of @name in subuid(5)-format @buf[len] (no NUL
- * needed).  Returns 0, -ENOENT when absent, -EINVAL when a line is
- * malformed (*bad_line set), -EEXIST when another line's range overlaps
+ * needed).  Returns 0, -ENOENT when absent, -EINVAL when a line
+ * cannot be read, the entry's or another owner's (*bad_line set), -EEXIST when another line's range overlaps
  * the entry's (*bad_line set to that line): an id shared with another
  * owner is no reservation. */
 int ward_subid_find(const char *buf, size_t len, const char *name,
@@ -39,7 +39,7 @@ int ward_subid_find(const char *buf, size_t len, const char *name,
 
 /* Pure: the lowest id >= @from and < WARD_SUBID_LIMIT that no range of
  * @a[alen] nor of @b[blen] covers.  Returns 0 or -ENOSPC (or -EINVAL for
- * a malformed line). */
+ * a line that cannot be read: it could cover an id). */
 int ward_subid_first_free(const char *a, size_t alen, const char *b,
 			  size_t blen, uint32_t from, uint32_t *id);
 

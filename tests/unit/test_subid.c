@@ -4,6 +4,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 #include <cmocka.h>
 
@@ -69,6 +70,29 @@ static void test_overlap_refused(void **state)
 	assert_int_equal(find("ward:265536:1\nalice:100000:165536\n", &s, &bad), 0);
 }
 
+/* A line ward cannot read could be one newuidmap reads (hex, octal,
+ * leading blanks) and cover the id: refused, never passed over. */
+static void test_unreadable_line_refused(void **state)
+{
+	static const char *const other[] = {
+		"alice:0x70000000:65536\n", "alice: 1879048192:1\n", "alice:x\n",
+	};
+	struct ward_subid s;
+	unsigned bad;
+	uint32_t id;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(other) / sizeof(*other); i++) {
+		char buf[128];
+
+		snprintf(buf, sizeof(buf), "ward:1879048192:1\n%s", other[i]);
+		assert_int_equal(find(buf, &s, &bad), -EINVAL);
+		assert_int_equal(bad, 2);
+		assert_int_equal(ward_subid_first_free(other[i], strlen(other[i]), "", 0,
+						       WARD_SUBID_BASE, &id), -EINVAL);
+	}
+}
+
 static void test_first_free_skips_ranges(void **state)
 {
 	const char *u = "a:1879048192:10\nb:1879048202:5\n";
@@ -100,6 +124,7 @@ int main(void)
 		cmocka_unit_test(test_absent),
 		cmocka_unit_test(test_malformed_entry),
 		cmocka_unit_test(test_overlap_refused),
+		cmocka_unit_test(test_unreadable_line_refused),
 		cmocka_unit_test(test_first_free_skips_ranges),
 		cmocka_unit_test(test_first_free_full),
 	};
