@@ -97,6 +97,19 @@ static int identify(struct walk *w, int fd, const struct stat *st,
 	return 1;
 }
 
+/* A socket named as an engine's (docker.sock, containerd.sock, ...) is
+ * refused inside a bound tree as it is when bound itself, whoever
+ * listens: systemd may hold it for a socket-activated engine that no
+ * process runs yet. */
+static int check_socket_name(struct walk *w, const struct stat *st,
+			     struct ward_err *err)
+{
+	char what[600];
+
+	snprintf(what, sizeof(what), "%s %.256s, which holds", w->what, w->top);
+	return ward_dockersock_check(w->socks, what, w->path, st, err);
+}
+
 /* The socket @name of @dirfd (w->path names it). */
 static int check_socket(struct walk *w, int dirfd, const char *name,
 			struct ward_err *err)
@@ -114,8 +127,10 @@ static int check_socket(struct walk *w, int dirfd, const char *name,
 		return 0; /* replaced since it was listed */
 	w->socks->walked++;
 	s = ward_dockersock_find(w->socks, st.st_dev, st.st_ino);
-	if (!s && (r = identify(w, fd, &st, &s, err)) <= 0)
+	if (!s && (r = identify(w, fd, &st, &s, err)) < 0)
 		return r;
+	if (!s) /* no engine process listens on it: the name rule still holds */
+		return check_socket_name(w, &st, err);
 	return ward_dockersock_refuse_socket(w->socks, w->what, w->top, w->path, s,
 					     take_warning(w, s), err);
 }

@@ -269,4 +269,13 @@ else
 	not_ok "--allow-engine-socket on the command line: exit 125, nothing started" "$(last_run)"
 fi
 
+# A socket named as an engine's, deeper in a bound tree, with no engine
+# process behind it (systemd may hold it for a socket-activated engine).
+fixture_dir NAMED 755 || not_ok "a directory for a named socket"
+mkdir -p "$NAMED/sub"
+python3 -c 'import socket, sys; socket.socket(socket.AF_UNIX).bind(sys.argv[1])' "$NAMED/sub/docker.sock"
+refused "a socket named docker.sock deeper in a bound directory" \
+	"which holds [^ ]*/sub/docker.sock: a socket named docker.sock is a docker API socket" \
+	--bind "$NAMED:/x"
+
 tap_done
