@@ -39,16 +39,47 @@ void ward_mnt_tree_owner(const char *whose)
 	tree_owner = whose;
 }
 
+/* The tmpfs ward mounted itself (the root, /tmp, /run, each --tmpfs):
+ * the only file systems it creates mount points on.  A tmpfs of the
+ * host's (an image kept under a tmpfs /tmp, a bound /dev/shm directory)
+ * is not among them. */
+#define OWN_MAX 64
+static dev_t own_devs[OWN_MAX];
+static size_t n_own;
+
+int ward_mnt_own(int fd)
+{
+	struct stat st;
+
+	if (fstat(fd, &st) < 0)
+		return -errno;
+	if (n_own == OWN_MAX)
+		return -E2BIG;
+	own_devs[n_own++] = st.st_dev;
+	return 0;
+}
+
+static bool is_own(int fd)
+{
+	struct stat st;
+
+	if (fstat(fd, &st) < 0)
+		return false;
+	for (size_t i = 0; i < n_own; i++)
+		if (own_devs[i] == st.st_dev)
+			return true;
+	return false;
+}
+
 /* Create the last component of @prefix in its parent (opened inside the
  * root, so the new name cannot land outside it).  Mount points are
- * created only on ward's own tmpfs root: ward never writes into the
- * host's /usr or /etc, nor into an image's tree. */
+ * created only on ward's own tmpfs: ward never writes into the host's
+ * /usr or /etc, nor into an image's tree, wherever they lie. */
 static int create_component(int rootfd, char *prefix, bool last_is_file)
 {
 	char *slash = strrchr(prefix, '/');
 	_cleanup_close_ int parent = -1;
 	const char *name = slash + 1;
-	struct statfs sfs;
 	int fd;
 
 	*slash = '\0';
@@ -56,7 +87,7 @@ static int create_component(int rootfd, char *prefix, bool last_is_file)
 	*slash = '/';
 	if (parent < 0)
 		return parent;
-	if (fstatfs(parent, &sfs) < 0 || sfs.f_type != TMPFS_MAGIC)
+	if (!is_own(parent))
 		return -EROFS;
 	if (!last_is_file)
 		return mkdirat(parent, name, 0755) < 0 && errno != EEXIST ? -errno : 0;

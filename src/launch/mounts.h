@@ -26,6 +26,11 @@
 int ward_mnt_ensure(int rootfd, const char *path, mode_t type,
 		    enum ward_step step, struct ward_err *err);
 
+/* Note the file system of @fd as one of ward's own tmpfs (the root,
+ * /tmp, /run, a --tmpfs): ward_mnt_ensure creates mount points on these
+ * only.  0 or -errno. */
+int ward_mnt_own(int fd);
+
 /* Whose directories the root binds in, for ward_mnt_ensure's refusal
  * ("the host's", the default, or "the image's"). */
 void ward_mnt_tree_owner(const char *whose);

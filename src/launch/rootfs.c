@@ -115,7 +115,7 @@ static int build_host_root(struct ward_err *err)
 		return ward_err_set(err, WARD_STEP_MOUNTS, errno,
 				    "tmpfs for the synthesised root");
 	rootfd = open(WARD_NEWROOT, O_PATH | O_DIRECTORY | O_CLOEXEC);
-	if (rootfd < 0)
+	if (rootfd < 0 || ward_mnt_own(rootfd) < 0)
 		return ward_err_set(err, WARD_STEP_MOUNTS, errno, "open new root");
 	for (size_t i = 0; host_dirs[i]; i++)
 		if ((r = bind_host_dir(rootfd, host_dirs[i], err)) < 0)
@@ -216,6 +216,10 @@ static int build_image_root(const char *rootfs, int rootfs_fd,
 		return ward_err_set(err, WARD_STEP_MOUNTS, errno,
 				    "tmpfs for the root of %s", rootfs);
 	rootfd = open(WARD_NEWROOT, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (rootfd >= 0 && ward_mnt_own(rootfd) < 0) {
+		close(rootfd);
+		rootfd = -1;
+	}
 	dupfd = fcntl(rootfs_fd, F_DUPFD_CLOEXEC, 3);
 	if (rootfd < 0 || dupfd < 0 || !(d = fdopendir(dupfd))) {
 		if (dupfd >= 0)
@@ -299,8 +303,9 @@ static int mount_tmpfs(int rootfd, const struct ward_plan *plan,
 		       const char *dst, const char *mode, uint64_t size,
 		       struct ward_err *err)
 {
-	_cleanup_close_ int fd = -1;
+	_cleanup_close_ int fd = -1, mnt = -1;
 	char data[128];
+	int r;
 
 	fd = ward_mnt_ensure(rootfd, dst, S_IFDIR, WARD_STEP_TMPFS, err);
 	if (fd < 0)
@@ -313,8 +318,15 @@ static int mount_tmpfs(int rootfd, const struct ward_plan *plan,
 	if (size)
 		snprintf(data + strlen(data), sizeof(data) - strlen(data),
 			 ",size=%llu", (unsigned long long)size);
-	return ward_mnt_mount_at("tmpfs", fd, "tmpfs", MS_NOSUID | MS_NODEV,
-				 data, WARD_STEP_TMPFS, dst, err);
+	if ((r = ward_mnt_mount_at("tmpfs", fd, "tmpfs", MS_NOSUID | MS_NODEV,
+				   data, WARD_STEP_TMPFS, dst, err)) < 0)
+		return r;
+	/* The new tmpfs, not the mount point under it. */
+	mnt = ward_mnt_open(rootfd, dst);
+	if (mnt < 0 || ward_mnt_own(mnt) < 0)
+		return ward_err_set(err, WARD_STEP_TMPFS, mnt < 0 ? -mnt : errno,
+				    "opening the tmpfs at %s", dst);
+	return 0;
 }
 
 static int mount_bind(int rootfd, const struct ward_bind *b, int src,

@@ -79,4 +79,17 @@ expect_match "... naming the image's directories" \
 	"does not create files in the image's directories" "$ERR"
 chmod 755 "$MIN"
 
+# A tree kept on a tmpfs of the host's (a tmpfs /tmp): ward still creates
+# nothing in it, its own tmpfs being the only ones it writes on.
+if [ "$(id -u)" = 0 ]; then
+	fixture_dir TMPFS_HOST 755
+	mount -t tmpfs -o mode=755 ward-host-tmpfs "$TMPFS_HOST" &&
+		tap_cleanup umount -l "$TMPFS_HOST"
+	mkdir -p "$TMPFS_HOST/img"
+	cp -a "$MIN/." "$TMPFS_HOST/img/" && chmod 777 "$TMPFS_HOST/img/home/app"
+	probe_root "$TMPFS_HOST/img" --tmpfs /home/app/cache -- cwd
+	expect_rc "a tree on the host's tmpfs: a mount point missing in it is refused (tmpfs, 211)" 211
+	expect_eq "... and nothing was created in it" "" "$(ls -A "$TMPFS_HOST/img/home/app")"
+fi
+
 tap_done
