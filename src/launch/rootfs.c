@@ -227,7 +227,7 @@ static int build_image_root(const char *rootfs, int rootfs_fd,
 		return ward_err_set(err, WARD_STEP_MOUNTS, errno,
 				    "listing the root of %s", rootfs);
 	}
-	while (r == 0 && (e = readdir(d))) {
+	while (r == 0 && (errno = 0, e = readdir(d))) {
 		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
 			continue;
 		if (++n > WARD_MAX_TOP_ENTRIES)
@@ -237,6 +237,9 @@ static int build_image_root(const char *rootfs, int rootfs_fd,
 		else
 			r = add_top_entry(rootfs_fd, rootfd, e->d_name, err);
 	}
+	if (r == 0 && errno) /* a root built with entries missing: refuse */
+		r = ward_err_set(err, WARD_STEP_MOUNTS, errno, "listing the root of %s",
+				 rootfs);
 	closedir(d);
 	return r;
 }
