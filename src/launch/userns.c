@@ -45,7 +45,7 @@ static int reserved_ids_missing(struct ward_err *err)
 #define ROOT_MAP_CAPS ((1ULL << CAP_SETUID) | (1ULL << CAP_SETGID))
 
 int ward_userns_root_caps_problem(const struct ward_capsets *caps, bool nnp,
-				  char *buf, size_t len)
+				  char *buf, size_t len, char *hint, size_t hlen)
 {
 	uint64_t missing = ROOT_MAP_CAPS & ~caps->eff;
 	char names[64];
@@ -56,12 +56,13 @@ int ward_userns_root_caps_problem(const struct ward_capsets *caps, bool nnp,
 	snprintf(buf, len,
 		 "ward runs as root without %s in its effective set (%s): a root "
 		 "launch maps a reserved host id, which needs cap_setuid and "
-		 "cap_setgid; under systemd, drop CapabilityBoundingSet= from "
-		 "ward's unit or list CAP_SETUID CAP_SETGID in it (ward empties "
-		 "the program's capability sets itself)%s",
-		 names,
+		 "cap_setgid", names,
 		 (caps->bnd & missing) ? "its bounding set has them"
-				       : "nor in its bounding set",
+				       : "nor in its bounding set");
+	snprintf(hint, hlen,
+		 "under systemd, drop CapabilityBoundingSet= from ward's unit or "
+		 "list CAP_SETUID CAP_SETGID in it (ward empties the program's "
+		 "capability sets itself)%s",
 		 nnp ? "; no_new_privs is set too (NoNewPrivileges=yes), "
 		       "which ward does not mind" : "");
 	return 1;
@@ -71,7 +72,7 @@ int ward_userns_check_root_caps(const struct ward_plan *plan,
 				struct ward_err *err)
 {
 	struct ward_capsets caps;
-	char why[WARD_ERR_MSG_MAX];
+	char why[WARD_ERR_MSG_MAX], hint[WARD_ERR_MSG_MAX];
 	int nnp, r;
 
 	if (plan->rootless)
@@ -81,9 +82,12 @@ int ward_userns_check_root_caps(const struct ward_plan *plan,
 		return r;
 	}
 	nnp = prctl(PR_GET_NO_NEW_PRIVS, 0, 0, 0, 0);
-	if (!ward_userns_root_caps_problem(&caps, nnp == 1, why, sizeof(why)))
+	if (!ward_userns_root_caps_problem(&caps, nnp == 1, why, sizeof(why),
+					   hint, sizeof(hint)))
 		return 0;
-	return ward_err_set(err, WARD_STEP_USERNS, EPERM, "%s", why);
+	r = ward_err_set(err, WARD_STEP_USERNS, EPERM, "%s", why);
+	ward_err_hint(err, "%s", hint);
+	return r;
 }
 
 int ward_userns_parent_setup(pid_t pid, const struct ward_plan *plan,

@@ -16,12 +16,12 @@
 int ward_userns_parent_setup(pid_t pid, const struct ward_plan *plan,
 			     struct ward_err *err);
 
-/* Pure: 1 and a sentence naming the cause in @buf when a root launch
- * with @caps (and no_new_privs @nnp) cannot write its maps (cap_setuid
- * or cap_setgid missing from the effective set, as under a systemd
- * unit's CapabilityBoundingSet=), else 0. */
+/* Pure: 1, a sentence naming the cause in @buf and the advice in @hint,
+ * when a root launch with @caps (and no_new_privs @nnp) cannot write its
+ * maps (cap_setuid or cap_setgid missing from the effective set, as
+ * under a systemd unit's CapabilityBoundingSet=), else 0. */
 int ward_userns_root_caps_problem(const struct ward_capsets *caps, bool nnp,
-				  char *buf, size_t len);
+				  char *buf, size_t len, char *hint, size_t hlen);
 
 /* Parent, before clone: a root launch (not rootless) whose own
  * capabilities cannot write the maps is refused with the cause named

@@ -38,7 +38,8 @@ PROBE=$BIN/probe
 run_cmd setpriv --no-new-privs --bounding-set -all "$WARD" run -- id
 expect_rc "root without cap_setuid/cap_setgid: exit 205 (userns)" 205
 expect_match "...the cause is named, with the unit directive to drop" \
-	"^ward: userns: ward runs as root without cap_setgid,cap_setuid in its effective set \(nor in its bounding set\): .*drop CapabilityBoundingSet= from ward's unit" "$ERR"
+	"^ward: userns: ward runs as root without cap_setgid,cap_setuid in its effective set \(nor in its bounding set\): .*: Operation not permitted
+ward: hint: under systemd, drop CapabilityBoundingSet= from ward's unit" "$ERR"
 expect_match "...and no_new_privs is said to be harmless" \
 	"no_new_privs is set too \(NoNewPrivileges=yes\), which ward does not mind" "$ERR"
 expect_no_match "...not the rootless hint's map error" "write /proc/[0-9]+/gid_map" "$ERR"

@@ -409,8 +409,8 @@ while IFS= read -r cmd <&3; do
 		;;
 	"setpriv --no-new-privs --bounding-set -all ward run -- id")
 		doc_run "$cmd"
-		expect_eq "setpriv ... ward run -- id: ward's first line as README shows it" \
-			"$(readme_block '^\$ setpriv --no-new-privs')" "$(head -n 1 <<<"$ERR")"
+		expect_eq "setpriv ... ward run -- id: ward's error and hint as README shows them" \
+			"$(readme_block '^\$ setpriv --no-new-privs')" "$ERR"
 		;;
 	"ward seccomp show --seccomp docker:profile.json --cap-keep NET_ADMIN")
 		doc_run "$cmd"
