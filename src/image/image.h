@@ -153,8 +153,10 @@ struct ward_image_config {
 	char **volumes;
 	size_t nvolumes;
 	char *workdir;
+	char *stop_signal; /* "SIGQUIT", "3", NULL */
 	struct ward_image_history *history;
 	size_t nhistory;
+	char **diff_ids;  /* rootfs.diff_ids: "sha256:<hex>", one per layer */
 	size_t ndiff_ids;
 };
 

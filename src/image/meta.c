@@ -660,11 +660,19 @@ int ward_image_parse_config(const char *buf, size_t len,
 	    (r = get_keys(cfg, "ExposedPorts", lim, what, &c->ports, &c->nports, err)) < 0 ||
 	    (r = get_keys(cfg, "Volumes", lim, what, &c->volumes, &c->nvolumes, err)) < 0 ||
 	    (r = get_string(cfg, "WorkingDir", lim, what, &c->workdir, err)) < 0 ||
+	    (r = get_string(cfg, "StopSignal", lim, what, &c->stop_signal, err)) < 0 ||
 	    (r = parse_history(root, lim, c, err)) < 0)
 		goto out;
-	diff = member(member(root, "rootfs"), "diff_ids");
-	if (diff && json_object_is_type(diff, json_type_array))
-		c->ndiff_ids = json_object_array_length(diff);
+	diff = member(root, "rootfs");
+	if ((r = get_strv(diff, "diff_ids", lim, what, &c->diff_ids, &c->ndiff_ids,
+			  err)) < 0)
+		goto out;
+	for (size_t i = 0; i < c->ndiff_ids; i++)
+		if (!ward_image_digest_valid(c->diff_ids[i])) {
+			r = ward_err_set(err, WARD_STEP_IMAGE, EINVAL,
+					 "%s: rootfs.diff_ids[%zu] is not a sha256 digest", what, i);
+			goto out;
+		}
 	r = 0;
 out:
 	json_object_put(root);
@@ -700,6 +708,8 @@ void ward_image_config_free(struct ward_image_config *c)
 	free_strv(c->ports, c->nports);
 	free_strv(c->volumes, c->nvolumes);
 	free(c->workdir);
+	free(c->stop_signal);
+	free_strv(c->diff_ids, c->ndiff_ids);
 	for (size_t i = 0; i < c->nhistory; i++) {
 		free(c->history[i].created_by);
 		free(c->history[i].comment);

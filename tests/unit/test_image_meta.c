@@ -236,7 +236,7 @@ static const char config_json[] =
 	"\"Entrypoint\":[\"/app/server\"],\"Cmd\":[\"--port\",\"8080\"],"
 	"\"ExposedPorts\":{\"8080/tcp\":{}},\"Volumes\":{\"/data\":{}},"
 	"\"WorkingDir\":\"/app\"},"
-	"\"rootfs\":{\"type\":\"layers\",\"diff_ids\":[\"a\",\"b\",\"c\"]},"
+	"\"rootfs\":{\"type\":\"layers\",\"diff_ids\":[\"sha256:aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\",\"sha256:bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb\",\"sha256:cccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccc\"]},"
 	"\"history\":[{\"created_by\":\"ADD rootfs.tar /\"},"
 	"{\"created_by\":\"ARG X\",\"empty_layer\":true},"
 	"{\"created_by\":\"COPY .env /app/\"},"
@@ -262,6 +262,7 @@ static void test_config(void **state)
 	assert_string_equal(c->workdir, "/app");
 	assert_int_equal(c->nhistory, 5);
 	assert_int_equal(c->ndiff_ids, 3);
+	assert_string_equal(c->diff_ids[2], "sha256:cccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccc");
 	assert_true(c->history[1].empty_layer);
 	/* pair three layers with the non-empty history entries 0, 2, 4 */
 	m.layers = calloc(3, sizeof(*m.layers));
