@@ -125,7 +125,8 @@ ward: $(BUILD)/ward
 # libmnl only as a shared library: the static build raises the loopback
 # with an ioctl instead (src/static/net_ioctl.c; --net veth is refused at
 # launch), and leaves out the image
-# audit (libarchive), which has no place inside an image.
+# audit (libarchive), which has no place inside an image (the limits of
+# --image-limit stay: the plan parses them).
 # It is a static PIE (-static-pie: glibc's rcrt1.o relocates it before
 # main), so it loads at a random address with full RELRO, as the dynamic
 # build does; plain -static would load it at a fixed one.  Debian 12's
@@ -134,7 +135,7 @@ ward: $(BUILD)/ward
 # ("recompile with -fPIE"), never give a weaker binary.
 # make hardening-check reads both binaries back.
 STATIC_EXCLUDE := src/launch/net.c src/launch/net_veth.c $(wildcard src/launch/netlink*.c) \
-	$(wildcard src/image/*.c) $(wildcard src/report/image_*.c)
+	$(filter-out src/image/limits.c,$(wildcard src/image/*.c)) $(wildcard src/report/image_*.c)
 STATIC_SRC := $(filter-out $(STATIC_EXCLUDE),$(LIB_SRC)) $(wildcard src/static/*.c)
 STATIC_OBJ := $(STATIC_SRC:src/%.c=$(BUILD)/static-obj/%.o)
 STATIC_LIBS := -l:libcap-ng.a -l:libseccomp.a -l:libjson-c.a

@@ -35,46 +35,64 @@ static int read_docker(struct ward_image *img, struct ward_image_source *src,
 
 	if ((r = read_json(img, src, "manifest.json", &buf, &len, err)) < 0)
 		return r;
-	r = ward_image_parse_docker_manifest(buf, len, &img->lim, &img->meta, err);
+	r = ward_image_parse_docker_manifest(buf, len, &img->lim, img->tag, &img->meta,
+					     err);
 	free(buf);
 	return r;
+}
+
+/* The index at @member, its choice in @ix (a tag applies to the top
+ * index only: nested ones list platforms). */
+static int read_index(struct ward_image *img, struct ward_image_source *src,
+		      const char *member, const char *tag,
+		      struct ward_image_index *ix, struct ward_err *err)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	int r;
+
+	if ((r = read_json(img, src, member, &buf, &len, err)) < 0)
+		return r;
+	r = ward_image_parse_oci_index(buf, len, &img->lim, tag, ix, err);
+	free(buf);
+	if (r < 0)
+		return r;
+	if (!img->meta.name)
+		img->meta.name = ix->name;
+	else
+		free(ix->name);
+	ix->name = NULL;
+	if (ix->notice) {
+		free(img->meta.notice);
+		img->meta.notice = ix->notice;
+		ix->notice = NULL;
+	}
+	return 0;
 }
 
 static int read_oci(struct ward_image *img, struct ward_image_source *src,
 		    struct ward_err *err)
 {
-	char digest[WARD_IMAGE_DIGEST_LEN], member[96], *buf = NULL, *name = NULL;
-	size_t len = 0, nimages = 0;
-	bool nested = false;
+	struct ward_image_index ix = {0};
+	char member[96], *buf = NULL;
+	size_t len = 0;
 	int r;
 
 	img->meta.format = ward_image_source_is_dir(src) ? WARD_IMAGE_OCI_DIR
 							 : WARD_IMAGE_OCI_TAR;
-	if ((r = read_json(img, src, "index.json", &buf, &len, err)) < 0)
+	if ((r = read_index(img, src, "index.json", img->tag, &ix, err)) < 0)
 		return r;
-	r = ward_image_parse_oci_index(buf, len, &img->lim, digest, &nested,
-				       &img->meta.name, &img->meta.nimages, err);
-	free(buf);
-	for (unsigned depth = 0; r == 0 && nested; depth++) {
+	img->meta.nimages = ix.nimages;
+	for (unsigned depth = 0; ix.nested; depth++) {
 		if (depth >= WARD_IMAGE_MAX_NESTING)
 			return ward_err_set(err, WARD_STEP_IMAGE, ELOOP,
 					    "%s: indexes nested more than %u deep (WARD_IMAGE_MAX_NESTING)",
 					    img->path, WARD_IMAGE_MAX_NESTING);
-		snprintf(member, sizeof(member), "blobs/sha256/%s", digest + 7);
-		if ((r = read_json(img, src, member, &buf, &len, err)) < 0)
+		snprintf(member, sizeof(member), "blobs/sha256/%.64s", ix.digest + 7);
+		if ((r = read_index(img, src, member, NULL, &ix, err)) < 0)
 			return r;
-		r = ward_image_parse_oci_index(buf, len, &img->lim, digest, &nested,
-					       &name, &nimages, err);
-		free(buf);
-		if (!img->meta.name)
-			img->meta.name = name;
-		else
-			free(name);
-		name = NULL;
 	}
-	if (r < 0)
-		return r;
-	snprintf(member, sizeof(member), "blobs/sha256/%s", digest + 7);
+	snprintf(member, sizeof(member), "blobs/sha256/%.64s", ix.digest + 7);
 	if ((r = read_json(img, src, member, &buf, &len, err)) < 0)
 		return r;
 	r = ward_image_parse_oci_manifest(buf, len, &img->lim, &img->meta, err);
@@ -122,13 +140,15 @@ static int scan_one(void *ctx, size_t idx, struct archive *a, struct ward_err *e
 
 	if (!lc->rd)
 		return ward_image_scan_layer(a, lc->want[idx].what, &lc->img->lim,
-					     &lc->img->entries, out, err);
+					     &lc->img->entries, &lc->img->expanded, out,
+					     err);
 	if (out->nev || out->stream_bytes)
 		out = &lc->spare; /* listed before: the first reading is kept */
 	if ((r = lc->rd->layer(lc->rd->ctx, lc->img, lc->layer, &sink, err)) < 0)
 		return r;
 	r = ward_image_scan_layer_to(a, lc->want[idx].what, &lc->img->lim,
-				     &lc->img->entries, out, sink, err);
+				     &lc->img->entries, &lc->img->expanded, out, sink,
+				     err);
 	ward_image_layer_scan_free(&lc->spare);
 	return r;
 }
@@ -261,13 +281,13 @@ out:
 	return r;
 }
 
-int ward_image_read(const char *path, const struct ward_image_limits *lim,
+int ward_image_read(const char *path, const struct ward_image_opts *o,
 		    struct ward_image **out, struct ward_err *err)
 {
-	return ward_image_read_with(path, lim, NULL, out, err);
+	return ward_image_read_with(path, o, NULL, out, err);
 }
 
-int ward_image_read_with(const char *path, const struct ward_image_limits *lim,
+int ward_image_read_with(const char *path, const struct ward_image_opts *o,
 			 const struct ward_image_reader *rd,
 			 struct ward_image **out, struct ward_err *err)
 {
@@ -275,14 +295,18 @@ int ward_image_read_with(const char *path, const struct ward_image_limits *lim,
 	struct ward_image *img = calloc(1, sizeof(*img));
 	int r;
 
-	if (!img || !(img->path = strdup(path))) {
+	if (!img || !(img->path = strdup(path)) ||
+	    (o && o->tag && !(img->tag = strdup(o->tag)))) {
+		if (img)
+			free(img->path);
 		free(img);
 		return ward_err_set(err, WARD_STEP_IMAGE, ENOMEM, "%s", path);
 	}
-	if (lim)
-		img->lim = *lim;
+	if (o && o->lim)
+		img->lim = *o->lim;
 	else
 		ward_image_limits_default(&img->lim);
+	ward_image_limits_start(&img->lim);
 	if ((r = ward_archive_load(err)) < 0 ||
 	    (r = ward_image_source_open(path, &img->lim, &src, err)) < 0)
 		goto fail;
@@ -327,6 +351,7 @@ void ward_image_free(struct ward_image *img)
 	free(img->scans);
 	free(img->by_layer);
 	ward_image_meta_free(&img->meta);
+	free(img->tag);
 	free(img->path);
 	free(img);
 }

@@ -276,14 +276,10 @@ int ward_image_unpack(const char *path, struct ward_unpack_opts *o,
 		lim = *o->lim;
 	else
 		ward_image_limits_default(&lim);
-	if (o->tag) {
-		free(run);
-		return ward_err_set(err, WARD_STEP_IMAGE, ENOTSUP,
-				    "%s: choosing an image by tag (%s) is not supported here", path,
-				    o->tag);
-	}
 	if ((r = unpacker_init(&run->u, dest_fd, &lim, o->ids.keep_owners, err)) == 0)
-		r = ward_image_read_with(path, &lim, &rd, &image, err);
+		r = ward_image_read_with(path,
+					 &(struct ward_image_opts){.tag = o->tag, .lim = &lim},
+					 &rd, &image, err);
 	if (r == 0) {
 		snprintf(run->what, sizeof(run->what), "%s", path);
 		run->u.what = run->what;

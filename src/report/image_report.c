@@ -649,15 +649,16 @@ void ward_image_describe(const struct ward_image *img, char *buf, size_t len)
 		[WARD_IMAGE_OCI_DIR] = "OCI layout directory",
 		[WARD_IMAGE_OCI_TAR] = "OCI layout archive",
 	};
-	char name[96], a[32];
+	char name[96], a[32], more[64] = "";
 
 	ward_image_escape(img->meta.name ? img->meta.name : "(unnamed)", name,
 			  sizeof(name));
+	if (img->meta.nimages > 1)
+		snprintf(more, sizeof(more), "; one of the %zu images of the archive",
+			 img->meta.nimages);
 	snprintf(buf, len, "%s %s: %zu layer%s, %s entries%s", fmt[img->meta.format],
 		 name, img->meta.nlayers, img->meta.nlayers == 1 ? "" : "s",
-		 ward_fmt_count(img->entries, a),
-		 img->meta.nimages > 1 ? "; the archive holds more images, the first was read"
-				       : "");
+		 ward_fmt_count(img->entries, a), more);
 }
 
 void ward_image_report(const struct ward_image *img, struct ward_report *r)
