@@ -1,0 +1,25 @@
+/* SHA-256 (FIPS 180-4), streaming.  Pure: no syscalls. */
+#ifndef WARD_SHA256_H
+#define WARD_SHA256_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define WARD_SHA256_LEN 32
+#define WARD_SHA256_HEX (2 * WARD_SHA256_LEN + 1)
+
+struct ward_sha256 {
+	uint32_t h[8];
+	uint64_t bytes;
+	unsigned char block[64];
+	size_t fill;
+};
+
+void ward_sha256_init(struct ward_sha256 *s);
+void ward_sha256_update(struct ward_sha256 *s, const void *data, size_t len);
+void ward_sha256_final(struct ward_sha256 *s, unsigned char out[WARD_SHA256_LEN]);
+
+/* The digest of @len bytes at @data as 64 lowercase hex digits. */
+void ward_sha256_hex(const void *data, size_t len, char out[WARD_SHA256_HEX]);
+
+#endif
