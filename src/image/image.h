@@ -418,6 +418,10 @@ struct ward_image {
 	const struct ward_image_layer_scan **by_layer; /* meta.nlayers */
 	struct ward_image_tree *tree;
 	size_t entries;  /* in all layers */
+	/* The config's bytes as read: the image cache keeps them
+	 * (image/store.h), the digest names it (image/unpack.h). */
+	char *config_json;
+	size_t config_len;
 };
 
 /* ---- the final tree (image_tree.c): pure ---------------------------------------- */
