@@ -23,6 +23,14 @@
 
 #define ENTRY_JSON_MAX (1u << 20)
 
+/* Every error of the cache's own gets this hint rather than the image
+ * step's (which speaks of archives). */
+static int cache_hint(struct ward_err *err, int r)
+{
+	ward_err_hint(err, "the image cache (ward-image(1)) must be your own directory, closed to others");
+	return r;
+}
+
 /* ---- where ------------------------------------------------------------------------- */
 
 static int base_dir(char *buf, size_t len, struct ward_err *err)
@@ -33,9 +41,9 @@ static int base_dir(char *buf, size_t len, struct ward_err *err)
 
 	if (env) {
 		if (env[0] != '/')
-			return ward_err_set(err, WARD_STEP_IMAGE, EINVAL,
+			return cache_hint(err, ward_err_set(err, WARD_STEP_IMAGE, EINVAL,
 					    "image cache: WARD_CACHE_DIR=%s is not an absolute path; images need a cache: set it to one, or unset it",
-					    env);
+					    env));
 		n = snprintf(buf, len, "%s", env);
 	} else if (geteuid() == 0) {
 		n = snprintf(buf, len, "/var/cache/ward");
@@ -47,14 +55,14 @@ static int base_dir(char *buf, size_t len, struct ward_err *err)
 		if (pw && pw->pw_dir && pw->pw_dir[0] == '/')
 			home = pw->pw_dir;
 		if (!home || home[0] != '/')
-			return ward_err_set(err, WARD_STEP_IMAGE, ENOENT,
+			return cache_hint(err, ward_err_set(err, WARD_STEP_IMAGE, ENOENT,
 					    "image cache: no home directory for uid %u; set WARD_CACHE_DIR or XDG_CACHE_HOME to an absolute path",
-					    (unsigned)geteuid());
+					    (unsigned)geteuid()));
 		n = snprintf(buf, len, "%s/.cache/ward", home);
 	}
 	if (n < 0 || (size_t)n >= len)
-		return ward_err_set(err, WARD_STEP_IMAGE, ENAMETOOLONG,
-				    "image cache: the cache directory's path is too long");
+		return cache_hint(err, ward_err_set(err, WARD_STEP_IMAGE, ENAMETOOLONG,
+				    "image cache: the cache directory's path is too long"));
 	return 0;
 }
 
@@ -70,8 +78,8 @@ int ward_image_store_path(char *buf, size_t len, struct ward_err *err)
 		base[n - 1] = '\0';
 	if ((size_t)snprintf(buf, len, "%s%simages", base,
 			     strcmp(base, "/") ? "/" : "") >= len)
-		return ward_err_set(err, WARD_STEP_IMAGE, ENAMETOOLONG,
-				    "image cache: the cache directory's path is too long");
+		return cache_hint(err, ward_err_set(err, WARD_STEP_IMAGE, ENAMETOOLONG,
+				    "image cache: the cache directory's path is too long"));
 	return 0;
 }
 
@@ -88,9 +96,9 @@ static int make_dirs(const char *path, struct ward_err *err)
 
 		*p = '\0';
 		if (mkdir(buf, 0700) < 0 && errno != EEXIST)
-			return ward_err_set(err, WARD_STEP_IMAGE, errno,
+			return cache_hint(err, ward_err_set(err, WARD_STEP_IMAGE, errno,
 					    "image cache: creating %s (set WARD_CACHE_DIR to a directory you can write)",
-					    buf);
+					    buf));
 		if (!(*p = c))
 			break;
 	}
@@ -107,21 +115,21 @@ static int check_private(int fd, const char *path, const char *what,
 	mode_t deny = me == 0 ? 077 : 022;
 
 	if (fstat(fd, &st) < 0)
-		return ward_err_set(err, WARD_STEP_IMAGE, errno, "image cache: %s", path);
+		return cache_hint(err, ward_err_set(err, WARD_STEP_IMAGE, errno, "image cache: %s", path));
 	if (!S_ISDIR(st.st_mode))
-		return ward_err_set(err, WARD_STEP_IMAGE, ENOTDIR,
-				    "image cache: %s is not a directory; remove it", path);
+		return cache_hint(err, ward_err_set(err, WARD_STEP_IMAGE, ENOTDIR,
+				    "image cache: %s is not a directory; remove it", path));
 	if (st.st_uid != me)
-		return ward_err_set(err, WARD_STEP_IMAGE, EPERM,
+		return cache_hint(err, ward_err_set(err, WARD_STEP_IMAGE, EPERM,
 				    "image cache: %s %s is owned by uid %u, not by you (uid %u): another user could plant trees there; remove it or set WARD_CACHE_DIR to a directory of your own",
-				    what, path, (unsigned)st.st_uid, (unsigned)me);
+				    what, path, (unsigned)st.st_uid, (unsigned)me));
 	if (st.st_mode & deny)
-		return ward_err_set(err, WARD_STEP_IMAGE, EPERM,
+		return cache_hint(err, ward_err_set(err, WARD_STEP_IMAGE, EPERM,
 				    "image cache: %s %s has mode %04o: %s; chmod 700 %s",
 				    what, path, (unsigned)(st.st_mode & 07777),
 				    me == 0 ? "root's cache must be closed to other users"
 					    : "others could write into it",
-				    path);
+				    path));
 	return 0;
 }
 
@@ -145,12 +153,12 @@ int ward_image_store_open(struct ward_image_store *s, bool create,
 	if (fd < 0 && errno == ENOENT && !create)
 		return -ENOENT;
 	if (fd < 0 && (errno == ELOOP || errno == ENOTDIR))
-		return ward_err_set(err, WARD_STEP_IMAGE, errno,
+		return cache_hint(err, ward_err_set(err, WARD_STEP_IMAGE, errno,
 				    "image cache: %s is a symlink or not a directory: the cache is used only where it is; remove it or set WARD_CACHE_DIR",
-				    s->path);
+				    s->path));
 	if (fd < 0)
-		return ward_err_set(err, WARD_STEP_IMAGE, errno, "image cache: %s",
-				    s->path);
+		return cache_hint(err, ward_err_set(err, WARD_STEP_IMAGE, errno, "image cache: %s",
+				    s->path));
 	if ((r = check_private(fd, s->path, "the directory", err)) < 0)
 		return r;
 	s->dfd = TAKE_FD(fd);
@@ -289,13 +297,13 @@ static int open_sources(const struct ward_image_store *s, struct ward_err *err)
 	int fd, r;
 
 	if (mkdirat(s->dfd, "sources", 0700) < 0 && errno != EEXIST)
-		return ward_err_set(err, WARD_STEP_IMAGE, errno,
-				    "image cache: creating %s/sources", s->path);
+		return cache_hint(err, ward_err_set(err, WARD_STEP_IMAGE, errno,
+				    "image cache: creating %s/sources", s->path));
 	snprintf(path, sizeof(path), "%s/sources", s->path);
 	if ((fd = open_dir_at(s->dfd, "sources")) < 0)
-		return ward_err_set(err, WARD_STEP_IMAGE, errno,
+		return cache_hint(err, ward_err_set(err, WARD_STEP_IMAGE, errno,
 				    "image cache: %s (a symlink or not a directory? remove it)",
-				    path);
+				    path));
 	if ((r = check_private(fd, path, "the directory", err)) < 0) {
 		close(fd);
 		return r;
@@ -315,14 +323,14 @@ int ward_image_store_link_source(const struct ward_image_store *s,
 	random_hex(nonce, sizeof(nonce));
 	snprintf(tmp, sizeof(tmp), ".%s.%s", key, nonce);
 	if (symlinkat(name, fd, tmp) < 0)
-		return ward_err_set(err, WARD_STEP_IMAGE, errno,
-				    "image cache: %s/sources/%s", s->path, tmp);
+		return cache_hint(err, ward_err_set(err, WARD_STEP_IMAGE, errno,
+				    "image cache: %s/sources/%s", s->path, tmp));
 	if (renameat(fd, tmp, fd, key) < 0) {
 		int e = errno;
 
 		unlinkat(fd, tmp, 0);
-		return ward_err_set(err, WARD_STEP_IMAGE, e,
-				    "image cache: %s/sources/%s", s->path, key);
+		return cache_hint(err, ward_err_set(err, WARD_STEP_IMAGE, e,
+				    "image cache: %s/sources/%s", s->path, key));
 	}
 	return 0;
 }
@@ -458,8 +466,8 @@ int ward_image_store_begin(const struct ward_image_store *s,
 	random_hex(nonce, sizeof(nonce));
 	snprintf(m->tmp, sizeof(m->tmp), "tmp.%s", nonce);
 	if (mkdirat(s->dfd, m->tmp, 0700) < 0)
-		return ward_err_set(err, WARD_STEP_IMAGE, errno,
-				    "image cache: creating %s/%s", s->path, m->tmp);
+		return cache_hint(err, ward_err_set(err, WARD_STEP_IMAGE, errno,
+				    "image cache: creating %s/%s", s->path, m->tmp));
 	if ((m->fd = open_dir_at(s->dfd, m->tmp)) < 0 ||
 	    fchmod(m->fd, 0700) < 0 ||
 	    (m->lock_fd = openat(m->fd, "lock",
@@ -470,8 +478,8 @@ int ward_image_store_begin(const struct ward_image_store *s,
 		int e = errno;
 
 		ward_image_store_abort(s, m);
-		return ward_err_set(err, WARD_STEP_IMAGE, e,
-				    "image cache: preparing %s/%s", s->path, m->tmp);
+		return cache_hint(err, ward_err_set(err, WARD_STEP_IMAGE, e,
+				    "image cache: preparing %s/%s", s->path, m->tmp));
 	}
 	return 0;
 }
@@ -485,16 +493,16 @@ int ward_image_store_write(struct ward_image_maker *m, const char *name,
 	const char *p = data;
 
 	if (fd < 0)
-		return ward_err_set(err, WARD_STEP_IMAGE, errno,
-				    "image cache: writing %s/%s", m->tmp, name);
+		return cache_hint(err, ward_err_set(err, WARD_STEP_IMAGE, errno,
+				    "image cache: writing %s/%s", m->tmp, name));
 	while (len > 0) {
 		ssize_t n = write(fd, p, len);
 
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n <= 0)
-			return ward_err_set(err, WARD_STEP_IMAGE, n < 0 ? errno : EIO,
-					    "image cache: writing %s/%s", m->tmp, name);
+			return cache_hint(err, ward_err_set(err, WARD_STEP_IMAGE, n < 0 ? errno : EIO,
+					    "image cache: writing %s/%s", m->tmp, name));
 		p += n;
 		len -= (size_t)n;
 	}
@@ -523,15 +531,15 @@ static int replace_entry(const struct ward_image_store *s,
 						 O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
 
 		if (lfd >= 0 && flock(lfd, LOCK_EX | LOCK_NB) < 0)
-			return ward_err_set(err, WARD_STEP_IMAGE, EBUSY,
+			return cache_hint(err, ward_err_set(err, WARD_STEP_IMAGE, EBUSY,
 					    "image cache: %s/%s fails its checks but is in use by a running sandbox; run again when it ends",
-					    s->path, name);
+					    s->path, name));
 	}
 	/* whatever @name is (a broken entry, a file, a symlink), ours
 	 * takes its place and it leaves under our temporary name */
 	if (renameat2(s->dfd, m->tmp, s->dfd, name, RENAME_EXCHANGE) < 0)
-		return ward_err_set(err, WARD_STEP_IMAGE, errno,
-				    "image cache: replacing %s/%s", s->path, name);
+		return cache_hint(err, ward_err_set(err, WARD_STEP_IMAGE, errno,
+				    "image cache: replacing %s/%s", s->path, name));
 	ward_image_remove_tree(s->dfd, m->tmp, NULL);
 	return 0;
 }
