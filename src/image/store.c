@@ -377,6 +377,33 @@ static bool entry_json_digest_is(int efd, const char *digest)
 	return same;
 }
 
+/* config.json's sha256 is the digest @hex the entry's name says. */
+static bool config_digest_is(int efd, const char *hex)
+{
+	_cleanup_close_ int fd = openat(efd, "config.json",
+					O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
+	char buf[16384], got[WARD_SHA256_HEX];
+	unsigned char d[WARD_SHA256_LEN];
+	struct ward_sha256 h;
+	struct stat st;
+	uint64_t total = 0;
+	ssize_t n;
+
+	if (fd < 0 || fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) ||
+	    st.st_uid != geteuid() || st.st_size > WARD_IMAGE_MAX_JSON)
+		return false;
+	ward_sha256_init(&h);
+	while ((n = read(fd, buf, sizeof(buf))) > 0 &&
+	       (total += (uint64_t)n) <= WARD_IMAGE_MAX_JSON)
+		ward_sha256_update(&h, buf, (size_t)n);
+	if (n != 0)
+		return false;
+	ward_sha256_final(&h, d);
+	for (int i = 0; i < WARD_SHA256_LEN; i++)
+		snprintf(got + 2 * i, 3, "%02x", d[i]);
+	return strncmp(got, hex, 64) == 0;
+}
+
 static bool still_named(const struct ward_image_store *s, const char *name,
 			int efd)
 {
@@ -406,6 +433,8 @@ static int check_entry(int efd, const char *name, char *why_out)
 		return why(why_out, "%s: its lock is missing or not yours", name);
 	if (!entry_json_digest_is(efd, digest))
 		return why(why_out, "%s: entry.json does not record the digest of its name", name);
+	if (!config_digest_is(efd, name))
+		return why(why_out, "%s: config.json does not have the digest of its name", name);
 	return 0;
 }
 

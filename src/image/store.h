@@ -44,9 +44,9 @@
  *
  * A warm start re-checks only what is cheap: the entry directory is the
  * caller's and 0700, rootfs/ is a directory of the caller's, the lock is
- * a regular file of the caller's, and entry.json records the digest the
- * entry's name says.  An entry failing any of these is treated as absent
- * and replaced.
+ * a regular file of the caller's, entry.json records the digest the
+ * entry's name says and config.json has it.  An entry failing any of
+ * these is treated as absent and replaced.
  *
  * Runs in the parent (ward run --image, ward image). */
 #ifndef WARD_IMAGE_STORE_H

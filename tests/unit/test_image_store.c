@@ -570,6 +570,16 @@ static void test_warm_checks(void **state)
 	assert_true(p.unpacked_now);
 	assert_true(p.nfindings > 0);
 	ward_image_prepared_free(&p);
+
+	snprintf(path, sizeof(path), "%s/config.json", entry);
+	f = fopen(path, "a");
+	assert_non_null(f);
+	fputs(" ", f);
+	fclose(f);
+	prepare_ok(&p);
+	assert_int_equal(unpacks, 4);
+	assert_true(p.unpacked_now);
+	ward_image_prepared_free(&p);
 	assert_int_equal(count_prefix(images, "tmp."), 0);
 }
 
@@ -615,20 +625,22 @@ static void test_commit_race(void **state)
 	struct ward_image_store s;
 	struct ward_image_maker m1, m2;
 	struct ward_err err = {0};
-	char name[WARD_IMAGE_ENTRY_NAME];
-	const char *json = "{\"schema\":1,\"digest\":\"sha256:1111111111111111111111111111111111111111111111111111111111111111\",\"findings\":[]}";
+	char name[WARD_IMAGE_ENTRY_NAME], json[160];
+	const char *config = "{}";
 	int l1 = -1, l2 = -1;
 	bool won1, won2;
 
 	(void)state;
-	memset(name, '1', 64);
-	name[64] = '\0';
+	ward_sha256_hex(config, 2, name);
+	snprintf(json, sizeof(json), "{\"schema\":1,\"digest\":\"sha256:%s\",\"findings\":[]}", name);
 	assert_int_equal(ward_image_store_open(&s, true, &err), 0);
 	assert_int_equal(ward_image_store_begin(&s, &m1, &err), 0);
 	assert_int_equal(ward_image_store_begin(&s, &m2, &err), 0);
 	assert_string_not_equal(m1.tmp, m2.tmp);
 	assert_int_equal(ward_image_store_write(&m1, "entry.json", json, strlen(json), &err), 0);
 	assert_int_equal(ward_image_store_write(&m2, "entry.json", json, strlen(json), &err), 0);
+	assert_int_equal(ward_image_store_write(&m1, "config.json", config, 2, &err), 0);
+	assert_int_equal(ward_image_store_write(&m2, "config.json", config, 2, &err), 0);
 	assert_int_equal(count_prefix(images, "tmp."), 2);
 	assert_int_equal(ward_image_store_commit(&s, &m1, name, &l1, &won1, &err), 0);
 	assert_int_equal(ward_image_store_commit(&s, &m2, name, &l2, &won2, &err), 0);
