@@ -95,10 +95,17 @@ static int make_dirs(const char *path, struct ward_err *err)
 		char c = *p;
 
 		*p = '\0';
-		if (mkdir(buf, 0700) < 0 && errno != EEXIST)
+		if (mkdir(buf, 0700) == 0) {
+			/* 0700 whatever the umask: a umask of 0277 would
+			 * leave a cache ward cannot write */
+			if (chmod(buf, 0700) < 0)
+				return cache_hint(err, ward_err_set(err, WARD_STEP_IMAGE, errno,
+						    "image cache: chmod 700 %s", buf));
+		} else if (errno != EEXIST) {
 			return cache_hint(err, ward_err_set(err, WARD_STEP_IMAGE, errno,
 					    "image cache: creating %s (set WARD_CACHE_DIR to a directory you can write)",
 					    buf));
+		}
 		if (!(*p = c))
 			break;
 	}
@@ -461,9 +468,13 @@ int ward_image_store_use(const struct ward_image_store *s, const char *name,
 	lfd = openat(efd, "lock", O_RDWR | O_NOFOLLOW | O_CLOEXEC);
 	if (lfd < 0)
 		return why(why_out, "%s: its lock cannot be opened", name);
-	/* a remover holds it exclusive only while it takes the entry away */
-	if (flock(lfd, LOCK_SH | LOCK_NB) < 0)
-		return errno == EWOULDBLOCK ? -EBUSY : why(why_out, "%s: flock", name);
+	/* Wait: an exclusive holder is a maker between its rename and its
+	 * shared lock, ward image ls looking, or a remover, which takes the
+	 * entry away from its name first (checked next). */
+	while ((r = flock(lfd, LOCK_SH)) < 0 && errno == EINTR)
+		;
+	if (r < 0)
+		return why(why_out, "%s: flock", name);
 	if (!still_named(s, name, efd))
 		return why(why_out, "%s: removed meanwhile", name);
 	futimens(lfd, NULL); /* the last use; a failure costs only ls's column */

@@ -116,9 +116,9 @@ int ward_image_store_link_source(const struct ward_image_store *s,
 /* Check the entry @name as a warm start does (above) and take a shared
  * lock on it: 0 with *lock_fd (O_CLOEXEC; the lock lasts while it is
  * open) and *entry_fd (the entry's directory; may be NULL), -ENOENT when
- * it is absent or fails a check (@why, if not NULL, says which: at most
- * 128 bytes), -EBUSY when it is being removed.  Touches the lock's mtime
- * (the last use). */
+ * it is absent, fails a check or was removed while this waited for its
+ * lock (@why, if not NULL, says which: at most 128 bytes).  Touches the
+ * lock's mtime (the last use). */
 int ward_image_store_use(const struct ward_image_store *s, const char *name,
 			 int *lock_fd, int *entry_fd, char *why);
 

@@ -708,6 +708,60 @@ static void test_locks(void **state)
 	ward_image_store_close(&s);
 }
 
+/* A start waits out an exclusive holder of the lock (a maker between
+ * its rename and its shared lock, ward image ls looking) and uses the
+ * entry; one that waited out a remover finds it gone. */
+static void test_use_waits_for_the_lock(void **state)
+{
+	struct ward_image_prepared p;
+	struct ward_image_store s;
+	struct ward_err err = {0};
+	char name[WARD_IMAGE_ENTRY_NAME], lock[512];
+	int lfd = -1, efd = -1, fd;
+	pid_t pid;
+
+	(void)state;
+	prepare_ok(&p);
+	snprintf(name, sizeof(name), "%s", p.rootfs + strlen(images) + 1);
+	*strchr(name, '/') = '\0';
+	snprintf(lock, sizeof(lock), "%s/%s/lock", images, name);
+	ward_image_prepared_free(&p);
+	assert_int_equal(ward_image_store_open(&s, false, &err), 0);
+
+	fd = open(lock, O_RDONLY);
+	assert_int_equal(flock(fd, LOCK_EX), 0);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		usleep(200 * 1000);
+		_exit(0); /* the lock goes with the child's copy of fd */
+	}
+	close(fd);
+	assert_int_equal(ward_image_store_use(&s, name, &lfd, &efd, NULL), 0);
+	assert_true(lfd >= 0 && efd >= 0);
+	assert_int_equal(waitpid(pid, NULL, 0), pid);
+	close(lfd);
+	close(efd);
+
+	/* a remover: the lock exclusive while the entry leaves its name */
+	fd = open(lock, O_RDONLY);
+	assert_int_equal(flock(fd, LOCK_EX), 0);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		char tmp[512], dst[512];
+
+		usleep(200 * 1000);
+		snprintf(tmp, sizeof(tmp), "%s/%s", images, name);
+		snprintf(dst, sizeof(dst), "%s/tmp.0000000000000000", images);
+		_exit(rename(tmp, dst) == 0 ? 0 : 1);
+	}
+	close(fd);
+	assert_int_equal(ward_image_store_use(&s, name, &lfd, NULL, NULL), -ENOENT);
+	assert_int_equal(waitpid(pid, NULL, 0), pid);
+	ward_image_store_close(&s);
+}
+
 /* A tree with directories the owner cannot enter is removed too, and a
  * symlink in it is removed, not followed. */
 static void test_remove_tree(void **state)
@@ -755,6 +809,7 @@ int main(void)
 		T(test_concurrent_makers),
 		T(test_commit_race),
 		T(test_locks),
+		T(test_use_waits_for_the_lock),
 		T(test_remove_tree),
 	};
 
