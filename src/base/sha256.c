@@ -62,7 +62,7 @@ static void compress(uint32_t h[8], const unsigned char *p)
 	h[7] += k;
 }
 
-void ward_sha256_init(struct ward_sha256 *s)
+void ward_sha256_sw_init(struct ward_sha256_sw *s)
 {
 	static const uint32_t iv[8] = {
 		0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a,
@@ -74,7 +74,7 @@ void ward_sha256_init(struct ward_sha256 *s)
 	s->fill = 0;
 }
 
-void ward_sha256_update(struct ward_sha256 *s, const void *data, size_t len)
+void ward_sha256_sw_update(struct ward_sha256_sw *s, const void *data, size_t len)
 {
 	const unsigned char *p = data;
 
@@ -97,7 +97,7 @@ void ward_sha256_update(struct ward_sha256 *s, const void *data, size_t len)
 	s->fill = len;
 }
 
-void ward_sha256_final(struct ward_sha256 *s, unsigned char out[WARD_SHA256_LEN])
+void ward_sha256_sw_final(struct ward_sha256_sw *s, unsigned char out[WARD_SHA256_LEN])
 {
 	uint64_t bits = s->bytes * 8;
 
@@ -123,11 +123,11 @@ void ward_sha256_hex(const void *data, size_t len, char out[WARD_SHA256_HEX])
 {
 	static const char hex[] = "0123456789abcdef";
 	unsigned char d[WARD_SHA256_LEN];
-	struct ward_sha256 s;
+	struct ward_sha256_sw s;
 
-	ward_sha256_init(&s);
-	ward_sha256_update(&s, data, len);
-	ward_sha256_final(&s, d);
+	ward_sha256_sw_init(&s);
+	ward_sha256_sw_update(&s, data, len);
+	ward_sha256_sw_final(&s, d);
 	for (int i = 0; i < WARD_SHA256_LEN; i++) {
 		out[2 * i] = hex[d[i] >> 4];
 		out[2 * i + 1] = hex[d[i] & 15];

@@ -391,7 +391,7 @@ static bool config_digest_is(int efd, const char *hex)
 					O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
 	char buf[16384], got[WARD_SHA256_HEX];
 	unsigned char d[WARD_SHA256_LEN];
-	struct ward_sha256 h;
+	struct ward_sha256_sw h;
 	struct stat st;
 	uint64_t total = 0;
 	ssize_t n;
@@ -399,13 +399,13 @@ static bool config_digest_is(int efd, const char *hex)
 	if (fd < 0 || fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) ||
 	    st.st_uid != geteuid() || st.st_size > WARD_IMAGE_MAX_JSON)
 		return false;
-	ward_sha256_init(&h);
+	ward_sha256_sw_init(&h);
 	while ((n = read(fd, buf, sizeof(buf))) > 0 &&
 	       (total += (uint64_t)n) <= WARD_IMAGE_MAX_JSON)
-		ward_sha256_update(&h, buf, (size_t)n);
+		ward_sha256_sw_update(&h, buf, (size_t)n);
 	if (n != 0)
 		return false;
-	ward_sha256_final(&h, d);
+	ward_sha256_sw_final(&h, d);
 	for (int i = 0; i < WARD_SHA256_LEN; i++)
 		snprintf(got + 2 * i, 3, "%02x", d[i]);
 	return strncmp(got, hex, 64) == 0;
