@@ -270,7 +270,8 @@ install: all
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/ward
 	rm -rf $(DESTDIR)$(SHAREDIR)
-	rm -f $(DESTDIR)$(MANDIR)/man1/ward.1 $(DESTDIR)$(MANDIR)/man5/ward-profile.5
+	rm -f $(DESTDIR)$(MANDIR)/man1/ward.1 $(DESTDIR)$(MANDIR)/man1/ward-image.1 \
+		$(DESTDIR)$(MANDIR)/man5/ward-profile.5
 	rm -f $(DESTDIR)$(COMPLETIONDIR)/ward
 
 clean:

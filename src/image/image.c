@@ -112,9 +112,12 @@ static int read_config(struct ward_image *img, struct ward_image_source *src,
 					       &buf, &len, img->digest, err)) < 0)
 		return r;
 	r = ward_image_parse_config(buf, len, &img->lim, &img->meta.config, err);
-	free(buf);
-	if (r < 0)
+	if (r < 0) {
+		free(buf);
 		return r;
+	}
+	img->config_json = buf;
+	img->config_len = len;
 	ward_image_link_history(&img->meta);
 	return 0;
 }
@@ -352,6 +355,7 @@ void ward_image_free(struct ward_image *img)
 	free(img->by_layer);
 	ward_image_meta_free(&img->meta);
 	free(img->tag);
+	free(img->config_json);
 	free(img->path);
 	free(img);
 }

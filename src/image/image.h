@@ -561,6 +561,10 @@ struct ward_image {
 	size_t entries;  /* in all layers */
 	uint64_t expanded; /* bytes of all layers' tar streams */
 	char digest[WARD_IMAGE_DIGEST_LEN]; /* the config's sha256 */
+	/* The config's bytes as read (their sha256 is @digest): the image
+	 * cache keeps them (image/store.h). */
+	char *config_json;
+	size_t config_len;
 };
 
 /* What ward_image_read_with() does besides reading: with @layer set, the
