@@ -54,7 +54,8 @@ int __wrap_ward_image_unpack(const char *path, struct ward_unpack_opts *o,
 	int fd, r;
 
 	unpacks++;
-	if ((r = ward_image_read(path, o->lim, img, err)) < 0)
+	if ((r = ward_image_read(path, &(struct ward_image_opts){.tag = o->tag, .lim = o->lim},
+				   img, err)) < 0)
 		return r;
 	ward_sha256_hex((*img)->config_json, (*img)->config_len, hex);
 	snprintf(digest, WARD_IMAGE_DIGEST_LEN, "sha256:%s", hex);
