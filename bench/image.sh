@@ -239,6 +239,7 @@ warm() {
 	row "ch-run|USER=$user $(command -v ch-run) $BBROOT -- /bin/true"
 	row "ward --rootfs|$W run --rootfs $BBROOT -- /bin/true"
 	image_row "$W" "ward --image (busybox, docker save)|$env_cache $W run --image $BB_TAR -- /bin/true"
+	[ ! -x "$UT" ] || row "ward_image_prepare alone (busybox, docker save; no launch)|$env_cache $UT -p $BB_TAR"
 	image_row "$W" "ward --image (busybox, OCI layout)|$env_cache $W run --image $BB_OCI -- /bin/true"
 	image_row "$W" "ward --image (200 MB, docker save)|$env_cache $W run --image $BIG_TAR -- /bin/true"
 	image_row "$W" "ward --image (200 MB, OCI gzip)|$env_cache $W run --image $BIG_OCI -- /bin/true"

@@ -6,7 +6,8 @@
       "ref"} where cmd, setup and teardown are sh command lines in which
       {d} stands for a fresh empty directory made for that one run (setup
       and teardown are not timed; teardown runs before the directory is
-      removed).  A first untimed round checks that every row works: a row
+      removed, with what it wrote, when every round is done).  A first
+      untimed round checks that every row works: a row
       that fails becomes "not run" with its first error line.  Then each
       round runs every row once, in a fresh random order, so load and
       drift hit the rows alike.  A nonzero exit in a timed run aborts.
@@ -43,6 +44,12 @@ def sh(cmd, env=None):
 
 
 RUN = [0]
+# What the runs wrote, removed only when every round is done: on an ext4
+# without a journal (this VM's), each inode freed in the last seconds is
+# skipped, block by block, when a new one is allocated (ext4's
+# recently_deleted()), so a run after the removal of a 200 MB tree pays
+# for that removal, several times its own cost.
+PENDING = []
 
 
 def one(row, work):
@@ -50,6 +57,7 @@ def one(row, work):
     RUN[0] += 1
     d = os.path.join(work, str(RUN[0]))
     os.mkdir(d, 0o700)
+    PENDING.append((row, d))
     try:
         if row.get("setup"):
             r = sh(row["setup"].format(d=d))
@@ -62,12 +70,17 @@ def one(row, work):
             return None, first_line(r.stderr) or "exit status %d" % r.returncode
         return t, ""
     finally:
-        if row.get("teardown"):
-            sh(row["teardown"].format(d=d))
-        shutil.rmtree(d, ignore_errors=True)
         # The next run starts with no dirty pages of this one to write
         # (syncfs of the scratch file system only).
         subprocess.run(["sync", "-f", work])
+
+
+def remove_all():
+    while PENDING:
+        row, d = PENDING.pop()
+        if row.get("teardown"):
+            sh(row["teardown"].format(d=d))
+        shutil.rmtree(d, ignore_errors=True)
 
 
 def first_line(b):
@@ -92,16 +105,19 @@ def cold(rounds, rows_file, table):
             skip[r["label"]] = why
             print("cold: %s: not run: %s" % (r["label"], why), file=sys.stderr)
     live = [r for r in rows if r["label"] not in skip]
-    for n in range(rounds):
-        order = live[:]
-        random.shuffle(order)
-        for r in order:
-            t, why = one(r, work)
-            if t is None:
-                sys.exit("cold: %s failed in round %d: %s" % (r["label"], n + 1, why))
-            times[r["label"]].append(t)
-        print("cold: round %d/%d done" % (n + 1, rounds), file=sys.stderr)
-    shutil.rmtree(work, ignore_errors=True)
+    try:
+        for n in range(rounds):
+            order = live[:]
+            random.shuffle(order)
+            for r in order:
+                t, why = one(r, work)
+                if t is None:
+                    sys.exit("cold: %s failed in round %d: %s" % (r["label"], n + 1, why))
+                times[r["label"]].append(t)
+            print("cold: round %d/%d done" % (n + 1, rounds), file=sys.stderr)
+    finally:
+        remove_all()
+        shutil.rmtree(work, ignore_errors=True)
     med = {k: statistics.median(v) for k, v in times.items() if v}
     out = ["| command | median (s) | p90 | min–max | spread (p90/median) | x ref | MB/s |",
            "|---|--:|--:|--:|--:|--:|--:|"]
