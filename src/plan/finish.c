@@ -29,6 +29,7 @@ void ward_plan_free(struct ward_plan *plan)
 	free(plan->workdir);
 	free(plan->rootfs);
 	free(plan->hostname);
+	free(plan->resolv_conf);
 	free(plan->listen_env);
 	free(plan->notify_env);
 	free(plan->notify_target);

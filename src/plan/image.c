@@ -239,6 +239,9 @@ void ward_plan_free_image(struct ward_plan *plan)
 
 static bool mounted_at(const struct ward_plan *plan, const char *dst)
 {
+	/* ward's own private tmpfs there already */
+	if (strcmp(dst, "/tmp") == 0 || strcmp(dst, "/run") == 0)
+		return true;
 	for (size_t i = 0; i < plan->nbinds; i++)
 		if (strcmp(plan->binds[i].dst, dst) == 0)
 			return true;

@@ -207,6 +207,9 @@ struct ward_plan {
 	enum ward_net net;
 	struct ward_veth veth; /* WARD_NET_VETH */
 	char *hostname;
+	/* the host's /etc/resolv.conf, read by ward_launch_prepare for a
+	 * root image with --net host or veth (launch/etc_files.h), or NULL */
+	char *resolv_conf;
 	/* sockets the program inherits (inherited ones first, in the order
 	 * ward got them, then the listen directives'); fd -1 until
 	 * ward_launch_prepare binds or adopts them.  listen_connect_denied:
