@@ -24,7 +24,7 @@ LAUNCH_PC := libcap-ng libseccomp libmnl json-c
 DEPS_PC := $(LAUNCH_PC) libarchive
 DEPS_DEB := libcap-ng-dev libseccomp-dev libmnl-dev libjson-c-dev libcmocka-dev pkg-config \
 	busybox-static bubblewrap iproute2 valgrind procps python3 curl systemd \
-	libarchive-dev skopeo
+	libarchive-dev nettle-dev skopeo
 BUILD ?= build
 
 WARNINGS := -Wall -Wextra -Werror -Wshadow -Wmissing-prototypes -Wformat=2 \
@@ -39,6 +39,7 @@ PC_CFLAGS = $(shell $(PKG_CONFIG) --cflags $(DEPS_PC) 2>/dev/null)
 PC_LIBS = $(shell $(PKG_CONFIG) --libs $(DEPS_PC) 2>/dev/null)
 LAUNCH_LIBS = $(shell $(PKG_CONFIG) --libs $(LAUNCH_PC) 2>/dev/null)
 ARCHIVE_SONAME = $(shell objdump -p $$($(PKG_CONFIG) --variable=libdir libarchive 2>/dev/null)/libarchive.so 2>/dev/null | awk '/SONAME/ {print $$2}')
+NETTLE_SONAME = $(shell objdump -p $$($(PKG_CONFIG) --variable=libdir nettle 2>/dev/null)/libnettle.so 2>/dev/null | awk '/SONAME/ {print $$2}')
 ALL_CFLAGS = $(CFLAGS_BASE) $(HARDEN) $(PC_CFLAGS) $(CFLAGS)
 ALL_LDFLAGS = -pie -Wl,-z,relro,-z,now $(LDFLAGS)
 
@@ -105,6 +106,12 @@ $(BUILD)/obj/image/archive_dl.o: src/image/archive_dl.c | deps
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) $(if $(ARCHIVE_SONAME),-DWARD_ARCHIVE_SONAME='"$(ARCHIVE_SONAME)"') -c $< -o $@
 
+# nettle's sha256 (image digests), loaded the same way: libarchive
+# depends on libnettle already.
+$(BUILD)/obj/image/nettle_dl.o: src/image/nettle_dl.c | deps
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(if $(NETTLE_SONAME),-DWARD_NETTLE_SONAME='"$(NETTLE_SONAME)"') -c $< -o $@
+
 $(BUILD)/ward: src/main.c $(BUILD)/libward.a $(BUILD)/gen/seccomp_builtin.o
 	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) src/main.c \
 		$(BUILD)/gen/seccomp_builtin.o $(BUILD)/libward.a $(LAUNCH_LIBS) -o $@
@@ -118,7 +125,8 @@ ward: $(BUILD)/ward
 # libmnl only as a shared library: the static build raises the loopback
 # with an ioctl instead (src/static/net_ioctl.c; --net veth is refused at
 # launch), and leaves out the image
-# audit (libarchive), which has no place inside an image.
+# audit (libarchive), which has no place inside an image (the limits of
+# --image-limit stay: the plan parses them).
 # It is a static PIE (-static-pie: glibc's rcrt1.o relocates it before
 # main), so it loads at a random address with full RELRO, as the dynamic
 # build does; plain -static would load it at a fixed one.  Debian 12's
@@ -127,7 +135,7 @@ ward: $(BUILD)/ward
 # ("recompile with -fPIE"), never give a weaker binary.
 # make hardening-check reads both binaries back.
 STATIC_EXCLUDE := src/launch/net.c src/launch/net_veth.c $(wildcard src/launch/netlink*.c) \
-	$(wildcard src/image/*.c) $(wildcard src/report/image_*.c)
+	$(filter-out src/image/limits.c,$(wildcard src/image/*.c)) $(wildcard src/report/image_*.c)
 STATIC_SRC := $(filter-out $(STATIC_EXCLUDE),$(LIB_SRC)) $(wildcard src/static/*.c)
 STATIC_OBJ := $(STATIC_SRC:src/%.c=$(BUILD)/static-obj/%.o)
 STATIC_LIBS := -l:libcap-ng.a -l:libseccomp.a -l:libjson-c.a
@@ -262,7 +270,8 @@ install: all
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/ward
 	rm -rf $(DESTDIR)$(SHAREDIR)
-	rm -f $(DESTDIR)$(MANDIR)/man1/ward.1 $(DESTDIR)$(MANDIR)/man5/ward-profile.5
+	rm -f $(DESTDIR)$(MANDIR)/man1/ward.1 $(DESTDIR)$(MANDIR)/man1/ward-image.1 \
+		$(DESTDIR)$(MANDIR)/man5/ward-profile.5
 	rm -f $(DESTDIR)$(COMPLETIONDIR)/ward
 
 clean:

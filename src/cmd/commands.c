@@ -146,24 +146,43 @@ static struct ward_plan *plan_without_command(int argc, char **argv, bool *json)
 	return ward_cmd_plan(n, argv, WARD_PLAN_DRY, NULL);
 }
 
-/* --image FILE (or --image=FILE) and --suggest: ward check's own
- * options, taken out of @argv before the plan options are parsed.
- * Returns the new argc. */
-static int take_image_options(int argc, char **argv, const char **image,
-			      bool *suggest)
+/* ward check's own image options, taken out of @argv before the plan
+ * options are parsed: --image FILE (or --image=FILE), --suggest, --tag
+ * REPO:TAG and --image-limit NAME=VALUE,...  Returns the new argc. */
+struct image_options {
+	const char *image;
+	bool suggest;
+	const char *tag;
+	const char *limits;
+};
+
+static int take_image_options(int argc, char **argv, struct image_options *io)
 {
 	struct ward_err err = {0};
-	bool has_image = false;
+	bool has_image = false, has_tag = false, has_limits = false;
+	struct ward_image_limits lim;
 
-	if ((argc = ward_cli_take_option(argc, argv, "image", image, &has_image,
+	if ((argc = ward_cli_take_option(argc, argv, "image", &io->image, &has_image,
 					 &err)) < 0 ||
-	    (argc = ward_cli_take_option(argc, argv, "suggest", NULL, suggest,
-					 &err)) < 0)
+	    (argc = ward_cli_take_option(argc, argv, "suggest", NULL, &io->suggest,
+					 &err)) < 0 ||
+	    (argc = ward_cli_take_option(argc, argv, "tag", &io->tag, &has_tag,
+					 &err)) < 0 ||
+	    (argc = ward_cli_take_option(argc, argv, "image-limit", &io->limits,
+					 &has_limits, &err)) < 0)
 		ward_cmd_die(&err);
-	if (*suggest && !*image) {
+	if (io->suggest && !io->image) {
 		ward_err_set(&err, WARD_STEP_USAGE, 0, "--suggest needs --image FILE");
 		ward_cmd_die(&err);
 	}
+	if ((io->tag || io->limits) && !io->image) {
+		ward_err_set(&err, WARD_STEP_USAGE, 0, "--%s needs --image FILE",
+			     io->tag ? "tag" : "image-limit");
+		ward_cmd_die(&err);
+	}
+	ward_image_limits_default(&lim);
+	if (io->limits && ward_image_limits_parse(io->limits, &lim, &err) < 0)
+		ward_cmd_die(&err);
 	return argc;
 }
 
@@ -207,22 +226,25 @@ static int gate_code(const struct ward_report *r, const struct ward_gate *gate)
 #ifdef WARD_STATIC
 /* The static build (make static, for COPYing into images) leaves the
  * image audit and libarchive out. */
-static int check_image(int argc, char **argv, const char *path, bool suggest,
+static int check_image(int argc, char **argv, const struct image_options *io,
 		       const struct ward_gate *gate)
 {
 	struct ward_err err = {0};
 
 	ward_err_set(&err, WARD_STEP_USAGE, 0,
 		     "--image %s: this static build has no image audit; use the regular ward",
-		     path);
+		     io->image);
 	ward_cmd_die(&err);
 }
 #else
 /* ward check --image FILE [--json|--suggest] [OPTIONS]: the image audit,
  * with the plan's rows too when plan options are given. */
-static int check_image(int argc, char **argv, const char *path, bool suggest,
+static int check_image(int argc, char **argv, const struct image_options *io,
 		       const struct ward_gate *gate)
 {
+	const char *path = io->image;
+	bool suggest = io->suggest;
+	struct ward_image_limits lim;
 	struct ward_plan *plan = NULL;
 	struct ward_image *img = NULL;
 	struct ward_report *report = NULL;
@@ -245,8 +267,18 @@ static int check_image(int argc, char **argv, const char *path, bool suggest,
 	}
 	if (plan_args)
 		plan = plan_without_command(argc, argv, &json);
-	if (ward_image_read(path, NULL, &img, &err) < 0)
+	/* a profile's image-limit lines, then the command line's */
+	if (plan)
+		lim = plan->image_limits;
+	else
+		ward_image_limits_default(&lim);
+	if (io->limits && ward_image_limits_parse(io->limits, &lim, &err) < 0)
 		ward_cmd_die(&err);
+	if (ward_image_read(path, &(struct ward_image_opts){.tag = io->tag, .lim = &lim},
+			    &img, &err) < 0)
+		ward_cmd_die(&err);
+	if (img->meta.notice)
+		fprintf(stderr, "ward: notice: %s\n", img->meta.notice);
 	if (suggest) {
 		ward_image_suggest(img, path, stdout);
 		goto out;
@@ -298,6 +330,11 @@ static const struct {
 	{"--image FILE", "audit an image archive (docker save, OCI layout)\n"
 			 "before trusting it; nothing is extracted or run"},
 	{"--suggest", "with --image: a ward profile the image would need"},
+	{"--tag REPO:TAG", "with --image: the image of an archive holding\n"
+			   "several (a tag, or an OCI ref name)"},
+	{"--image-limit NAME=VALUE", "with --image: bounds of the read, e.g.\n"
+				     "layer-size=16G,image-size=64G,time=30m\n"
+				     "(as ward run's --image-limit)"},
 	{"--fail-on SEVERITY", "exit 3 when a finding reaches SEVERITY\n"
 			       "(low, medium, high or critical)"},
 	{"--max-exposure N", "exit 3 when the exposure exceeds N"},
@@ -306,7 +343,8 @@ static const struct {
 static void check_usage(FILE *out)
 {
 	fputs("usage: ward check [--json] [--fail-on SEVERITY] [--max-exposure N] [OPTIONS]\n"
-	      "       ward check --image FILE [--json|--suggest] [OPTIONS]\n"
+	      "       ward check --image FILE [--tag REPO:TAG] [--image-limit NAME=VALUE,...]\n"
+	      "                  [--json|--suggest] [OPTIONS]\n"
 	      "What could the program do if compromised?  Nothing is started.\n"
 	      "Options of ward check:\n", out);
 	for (size_t i = 0; i < sizeof(check_options) / sizeof(check_options[0]); i++) {
@@ -340,8 +378,8 @@ static bool asks_help(int argc, char **argv)
 int ward_cmd_check(int argc, char **argv)
 {
 	struct ward_err err = {0};
-	bool json = false, suggest = false;
-	const char *image = NULL;
+	bool json = false;
+	struct image_options io = {0};
 	struct ward_gate gate = {0};
 	struct ward_plan *plan;
 	struct ward_report *report;
@@ -351,10 +389,10 @@ int ward_cmd_check(int argc, char **argv)
 		check_usage(stdout);
 		return 0;
 	}
-	argc = take_image_options(argc, argv, &image, &suggest);
+	argc = take_image_options(argc, argv, &io);
 	argc = take_gate_options(argc, argv, &gate);
-	if (image)
-		return check_image(argc, argv, image, suggest, &gate);
+	if (io.image)
+		return check_image(argc, argv, &io, &gate);
 	plan = plan_without_command(argc, argv, &json);
 	report = calloc(1, sizeof(*report));
 	if (!report)

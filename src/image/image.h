@@ -48,16 +48,24 @@ struct json_object;
  * size, and how deep its arrays and objects may nest. */
 #define WARD_IMAGE_MAX_JSON (8u << 20)
 #define WARD_IMAGE_MAX_JSON_DEPTH 64
-/* Uncompressed bytes of one layer's tar stream, and of the outer archive
- * (read once per pass). */
-#define WARD_IMAGE_MAX_LAYER_BYTES (16ull << 30)
-#define WARD_IMAGE_MAX_ARCHIVE_BYTES (256ull << 30)
-/* Decompression bombs: once a stream has given WARD_IMAGE_RATIO_AFTER
- * bytes, it may not have expanded more than WARD_IMAGE_MAX_RATIO times.
- * gzip tops out near 1030:1, so a bound at 1000:1 would let a gzip bomb
- * padded with a little noise through; real layers stay under 20:1. */
-#define WARD_IMAGE_RATIO_AFTER (64ull << 20)
-#define WARD_IMAGE_MAX_RATIO 500u
+/* What a decompression bomb costs is the time spent expanding it and
+ * the bytes it makes ward read, whatever its ratio (a legitimate layer
+ * holding a 70 MB file of zeros expands 700:1; a tar of zeros compressed
+ * with gzip members of 64 MiB each, 1000:1, makes ward inflate at about
+ * 0.5 GB/s on one core).  So the expanded bytes are bounded, not the
+ * ratio: per layer (its tar stream), for all layers of the image
+ * together (each distinct layer read once), and for the outer archive
+ * (per pass; it may hold several images), and so is the wall-clock time
+ * of the whole read.  The defaults pass real images of several GB (the
+ * largest layers of CUDA and machine-learning images are a few GiB,
+ * their images tens of GiB at most) and stop a bomb of tens of GB after
+ * 8 GiB of one layer or 32 GiB in all; 10 minutes is several times what
+ * expanding 32 GiB takes.  --image-limit
+ * NAME=VALUE raises or lowers each (image/limits.c). */
+#define WARD_IMAGE_MAX_LAYER_BYTES (8ull << 30)
+#define WARD_IMAGE_MAX_IMAGE_BYTES (32ull << 30)
+#define WARD_IMAGE_MAX_ARCHIVE_BYTES (64ull << 30)
+#define WARD_IMAGE_MAX_MS (10ull * 60 * 1000)
 /* A member or entry name, in bytes and in components. */
 #define WARD_IMAGE_MAX_PATH 4096u
 #define WARD_IMAGE_MAX_DEPTH 256u
@@ -92,9 +100,9 @@ struct ward_image_limits {
 	size_t max_json;
 	int max_json_depth;
 	uint64_t max_layer_bytes;
+	uint64_t max_image_bytes;
 	uint64_t max_archive_bytes;
-	uint64_t ratio_after;
-	uint64_t max_ratio;
+	uint64_t max_ms;       /* wall-clock time of one read */
 	size_t max_path;
 	size_t max_depth;
 	size_t max_header;
@@ -105,20 +113,57 @@ struct ward_image_limits {
 	size_t secret_read;
 	size_t max_userdb;
 	size_t max_pkgdb;
+	/* Not a bound: when max_ms runs out (CLOCK_MONOTONIC, in ms), set
+	 * by ward_image_limits_start; 0 for none. */
+	uint64_t deadline_ms;
 };
 
 /* The defaults above. */
 void ward_image_limits_default(struct ward_image_limits *lim);
 
+/* ---- --image-limit (image/limits.c) ---------------------------------------- */
+
+/* Apply "NAME=VALUE[,NAME=VALUE...]" to @lim: layer-size, image-size,
+ * archive-size (bytes: 512M, 8G, 1T, or a plain number), layer-entries,
+ * entries (a number), time (10m, 90s, 1h, 500ms; a plain number is
+ * seconds).  Values are above 0.  Returns 0 or -EINVAL with @err set
+ * (WARD_STEP_USAGE) naming the part that is wrong. */
+int ward_image_limits_parse(const char *spec, struct ward_image_limits *lim,
+			    struct ward_err *err);
+
+/* "layer-size=8G": how an error names the bound @name of @lim, and the
+ * option that raises it, into @buf. */
+const char *ward_image_limit_name(const struct ward_image_limits *lim,
+				  const char *name, char *buf, size_t len);
+
+/* Start the clock of one read: deadline_ms = now + max_ms. */
+void ward_image_limits_start(struct ward_image_limits *lim);
+
+/* -ETIME with @err set ("@what: ... (--image-limit time=10m raises it)")
+ * once the deadline has passed, else 0. */
+int ward_image_check_deadline(const struct ward_image_limits *lim,
+			      const char *what, struct ward_err *err);
+
 /* ---- the whole audit (image.c, image_report.c) --------------------------- */
 
 struct ward_image;
 
+/* How to read an image: which one of an archive holding several
+ * (@tag: "REPO:TAG" or an OCI ref name; NULL: the only one, and an error
+ * listing the tags when there are more), within @lim (NULL: the
+ * defaults). */
+struct ward_image_opts {
+	const char *tag;
+	const struct ward_image_limits *lim;
+};
+
 /* Read the image at @path (a regular file: a tar; a directory: an OCI
- * layout) within @lim (NULL: the defaults).  Returns 0 with *out set, or
- * -errno with @err set (WARD_STEP_IMAGE): unreadable, unknown layout,
- * malformed JSON or tar, a hostile name, a bound reached. */
-int ward_image_read(const char *path, const struct ward_image_limits *lim,
+ * layout) as @o says (NULL: the only image, the default limits).  The
+ * clock of max_ms starts here.  Returns 0 with *out set, or -errno with
+ * @err set (WARD_STEP_IMAGE): unreadable, unknown layout, malformed JSON
+ * or tar, a hostile name, no image or several for the tag, a bound
+ * reached. */
+int ward_image_read(const char *path, const struct ward_image_opts *o,
 		    struct ward_image **out, struct ward_err *err);
 
 void ward_image_free(struct ward_image *img);
@@ -168,8 +213,10 @@ struct ward_image_layer_ref {
 
 struct ward_image_meta {
 	enum ward_image_format format;
-	char *name;       /* RepoTags[0] or the OCI ref name, NULL */
-	size_t nimages;   /* images in the archive (the first is read) */
+	char *name;       /* the tag asked for or, without one, RepoTags[0]
+			   * or the OCI ref name; NULL */
+	size_t nimages;   /* images in the archive (one is read) */
+	char *notice;     /* which platform of several was read, or NULL */
 	char *config_member;
 	struct ward_image_layer_ref *layers;
 	size_t nlayers;
@@ -203,23 +250,38 @@ int ward_image_link_target(const char *name, const char *target,
 /* "sha256:" followed by 64 lowercase hex digits. */
 bool ward_image_digest_valid(const char *digest);
 
-/* docker save's manifest.json: the first image's Config and Layers (each
- * a valid member name), RepoTags[0].  Fills @m (format, name, nimages,
- * config_member, layers). */
+/* docker save's manifest.json: the Config and Layers (each a valid
+ * member name) of the image one of whose RepoTags is @tag ("REPO:TAG";
+ * Docker's defaults apply: "nginx" is "docker.io/library/nginx:latest"),
+ * or of the only image when @tag is NULL.  Fills @m (format, name: the
+ * tag matched or RepoTags[0], nimages, config_member, layers).  No image
+ * with that tag is -ENOENT; several images without a tag, -EINVAL: both
+ * list the archive's tags. */
 int ward_image_parse_docker_manifest(const char *buf, size_t len,
 				     const struct ward_image_limits *lim,
-				     struct ward_image_meta *m,
+				     const char *tag, struct ward_image_meta *m,
 				     struct ward_err *err);
 
-/* An OCI index (index.json or a nested one): the digest of the image
- * manifest to read (the first for linux/amd64, else the first), or of a
- * nested index (*nested true).  *name gets the ref name annotation
- * (heap, may stay NULL); *nimages the number of manifests listed. */
+/* The choice made in an OCI index. */
+struct ward_image_index {
+	char digest[WARD_IMAGE_DIGEST_LEN]; /* of the manifest or index to read */
+	bool nested;      /* it is an index: read it the same way */
+	char *name;       /* its ref name (heap), or NULL */
+	size_t nimages;   /* image manifests the index lists */
+	char *notice;     /* heap: the platform read among several, or NULL */
+};
+
+/* An OCI index (index.json or a nested one): the entry whose ref name
+ * ("org.opencontainers.image.ref.name", or containerd's
+ * "io.containerd.image.name") matches @tag, or the only one (@tag NULL;
+ * several ref names is -EINVAL, listing them); among several platforms,
+ * linux/amd64 (no variant, or v1 to v3), said in ->notice; none for it
+ * is -ENOENT listing the platforms.  Free with ward_image_index_free. */
 int ward_image_parse_oci_index(const char *buf, size_t len,
-			       const struct ward_image_limits *lim,
-			       char digest[WARD_IMAGE_DIGEST_LEN], bool *nested,
-			       char **name, size_t *nimages,
-			       struct ward_err *err);
+			       const struct ward_image_limits *lim, const char *tag,
+			       struct ward_image_index *out, struct ward_err *err);
+
+void ward_image_index_free(struct ward_image_index *ix);
 
 /* An OCI (or Docker v2) image manifest: config.digest and layers[]. */
 int ward_image_parse_oci_manifest(const char *buf, size_t len,
@@ -324,11 +386,40 @@ struct ward_image_layer_scan {
 /* Read every entry of the layer open in @a (a tar, any supported
  * compression) into @out.  @what names the layer in errors ("layer 3
  * (abc/layer.tar)").  *total counts entries across layers against
- * max_entries.  Returns 0 or -errno with @err set. */
+ * max_entries, *total_bytes their expanded bytes against
+ * max_image_bytes (this layer's are added).  Returns 0 or -errno with
+ * @err set. */
 int ward_image_scan_layer(struct archive *a, const char *what,
 			  const struct ward_image_limits *lim, size_t *total,
+			  uint64_t *total_bytes,
 			  struct ward_image_layer_scan *out,
 			  struct ward_err *err);
+
+/* Where the scanner hands every entry besides recording it (the
+ * unpacker writes the tree with it).  For each entry, in archive order:
+ * entry() (@path normalised; for WARD_IMAGE_EV_WHITEOUT what it deletes,
+ * for WARD_IMAGE_EV_OPAQUE the directory; @link a hard link's target,
+ * normalised from the layer's root), then for a regular file data() for
+ * each block of its content (@off its offset: a sparse file has holes)
+ * and done().  Each returns 0 or -errno with @err set, which stops the
+ * scan. */
+struct ward_image_sink {
+	int (*entry)(void *ctx, const char *path, enum ward_image_ev type,
+		     struct archive_entry *e, const char *link,
+		     struct ward_err *err);
+	int (*data)(void *ctx, uint64_t off, const void *buf, size_t len,
+		    struct ward_err *err);
+	int (*done)(void *ctx, struct ward_err *err);
+	void *ctx;
+};
+
+/* ward_image_scan_layer(), each entry also handed to @sink (NULL: none). */
+int ward_image_scan_layer_to(struct archive *a, const char *what,
+			     const struct ward_image_limits *lim, size_t *total,
+			     uint64_t *total_bytes,
+			     struct ward_image_layer_scan *out,
+			     const struct ward_image_sink *sink,
+			     struct ward_err *err);
 
 /* Record an entry by hand (the unit tests; the scanner uses it too).
  * @path is normalised already.  Returns the event's index or -ENOMEM. */
@@ -337,8 +428,9 @@ long ward_image_layer_add(struct ward_image_layer_scan *s, const char *path,
 
 void ward_image_layer_scan_free(struct ward_image_layer_scan *s);
 
-/* Check a libarchive stream against the byte and ratio bounds; @bound is
- * max_layer_bytes or max_archive_bytes.  Returns 0 or -EFBIG. */
+/* Check a libarchive stream against the deadline and a byte bound:
+ * @bound is max_layer_bytes (a layer) or max_archive_bytes (the outer
+ * archive).  Returns 0, -EFBIG or -ETIME. */
 int ward_image_check_stream(struct archive *a, const char *what,
 			    const struct ward_image_limits *lim, uint64_t bound,
 			    struct ward_err *err);
@@ -396,14 +488,62 @@ int ward_image_source_canonical(const struct ward_image_source *src,
 int ward_image_source_read(struct ward_image_source *src, const char *name,
 			   char **buf, size_t *len, struct ward_err *err);
 
-/* Stream the members @names[0..n) (canonical, distinct) as layers: for
- * each, @fn gets its index and a libarchive reader open on its data. */
+/* ward_image_source_read(), and the sha256 of what was read into
+ * @digest (NULL: not wanted).  A member named blobs/sha256/<hex> (OCI,
+ * newer docker save) or <hex>.json (an older docker save's config) must
+ * have that digest (-EBADMSG).  @lim: the source's limits. */
+int ward_image_source_read_digest(struct ward_image_source *src,
+				  const struct ward_image_limits *lim,
+				  const char *name, char **buf, size_t *len,
+				  char digest[WARD_IMAGE_DIGEST_LEN],
+				  struct ward_err *err);
+
+/* A layer to stream: its member (canonical), how errors name it
+ * ("IMAGE: layer 3 (abc/layer.tar)"), and the sha256 its uncompressed tar
+ * must have (the config's rootfs.diff_ids entry; NULL: not checked). */
+struct ward_image_layer_want {
+	const char *member;
+	const char *what;
+	const char *diff_id;
+};
+
+/* Stream the members @want[0..n) (distinct) as layers: for each, @fn
+ * gets its index and a libarchive tar reader open on its uncompressed
+ * data.  The member's bytes and the uncompressed stream are hashed as
+ * they pass (the rest of each is read once @fn returns): a member named
+ * blobs/sha256/<hex> must have that digest, the stream its diff_id
+ * (-EBADMSG, naming the layer and both digests). */
 typedef int (*ward_image_layer_fn)(void *ctx, size_t idx, struct archive *a,
 				   struct ward_err *err);
 int ward_image_source_layers(struct ward_image_source *src,
-			     char *const *names, size_t n,
+			     const struct ward_image_layer_want *want, size_t n,
 			     ward_image_layer_fn fn, void *ctx,
 			     struct ward_err *err);
+
+/* ---- one layer's streams (stream.c) ---------------------------------------------
+ * The member's bytes (from the outer tar or a blob file) go through a
+ * first libarchive reader (raw format, gzip or zstd filter: the
+ * decompressor) and its output through a second (tar format, no filter):
+ * both streams are hashed on the way and the bounds are checked on the
+ * decompressor. */
+
+/* The member's bytes, in order: returns their number, 0 at the end, or
+ * -errno with @err set. */
+struct ward_image_raw {
+	long (*read)(void *ctx, const void **buf, struct ward_err *err);
+	void *ctx;
+};
+
+int ward_image_stream_layer(const struct ward_image_limits *lim,
+			    const struct ward_image_layer_want *want,
+			    const struct ward_image_raw *raw, size_t idx,
+			    ward_image_layer_fn fn, void *ctx,
+			    struct ward_err *err);
+
+/* Whether @name is blobs/sha256/<64 hex> or <64 hex>.json: the digest it
+ * names into @digest. */
+bool ward_image_digest_of_name(const char *name,
+			       char digest[WARD_IMAGE_DIGEST_LEN]);
 
 /* ---- a read image (image.c), for image_report.c and the tests ------------------- */
 
@@ -417,8 +557,31 @@ struct ward_image {
 	size_t nscans;
 	const struct ward_image_layer_scan **by_layer; /* meta.nlayers */
 	struct ward_image_tree *tree;
+	char *tag;       /* the --tag asked for, or NULL */
 	size_t entries;  /* in all layers */
+	uint64_t expanded; /* bytes of all layers' tar streams */
+	char digest[WARD_IMAGE_DIGEST_LEN]; /* the config's sha256 */
+	/* The config's bytes as read (their sha256 is @digest): the image
+	 * cache keeps them (image/store.h). */
+	char *config_json;
+	size_t config_len;
 };
+
+/* What ward_image_read_with() does besides reading: with @layer set, the
+ * layers are streamed in layer order (a layer listed twice, twice), each
+ * entry handed to the sink layer() gives for it, and every layer must
+ * have its rootfs.diff_ids entry. */
+struct ward_image_reader {
+	int (*layer)(void *ctx, const struct ward_image *img, size_t layer,
+		     const struct ward_image_sink **sink, struct ward_err *err);
+	int (*layer_done)(void *ctx, size_t layer, struct ward_err *err);
+	void *ctx;
+};
+
+/* ward_image_read() with @rd (NULL: none). */
+int ward_image_read_with(const char *path, const struct ward_image_opts *o,
+			 const struct ward_image_reader *rd,
+			 struct ward_image **out, struct ward_err *err);
 
 /* ---- the final tree (image_tree.c): pure ---------------------------------------- */
 

@@ -8,8 +8,9 @@
  *
  * The layer is hostile: an entry named absolutely or with a ".."
  * component is an error, not something to normalise away, and the
- * stream is checked against the size and expansion bounds after every
- * header and every block read.  So are the headers themselves (below):
+ * stream is checked against the bounds of expanded bytes (the layer's
+ * and the image's) and the deadline after every header and every block
+ * read: what a decompression bomb costs is bounded, whatever its ratio.  So are the headers themselves (below):
  * the name ward reads must be the one Docker extracts. */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -44,27 +45,34 @@ int ward_image_archive_setup(struct archive *a, struct ward_err *err)
 	return 0;
 }
 
+/* @out bytes expanded against @bound, the limit @name of @lim. */
+static int check_bytes(const char *what, uint64_t out, uint64_t bound,
+		       const struct ward_image_limits *lim, const char *name,
+		       const char *of, struct ward_err *err)
+{
+	char opt[64];
+
+	if (out <= bound)
+		return 0;
+	return ward_err_set(err, WARD_STEP_IMAGE, EFBIG,
+			    "%s: more than %" PRIu64 " bytes expanded %s (%s raises it)",
+			    what, bound, of,
+			    ward_image_limit_name(lim, name, opt, sizeof(opt)));
+}
+
 int ward_image_check_stream(struct archive *a, const char *what,
 			    const struct ward_image_limits *lim, uint64_t bound,
 			    struct ward_err *err)
 {
-	la_int64_t out = archive_filter_bytes(a, 0), in = archive_filter_bytes(a, -1);
+	la_int64_t out = archive_filter_bytes(a, 0);
+	bool layer = bound != lim->max_archive_bytes;
+	int r;
 
-	if (out < 0 || in < 0)
-		return 0;
-	if ((uint64_t)out > bound)
-		return ward_err_set(err, WARD_STEP_IMAGE, EFBIG,
-				    "%s: more than %" PRIu64 " bytes uncompressed (bound %s)",
-				    what, bound,
-				    bound == lim->max_layer_bytes ? "WARD_IMAGE_MAX_LAYER_BYTES"
-								   : "WARD_IMAGE_MAX_ARCHIVE_BYTES");
-	if ((uint64_t)out > lim->ratio_after && archive_filter_count(a) > 1 &&
-	    (uint64_t)out / ((uint64_t)in ? (uint64_t)in : 1) > lim->max_ratio)
-		return ward_err_set(err, WARD_STEP_IMAGE, EFBIG,
-				    "%s: %" PRId64 " bytes expanded from %" PRId64 ", more than %" PRIu64
-				    ":1 (WARD_IMAGE_MAX_RATIO): a decompression bomb",
-				    what, (int64_t)out, (int64_t)in, lim->max_ratio);
-	return 0;
+	if ((r = ward_image_check_deadline(lim, what, err)) < 0 || out < 0)
+		return r;
+	return check_bytes(what, (uint64_t)out, bound, lim,
+			   layer ? "layer-size" : "archive-size",
+			   layer ? "from this layer" : "from the archive in one pass", err);
 }
 
 /* ---- headers ------------------------------------------------------------------- */
@@ -216,8 +224,30 @@ struct scan {
 	const char *what;
 	const struct ward_image_limits *lim;
 	struct ward_image_layer_scan *s;
+	const struct ward_image_sink *sink; /* NULL: none */
+	uint64_t before; /* expanded bytes of the layers read before this one */
 	struct ward_err *err;
 };
+
+/* The deadline, this layer's expanded bytes and the image's so far. */
+static int check_layer(struct archive *a, const char *what,
+		       const struct ward_image_limits *lim, uint64_t before,
+		       struct ward_err *err)
+{
+	la_int64_t out = archive_filter_bytes(a, 0);
+	uint64_t all;
+	int r;
+
+	if ((r = ward_image_check_deadline(lim, what, err)) < 0 || out < 0)
+		return r;
+	if ((r = check_bytes(what, (uint64_t)out, lim->max_layer_bytes, lim,
+			     "layer-size", "from this layer", err)) < 0)
+		return r;
+	if (__builtin_add_overflow(before, (uint64_t)out, &all))
+		all = UINT64_MAX;
+	return check_bytes(what, all, lim->max_image_bytes, lim, "image-size",
+			   "from the image's layers together", err);
+}
 
 /* Read up to @cap bytes of the current entry into @buf; *got says how
  * many, *more whether the entry goes on. */
@@ -236,9 +266,12 @@ static int read_head(struct scan *sc, char *buf, size_t cap, size_t *got,
 					    sc->what, archive_error_string(sc->a));
 		if (n == 0)
 			return 0;
+		if (sc->sink && (r = sc->sink->data(sc->sink->ctx, *got, buf + *got,
+						     (size_t)n, sc->err)) < 0)
+			return r;
 		*got += (size_t)n;
-		if ((r = ward_image_check_stream(sc->a, sc->what, sc->lim,
-						 sc->lim->max_layer_bytes, sc->err)) < 0)
+		if ((r = check_layer(sc->a, sc->what, sc->lim, sc->before,
+				     sc->err)) < 0)
 			return r;
 	}
 	*more = true;
@@ -255,7 +288,7 @@ static int drain(struct scan *sc)
 	la_int64_t off;
 	int r;
 
-	if (archive_filter_count(sc->a) <= 1)
+	if (archive_filter_count(sc->a) <= 1 && !sc->sink)
 		return 0; /* archive_read_next_header skips it */
 	for (;;) {
 		r = archive_read_data_block(sc->a, &buf, &size, &off);
@@ -264,8 +297,12 @@ static int drain(struct scan *sc)
 		if (r != ARCHIVE_OK) /* tar data has no warning to let pass */
 			return ward_err_set(sc->err, WARD_STEP_IMAGE, EIO, "%s: %s",
 					    sc->what, archive_error_string(sc->a));
-		if ((r = ward_image_check_stream(sc->a, sc->what, sc->lim,
-						 sc->lim->max_layer_bytes, sc->err)) < 0)
+		if (sc->sink && size &&
+		    (r = sc->sink->data(sc->sink->ctx, (uint64_t)off, buf, size,
+					sc->err)) < 0)
+			return r;
+		if ((r = check_layer(sc->a, sc->what, sc->lim, sc->before,
+				     sc->err)) < 0)
 			return r;
 	}
 }
@@ -402,6 +439,30 @@ static enum ward_image_ev entry_type(struct archive_entry *e)
 	}
 }
 
+/* An entry declaring more bytes than the layer or the image may still
+ * expand to is refused before a byte of it is read. */
+static int check_declared(struct scan *sc, const char *name, uint64_t size)
+{
+	la_int64_t out = archive_filter_bytes(sc->a, 0);
+	uint64_t layer = out > 0 ? (uint64_t)out : 0, left_layer = 0, left_image = 0;
+	bool image;
+	char esc[160], opt[64];
+
+	if (layer < sc->lim->max_layer_bytes)
+		left_layer = sc->lim->max_layer_bytes - layer;
+	if (sc->before + layer < sc->lim->max_image_bytes)
+		left_image = sc->lim->max_image_bytes - sc->before - layer;
+	if (size <= left_layer && size <= left_image)
+		return 0;
+	image = left_image < left_layer;
+	ward_image_escape(name, esc, sizeof(esc));
+	return ward_err_set(sc->err, WARD_STEP_IMAGE, EFBIG,
+			    "%s: entry '%s' declares %" PRIu64 " bytes, more than the %s may still expand to (%s raises it)",
+			    sc->what, esc, size, image ? "image" : "layer",
+			    ward_image_limit_name(sc->lim, image ? "image-size" : "layer-size",
+						  opt, sizeof(opt)));
+}
+
 /* One header: record it, read what must be read. */
 static int scan_entry(struct scan *sc, struct archive_entry *e, char *path,
 		      char *tmp)
@@ -423,8 +484,8 @@ static int scan_entry(struct scan *sc, struct archive_entry *e, char *path,
 		return r;
 	if (archive_entry_size_is_set(e) && archive_entry_size(e) > 0)
 		size = (uint64_t)archive_entry_size(e);
-	if (size > sc->lim->max_layer_bytes)
-		return hostile(sc, name, "declares more bytes than WARD_IMAGE_MAX_LAYER_BYTES");
+	if ((r = check_declared(sc, name, size)) < 0)
+		return r;
 	if (!*path)
 		return 0; /* "./": the root directory itself */
 	slash = strrchr(path, '/');
@@ -451,26 +512,69 @@ static int scan_entry(struct scan *sc, struct archive_entry *e, char *path,
 			memmove(path + (slash ? dlen + 1 : 0), base + 4, strlen(base + 4) + 1);
 			ev = ward_image_layer_add(sc->s, path, WARD_IMAGE_EV_WHITEOUT, 0, 0);
 		}
-		return ev < 0 ? ward_err_set(sc->err, WARD_STEP_IMAGE, ENOMEM, "%s",
-					     sc->what)
-			      : 0;
+		if (ev < 0)
+			return ward_err_set(sc->err, WARD_STEP_IMAGE, ENOMEM, "%s", sc->what);
+		return sc->sink ? sc->sink->entry(sc->sink->ctx, path,
+						  sc->s->ev[ev].type, e, NULL, sc->err)
+				: 0;
 	}
 	ev = ward_image_layer_add(sc->s, path, type, (uint32_t)archive_entry_perm(e),
 				  type == WARD_IMAGE_EV_FILE ? size : 0);
 	if (ev < 0)
 		return ward_err_set(sc->err, WARD_STEP_IMAGE, -ev == E2BIG ? E2BIG : ENOMEM,
 				    "%s: entry names fill more than 4 GiB", sc->what);
-	if (type == WARD_IMAGE_EV_FILE && size > 0)
-		return read_content(sc, ev, path, parent, base);
+	if (sc->sink && (r = sc->sink->entry(sc->sink->ctx, path, type, e,
+					     type == WARD_IMAGE_EV_HARDLINK ? tmp : NULL,
+					     sc->err)) < 0)
+		return r;
+	if (type == WARD_IMAGE_EV_FILE && size > 0 &&
+	    (r = read_content(sc, ev, path, parent, base)) < 0)
+		return r;
+	if (type == WARD_IMAGE_EV_FILE && sc->sink)
+		return sc->sink->done(sc->sink->ctx, sc->err);
+	return 0;
+}
+
+/* The entry counts, before the entry is recorded. */
+static int count_entry(const char *what, const struct ward_image_limits *lim,
+		       size_t *entries, size_t *total, struct ward_err *err)
+{
+	char opt[64];
+
+	if (*entries >= lim->max_layer_entries)
+		return ward_err_set(err, WARD_STEP_IMAGE, E2BIG,
+				    "%s: more than %zu entries in this layer (%s raises it)",
+				    what, lim->max_layer_entries,
+				    ward_image_limit_name(lim, "layer-entries", opt, sizeof(opt)));
+	if (*total >= lim->max_entries)
+		return ward_err_set(err, WARD_STEP_IMAGE, E2BIG,
+				    "%s: more than %zu entries in all layers together (%s raises it)",
+				    what, lim->max_entries,
+				    ward_image_limit_name(lim, "entries", opt, sizeof(opt)));
+	(*entries)++;
+	(*total)++;
 	return 0;
 }
 
 int ward_image_scan_layer(struct archive *a, const char *what,
 			  const struct ward_image_limits *lim, size_t *total,
+			  uint64_t *total_bytes,
 			  struct ward_image_layer_scan *out,
 			  struct ward_err *err)
 {
-	struct scan sc = {.a = a, .what = what, .lim = lim, .s = out, .err = err};
+	return ward_image_scan_layer_to(a, what, lim, total, total_bytes, out, NULL,
+					err);
+}
+
+int ward_image_scan_layer_to(struct archive *a, const char *what,
+			     const struct ward_image_limits *lim, size_t *total,
+			     uint64_t *total_bytes,
+			     struct ward_image_layer_scan *out,
+			     const struct ward_image_sink *sink,
+			     struct ward_err *err)
+{
+	struct scan sc = {.a = a, .what = what, .lim = lim, .s = out, .sink = sink,
+			  .before = *total_bytes, .err = err};
 	char *path = malloc(2 * (lim->max_path + 1));
 	size_t entries = 0;
 	int r = 0;
@@ -493,24 +597,9 @@ int ward_image_scan_layer(struct archive *a, const char *what,
 			break;
 		}
 		if ((r = ward_image_check_header(a, r, e, what, "entry", lim, err)) < 0 ||
-		    (r = ward_image_check_stream(a, what, lim, lim->max_layer_bytes,
-						 err)) < 0)
-			break;
-		if (entries >= lim->max_layer_entries) {
-			r = ward_err_set(err, WARD_STEP_IMAGE, E2BIG,
-					 "%s: more than %zu entries (WARD_IMAGE_MAX_LAYER_ENTRIES)",
-					 what, lim->max_layer_entries);
-			break;
-		}
-		if (*total >= lim->max_entries) {
-			r = ward_err_set(err, WARD_STEP_IMAGE, E2BIG,
-					 "%s: more than %zu entries in all layers together (WARD_IMAGE_MAX_ENTRIES)",
-					 what, lim->max_entries);
-			break;
-		}
-		entries++;
-		(*total)++;
-		if ((r = scan_entry(&sc, e, path, path + lim->max_path + 1)) < 0)
+		    (r = check_layer(a, what, lim, sc.before, err)) < 0 ||
+		    (r = count_entry(what, lim, &entries, total, err)) < 0 ||
+		    (r = scan_entry(&sc, e, path, path + lim->max_path + 1)) < 0)
 			break;
 	}
 	if (r == 0) {
@@ -518,7 +607,8 @@ int ward_image_scan_layer(struct archive *a, const char *what,
 
 		out->stream_bytes = o > 0 ? (uint64_t)o : 0;
 		out->raw_bytes = i > 0 ? (uint64_t)i : 0;
-		r = ward_image_check_stream(a, what, lim, lim->max_layer_bytes, err);
+		if ((r = check_layer(a, what, lim, sc.before, err)) == 0)
+			*total_bytes = sc.before + out->stream_bytes;
 	}
 	free(path);
 	return r;

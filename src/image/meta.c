@@ -13,32 +13,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "image/choose.h"
 #include "image/image.h"
-
-void ward_image_limits_default(struct ward_image_limits *lim)
-{
-	*lim = (struct ward_image_limits){
-		.max_members = WARD_IMAGE_MAX_MEMBERS,
-		.max_layer_entries = WARD_IMAGE_MAX_LAYER_ENTRIES,
-		.max_entries = WARD_IMAGE_MAX_ENTRIES,
-		.max_json = WARD_IMAGE_MAX_JSON,
-		.max_json_depth = WARD_IMAGE_MAX_JSON_DEPTH,
-		.max_layer_bytes = WARD_IMAGE_MAX_LAYER_BYTES,
-		.max_archive_bytes = WARD_IMAGE_MAX_ARCHIVE_BYTES,
-		.ratio_after = WARD_IMAGE_RATIO_AFTER,
-		.max_ratio = WARD_IMAGE_MAX_RATIO,
-		.max_path = WARD_IMAGE_MAX_PATH,
-		.max_depth = WARD_IMAGE_MAX_DEPTH,
-		.max_header = WARD_IMAGE_MAX_HEADER,
-		.max_history = WARD_IMAGE_MAX_HISTORY,
-		.max_layers = WARD_IMAGE_MAX_LAYERS,
-		.max_list = WARD_IMAGE_MAX_LIST,
-		.max_string = WARD_IMAGE_MAX_STRING,
-		.secret_read = WARD_IMAGE_SECRET_READ,
-		.max_userdb = WARD_IMAGE_MAX_USERDB,
-		.max_pkgdb = WARD_IMAGE_MAX_PKGDB,
-	};
-}
 
 /* ---- names ------------------------------------------------------------------ */
 
@@ -373,13 +349,14 @@ static int alloc_layers(struct ward_image_meta *m, size_t n,
 
 int ward_image_parse_docker_manifest(const char *buf, size_t len,
 				     const struct ward_image_limits *lim,
-				     struct ward_image_meta *m,
+				     const char *tag, struct ward_image_meta *m,
 				     struct ward_err *err)
 {
 	static const char what[] = "manifest.json";
-	struct json_object *root = NULL, *img, *layers, *tags;
+	struct json_object *root = NULL, *img, *layers;
+	const char *name = NULL;
 	char *config = NULL;
-	size_t n;
+	size_t n, idx = 0;
 	int r;
 
 	if ((r = ward_image_json_parse(buf, len, lim, what, &root, err)) < 0)
@@ -391,9 +368,16 @@ int ward_image_parse_docker_manifest(const char *buf, size_t len,
 	}
 	m->format = WARD_IMAGE_DOCKER_SAVE;
 	m->nimages = json_object_array_length(root);
-	img = json_object_array_get_idx(root, 0);
+	if (m->nimages > lim->max_list) {
+		r = ward_err_set(err, WARD_STEP_IMAGE, E2BIG, "%s: %zu images, more than %zu (WARD_IMAGE_MAX_LIST)",
+				 what, m->nimages, lim->max_list);
+		goto out;
+	}
+	if ((r = ward_image_choose_docker(root, tag, &idx, &name, err)) < 0)
+		goto out;
+	img = json_object_array_get_idx(root, idx);
 	if (!json_object_is_type(img, json_type_object)) {
-		r = ward_err_set(err, WARD_STEP_IMAGE, EINVAL, "%s: the first image is not an object", what);
+		r = ward_err_set(err, WARD_STEP_IMAGE, EINVAL, "%s: image %zu is not an object", what, idx);
 		goto out;
 	}
 	if (!member(img, "Config")) {
@@ -403,12 +387,10 @@ int ward_image_parse_docker_manifest(const char *buf, size_t len,
 	if ((r = get_string(img, "Config", lim, what, &config, err)) < 0 ||
 	    (r = member_name(config, lim, what, "Config", &m->config_member, err)) < 0)
 		goto out;
-	tags = member(img, "RepoTags");
-	if (tags && json_object_is_type(tags, json_type_array) &&
-	    json_object_array_length(tags) > 0 &&
-	    (r = dup_string(json_object_array_get_idx(tags, 0), lim, what,
-			    "RepoTags", &m->name, err)) < 0)
+	if (name && strlen(name) <= lim->max_string && !(m->name = strdup(name))) {
+		r = ward_err_set(err, WARD_STEP_IMAGE, ENOMEM, "%s", what);
 		goto out;
+	}
 	layers = member(img, "Layers");
 	if (!layers || !json_object_is_type(layers, json_type_array)) {
 		r = ward_err_set(err, WARD_STEP_IMAGE, EINVAL, "%s: Layers is missing or not an array", what);
@@ -438,12 +420,6 @@ out:
 
 /* ---- OCI ------------------------------------------------------------------------ */
 
-static bool is_manifest_type(const char *mt)
-{
-	return !mt || strcmp(mt, "application/vnd.oci.image.manifest.v1+json") == 0 ||
-	       strcmp(mt, "application/vnd.docker.distribution.manifest.v2+json") == 0;
-}
-
 static bool is_index_type(const char *mt)
 {
 	return mt && (strcmp(mt, "application/vnd.oci.image.index.v1+json") == 0 ||
@@ -458,39 +434,17 @@ static const char *string_of(struct json_object *o, const char *key)
 							     : NULL;
 }
 
-/* How well the index entry @e fits: 3 linux/amd64 or no platform, 2 an
- * image manifest for another platform, 1 a nested index, 0 unusable. */
-static int index_rank(struct json_object *e)
-{
-	const char *mt = string_of(e, "mediaType");
-	struct json_object *plat = member(e, "platform");
-	const char *os = string_of(plat, "os"), *arch = string_of(plat, "architecture");
-	const char *ref = string_of(member(e, "annotations"), "vnd.docker.reference.type");
-
-	if (is_index_type(mt))
-		return 1;
-	if (!is_manifest_type(mt) || (ref && strcmp(ref, "attestation-manifest") == 0))
-		return 0;
-	if (!plat || (os && arch && strcmp(os, "linux") == 0 && strcmp(arch, "amd64") == 0))
-		return 3;
-	return 2;
-}
-
 int ward_image_parse_oci_index(const char *buf, size_t len,
-			       const struct ward_image_limits *lim,
-			       char digest[WARD_IMAGE_DIGEST_LEN], bool *nested,
-			       char **name, size_t *nimages,
-			       struct ward_err *err)
+			       const struct ward_image_limits *lim, const char *tag,
+			       struct ward_image_index *out, struct ward_err *err)
 {
 	static const char what[] = "OCI index";
 	struct json_object *root = NULL, *mans, *best = NULL, *ann;
 	const char *d, *ref;
-	int r, best_rank = 0;
+	int r;
 	size_t n;
 
-	*nested = false;
-	*name = NULL;
-	*nimages = 0;
+	memset(out, 0, sizeof(*out));
 	if ((r = ward_image_json_parse(buf, len, lim, what, &root, err)) < 0)
 		return r;
 	mans = member(root, "manifests");
@@ -505,21 +459,9 @@ int ward_image_parse_oci_index(const char *buf, size_t len,
 			     what, n, lim->max_list);
 		goto out;
 	}
-	for (size_t i = 0; i < n; i++) {
-		struct json_object *e = json_object_array_get_idx(mans, i);
-		int rank = json_object_is_type(e, json_type_object) ? index_rank(e) : 0;
-
-		if (rank >= 2)
-			(*nimages)++;
-		if (rank > best_rank) {
-			best = e;
-			best_rank = rank;
-		}
-	}
-	if (!best) {
-		r = ward_err_set(err, WARD_STEP_IMAGE, EINVAL, "%s: no image manifest listed", what);
+	if ((r = ward_image_choose_oci(mans, tag, &best, &out->notice, &out->nimages,
+				       err)) < 0)
 		goto out;
-	}
 	d = string_of(best, "digest");
 	if (!ward_image_digest_valid(d)) {
 		char esc[96];
@@ -529,20 +471,29 @@ int ward_image_parse_oci_index(const char *buf, size_t len,
 			     what, esc);
 		goto out;
 	}
-	snprintf(digest, WARD_IMAGE_DIGEST_LEN, "%s", d);
-	*nested = best_rank == 1;
+	snprintf(out->digest, sizeof(out->digest), "%s", d);
+	out->nested = is_index_type(string_of(best, "mediaType"));
 	ann = member(best, "annotations");
 	ref = string_of(ann, "io.containerd.image.name");
 	if (!ref)
 		ref = string_of(ann, "org.opencontainers.image.ref.name");
-	if (ref && strlen(ref) <= lim->max_string && !(*name = strdup(ref))) {
+	if (ref && strlen(ref) <= lim->max_string && !(out->name = strdup(ref))) {
 		r = ward_err_set(err, WARD_STEP_IMAGE, ENOMEM, "%s", what);
 		goto out;
 	}
 	r = 0;
 out:
+	if (r < 0)
+		ward_image_index_free(out);
 	json_object_put(root);
 	return r;
+}
+
+void ward_image_index_free(struct ward_image_index *ix)
+{
+	free(ix->name);
+	free(ix->notice);
+	ix->name = ix->notice = NULL;
 }
 
 int ward_image_parse_oci_manifest(const char *buf, size_t len,
@@ -721,6 +672,7 @@ void ward_image_config_free(struct ward_image_config *c)
 void ward_image_meta_free(struct ward_image_meta *m)
 {
 	free(m->name);
+	free(m->notice);
 	free(m->config_member);
 	for (size_t i = 0; i < m->nlayers; i++)
 		free(m->layers[i].member);

@@ -353,12 +353,16 @@ int ward_image_tree_build(const struct ward_image_layer_scan *const *layers,
 	}
 	if (r < 0) {
 		bool full = t->nnodes >= t->max_nodes;
+		char opt[64];
 
 		ward_image_tree_free(t);
-		return ward_err_set(err, WARD_STEP_IMAGE, full ? E2BIG : ENOMEM,
-				    full ? "the final tree: more than %zu paths (twice WARD_IMAGE_MAX_ENTRIES)"
-					 : "the final tree: out of memory (%zu paths)",
-				    full ? lim->max_entries * 2 : (size_t)0);
+		if (!full)
+			return ward_err_set(err, WARD_STEP_IMAGE, ENOMEM,
+					    "the final tree: out of memory");
+		return ward_err_set(err, WARD_STEP_IMAGE, E2BIG,
+				    "the final tree: more than %zu paths (twice the entries bound: %s raises it)",
+				    lim->max_entries * 2,
+				    ward_image_limit_name(lim, "entries", opt, sizeof(opt)));
 	}
 	*out = t;
 	return 0;

@@ -63,6 +63,9 @@ struct ward_plan_builder {
 	char *engine_extra[17]; /* NULL-terminated */
 	size_t nengine_extra;
 	unsigned allow_engines;  /* bit per enum ward_engine */
+	/* image-limit: every value applied in order over the defaults */
+	struct ward_image_limits image_limits;
+	bool image_limits_set;
 	/* secret NAME=SOURCE and secret-env NAME (secrets.c), each with
 	 * "file:line:col: " or NULL for the command line */
 	char *secrets[WARD_MAX_SECRETS];

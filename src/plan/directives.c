@@ -124,6 +124,14 @@ static int check_accept_findings(const char *value, struct ward_err *err)
 	return 0;
 }
 
+static int check_image_limit(const char *value, struct ward_err *err)
+{
+	struct ward_image_limits lim;
+
+	ward_image_limits_default(&lim);
+	return ward_image_limits_parse(value, &lim, err);
+}
+
 /* ---- setters: values stored parsed, or their own way --------------------- */
 
 static int parse_yes_no(const char *key, const char *v, bool *out,
@@ -320,6 +328,18 @@ static int set_ports(struct ward_plan_builder *b, const struct ward_directive *d
 	return 0;
 }
 
+/* image-limit: each value changes the limits it names, over the
+ * defaults and the values before it (checked already). */
+static int set_image_limit(struct ward_plan_builder *b,
+			   const struct ward_directive *d, const char *v,
+			   const struct ward_origin *o, struct ward_err *err)
+{
+	if (!b->image_limits_set)
+		ward_image_limits_default(&b->image_limits);
+	b->image_limits_set = true;
+	return ward_image_limits_parse(v, &b->image_limits, err);
+}
+
 /* writable and env-pass: a list whose overflow names no line. */
 static int append_unplaced(struct ward_plan_builder *b,
 			   const struct ward_directive *d, const char *v,
@@ -457,6 +477,12 @@ const struct ward_directive ward_directives[] = {
 	{"env-file", WARD_DIR_LIST, WARD_DIR_BOTH, LIST(env_files, nenv_files),
 	 WHERE(where_env_files),
 	 .help = "  --env-file FILE            NAME=VALUE lines, Docker's format (--env wins)\n"},
+	{"image-limit", WARD_DIR_LIST, WARD_DIR_BOTH, .max = 64,
+	 .check = check_image_limit, .set = set_image_limit,
+	 .help = "  --image-limit NAME=VALUE[,NAME=VALUE]\n"
+		 "                             bounds of reading an image: layer-size=8G,\n"
+		 "                             image-size=32G, archive-size=64G,\n"
+		 "                             layer-entries=1000000, entries=2000000, time=10m\n"},
 	{"seccomp-allow", WARD_DIR_LIST, WARD_DIR_BOTH_UNLISTED, SECCOMP_LINES,
 	 .set = set_seccomp_line},
 	{"seccomp-deny", WARD_DIR_LIST, WARD_DIR_BOTH_UNLISTED, SECCOMP_LINES,

@@ -505,6 +505,10 @@ int ward_plan_resolve_misc(const struct ward_plan_builder *b,
 	plan->verbose = b->verbose;
 	plan->quiet = b->quiet;
 	plan->caps_keep = b->caps_keep;
+	if (b->image_limits_set)
+		plan->image_limits = b->image_limits;
+	else
+		ward_image_limits_default(&plan->image_limits);
 	if (plan->net == WARD_NET_HOST && (plan->clone_flags & CLONE_NEWUSER) &&
 	    (plan->caps_keep & NET_CAPS_OWNED_BY_NETNS)) {
 		ward_err_set(err, WARD_STEP_PLAN, 0,

@@ -24,6 +24,7 @@
 
 #include "base/err.h"
 #include "engine/tcp_listeners.h"
+#include "image/image.h"
 #include "seccomp/seccomp.h"
 
 struct ward_engine_sockets;
@@ -295,6 +296,10 @@ struct ward_plan {
 	struct ward_secret secrets[WARD_MAX_SECRETS];
 	size_t nsecrets;
 	size_t nenv_secret;
+
+	/* image-limit NAME=VALUE,...: the bounds of reading an image
+	 * (image/image.h), the defaults where none is given */
+	struct ward_image_limits image_limits;
 
 	int verbose;
 	bool quiet; /* --quiet: no notices (errors and WARNINGs stay) */

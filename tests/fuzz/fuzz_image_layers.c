@@ -48,6 +48,7 @@ static void limits_of(const uint8_t *data, size_t size,
 	lim->max_depth = 4;
 	lim->max_header = 1536; /* one pax header of up to 512 bytes */
 	lim->max_layer_bytes = 4096;
+	lim->max_image_bytes = 8192;
 	lim->secret_read = 256;
 	lim->max_userdb = 512;
 	lim->max_pkgdb = 1024;
@@ -76,7 +77,7 @@ static size_t split(const uint8_t *data, size_t size, const uint8_t **part,
 
 static int scan_one(const uint8_t *buf, size_t len, const char *what,
 		    const struct ward_image_limits *lim, size_t *total,
-		    struct ward_image_layer_scan *out)
+		    uint64_t *total_bytes, struct ward_image_layer_scan *out)
 {
 	struct archive *a = archive_read_new();
 	struct ward_err err = {0};
@@ -88,7 +89,7 @@ static int scan_one(const uint8_t *buf, size_t len, const char *what,
 	if (r == 0 && archive_read_open_memory(a, buf, len) != ARCHIVE_OK)
 		r = -1; /* not an archive at all: libarchive's own refusal */
 	else if (r == 0)
-		r = ward_image_scan_layer(a, what, lim, total, out, &err);
+		r = ward_image_scan_layer(a, what, lim, total, total_bytes, out, &err);
 	if (r < -1 && (!err.msg[0] || !strstr(err.msg, what)))
 		abort(); /* a refusal names the layer */
 	archive_read_free(a);
@@ -160,6 +161,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	const struct ward_image_layer_scan *layers[MAX_LAYERS];
 	const uint8_t *part[MAX_LAYERS];
 	size_t len[MAX_LAYERS], n, total = 0, ok = 0;
+	uint64_t total_bytes = 0;
 	struct ward_image_limits lim;
 	struct ward_image_tree *t = NULL;
 	struct ward_err err = {0};
@@ -173,7 +175,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		char what[32];
 
 		snprintf(what, sizeof(what), "layer %zu", i);
-		if (scan_one(part[i], len[i], what, &lim, &total, &scans[ok]) != 0)
+		if (scan_one(part[i], len[i], what, &lim, &total, &total_bytes, &scans[ok]) != 0)
 			break;
 		layers[ok] = &scans[ok];
 		ok++;

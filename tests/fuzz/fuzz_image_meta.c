@@ -8,7 +8,8 @@
  * length is an ASan report.  Limits are lowered (64 KiB of JSON, 16
  * levels, short lists) so the bound paths are reached too.  Checked
  * beyond not crashing: every failure is -EINVAL, -EFBIG, -E2BIG or
- * -ENOMEM with step WARD_STEP_IMAGE and a message; every member name a
+ * -ENOMEM (-ENOENT: no image for the tag or platform) with step
+ * WARD_STEP_IMAGE and a printable message; every member name a
  * parser hands out is normalised (not absolute, no ".." component, no
  * "." or empty component); every digest is a valid sha256 digest; the
  * history pairing stays in range; scanner spans stay in the line and
@@ -16,7 +17,8 @@
  *
  *   libFuzzer:  clang -fsanitize=fuzzer,address,undefined -Iinclude \
  *                 -I/usr/include/json-c tests/fuzz/fuzz_image_meta.c \
- *                 src/image/meta.c src/image/history.c src/base/secret_shapes.c \
+ *                 src/image/meta.c src/image/choose.c src/image/limits.c \
+ *                 src/image/history.c src/base/secret_shapes.c \
  *                 src/base/err.c -ljson-c
  *   replay:     built with -DWARD_FUZZ_REPLAY (see replay.h). */
 #define _GNU_SOURCE
@@ -34,12 +36,15 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
+static void check_printable(const char *s);
+
 static void check_err(int r, const struct ward_err *err)
 {
 	if (r == 0)
 		return;
-	if (r != -EINVAL && r != -EFBIG && r != -E2BIG && r != -ENOMEM)
+	if (r != -EINVAL && r != -EFBIG && r != -E2BIG && r != -ENOMEM && r != -ENOENT)
 		abort();
+	check_printable(err->msg);
 	if (err->step != WARD_STEP_IMAGE || !err->msg[0])
 		abort();
 }
@@ -151,11 +156,10 @@ static void config(const char *buf, size_t size, const struct ward_image_limits 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct ward_image_limits lim;
+	static const char *const tags[] = {NULL, "wardtest/a:1", "latest", "nginx"};
 	struct ward_image_meta m = {0};
 	struct ward_err err = {0};
-	char digest[WARD_IMAGE_DIGEST_LEN], *name = NULL, *buf, *text;
-	size_t nimages = 0;
-	bool nested = false;
+	char *buf, *text;
 	int r;
 
 	if (size > MAX_INPUT)
@@ -177,18 +181,27 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	memcpy(text, data, size);
 	text[size] = '\0';
 
-	r = ward_image_parse_docker_manifest(buf, size, &lim, &m, &err);
-	check_err(r, &err);
-	if (r == 0)
-		check_meta(&m);
-	ward_image_meta_free(&m);
+	for (size_t t = 0; t < sizeof(tags) / sizeof(tags[0]); t++) {
+		struct ward_image_index ix;
 
-	memset(&err, 0, sizeof(err));
-	r = ward_image_parse_oci_index(buf, size, &lim, digest, &nested, &name, &nimages, &err);
-	check_err(r, &err);
-	if (r == 0 && !ward_image_digest_valid(digest))
-		abort();
-	free(name);
+		memset(&err, 0, sizeof(err));
+		r = ward_image_parse_docker_manifest(buf, size, &lim, tags[t], &m, &err);
+		check_err(r, &err);
+		if (r == 0)
+			check_meta(&m);
+		ward_image_meta_free(&m);
+
+		memset(&err, 0, sizeof(err));
+		r = ward_image_parse_oci_index(buf, size, &lim, tags[t], &ix, &err);
+		check_err(r, &err);
+		if (r == 0 && !ward_image_digest_valid(ix.digest))
+			abort();
+		if (r == 0 && ix.notice)
+			check_printable(ix.notice);
+		if (r < 0 && (ix.name || ix.notice))
+			abort();
+		ward_image_index_free(&ix);
+	}
 
 	memset(&err, 0, sizeof(err));
 	r = ward_image_parse_oci_manifest(buf, size, &lim, &m, &err);

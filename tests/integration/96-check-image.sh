@@ -31,6 +31,12 @@
 # truncated tar, malformed and oversized JSON, a ../ entry inside a
 # layer, a pax header libarchive drops where Docker reads it) each get
 # one clear error (exit 229), fast; Docker is shown to read that header.
+# Decompression bombs are bounded by what they cost, not by their ratio:
+# an image with a 70 MB file of zeros (docker save, then skopeo to an OCI
+# layout: a 700:1 gzip layer) is read, while a gzip stream of 40 GiB is
+# stopped at the bound of a layer's expanded bytes (8 GiB), or sooner at
+# one given with --image-limit (layer-size, image-size, time), each error
+# naming the option that raises it.
 here=$(cd "$(dirname "$0")" && pwd)
 # shellcheck source=tests/lib/tap.sh
 . "$here/../lib/tap.sh"
@@ -146,6 +152,30 @@ skopeo copy -q docker-archive:"$T/leaky.tar" oci:"$T/leaky-oci:latest" &&
 	skopeo copy -q docker-archive:"$T/clean.tar" oci:"$T/clean-oci:latest" ||
 	bail "skopeo copy to OCI layouts" "skopeo copy failed"
 ok "images built, saved and converted (docker save, OCI directory, OCI tar)"
+
+# ---- a large file of zeros is no bomb ------------------------------------------------
+Z=$T/zeros
+mkdir -p "$Z/data"
+head -c 70000000 /dev/zero >"$Z/data/zeros"
+{ docker_import wardtest/zeros "$Z" && dk save wardtest/zeros -o "$T/zeros.tar" &&
+	skopeo copy -q docker-archive:"$T/zeros.tar" oci:"$T/zeros-oci:latest"; } ||
+	bail "an image with 70 MB of zeros, as an OCI layout" "docker import, save or skopeo copy failed"
+ratio=$(python3 - "$T/zeros-oci" <<'EOF'
+import json, os, sys
+d = sys.argv[1]
+def blob(dg): return os.path.join(d, "blobs", "sha256", dg.split(":")[1])
+idx = json.load(open(os.path.join(d, "index.json")))
+man = json.load(open(blob(idx["manifests"][0]["digest"])))
+l = man["layers"][0]
+print(70000000 // os.path.getsize(blob(l["digest"])) if l["mediaType"].endswith("gzip") else 0)
+EOF
+)
+run_ward check --image "$T/zeros-oci"
+if [ "$RC" = 0 ] && [ "${ratio:-0}" -ge 500 ]; then
+	ok "a gzip layer with a 70 MB file of zeros ($ratio:1, OCI layout by skopeo): read"
+else
+	not_ok "a gzip layer with a 70 MB file of zeros (OCI layout by skopeo): read" "ratio ${ratio:-?}:1" "$(last_run)"
+fi
 
 # ---- the leaky image, in every format -------------------------------------------------
 # check_json FILE KIND: the report of FILE in JSON, checked by python;
@@ -419,6 +449,20 @@ hdr = tarfile.TarInfo("zeros"); hdr.size = 8 << 30
 chunk = gzip.compress(b"\0" * (64 << 20), compresslevel=9)
 bomb = gzip.compress(hdr.tobuf(format=tarfile.GNU_FORMAT), 9) + chunk * 128
 save("bomb.tar", [lambda t: add(t, "l0/layer.tar", bomb)])
+# 40 GiB of zeros in 160 entries of 256 MiB, none declaring more than a
+# layer may hold: only expanding the stream finds the size (a 40 MB file)
+def zeros_layer(entries, size):
+    out = []
+    for i in range(entries):
+        h = tarfile.TarInfo("zeros%d" % i); h.size = size
+        out.append(gzip.compress(h.tobuf(format=tarfile.GNU_FORMAT), 9) + chunk * (size >> 26))
+    return b"".join(out)
+save("streambomb.tar", [lambda t: add(t, "l0/layer.tar", zeros_layer(160, 256 << 20))])
+# two layers of 768 MiB each
+two = zeros_layer(3, 256 << 20)
+save("twolayers.tar", [lambda t: add(t, "l0/layer.tar", two), lambda t: add(t, "l1/layer.tar", two)],
+     manifest=json.dumps([{"Config": "config.json", "RepoTags": ["hostile:1"],
+                           "Layers": ["l0/layer.tar", "l1/layer.tar"]}]).encode())
 save("full.tar", [lambda t: add(t, "l0/layer.tar", ok + b"\0" * 20000)])
 data = open(os.path.join(out, "full.tar"), "rb").read()
 open(os.path.join(out, "truncated.tar"), "wb").write(data[:6000])
@@ -446,12 +490,45 @@ hostile dotdot.tar "a ../ member" "member '\.\./evil' has a '\.\.' component: re
 hostile absolute.tar "an absolute member" "member '/etc/evil' is an absolute path: refused"
 hostile chain.tar "a symlink chain" "member 'l0/layer\.tar' is a symlink chain \(a link to a link\): refused"
 hostile escape.tar "a symlink out of the archive" "member 'l0/layer\.tar' links outside the archive"
-hostile bomb.tar "a gzip bomb" "layer 0 \(l0/layer\.tar\): [0-9]+ bytes expanded from [0-9]+, more than 500:1 \(WARD_IMAGE_MAX_RATIO\): a decompression bomb"
+hostile bomb.tar "a gzip bomb (an entry of 8 GiB: refused at its header)" \
+	"layer 0 \(l0/layer\.tar\): entry 'zeros' declares 8589934592 bytes, more than the layer may still expand to \(--image-limit layer-size=8G raises it\)"
 hostile truncated.tar "a truncated tar" "Truncated"
 hostile badjson.tar "malformed JSON" "manifest\.json: malformed JSON"
 hostile bigjson.tar "a 9 MiB config" "config\.json: [0-9]+ bytes, more than the 8388608 allowed \(WARD_IMAGE_MAX_JSON\)"
 hostile layerdotdot.tar "a ../ entry inside a layer" "layer 0 \(l0/layer\.tar\): entry '\.\./\.\./etc/cron\.d/x' has a '\.\.' component"
 hostile configdotdot.tar "a Config outside the archive" "manifest\.json: Config '\.\./config\.json' is not a plain name"
+
+# bomb SECONDS FILE DESC ERE [OPTIONS...]: as hostile, within SECONDS.
+bomb() {
+	local secs=$1 file=$2 desc=$3 ere=$4 t0 ms
+	shift 4
+	t0=$(date +%s%N)
+	run_ward check --image "$H/$file" "$@"
+	ms=$((($(date +%s%N) - t0) / 1000000))
+	if [ "$RC" = 229 ] && [ "$ms" -lt $((secs * 1000)) ] &&
+		grep -Eq -- "^ward: image: $H/$file: $ere" <<<"$ERR"; then
+		ok "bomb: $desc ($ms ms)"
+	else
+		not_ok "bomb: $desc" "expected exit 229 within ${secs}s ($ms ms) and: ward: image: $H/$file: $ere" "$(last_run)"
+	fi
+}
+bomb 10 streambomb.tar "40 GiB of gzip, --image-limit layer-size=1G: stopped at 1 GiB" \
+	"layer 0 \(l0/layer\.tar\): (more than 1073741824 bytes expanded from this layer|entry 'zeros[0-9]+' declares 268435456 bytes, more than the layer may still expand to) \(--image-limit layer-size=1G raises it\)" \
+	--image-limit layer-size=1G
+bomb 10 streambomb.tar "40 GiB of gzip, --image-limit time=2s: stopped after 2 s" \
+	"layer 0 \(l0/layer\.tar\): still reading when the time allowed ran out \(--image-limit time=2s raises it\)" \
+	--image-limit time=2s
+bomb 10 twolayers.tar "two layers of 768 MiB, --image-limit image-size=1G: stopped in layer 1" \
+	"layer 1 \(l1/layer\.tar\): .*the image.* \(--image-limit image-size=1G raises it\)" \
+	--image-limit image-size=1G
+# The defaults: 8 GiB of one layer (about 15 s at 0.5 GB/s here).
+WARD_TIMEOUT=120
+bomb 120 streambomb.tar "40 GiB of gzip, the defaults: stopped at 8 GiB" \
+	"layer 0 \(l0/layer\.tar\): (more than 8589934592 bytes expanded from this layer|entry 'zeros[0-9]+' declares 268435456 bytes, more than the layer may still expand to) \(--image-limit layer-size=8G raises it\)"
+WARD_TIMEOUT=20
+run_ward check --image "$H/streambomb.tar" --image-limit layer-size=1X
+expect_match "--image-limit with a wrong size: a usage error" \
+	"^ward: usage: --image-limit layer-size=1X: a size above 0" "$ERR"
 
 # ---- pax headers: what libarchive reads must be what Docker extracts ----------------
 # Layer 0 has an /etc/passwd where app is uid 1000.  In layer 1, the

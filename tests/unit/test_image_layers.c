@@ -9,10 +9,14 @@
  *                 overwrote it
  *   archives      a docker save tar (with a symlinked repeated layer, a
  *                 gzip layer, whiteouts), an OCI directory (a symlinked
- *                 blob refused), duplicates and hostile names refused
+ *                 blob refused), duplicates and hostile names refused;
+ *                 an archive of two tags read with --tag, refused without
  *   bounds        each bound, lowered, gives its own error: members,
  *                 entries per layer and in all, JSON size, layer bytes,
- *                 expansion ratio, path length, headers, layers
+ *                 path length, headers, layers
+ *   expansion     a 70 MB file of zeros read; the bytes a layer and the
+ *                 image expand to, the outer archive's, and the time of
+ *                 the read bounded, each named as --image-limit takes it
  *   headers       tar written byte by byte: a pax header over libarchive's
  *                 record limit, GNU long names and a global header over
  *                 WARD_IMAGE_MAX_HEADER, 33 headers in a row and a
@@ -34,6 +38,7 @@
 #include <cmocka.h>
 
 #include "image/image.h"
+#include "image/nettle_dl.h"
 #include "report/image_report.h"
 
 #define HEX_A "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
@@ -43,6 +48,7 @@
 
 static struct ward_image_limits lim;
 static char dir[64];
+static const struct ward_image_opts opts = {.lim = &lim};
 
 static int setup(void **state)
 {
@@ -192,7 +198,7 @@ static void test_tree_bound(void **state)
 	lim.max_entries = 2; /* at most 5 paths */
 	add(&l, "a/b/c/d/e/f", WARD_IMAGE_EV_FILE);
 	assert_int_equal(ward_image_tree_build(layers, 1, &lim, &t, &err), -E2BIG);
-	assert_non_null(strstr(err.msg, "WARD_IMAGE_MAX_ENTRIES"));
+	assert_non_null(strstr(err.msg, "more than 4 paths (twice the entries bound: --image-limit entries=2 raises it)"));
 	ward_image_layer_scan_free(&l);
 }
 
@@ -324,7 +330,7 @@ static void test_docker_archive(void **state)
 	assert_non_null(r);
 	snprintf(path, sizeof(path), "%s/img.tar", dir);
 	write_docker(path, NULL, NULL);
-	assert_int_equal(ward_image_read(path, &lim, &img, &err), 0);
+	assert_int_equal(ward_image_read(path, &opts, &img, &err), 0);
 	assert_int_equal(img->meta.nlayers, 4);
 	assert_int_equal(img->nscans, 3); /* l3 is l0 */
 	assert_ptr_equal(img->by_layer[3], img->by_layer[0]);
@@ -356,7 +362,7 @@ static void test_docker_archive(void **state)
 static int read_err(const char *path, struct ward_err *err)
 {
 	struct ward_image *img = NULL;
-	int r = ward_image_read(path, &lim, &img, err);
+	int r = ward_image_read(path, &opts, &img, err);
 
 	ward_image_free(img);
 	return r;
@@ -396,6 +402,33 @@ static void test_archive_refusals(void **state)
 	assert_int_equal(err.step, WARD_STEP_IMAGE);
 }
 
+/* docker save of two tags: --tag picks one (threaded through
+ * ward_image_read), none is an error that lists them. */
+static void test_docker_two_tags(void **state)
+{
+	char path[128];
+	struct ward_image *img = NULL;
+	struct ward_err err = {0};
+	struct ward_image_opts o = {.tag = "t:2", .lim = &lim};
+
+	(void)state;
+	snprintf(path, sizeof(path), "%s/img.tar", dir);
+	write_docker(path, "[{\"Config\":\"config.json\",\"RepoTags\":[\"t:1\"],\"Layers\":[\"l0/layer.tar\"]},"
+			   "{\"Config\":\"config.json\",\"RepoTags\":[\"t:2\"],"
+			   "\"Layers\":[\"l0/layer.tar\",\"l1/layer.tar\"]}]", NULL);
+	assert_int_equal(read_err(path, &err), -EINVAL);
+	assert_non_null(strstr(err.msg, "img.tar: manifest.json: 2 images (t:1, t:2): choose one with --tag REPO:TAG"));
+	if (ward_image_read(path, &o, &img, &err) != 0)
+		fail_msg("%s", err.msg);
+	assert_string_equal(img->meta.name, "t:2");
+	assert_int_equal(img->meta.nlayers, 2);
+	assert_int_equal(img->meta.nimages, 2);
+	ward_image_free(img);
+	o.tag = "t:3";
+	assert_int_equal(ward_image_read(path, &o, &img, &err), -ENOENT);
+	assert_non_null(strstr(err.msg, "no image tagged 't:3' (the archive has t:1, t:2)"));
+}
+
 /* A zero-byte layer is an empty layer. */
 static void test_empty_layer(void **state)
 {
@@ -412,7 +445,7 @@ static void test_empty_layer(void **state)
 	tar_file(a, "manifest.json", "[{\"Config\":\"c.json\",\"Layers\":[\"l0/layer.tar\"]}]");
 	assert_int_equal(archive_write_close(a), ARCHIVE_OK);
 	archive_write_free(a);
-	assert_int_equal(ward_image_read(path, &lim, &img, &err), 0);
+	assert_int_equal(ward_image_read(path, &opts, &img, &err), 0);
 	assert_int_equal(img->meta.nlayers, 1);
 	assert_int_equal(img->entries, 0);
 	ward_image_free(img);
@@ -425,8 +458,7 @@ static void bound(const char *path, size_t off, size_t value, int want,
 	struct ward_err err = {0};
 	struct ward_image_limits saved = lim;
 
-	if (off == offsetof(struct ward_image_limits, ratio_after) ||
-	    off == offsetof(struct ward_image_limits, max_ratio) ||
+	if (off == offsetof(struct ward_image_limits, max_image_bytes) ||
 	    off == offsetof(struct ward_image_limits, max_layer_bytes))
 		*(uint64_t *)((char *)&lim + off) = value;
 	else
@@ -447,13 +479,15 @@ static void test_bounds(void **state)
 	bound(path, offsetof(struct ward_image_limits, max_members), 3, -E2BIG,
 	      "WARD_IMAGE_MAX_MEMBERS");
 	bound(path, offsetof(struct ward_image_limits, max_layer_entries), 2, -E2BIG,
-	      "more than 2 entries (WARD_IMAGE_MAX_LAYER_ENTRIES)");
+	      "more than 2 entries in this layer (--image-limit layer-entries=2 raises it)");
 	bound(path, offsetof(struct ward_image_limits, max_entries), 7, -E2BIG,
-	      "in all layers together (WARD_IMAGE_MAX_ENTRIES)");
+	      "more than 7 entries in all layers together (--image-limit entries=7 raises it)");
 	bound(path, offsetof(struct ward_image_limits, max_json), 64, -EFBIG,
 	      "WARD_IMAGE_MAX_JSON");
 	bound(path, offsetof(struct ward_image_limits, max_layer_bytes), 1000, -EFBIG,
-	      "WARD_IMAGE_MAX_LAYER_BYTES");
+	      "more than 1000 bytes expanded from this layer (--image-limit layer-size=1000 raises it)");
+	bound(path, offsetof(struct ward_image_limits, max_image_bytes), 1000, -EFBIG,
+	      "(--image-limit image-size=1000 raises it)");
 	bound(path, offsetof(struct ward_image_limits, max_path), 12, -ENAMETOOLONG,
 	      "WARD_IMAGE_MAX_PATH");
 	bound(path, offsetof(struct ward_image_limits, max_header), 511, -EFBIG,
@@ -464,35 +498,162 @@ static void test_bounds(void **state)
 	      "WARD_IMAGE_MAX_HISTORY");
 }
 
-/* A gzip layer of zeros trips the ratio guard once past ratio_after. */
-static void test_ratio(void **state)
+/* A docker save archive at @path whose @n layers (gzip) each hold one
+ * file of @size zero bytes. */
+static void write_zeros(const char *path, int n, size_t size)
 {
-	char path[128];
-	size_t zn = 4 << 20, ln = 0;
-	char *zeros = calloc(1, zn), *buf = malloc(1 << 20);
-	struct archive *a = tar_new(true), *o = tar_new(false);
-	struct ward_err err = {0};
+	size_t ln = 0, cap = (size >> 9) + (1 << 16);
+	char *zeros = calloc(1, size), *buf = malloc(cap);
+	struct archive *o = tar_new(false);
+	char manifest[256] = "[{\"Config\":\"config.json\",\"Layers\":[";
 
-	(void)state;
 	assert_non_null(zeros);
 	assert_non_null(buf);
-	assert_int_equal(archive_write_open_memory(a, buf, 1 << 20, &ln), ARCHIVE_OK);
-	tar_entry(a, "zeros", AE_IFREG, 0644, zeros, zn, NULL);
-	assert_int_equal(archive_write_close(a), ARCHIVE_OK);
-	archive_write_free(a);
-	snprintf(path, sizeof(path), "%s/bomb.tar", dir);
 	assert_int_equal(archive_write_open_filename(o, path), ARCHIVE_OK);
-	tar_entry(o, "l0/layer.tar", AE_IFREG, 0644, buf, ln, NULL);
+	for (int i = 0; i < n; i++) {
+		struct archive *a = tar_new(true);
+		char name[32];
+
+		assert_int_equal(archive_write_open_memory(a, buf, cap, &ln), ARCHIVE_OK);
+		tar_entry(a, "zeros", AE_IFREG, 0644, zeros, size, NULL);
+		assert_int_equal(archive_write_close(a), ARCHIVE_OK);
+		archive_write_free(a);
+		snprintf(name, sizeof(name), "l%d/layer.tar", i);
+		tar_entry(o, name, AE_IFREG, 0644, buf, ln, NULL);
+		snprintf(manifest + strlen(manifest), sizeof(manifest) - strlen(manifest),
+			 "%s\"%s\"", i ? "," : "", name);
+	}
+	strcat(manifest, "]}]");
 	tar_file(o, "config.json", "{}");
-	tar_file(o, "manifest.json", "[{\"Config\":\"config.json\",\"Layers\":[\"l0/layer.tar\"]}]");
+	tar_file(o, "manifest.json", manifest);
 	assert_int_equal(archive_write_close(o), ARCHIVE_OK);
 	archive_write_free(o);
-	assert_int_equal(read_err(path, &err), 0);   /* 4 MiB: under ratio_after */
-	lim.ratio_after = 1 << 20;
-	assert_int_equal(read_err(path, &err), -EFBIG);
-	assert_non_null(strstr(err.msg, "a decompression bomb"));
 	free(zeros);
 	free(buf);
+}
+
+/* What a bomb costs is bounded, not its ratio: a 70 MB file of zeros
+ * (about 1000:1 in gzip) is read; the layer's and the image's expanded
+ * bytes and the time are bounded, each error naming the option that
+ * raises the bound. */
+static void test_expanded(void **state)
+{
+	char path[128], want[256], name[64];
+	struct ward_err err = {0};
+	struct ward_image *img = NULL;
+	uint64_t s0, all;
+
+	(void)state;
+	snprintf(path, sizeof(path), "%s/zeros.tar", dir);
+	write_zeros(path, 1, 70u * 1000 * 1000);
+	if (ward_image_read(path, &opts, &img, &err) != 0)
+		fail_msg("%s", err.msg);
+	assert_int_equal(img->expanded, img->scans[0].stream_bytes);
+	assert_true(img->expanded > 70u * 1000 * 1000);
+	ward_image_free(img);
+	/* an entry declaring more than the layer may still expand to */
+	lim.max_layer_bytes = 64u << 20;
+	assert_int_equal(read_err(path, &err), -EFBIG);
+	assert_non_null(strstr(err.msg, "layer 0 (l0/layer.tar): entry 'zeros' declares 70000000 bytes, more than the layer may still expand to (--image-limit layer-size=64M raises it)"));
+	ward_image_limits_default(&lim);
+	/* the time of the whole read */
+	lim.max_ms = 1;
+	assert_int_equal(read_err(path, &err), -ETIME);
+	assert_non_null(strstr(err.msg, ": still reading when the time allowed ran out (--image-limit time=1ms raises it)"));
+	ward_image_limits_default(&lim);
+
+	/* two layers of 1 MiB: 2 MiB and their tar headers in all */
+	write_zeros(path, 2, 1u << 20);
+	if (ward_image_read(path, &opts, &img, &err) != 0)
+		fail_msg("%s", err.msg);
+	s0 = img->scans[0].stream_bytes;
+	all = img->expanded;
+	assert_int_equal(all, s0 + img->scans[1].stream_bytes);
+	ward_image_free(img);
+	/* layer 1's entry declares more than is left after layer 0 */
+	lim.max_image_bytes = s0 + (1u << 20);
+	assert_int_equal(read_err(path, &err), -EFBIG);
+	snprintf(want, sizeof(want), "layer 1 (l1/layer.tar): entry 'zeros' declares 1048576 bytes, more than the image may still expand to (%s raises it)",
+		 ward_image_limit_name(&lim, "image-size", name, sizeof(name)));
+	if (!strstr(err.msg, want))
+		fail_msg("got '%s'", err.msg);
+	/* the stream goes one byte over */
+	lim.max_image_bytes = all - 1;
+	assert_int_equal(read_err(path, &err), -EFBIG);
+	snprintf(want, sizeof(want), "layer 1 (l1/layer.tar): more than %llu bytes expanded from the image's layers together (--image-limit image-size=%llu raises it)",
+		 (unsigned long long)(all - 1), (unsigned long long)(all - 1));
+	if (!strstr(err.msg, want))
+		fail_msg("got '%s'", err.msg);
+	/* the outer archive, compressed or not, has its own bound */
+	ward_image_limits_default(&lim);
+	lim.max_archive_bytes = 4096;
+	assert_int_equal(read_err(path, &err), -EFBIG);
+	assert_non_null(strstr(err.msg, "bytes expanded from the archive in one pass (--image-limit archive-size=4K raises it)"));
+}
+
+static void expect_limits(const char *spec, int want, const char *msg)
+{
+	struct ward_err err = {0};
+
+	ward_image_limits_default(&lim);
+	assert_int_equal(ward_image_limits_parse(spec, &lim, &err), want);
+	if (msg && !strstr(err.msg, msg))
+		fail_msg("%s: got '%s'", spec, err.msg);
+	if (want)
+		assert_int_equal(err.step, WARD_STEP_USAGE);
+}
+
+/* --image-limit NAME=VALUE,...: sizes, counts, durations; an error
+ * leaves the limits as they were. */
+static void test_limits_parse(void **state)
+{
+	struct ward_image_limits def;
+	char name[64];
+
+	(void)state;
+	ward_image_limits_default(&def);
+	assert_int_equal(def.max_layer_bytes, 8ull << 30);
+	assert_int_equal(def.max_image_bytes, 32ull << 30);
+	assert_int_equal(def.max_ms, 600000);
+	expect_limits("layer-size=16G,image-size=1T,archive-size=512M", 0, NULL);
+	assert_int_equal(lim.max_layer_bytes, 16ull << 30);
+	assert_int_equal(lim.max_image_bytes, 1ull << 40);
+	assert_int_equal(lim.max_archive_bytes, 512ull << 20);
+	expect_limits("layer-entries=5,entries=7,time=90s", 0, NULL);
+	assert_int_equal(lim.max_layer_entries, 5);
+	assert_int_equal(lim.max_entries, 7);
+	assert_int_equal(lim.max_ms, 90000);
+	expect_limits("time=10m", 0, NULL);
+	assert_int_equal(lim.max_ms, 600000);
+	expect_limits("time=2h,layer-size=100", 0, NULL);
+	assert_int_equal(lim.max_ms, 7200000);
+	assert_int_equal(lim.max_layer_bytes, 100);
+	expect_limits("time=250ms", 0, NULL);
+	assert_int_equal(lim.max_ms, 250);
+	expect_limits("time=30", 0, NULL);
+	assert_int_equal(lim.max_ms, 30000);
+	expect_limits("layer-size=8X", -EINVAL, "--image-limit layer-size=8X: a size above 0");
+	expect_limits("layer-size=0", -EINVAL, "a size above 0");
+	expect_limits("layer-size=", -EINVAL, "a size above 0");
+	expect_limits("time=5d", -EINVAL, "a duration above 0");
+	expect_limits("entries=1M", -EINVAL, "a number above 0");
+	expect_limits("ratio=500", -EINVAL, "expected NAME=VALUE, NAME one of layer-size,");
+	expect_limits("layer-size", -EINVAL, "expected NAME=VALUE");
+	expect_limits("time=1m,", -EINVAL, "an empty NAME=VALUE");
+	expect_limits("layer-size=99999999999999999999", -EINVAL, "too large");
+	expect_limits("image-size=16777216T", -EINVAL, "too large");
+	/* a failure changes nothing */
+	ward_image_limits_default(&lim);
+	assert_true(ward_image_limits_parse("time=1m,layer-size=x", &lim, &(struct ward_err){0}) < 0);
+	assert_int_equal(lim.max_ms, 600000);
+	/* how errors name a bound */
+	assert_string_equal(ward_image_limit_name(&def, "layer-size", name, sizeof(name)),
+			    "--image-limit layer-size=8G");
+	assert_string_equal(ward_image_limit_name(&def, "time", name, sizeof(name)),
+			    "--image-limit time=10m");
+	assert_string_equal(ward_image_limit_name(&def, "entries", name, sizeof(name)),
+			    "--image-limit entries=2000000");
+	ward_image_limits_default(&lim);
 }
 
 /* ---- tar headers libarchive's writer will not write ------------------------------ */
@@ -696,7 +857,7 @@ static void test_pax_utf8_name(void **state)
 	raw_end(&raw);
 	snprintf(path, sizeof(path), "%s/img.tar", dir);
 	write_raw_docker(path, &raw);
-	if (ward_image_read(path, &lim, &img, &err) != 0)
+	if (ward_image_read(path, &opts, &img, &err) != 0)
 		fail_msg("%s", err.msg);
 	assert_true(ward_image_tree_lookup(img->tree, name, &info));
 	assert_int_equal(info.layer, 1);
@@ -720,43 +881,118 @@ static void write_file(const char *rel, const void *data, size_t len)
 	close(fd);
 }
 
+/* "sha256:<hex>" of @len bytes at @data. */
+static void digest_of(const void *data, size_t len, char out[WARD_SHA256_TEXT])
+{
+	struct ward_err err = {0};
+	struct ward_sha256 h;
+
+	assert_int_equal(ward_nettle_load(&err), 0);
+	ward_sha256_init(&h);
+	ward_sha256_update(&h, data, len);
+	ward_sha256_text(&h, out);
+}
+
+/* Write @data as blobs/sha256/<its digest>; the digest into @out. */
+static void write_blob(const void *data, size_t len, char out[WARD_SHA256_TEXT])
+{
+	char rel[128];
+
+	digest_of(data, len, out);
+	snprintf(rel, sizeof(rel), "blobs/sha256/%s", out + 7);
+	write_file(rel, data, len);
+}
+
 static void test_oci_dir(void **state)
 {
-	char path[256];
+	char path[256], manifest[512], index[512], dl[WARD_SHA256_TEXT],
+	     dc[WARD_SHA256_TEXT], dm[WARD_SHA256_TEXT];
+	static const char config[] = "{\"config\":{\"User\":\"10001\"}}";
 	size_t ln = 0;
 	void *l = layer(true, &ln, "app/", "", "app/server", "x", NULL);
 	struct ward_image *img = NULL;
 	struct ward_err err = {0};
-	static const char manifest[] =
-		"{\"schemaVersion\":2,\"config\":{\"digest\":\"sha256:" HEX_B "\"},"
-		"\"layers\":[{\"digest\":\"sha256:" HEX_C "\"}]}";
-	static const char index[] =
-		"{\"schemaVersion\":2,\"manifests\":[{\"mediaType\":"
-		"\"application/vnd.oci.image.manifest.v1+json\",\"digest\":\"sha256:" HEX_A "\","
-		"\"annotations\":{\"org.opencontainers.image.ref.name\":\"v2\"}}]}";
 
 	(void)state;
 	snprintf(path, sizeof(path), "%s/blobs", dir);
 	assert_int_equal(mkdir(path, 0755), 0);
 	snprintf(path, sizeof(path), "%s/blobs/sha256", dir);
 	assert_int_equal(mkdir(path, 0755), 0);
+	write_blob(l, ln, dl);
+	write_blob(config, strlen(config), dc);
+	snprintf(manifest, sizeof(manifest),
+		 "{\"schemaVersion\":2,\"config\":{\"digest\":\"%s\"},"
+		 "\"layers\":[{\"digest\":\"%s\"}]}", dc, dl);
+	write_blob(manifest, strlen(manifest), dm);
+	snprintf(index, sizeof(index),
+		 "{\"schemaVersion\":2,\"manifests\":[{\"mediaType\":"
+		 "\"application/vnd.oci.image.manifest.v1+json\",\"digest\":\"%s\","
+		 "\"annotations\":{\"org.opencontainers.image.ref.name\":\"v2\"}}]}", dm);
 	write_file("index.json", index, strlen(index));
-	write_file("blobs/sha256/" HEX_A, manifest, strlen(manifest));
-	write_file("blobs/sha256/" HEX_B, "{\"config\":{\"User\":\"10001\"}}",
-		   strlen("{\"config\":{\"User\":\"10001\"}}"));
-	write_file("blobs/sha256/" HEX_C, l, ln);
 	free(l);
-	assert_int_equal(ward_image_read(dir, &lim, &img, &err), 0);
+	assert_int_equal(ward_image_read(dir, &opts, &img, &err), 0);
 	assert_int_equal(img->meta.format, WARD_IMAGE_OCI_DIR);
 	assert_string_equal(img->meta.name, "v2");
+	assert_string_equal(img->digest, dc);
 	assert_true(ward_image_tree_lookup(img->tree, "app/server", NULL));
 	ward_image_free(img);
 	/* a blob that is a symlink is not followed */
-	snprintf(path, sizeof(path), "%s/blobs/sha256/" HEX_C, dir);
+	snprintf(path, sizeof(path), "%s/blobs/sha256/%s", dir, dl + 7);
 	assert_int_equal(unlink(path), 0);
 	assert_int_equal(symlink("/etc/passwd", path), 0);
 	assert_int_equal(read_err(dir, &err), -ELOOP);
 	assert_non_null(strstr(err.msg, "a symlink: not followed"));
+}
+
+/* ---- digests: what ward check --image refuses ------------------------------------------- */
+
+static void test_oci_digests(void **state)
+{
+	char path[256], manifest[512], index[512], dl[WARD_SHA256_TEXT],
+	     dc[WARD_SHA256_TEXT], dm[WARD_SHA256_TEXT], other[WARD_SHA256_TEXT];
+	static const char config[] = "{\"config\":{\"User\":\"10001\"}}";
+	size_t ln = 0;
+	void *l = layer(true, &ln, "app/", "", "app/server", "x", NULL);
+	struct ward_err err = {0};
+	int fd;
+
+	(void)state;
+	snprintf(path, sizeof(path), "%s/blobs", dir);
+	assert_int_equal(mkdir(path, 0755), 0);
+	snprintf(path, sizeof(path), "%s/blobs/sha256", dir);
+	assert_int_equal(mkdir(path, 0755), 0);
+	write_blob(l, ln, dl);
+	write_blob(config, strlen(config), dc);
+	snprintf(manifest, sizeof(manifest),
+		 "{\"schemaVersion\":2,\"config\":{\"digest\":\"%s\"},"
+		 "\"layers\":[{\"digest\":\"%s\"}]}", dc, dl);
+	write_blob(manifest, strlen(manifest), dm);
+	snprintf(index, sizeof(index),
+		 "{\"schemaVersion\":2,\"manifests\":[{\"digest\":\"%s\"}]}", dm);
+	write_file("index.json", index, strlen(index));
+	/* the layer blob altered: one byte appended */
+	snprintf(path, sizeof(path), "%s/blobs/sha256/%s", dir, dl + 7);
+	fd = open(path, O_WRONLY | O_APPEND | O_CLOEXEC);
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, "\0", 1), 1);
+	close(fd);
+	digest_of(l, ln, other);
+	assert_int_equal(read_err(dir, &err), -EBADMSG);
+	assert_non_null(strstr(err.msg, "layer 0 ("));
+	assert_non_null(strstr(err.msg, dl));
+	/* the config altered */
+	write_blob(l, ln, dl);
+	snprintf(path, sizeof(path), "blobs/sha256/%s", dc + 7);
+	write_file(path, "{}", 2);
+	assert_int_equal(read_err(dir, &err), -EBADMSG);
+	assert_non_null(strstr(err.msg, dc));
+	/* the manifest altered */
+	write_file(path, config, strlen(config));
+	snprintf(path, sizeof(path), "blobs/sha256/%s", dm + 7);
+	write_file(path, manifest, strlen(manifest) - 1);
+	assert_int_equal(read_err(dir, &err), -EBADMSG);
+	assert_non_null(strstr(err.msg, dm));
+	free(l);
 }
 
 int main(void)
@@ -766,13 +1002,16 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_tree_bound, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_docker_archive, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_archive_refusals, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_docker_two_tags, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_empty_layer, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_bounds, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_ratio, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_expanded, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_limits_parse, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_pax_over_libarchive_limit, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_header_refusals, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_pax_utf8_name, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_oci_dir, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_oci_digests, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -2,8 +2,14 @@
  * image's metadata and the secret shapes, on hand-written inputs.
  *
  *   member names     normalised; "..", absolute, too long, too deep refused
- *   manifest.json    first image, RepoTags, Layers; hostile names refused
- *   OCI index        linux/amd64 preferred, attestations skipped, nesting
+ *   manifest.json    the image a tag names, RepoTags, Layers; hostile
+ *                    names refused; several images without a tag, or
+ *                    a tag none has, refused with the tags listed
+ *   tags             Docker's defaults (docker.io/library/, :latest)
+ *   OCI index        ref names chosen by tag, several refs without one
+ *                    refused; linux/amd64 chosen among platforms (no
+ *                    variant, v1..v3) with a notice, none is an error
+ *                    listing them; attestations skipped, nesting
  *   OCI manifest     config and layer digests become blobs/sha256/<hex>
  *   config           User, Env, Entrypoint, Cmd, ExposedPorts, Volumes,
  *                    history with empty layers paired to layer indexes
@@ -23,6 +29,7 @@
 #include <cmocka.h>
 #include <json-c/json.h>
 
+#include "image/choose.h"
 #include "image/image.h"
 #include "base/secret_shapes.h"
 
@@ -120,10 +127,16 @@ static void test_json_bounds(void **state)
 
 /* ---- docker save ------------------------------------------------------------------- */
 
-static int docker(const char *json, struct ward_image_meta *m, struct ward_err *err)
+static int docker_tag(const char *json, const char *tag, struct ward_image_meta *m,
+		      struct ward_err *err)
 {
 	memset(m, 0, sizeof(*m));
-	return ward_image_parse_docker_manifest(json, strlen(json), &lim, m, err);
+	return ward_image_parse_docker_manifest(json, strlen(json), &lim, tag, m, err);
+}
+
+static int docker(const char *json, struct ward_image_meta *m, struct ward_err *err)
+{
+	return docker_tag(json, NULL, m, err);
 }
 
 static void test_docker_manifest(void **state)
@@ -132,9 +145,9 @@ static void test_docker_manifest(void **state)
 	struct ward_err err = {0};
 
 	(void)state;
-	assert_int_equal(docker("[{\"Config\":\"" HEX64 ".json\",\"RepoTags\":[\"app:1\"],"
-				"\"Layers\":[\"./aa/layer.tar\",\"bb/layer.tar\"]},"
-				"{\"Config\":\"x.json\",\"Layers\":[]}]", &m, &err), 0);
+	assert_int_equal(docker_tag("[{\"Config\":\"" HEX64 ".json\",\"RepoTags\":[\"app:1\"],"
+				    "\"Layers\":[\"./aa/layer.tar\",\"bb/layer.tar\"]},"
+				    "{\"Config\":\"x.json\",\"Layers\":[]}]", "app:1", &m, &err), 0);
 	assert_int_equal(m.format, WARD_IMAGE_DOCKER_SAVE);
 	assert_string_equal(m.config_member, HEX64 ".json");
 	assert_string_equal(m.name, "app:1");
@@ -183,28 +196,187 @@ static void test_oci_index(void **state)
 		"{\"manifests\":[{\"mediaType\":\"application/vnd.oci.image.index.v1+json\","
 		"\"digest\":\"sha256:" HEX64 "\"}]}";
 	static const char bad[] = "{\"manifests\":[{\"digest\":\"sha256:../x\"}]}";
-	char digest[WARD_IMAGE_DIGEST_LEN], *name = NULL;
+	struct ward_image_index ix;
 	struct ward_err err = {0};
-	size_t n = 0;
-	bool is_nested;
 
 	(void)state;
-	assert_int_equal(ward_image_parse_oci_index(idx, strlen(idx), &lim, digest, &is_nested,
-						    &name, &n, &err), 0);
-	assert_string_equal(digest, "sha256:" HEX64);
-	assert_false(is_nested);
-	assert_string_equal(name, "v1");
-	assert_int_equal(n, 2);
-	free(name);
-	assert_int_equal(ward_image_parse_oci_index(nested, strlen(nested), &lim, digest,
-						    &is_nested, &name, &n, &err), 0);
-	assert_true(is_nested);
-	assert_null(name);
-	assert_int_equal(ward_image_parse_oci_index(bad, strlen(bad), &lim, digest, &is_nested,
-						    &name, &n, &err), -EINVAL);
+	/* arm64, an attestation, amd64 named v1: one name, two platforms */
+	assert_int_equal(ward_image_parse_oci_index(idx, strlen(idx), &lim, NULL, &ix, &err), 0);
+	assert_string_equal(ix.digest, "sha256:" HEX64);
+	assert_false(ix.nested);
+	assert_string_equal(ix.name, "v1");
+	assert_int_equal(ix.nimages, 2);
+	assert_string_equal(ix.notice, "the index lists 2 platforms (linux/arm64, linux/amd64): linux/amd64 was read");
+	ward_image_index_free(&ix);
+	assert_int_equal(ward_image_parse_oci_index(nested, strlen(nested), &lim, NULL, &ix,
+						    &err), 0);
+	assert_true(ix.nested);
+	assert_null(ix.name);
+	assert_null(ix.notice);
+	ward_image_index_free(&ix);
+	assert_int_equal(ward_image_parse_oci_index(bad, strlen(bad), &lim, NULL, &ix, &err),
+			 -EINVAL);
 	assert_non_null(strstr(err.msg, "not a sha256 digest"));
-	assert_int_equal(ward_image_parse_oci_index("{\"manifests\":[]}", 16, &lim, digest,
-						    &is_nested, &name, &n, &err), -EINVAL);
+	assert_null(ix.name);
+	assert_int_equal(ward_image_parse_oci_index("{\"manifests\":[]}", 16, &lim, NULL, &ix,
+						    &err), -EINVAL);
+}
+
+/* ---- choosing the image: tags, refs, platforms --------------------------------- */
+
+static void test_tag_matches(void **state)
+{
+	(void)state;
+	assert_true(ward_image_tag_matches("app:1", "app:1"));
+	assert_true(ward_image_tag_matches("nginx", "nginx:latest"));
+	assert_true(ward_image_tag_matches("nginx:latest", "docker.io/library/nginx:latest"));
+	assert_true(ward_image_tag_matches("docker.io/nginx", "nginx:latest"));
+	assert_true(ward_image_tag_matches("me/app:2", "docker.io/me/app:2"));
+	assert_true(ward_image_tag_matches("latest", "latest")); /* an OCI ref name */
+	assert_true(ward_image_tag_matches("localhost:5000/app", "localhost:5000/app:latest"));
+	assert_false(ward_image_tag_matches("app:1", "app:2"));
+	assert_false(ward_image_tag_matches("app", "app:1"));
+	assert_false(ward_image_tag_matches("other/app:1", "app:1"));
+	assert_false(ward_image_tag_matches("quay.io/app:1", "app:1"));
+	assert_false(ward_image_tag_matches("", ""));
+	assert_false(ward_image_tag_matches("app", NULL));
+}
+
+/* docker save of several images: --tag picks one, none is an error
+ * listing the tags */
+static void test_docker_tags(void **state)
+{
+	static const char two[] =
+		"[{\"Config\":\"a.json\",\"RepoTags\":[\"wardtest/a:1\",\"wardtest/a:latest\"],\"Layers\":[\"a/layer.tar\"]},"
+		"{\"Config\":\"b.json\",\"RepoTags\":[\"wardtest/b:2\"],\"Layers\":[\"b/layer.tar\"]},"
+		"{\"Config\":\"c.json\",\"RepoTags\":null,\"Layers\":[]}]";
+	static const char same[] =
+		"[{\"Config\":\"a.json\",\"RepoTags\":[\"x:1\"],\"Layers\":[]},"
+		"{\"Config\":\"b.json\",\"RepoTags\":[\"x:1\"],\"Layers\":[]}]";
+	struct ward_image_meta m;
+	struct ward_err err = {0};
+
+	(void)state;
+	assert_int_equal(docker(two, &m, &err), -EINVAL);
+	assert_string_equal(err.msg, "manifest.json: 3 images (wardtest/a:1, wardtest/a:latest, wardtest/b:2, (an untagged image)): choose one with --tag REPO:TAG");
+	ward_image_meta_free(&m);
+	assert_int_equal(docker_tag(two, "wardtest/b:2", &m, &err), 0);
+	assert_string_equal(m.config_member, "b.json");
+	assert_string_equal(m.name, "wardtest/b:2");
+	assert_int_equal(m.nimages, 3);
+	assert_string_equal(m.layers[0].member, "b/layer.tar");
+	ward_image_meta_free(&m);
+	/* Docker's defaults: wardtest/a is wardtest/a:latest */
+	assert_int_equal(docker_tag(two, "docker.io/wardtest/a", &m, &err), 0);
+	assert_string_equal(m.config_member, "a.json");
+	assert_string_equal(m.name, "wardtest/a:latest");
+	ward_image_meta_free(&m);
+	assert_int_equal(docker_tag(two, "wardtest/c:1", &m, &err), -ENOENT);
+	assert_string_equal(err.msg, "manifest.json: no image tagged 'wardtest/c:1' (the archive has wardtest/a:1, wardtest/a:latest, wardtest/b:2, (an untagged image))");
+	ward_image_meta_free(&m);
+	assert_int_equal(docker_tag(same, "x:1", &m, &err), -EINVAL);
+	assert_non_null(strstr(err.msg, "'x:1' names 2 images"));
+	ward_image_meta_free(&m);
+	/* one image: a tag must still be its own */
+	assert_int_equal(docker_tag("[{\"Config\":\"a.json\",\"RepoTags\":[\"x:1\"],\"Layers\":[]}]",
+				    "x:2", &m, &err), -ENOENT);
+	ward_image_meta_free(&m);
+	assert_int_equal(docker("[{\"Config\":\"a.json\",\"RepoTags\":[\"x:1\"],\"Layers\":[]}]",
+				&m, &err), 0);
+	assert_string_equal(m.name, "x:1");
+	ward_image_meta_free(&m);
+}
+
+#define MAN(hex, extra) \
+	"{\"mediaType\":\"application/vnd.oci.image.manifest.v1+json\",\"digest\":\"sha256:" hex "\"" extra "}"
+#define REF(name) ",\"annotations\":{\"org.opencontainers.image.ref.name\":\"" name "\"}"
+#define PLAT(os, arch, variant) ",\"platform\":{\"os\":\"" os "\",\"architecture\":\"" arch "\"" variant "}"
+#define HEXC "cccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccc"
+#define HEXD "dddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddd"
+
+static int oci(const char *json, const char *tag, struct ward_image_index *ix,
+	       struct ward_err *err)
+{
+	return ward_image_parse_oci_index(json, strlen(json), &lim, tag, ix, err);
+}
+
+/* An OCI layout of two refs (skopeo copy ... oci:DIR:REF, twice). */
+static void test_oci_refs(void **state)
+{
+	static const char two[] = "{\"manifests\":[" MAN(HEX64, REF("img1")) "," MAN(HEX64B, REF("img2")) "]}";
+	static const char containerd[] =
+		"{\"manifests\":[" MAN(HEX64, ",\"annotations\":{\"io.containerd.image.name\":\"docker.io/library/app:1\","
+				      "\"org.opencontainers.image.ref.name\":\"1\"}") ","
+		MAN(HEX64B, ",\"annotations\":{\"io.containerd.image.name\":\"docker.io/library/app:2\","
+			    "\"org.opencontainers.image.ref.name\":\"2\"}") "]}";
+	struct ward_image_index ix;
+	struct ward_err err = {0};
+
+	(void)state;
+	assert_int_equal(oci(two, NULL, &ix, &err), -EINVAL);
+	assert_string_equal(err.msg, "OCI index: several images (img1, img2): choose one with --tag NAME");
+	assert_int_equal(oci(two, "img2", &ix, &err), 0);
+	assert_string_equal(ix.digest, "sha256:" HEX64B);
+	assert_string_equal(ix.name, "img2");
+	assert_null(ix.notice);
+	assert_int_equal(ix.nimages, 2);
+	ward_image_index_free(&ix);
+	assert_int_equal(oci(two, "img3", &ix, &err), -ENOENT);
+	assert_string_equal(err.msg, "OCI index: no image tagged 'img3' (it has img1, img2)");
+	/* containerd's full name or the short ref name */
+	assert_int_equal(oci(containerd, "app:2", &ix, &err), 0);
+	assert_string_equal(ix.digest, "sha256:" HEX64B);
+	assert_string_equal(ix.name, "docker.io/library/app:2");
+	ward_image_index_free(&ix);
+	assert_int_equal(oci(containerd, "1", &ix, &err), 0);
+	assert_string_equal(ix.digest, "sha256:" HEX64);
+	ward_image_index_free(&ix);
+	assert_int_equal(oci(containerd, NULL, &ix, &err), -EINVAL);
+	assert_non_null(strstr(err.msg, "(docker.io/library/app:1, docker.io/library/app:2)"));
+	/* a tag asked of an index that names nothing */
+	assert_int_equal(oci("{\"manifests\":[" MAN(HEX64, "") "]}", "img1", &ix, &err), -ENOENT);
+	assert_string_equal(err.msg, "OCI index: no image tagged 'img1' (it has no ref name at all)");
+}
+
+/* A multi-platform index: linux/amd64, said in a notice; none is an
+ * error listing the platforms. */
+static void test_oci_platforms(void **state)
+{
+	static const char four[] = "{\"manifests\":["
+		MAN(HEX64, PLAT("linux", "arm64", ",\"variant\":\"v8\"")) ","
+		MAN(HEX64B, PLAT("linux", "amd64", ",\"variant\":\"v3\"")) ","
+		MAN(HEXC, PLAT("linux", "amd64", "")) ","
+		MAN(HEXD, PLAT("linux", "s390x", "")) "]}";
+	static const char v2v3[] = "{\"manifests\":["
+		MAN(HEX64, PLAT("linux", "amd64", ",\"variant\":\"v3\"")) ","
+		MAN(HEX64B, PLAT("linux", "amd64", ",\"variant\":\"v2\"")) "]}";
+	static const char none[] = "{\"manifests\":["
+		MAN(HEX64, PLAT("linux", "arm64", "")) ","
+		MAN(HEX64B, PLAT("linux", "amd64", ",\"variant\":\"v4\"")) ","
+		MAN(HEXC, PLAT("windows", "amd64", "")) "]}";
+	static const char bare[] = "{\"manifests\":[" MAN(HEX64, "") "," MAN(HEX64B, "") "]}";
+	static const char one[] = "{\"manifests\":[" MAN(HEX64, PLAT("linux", "arm64", "")) "]}";
+	struct ward_image_index ix;
+	struct ward_err err = {0};
+
+	(void)state;
+	assert_int_equal(oci(four, NULL, &ix, &err), 0);
+	assert_string_equal(ix.digest, "sha256:" HEXC);
+	assert_string_equal(ix.notice, "the index lists 4 platforms (linux/arm64/v8, linux/amd64/v3, linux/amd64, linux/s390x): linux/amd64 was read");
+	assert_int_equal(ix.nimages, 4);
+	ward_image_index_free(&ix);
+	assert_int_equal(oci(v2v3, NULL, &ix, &err), 0);
+	assert_string_equal(ix.digest, "sha256:" HEX64B);
+	assert_non_null(strstr(ix.notice, ": linux/amd64/v2 was read"));
+	ward_image_index_free(&ix);
+	assert_int_equal(oci(none, NULL, &ix, &err), -ENOENT);
+	assert_string_equal(err.msg, "OCI index: no linux/amd64 image among its platforms (linux/arm64, linux/amd64/v4, windows/amd64): ward runs linux/amd64 programs");
+	assert_int_equal(oci(bare, NULL, &ix, &err), -EINVAL);
+	assert_non_null(strstr(err.msg, "2 images, and neither a ref name nor a platform tells them apart"));
+	/* a single entry is read whatever its platform */
+	assert_int_equal(oci(one, NULL, &ix, &err), 0);
+	assert_null(ix.notice);
+	ward_image_index_free(&ix);
 }
 
 static void test_oci_manifest(void **state)
@@ -469,6 +641,10 @@ int main(void)
 		cmocka_unit_test_setup(test_json_bounds, setup),
 		cmocka_unit_test_setup(test_docker_manifest, setup),
 		cmocka_unit_test_setup(test_oci_index, setup),
+		cmocka_unit_test_setup(test_tag_matches, setup),
+		cmocka_unit_test_setup(test_docker_tags, setup),
+		cmocka_unit_test_setup(test_oci_refs, setup),
+		cmocka_unit_test_setup(test_oci_platforms, setup),
 		cmocka_unit_test_setup(test_oci_manifest, setup),
 		cmocka_unit_test_setup(test_config, setup),
 		cmocka_unit_test_setup(test_config_bounds, setup),
