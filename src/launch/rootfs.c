@@ -15,7 +15,9 @@
 
 #include "base/cleanup.h"
 #include "engine/dockersock.h"
+#include "launch/etc_files.h"
 #include "launch/mounts.h"
+#include "launch/volumes.h"
 #include "kernel/mountinfo.h"
 #include "launch/rootfs.h"
 #include "base/sys.h"
@@ -548,26 +550,29 @@ static void close_all(int *fds, size_t n)
 }
 
 static int setup_with_sources(const struct ward_plan *plan, const int *src_fds,
-			      int rootfs_fd, struct ward_err *err);
+			      int rootfs_fd, int *volume_fds, struct ward_err *err);
 
 int ward_rootfs_setup(const struct ward_plan *plan, struct ward_err *err)
 {
-	int src_fds[WARD_MAX_BINDS];
+	int src_fds[WARD_MAX_BINDS], volume_fds[WARD_MAX_VOLUMES];
 	int rootfs_fd = -1, r;
 
 	for (size_t i = 0; i < WARD_MAX_BINDS; i++)
 		src_fds[i] = -1;
+	for (size_t i = 0; i < WARD_MAX_VOLUMES; i++)
+		volume_fds[i] = -1;
 	r = open_sources(plan, src_fds, &rootfs_fd, err);
 	if (r == 0)
-		r = setup_with_sources(plan, src_fds, rootfs_fd, err);
+		r = setup_with_sources(plan, src_fds, rootfs_fd, volume_fds, err);
 	close_all(src_fds, plan->nbinds);
+	close_all(volume_fds, plan->nvolumes);
 	if (rootfs_fd >= 0)
 		close(rootfs_fd);
 	return r;
 }
 
 static int setup_with_sources(const struct ward_plan *plan, const int *src_fds,
-			      int rootfs_fd, struct ward_err *err)
+			      int rootfs_fd, int *volume_fds, struct ward_err *err)
 {
 	_cleanup_close_ int rootfd = -1;
 	int r;
@@ -583,12 +588,16 @@ static int setup_with_sources(const struct ward_plan *plan, const int *src_fds,
 	rootfd = open(WARD_NEWROOT, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (rootfd < 0)
 		return ward_err_set(err, WARD_STEP_MOUNTS, errno, "open new root");
-	if ((r = create_mount_points(rootfd, plan, err)) < 0 ||
+	/* The volumes' content, before anything is mounted over it. */
+	if ((r = ward_volumes_open(rootfd, plan, volume_fds, err)) < 0 ||
+	    (r = create_mount_points(rootfd, plan, err)) < 0 ||
 	    (r = ward_mnt_setattr(rootfd, RO_ATTRS, true, WARD_STEP_READONLY,
 				  "the root, recursively", err)) < 0 ||
 	    (r = ward_rootfs_mount_proc(rootfd, err)) < 0 ||
 	    (r = ward_rootfs_mount_dev(rootfd, err)) < 0 ||
-	    (r = mount_writable(rootfd, plan, src_fds, err)) < 0)
+	    (r = mount_writable(rootfd, plan, src_fds, err)) < 0 ||
+	    (r = ward_volumes_mount(rootfd, plan, volume_fds, err)) < 0 ||
+	    (r = ward_etc_files_mount(rootfd, plan, err)) < 0)
 		return r;
 	if ((r = pivot_into(rootfd, err)) < 0)
 		return r;
