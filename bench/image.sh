@@ -206,7 +206,7 @@ row() {
 	if as_user $cmd >/dev/null 2>"$TMP/row.err"; then
 		echo "$1" >>"$ROWS"
 	else
-		why=$(grep -v '^$' "$TMP/row.err" | sed -n 1p | tr -d '|' | cut -c1-100)
+		why=$(grep -v -e '^$' -e '^ward: notice:' "$TMP/row.err" | sed -n 1p | tr -d '|' | cut -c1-100)
 		echo "${1%%|*}|!fails here: ${why:-exit status not 0}" >>"$ROWS"
 	fi
 }
@@ -237,6 +237,7 @@ warm() {
 	row "bare exec|$BBROOT/bin/busybox true"
 	row "unshare -Urm --root|/usr/bin/unshare -Urm --root=$BBROOT /bin/true"
 	row "ch-run|USER=$user $(command -v ch-run) $BBROOT -- /bin/true"
+	row "floor (ward's default steps, bare syscalls)|$TMP/floor $BBROOT /bin/true"
 	row "ward --rootfs|$W run --rootfs $BBROOT -- /bin/true"
 	image_row "$W" "ward --image (busybox, docker save)|$env_cache $W run --image $BB_TAR -- /bin/true"
 	[ ! -x "$UT" ] || row "ward_image_prepare alone (busybox, docker save; no launch)|$env_cache $UT -p $BB_TAR"
@@ -295,6 +296,12 @@ cold() {
 	     "cmd": "WARD_CACHE_DIR={d}/cache $W run --image $BIG_TAR -- /bin/true", "skip": "$skip"},
 	    {"label": "ward --image, OCI layout (gzip layers)", "bytes": b, "ref": "tar -xzf, OCI gzip layers",
 	     "cmd": "WARD_CACHE_DIR={d}/cache $W run --image $BIG_OCI -- /bin/true", "skip": "$skip"},
+	    {"label": "ward --image as uid 65534, docker save", "bytes": b, "ref": "tar -xf, docker save layers",
+	     "setup": "chown 65534:65534 {d}", "teardown": "chmod -R u+rwx {d}",
+	     "cmd": "setpriv --reuid 65534 --regid 65534 --clear-groups env WARD_CACHE_DIR={d}/cache $W run --image $BIG_TAR -- /bin/true", "skip": "$skip"},
+	    {"label": "ward --image as uid 65534, OCI gzip", "bytes": b, "ref": "tar -xzf, OCI gzip layers",
+	     "setup": "chown 65534:65534 {d}", "teardown": "chmod -R u+rwx {d}",
+	     "cmd": "setpriv --reuid 65534 --regid 65534 --clear-groups env WARD_CACHE_DIR={d}/cache $W run --image $BIG_OCI -- /bin/true", "skip": "$skip"},
 	    {"label": "ward_image_prepare, docker save (no launch)", "bytes": b, "ref": "tar -xf, docker save layers",
 	     "cmd": "WARD_CACHE_DIR={d}/cache $UT -p $BIG_TAR >/dev/null", "skip": "$ut_skip"},
 	    {"label": "ward_image_prepare, OCI gzip (no launch)", "bytes": b, "ref": "tar -xzf, OCI gzip layers",
@@ -329,53 +336,84 @@ cold() {
 
 # soak: SOAK_RUNS launches of the cached busybox image, and what could grow.
 soak() {
-	local c=$TMP/soak-cache fd0 fd1
+	local c=$TMP/soak-cache fd0 fd1 as="" env="WARD_CACHE_DIR=$TMP/soak-cache"
 	echo "== soak: $SOAK_RUNS runs of the cached busybox image (docker save) =="
 	printf '\n### Soak: %s runs of the cached busybox image\n\n' "$SOAK_RUNS" >>"$TMP/report.md"
 	mkdir -p "$c" && chmod 0700 "$c"
-	export WARD_CACHE_DIR=$c
 	if [ "$IMAGE_OK" != 1 ]; then
 		# What can be soaked without the launch: the cache's warm path
 		# (lookup, entry check, lock) in ward_image_prepare.
 		if [ ! -x "$UT" ]; then
 			echo "not run: ward run --image not available" | tee -a "$TMP/report.md"
-			unset WARD_CACHE_DIR
 			return 0
 		fi
 		echo "ward run --image not available: the soak runs ward_image_prepare alone (unpack_time -p: the cache's warm path, no launch)" |
 			tee -a "$TMP/report.md"
 		echo >>"$TMP/report.md"
-		"$UT" -p "$BB_TAR" >/dev/null
-		python3 "$HERE/image_bench.py" soak "$SOAK_RUNS" "$TMP/soak.md" "$c" \
-			"$UT" -p "$BB_TAR" || SOAK_GREW=1
-		unset WARD_CACHE_DIR
+		env "$env" "$UT" -p "$BB_TAR" >/dev/null
+		python3 "$HERE/image_bench.py" soak "$SOAK_RUNS" "$TMP/soak.md" "$c" "$LT" "" \
+			"$env $UT -p $BB_TAR" || SOAK_GREW=1
 		cat "$TMP/soak.md" >>"$TMP/report.md"
 		return 0
 	fi
+	# As root; as uid 65534 when a root launch of the image fails here.
+	if ! env "$env" "$W" run --image "$BB_TAR" -- /bin/true >/dev/null 2>"$TMP/soak.err"; then
+		echo "as root, ward run --image fails here ($(grep -v notice "$TMP/soak.err" | sed -n 1p)): the soak runs as uid 65534" |
+			tee -a "$TMP/report.md"
+		echo >>"$TMP/report.md"
+		as=65534:65534
+		rm -rf "$c" && mkdir "$c" && chown 65534:65534 "$c"
+	fi
+	# The first run fills the cache; then the program counts its fds.
 	# shellcheck disable=SC2016 # for the sandbox's shell
-	fd0=$("$W" run --image "$BB_TAR" -- /bin/sh -c 'ls /proc/self/fd | wc -l' 2>/dev/null) || fd0="failed"
-	python3 "$HERE/image_bench.py" soak "$SOAK_RUNS" "$TMP/soak.md" "$c" \
-		"$W" run --image "$BB_TAR" -- /bin/true || SOAK_GREW=1
+	fd0=$(as_user_ids "$as" "$env" "$W" run --image "$BB_TAR" -- /bin/sh -c 'ls /proc/self/fd | wc -l' 2>/dev/null) || fd0="failed"
+	python3 "$HERE/image_bench.py" soak "$SOAK_RUNS" "$TMP/soak.md" "$c" "$LT" "$as" \
+		"$env $W run --image $BB_TAR -- /bin/true" || SOAK_GREW=1
 	# shellcheck disable=SC2016
-	fd1=$("$W" run --image "$BB_TAR" -- /bin/sh -c 'ls /proc/self/fd | wc -l' 2>/dev/null) || fd1="failed"
-	unset WARD_CACHE_DIR
+	fd1=$(as_user_ids "$as" "$env" "$W" run --image "$BB_TAR" -- /bin/sh -c 'ls /proc/self/fd | wc -l' 2>/dev/null) || fd1="failed"
 	echo "| fds the program sees (ls /proc/self/fd), first / last run | $fd0 | | $fd1 | $([ "$fd0" = "$fd1" ] && echo flat || echo CHANGED) |" | tee -a "$TMP/soak.md"
 	cat "$TMP/soak.md" >>"$TMP/report.md"
+}
+
+# as_user_ids UID:GID|"" CMD...: CMD as that user (or as root).
+as_user_ids() {
+	local ids=$1
+	shift
+	if [ -n "$ids" ]; then
+		setpriv --reuid "${ids%%:*}" --regid "${ids#*:}" --clear-groups env "$@"
+	else
+		env "$@"
+	fi
 }
 
 # targets: one line per target of issue 24, from the tables above.
 med() { awk -F' [|] ' -v r="$2" '$1 == "| " r { print $2; exit }' "$1" 2>/dev/null; }
 cmed() { awk -F'\t' -v r="$2" '$1 == r { print $'"${3:-2}"'; exit }' "$1.tsv" 2>/dev/null; }
+# num X: X when it is a number (a median), nothing otherwise ("not run").
+num() { case $1 in '' | *[!0-9.]*) ;; *) echo "$1" ;; esac; }
 targets() {
-	local t=$TMP/warm-root.md c=$TMP/cold.md
+	local t=$TMP/warm-root.md c=$TMP/cold.md who="as root" cw cg cwho="as root" mw mg
+	# Without a root row of ward --image (a root launch that fails here),
+	# the warm targets are read from the rootless table, and said so.
+	if [ -z "$(num "$(med "$t" 'ward --image (busybox, docker save)')")" ] &&
+		[ -n "$(num "$(med "$TMP/warm-rootless.md" 'ward --image (busybox, docker save)')")" ]; then
+		t=$TMP/warm-rootless.md who="as uid 65534 (rootless: ward as root did not launch the image here; podman as root)"
+	fi
+	cw=$(num "$(cmed "$c" 'ward --image, docker save (plain layers)')")
+	cg=$(num "$(cmed "$c" 'ward --image, OCI layout (gzip layers)')")
+	mw=$(cmed "$c" 'ward --image, docker save (plain layers)' 3) mg=$(cmed "$c" 'ward --image, OCI layout (gzip layers)' 3)
+	if [ -z "$cw$cg" ]; then
+		cw=$(cmed "$c" 'ward --image as uid 65534, docker save') cg=$(cmed "$c" 'ward --image as uid 65534, OCI gzip')
+		mw=$(cmed "$c" 'ward --image as uid 65534, docker save' 3) mg=$(cmed "$c" 'ward --image as uid 65534, OCI gzip' 3)
+		cwho="as uid 65534 (rootless: ward as root did not launch the image here; tar and podman as root)"
+	fi
+	echo "Warm targets: ward $who. Cold targets: ward $cwho."
+	echo
 	awk -v wi="$(med "$t" 'ward --image (busybox, docker save)')" -v wr="$(med "$t" 'ward --rootfs')" \
-		-v ch="$(med "$t" ch-run)" -v pm="$(med "$t" 'podman run')" \
-		-v cw="$(cmed "$c" 'ward --image, docker save (plain layers)')" \
-		-v cg="$(cmed "$c" 'ward --image, OCI layout (gzip layers)')" \
+		-v ch="$(med "$t" ch-run)" -v pm="$(med "$TMP/warm-root.md" 'podman run')" \
+		-v cw="$cw" -v cg="$cg" \
 		-v tx="$(cmed "$c" 'tar -xf, docker save layers')" -v tz="$(cmed "$c" 'tar -xzf, OCI gzip layers')" \
-		-v pl="$(cmed "$c" 'podman load + first run (docker save)')" \
-		-v mw="$(cmed "$c" 'ward --image, docker save (plain layers)' 3)" \
-		-v mg="$(cmed "$c" 'ward --image, OCI layout (gzip layers)' 3)" '
+		-v pl="$(cmed "$c" 'podman load + first run (docker save)')" -v mw="$mw" -v mg="$mg" '
 	function r(a, b) { return (a + 0 > 0 && b + 0 > 0) ? a / b : -1 }
 	function v(x, lim, le, unit,   s) {
 		if (x < 0) return "not measured"

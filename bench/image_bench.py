@@ -14,13 +14,16 @@
       bytes: the uncompressed layer bytes the row writes (MB/s = 10^6
       bytes/s); ref: the label the "x ref" column divides by.
 
-  image_bench.py soak N TABLE.md SCRATCH CMD...
-      runs CMD N times in a row (waited with wait4: peak RSS of the
-      launcher and whatever it reaped), and before, in the middle and after
-      reads what could grow: host file handles, this process's fds,
-      MemAvailable, mounts, ward processes left, the bytes and files under
-      SCRATCH (the cache), and the launch time and peak RSS of the first
-      and last 20 runs.  Exit status 1 if any of them grew.
+  image_bench.py soak N TABLE.md SCRATCH LAUNCH_TIME UID:GID|"" SPEC
+      N launches of SPEC (launch_time's "ARG0 ARG1 ..." with leading
+      NAME=VALUE words; -U UID:GID when given), in two halves, and
+      before, between and after them reads what could grow: host file
+      handles, this process's fds, MemAvailable, mounts, processes a run
+      left behind (this process is a child subreaper), the bytes and
+      files under SCRATCH (the cache); and from launch_time's raw output
+      the launch time and the peak RSS (wait4's ru_maxrss: the largest
+      process of the run's tree, launch_time being static and small) of
+      the first and last 20 runs.  Exit status 1 if any of them grew.
 """
 import json
 import os
@@ -93,7 +96,7 @@ def first_line(b):
 def cold(rounds, rows_file, table):
     rows = json.load(open(rows_file))
     work = os.path.join(os.path.dirname(os.path.abspath(table)), "c")
-    os.mkdir(work, 0o700)
+    os.mkdir(work, 0o711)  # rows that run as another user enter their {d}
     times = {r["label"]: [] for r in rows}
     skip = {}
     for r in rows:  # the untimed round: does every row work here?
@@ -148,15 +151,18 @@ def snapshot(scratch):
         if line.startswith("MemAvailable:"):
             s["MemAvailable (kB)"] = int(line.split()[1])
     s["mounts"] = sum(1 for _ in open("/proc/self/mountinfo"))
-    wards = 0
+    # This process is a child subreaper (soak()): what a run leaves
+    # behind becomes its child.  Other work's processes are not counted.
+    left = 0
     for p in os.listdir("/proc"):
         if p.isdigit():
             try:
-                if open("/proc/%s/comm" % p).read().strip() in ("ward", "ward-static"):
-                    wards += 1
-            except OSError:
+                st = open("/proc/%s/stat" % p).read()
+                if int(st[st.rindex(")") + 2:].split()[1]) == os.getpid():
+                    left += 1
+            except (OSError, ValueError):
                 pass
-    s["ward processes"] = wards
+    s["processes a run left behind"] = left
     nbytes = nfiles = 0
     for root, dirs, files in os.walk(scratch):
         for f in files + dirs:
@@ -170,30 +176,37 @@ def snapshot(scratch):
     return s
 
 
-def soak(n, table, scratch, cmd):
-    dn = os.open("/dev/null", os.O_WRONLY)
+def launches(lt, n, spec, as_uid, raw):
+    """n launches of spec by launch_time; [(ms, peak RSS kB)] in order."""
+    cmd = [lt, "-n", str(n), "-w", "0", "-o", raw]
+    if as_uid:
+        cmd += ["-U", as_uid]
+    open(raw, "w").close()
+    if as_uid:
+        os.chown(raw, int(as_uid.split(":")[0]), -1)
+    r = subprocess.run(cmd + ["soak|" + spec], stdout=subprocess.DEVNULL,
+                       stderr=subprocess.PIPE)
+    if r.returncode:
+        sys.exit("soak: a launch failed: " + first_line(r.stderr))
+    rows = [line.split("\t") for line in open(raw).read().splitlines()]
+    return [(float(x[3]), float(x[4])) for x in sorted(rows, key=lambda x: int(x[0]))]
+
+
+def soak(n, table, scratch, lt, as_uid, spec):
+    import ctypes
+    ctypes.CDLL(None, use_errno=True).prctl(36, 1, 0, 0, 0)  # PR_SET_CHILD_SUBREAPER
+    raw = os.path.join(os.path.dirname(os.path.abspath(table)), "soak-raw.tsv")
     before = snapshot(scratch)
-    mid = None
-    ts, rss = [], []
-    for i in range(n):
-        t0 = time.monotonic()
-        pid = os.posix_spawn(cmd[0], cmd, os.environ,
-                             file_actions=[(os.POSIX_SPAWN_DUP2, dn, 1),
-                                           (os.POSIX_SPAWN_DUP2, dn, 2)])
-        _, st, ru = os.wait4(pid, 0)
-        ts.append((time.monotonic() - t0) * 1e3)
-        rss.append(ru.ru_maxrss)
-        if os.waitstatus_to_exitcode(st) != 0:
-            r = subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-            sys.exit("soak: run %d exited with %d (again: %s)" % (
-                i + 1, os.waitstatus_to_exitcode(st), first_line(r.stderr)))
-        if i == n // 2:
-            mid = snapshot(scratch)
+    runs = launches(lt, n // 2, spec, as_uid, raw)
+    mid = snapshot(scratch)
+    runs += launches(lt, n - n // 2, spec, as_uid, raw)
     time.sleep(0.2)  # let the last sandbox's teardown finish
     after = snapshot(scratch)
+    ts, rss = [t for t, _ in runs], [m for _, m in runs]
     k = min(20, n // 2)
     bad = []
-    out = ["| item | before | run %d | after | verdict |" % (n // 2 + 1), "|---|--:|--:|--:|---|"]
+    out = ["| item | before | after run %d | after run %d | verdict |" % (n // 2, n),
+           "|---|--:|--:|--:|---|"]
     # What may move by itself on a shared machine (others' work) gets a
     # tolerance; what ward owns must not move at all.
     tol = {"host file handles": 64, "MemAvailable (kB)": 65536}
@@ -215,9 +228,9 @@ def soak(n, table, scratch, cmd):
     big = lr > fr + 256
     out.append("| launch time, median of first / last %d (ms) | %.2f | | %.2f | %s |" % (
         k, f20, l20, "SLOWER" if slow else "flat (within 25 %)"))
-    out.append("| launcher's peak RSS, median of first / last %d (kB) | %d | | %d | %s |" % (
+    out.append("| peak RSS (wait4, largest process of a run), median of first / last %d (kB) | %d | | %d | %s |" % (
         k, fr, lr, "GREW" if big else "flat (within 256 kB)"))
-    out.append("| launcher's peak RSS, max over all %d runs (kB) | | | %d | |" % (n, max(rss)))
+    out.append("| peak RSS, max over all %d runs (kB) | | | %d | |" % (n, max(rss)))
     bad += ["launch time"] if slow else []
     bad += ["peak RSS"] if big else []
     open(table, "a").write("\n".join(out) + "\n")
@@ -230,8 +243,8 @@ def soak(n, table, scratch, cmd):
 def main():
     if len(sys.argv) >= 5 and sys.argv[1] == "cold":
         cold(int(sys.argv[2]), sys.argv[3], sys.argv[4])
-    elif len(sys.argv) >= 6 and sys.argv[1] == "soak":
-        soak(int(sys.argv[2]), sys.argv[3], sys.argv[4], sys.argv[5:])
+    elif len(sys.argv) == 8 and sys.argv[1] == "soak":
+        soak(int(sys.argv[2]), sys.argv[3], sys.argv[4], sys.argv[5], sys.argv[6], sys.argv[7])
     else:
         sys.exit(__doc__)
 
