@@ -36,7 +36,10 @@
 # layout: a 700:1 gzip layer) is read, while a gzip stream of 40 GiB is
 # stopped at the bound of a layer's expanded bytes (8 GiB), or sooner at
 # one given with --image-limit (layer-size, image-size, time), each error
-# naming the option that raises it.
+# naming the option that raises it.  Archives of several images: docker
+# save of two tags and an OCI layout of two refs are read with --tag and
+# refused without it (the tags listed); a multi-platform index gives its
+# linux/amd64 image with a notice, and one without it is refused.
 here=$(cd "$(dirname "$0")" && pwd)
 # shellcheck source=tests/lib/tap.sh
 . "$here/../lib/tap.sh"
@@ -308,6 +311,85 @@ for f in clean.tar clean-oci; do
 	expect_eq "clean $f: a clean report, SAFE or OK" ok "$(check_json "$T/$f.json" clean 2>&1)"
 done
 
+# ---- archives of several images: --tag ------------------------------------------------------
+# docker save of two tags, an OCI layout of two refs (skopeo, as it
+# writes org.opencontainers.image.ref.name), and a multi-platform index
+# made from them (clean as linux/amd64, leaky as linux/arm64/v8).
+dk save wardtest/leaky wardtest/clean -o "$T/two.tar" &&
+	skopeo copy -q docker-archive:"$T/leaky.tar" oci:"$T/two-oci:leaky" &&
+	skopeo copy -q docker-archive:"$T/clean.tar" oci:"$T/two-oci:clean" ||
+	bail "archives of two images" "docker save or skopeo copy failed"
+run_ward check --image "$T/two.tar"
+if [ "$RC" = 229 ] && grep -Eq -- "^ward: image: $T/two\.tar: manifest\.json: 2 images \((wardtest/leaky:latest, wardtest/clean:latest|wardtest/clean:latest, wardtest/leaky:latest)\): choose one with --tag REPO:TAG" <<<"$ERR"; then
+	ok "docker save of two tags, no --tag: refused, the tags listed"
+else
+	not_ok "docker save of two tags, no --tag: refused, the tags listed" "$(last_run)"
+fi
+run_ward check --image "$T/two.tar" --tag wardtest/clean:latest
+expect_out_match "docker save of two tags, --tag wardtest/clean:latest: that image read" \
+	'^image: docker save archive wardtest/clean:latest: 4 layers, .* entries; one of the 2 images of the archive$'
+expect_match "docker save of two tags, --tag wardtest/clean:latest: its user (app)" '^image\.user +ok .*app' "$OUT"
+run_ward check --image "$T/two.tar" --tag wardtest/leaky
+expect_out_match "docker save of two tags, --tag wardtest/leaky (Docker's :latest): that image read" \
+	'^image: docker save archive wardtest/leaky:latest: '
+run_ward check --image "$T/two.tar" --tag wardtest/nope:1
+if [ "$RC" = 229 ] && grep -Eq -- "^ward: image: $T/two\.tar: manifest\.json: no image tagged 'wardtest/nope:1' \(the archive has .*wardtest/clean:latest" <<<"$ERR"; then
+	ok "docker save of two tags, --tag of neither: refused, the tags listed"
+else
+	not_ok "docker save of two tags, --tag of neither: refused, the tags listed" "$(last_run)"
+fi
+run_ward check --image "$T/two-oci"
+if [ "$RC" = 229 ] && grep -Eq -- "^ward: image: $T/two-oci: OCI index: several images \(leaky, clean\): choose one with --tag NAME" <<<"$ERR"; then
+	ok "an OCI layout of two refs, no --tag: refused, the refs listed"
+else
+	not_ok "an OCI layout of two refs, no --tag: refused, the refs listed" "$(last_run)"
+fi
+run_ward check --image "$T/two-oci" --tag clean
+expect_out_match "an OCI layout of two refs, --tag clean: that image read" \
+	'^image: OCI layout directory clean: 4 layers, .* entries; one of the 2 images of the archive$'
+python3 - "$T" <<'EOF' || not_ok "the multi-platform layouts are written"
+import hashlib, json, os, shutil, sys
+t = sys.argv[1]
+def blob(d, dg): return os.path.join(d, "blobs", "sha256", dg.split(":")[1])
+def write_blob(d, data):
+    dg = "sha256:" + hashlib.sha256(data).hexdigest()
+    open(blob(d, dg), "wb").write(data)
+    return dg
+def layout(name, plats):
+    d = os.path.join(t, name)
+    shutil.copytree(os.path.join(t, "two-oci"), d)
+    refs = {m["annotations"]["org.opencontainers.image.ref.name"]: m
+            for m in json.load(open(os.path.join(d, "index.json")))["manifests"]}
+    mans = []
+    for ref, (os_, arch, variant) in plats:
+        m = dict(refs[ref]); m.pop("annotations")
+        m["platform"] = {"os": os_, "architecture": arch}
+        if variant:
+            m["platform"]["variant"] = variant
+        mans.append(m)
+    nested = json.dumps({"schemaVersion": 2, "mediaType": "application/vnd.oci.image.index.v1+json",
+                         "manifests": mans}).encode()
+    dg = write_blob(d, nested)
+    json.dump({"schemaVersion": 2, "manifests": [{
+        "mediaType": "application/vnd.oci.image.index.v1+json", "digest": dg, "size": len(nested),
+        "annotations": {"org.opencontainers.image.ref.name": "multi"}}]},
+        open(os.path.join(d, "index.json"), "w"))
+layout("multi-oci", [("leaky", ("linux", "arm64", "v8")), ("clean", ("linux", "amd64", None))])
+layout("noamd64-oci", [("leaky", ("linux", "arm64", "v8")), ("clean", ("linux", "s390x", None))])
+EOF
+run_ward check --image "$T/multi-oci"
+expect_out_match "a multi-platform index: linux/amd64 read (the clean image)" \
+	'^image: OCI layout directory multi: 4 layers, '
+expect_match "a multi-platform index: a notice names the platform read" \
+	'^ward: notice: the index lists 2 platforms \(linux/arm64/v8, linux/amd64\): linux/amd64 was read$' "$ERR"
+expect_match "a multi-platform index: the clean image's user" '^image\.user +ok .*app' "$OUT"
+run_ward check --image "$T/noamd64-oci"
+if [ "$RC" = 229 ] && grep -Eq -- "^ward: image: $T/noamd64-oci: OCI index: no linux/amd64 image among its platforms \(linux/arm64/v8, linux/s390x\)" <<<"$ERR"; then
+	ok "an index without linux/amd64: refused, its platforms listed"
+else
+	not_ok "an index without linux/amd64: refused, its platforms listed" "$(last_run)"
+fi
+
 # ---- CI: --fail-on and --max-exposure --------------------------------------------------------
 run_ward check --image "$T/leaky.tar" --fail-on high
 expect_rc "leaky --fail-on high: exit 3" 3
@@ -409,6 +491,8 @@ run_ward check --image "$T/leaky.tar" --suggest --json
 expect_rc "--suggest with --json: a usage error" 125
 run_ward check --image "$T/missing.tar"
 expect_rc "a missing image: exit 229" 229
+run_ward check --tag wardtest/leaky
+expect_rc "--tag without --image: a usage error" 125
 
 # ---- hostile archives ----------------------------------------------------------------------
 H=$T/hostile
