@@ -24,7 +24,7 @@ LAUNCH_PC := libcap-ng libseccomp libmnl json-c
 DEPS_PC := $(LAUNCH_PC) libarchive
 DEPS_DEB := libcap-ng-dev libseccomp-dev libmnl-dev libjson-c-dev libcmocka-dev pkg-config \
 	busybox-static bubblewrap iproute2 valgrind procps python3 curl systemd \
-	libarchive-dev skopeo
+	libarchive-dev nettle-dev skopeo
 BUILD ?= build
 
 WARNINGS := -Wall -Wextra -Werror -Wshadow -Wmissing-prototypes -Wformat=2 \
@@ -39,6 +39,7 @@ PC_CFLAGS = $(shell $(PKG_CONFIG) --cflags $(DEPS_PC) 2>/dev/null)
 PC_LIBS = $(shell $(PKG_CONFIG) --libs $(DEPS_PC) 2>/dev/null)
 LAUNCH_LIBS = $(shell $(PKG_CONFIG) --libs $(LAUNCH_PC) 2>/dev/null)
 ARCHIVE_SONAME = $(shell objdump -p $$($(PKG_CONFIG) --variable=libdir libarchive 2>/dev/null)/libarchive.so 2>/dev/null | awk '/SONAME/ {print $$2}')
+NETTLE_SONAME = $(shell objdump -p $$($(PKG_CONFIG) --variable=libdir nettle 2>/dev/null)/libnettle.so 2>/dev/null | awk '/SONAME/ {print $$2}')
 ALL_CFLAGS = $(CFLAGS_BASE) $(HARDEN) $(PC_CFLAGS) $(CFLAGS)
 ALL_LDFLAGS = -pie -Wl,-z,relro,-z,now $(LDFLAGS)
 
@@ -104,6 +105,12 @@ $(BUILD)/gen/seccomp_builtin.o: $(BUILD)/gen/seccomp_builtin.c
 $(BUILD)/obj/image/archive_dl.o: src/image/archive_dl.c | deps
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) $(if $(ARCHIVE_SONAME),-DWARD_ARCHIVE_SONAME='"$(ARCHIVE_SONAME)"') -c $< -o $@
+
+# nettle's sha256 (image digests), loaded the same way: libarchive
+# depends on libnettle already.
+$(BUILD)/obj/image/nettle_dl.o: src/image/nettle_dl.c | deps
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(if $(NETTLE_SONAME),-DWARD_NETTLE_SONAME='"$(NETTLE_SONAME)"') -c $< -o $@
 
 $(BUILD)/ward: src/main.c $(BUILD)/libward.a $(BUILD)/gen/seccomp_builtin.o
 	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) src/main.c \
@@ -263,7 +270,8 @@ install: all
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/ward
 	rm -rf $(DESTDIR)$(SHAREDIR)
-	rm -f $(DESTDIR)$(MANDIR)/man1/ward.1 $(DESTDIR)$(MANDIR)/man5/ward-profile.5
+	rm -f $(DESTDIR)$(MANDIR)/man1/ward.1 $(DESTDIR)$(MANDIR)/man1/ward-image.1 \
+		$(DESTDIR)$(MANDIR)/man5/ward-profile.5
 	rm -f $(DESTDIR)$(COMPLETIONDIR)/ward
 
 clean:

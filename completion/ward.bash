@@ -38,6 +38,24 @@ _ward_commands() {
 	"$1" 2>&1 | sed -n 's/^\(usage:\)\{0,1\} *ward \([a-z][a-z-]*\).*/\2/p' | sort -u
 }
 
+# _ward_image WARD: `ward image` completes its subcommands (from `ward
+# image --help`), --json after ls, and after rm the digests and names
+# `ward image ls` lists.
+_ward_image() {
+	local ward=$1 cur=$2
+	if [ "$COMP_CWORD" -eq 2 ]; then
+		mapfile -t COMPREPLY < <(compgen -W "$("$ward" image --help 2>/dev/null |
+			sed -n 's/^\(usage:\)\{0,1\} *ward image \([a-z]*\).*/\2/p')" -- "$cur")
+		return 0
+	fi
+	case ${COMP_WORDS[2]} in
+	ls) mapfile -t COMPREPLY < <(compgen -W "--json" -- "$cur") ;;
+	rm) mapfile -t COMPREPLY < <(compgen -W "$("$ward" image ls 2>/dev/null |
+		awk 'NR > 1 {print $1; if ($2 != "-") print $2}')" -- "$cur") ;;
+	esac
+	return 0
+}
+
 _ward() {
 	local cur prev ward=${COMP_WORDS[0]} i cmd="" spec words
 	cur=${COMP_WORDS[COMP_CWORD]}
@@ -52,6 +70,7 @@ _ward() {
 		return 0
 	fi
 	case $cmd in
+	image) _ward_image "$ward" "$cur"; return 0 ;;
 	run | check | explain | seccomp) ;;
 	*) return 0 ;;
 	esac

@@ -67,6 +67,12 @@ int ward_cmd_seccomp_show(int argc, char **argv);
  * makes, as a profile fragment to review (seccomp_cmd.c). */
 int ward_cmd_seccomp_learn(int argc, char **argv);
 
+/* ward image ls [--json] | rm DIGEST|NAME... | prune: the image cache
+ * (image.c). */
+int ward_cmd_image_ls(int argc, char **argv);
+int ward_cmd_image_rm(int argc, char **argv);
+int ward_cmd_image_prune(int argc, char **argv);
+
 /* ward reserve-id: the default user's host id (reserve_id.c). */
 int ward_cmd_reserve_id(int argc, char **argv);
 

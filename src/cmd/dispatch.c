@@ -113,6 +113,7 @@ static void unknown_command(const struct ward_command *table, size_t n,
 		if (table[i].fn && !strchr(table[i].name, ' '))
 			ward_suggest_offer(&sg, table[i].name);
 	ward_suggest_offer(&sg, "seccomp");
+	ward_suggest_offer(&sg, "image");
 	if (argc >= 3 && snprintf(word, sizeof(word), "%s %s", argv[1], argv[2]) <
 			 (int)sizeof(word) && strchr(argv[1], ' ') == NULL) {
 		size_t len = strlen(argv[1]);

@@ -33,6 +33,8 @@
 #include "image/image.h"
 
 #define BLOCK (64u << 10)
+/* reads of a blob file: big, the layer is read whole */
+#define BLOB_BLOCK (1u << 20)
 
 enum mtype { M_REG, M_DIR, M_LINK, M_OTHER };
 
@@ -449,7 +451,7 @@ static int seek_member(const struct ward_image_source *src, struct archive *a,
 	}
 }
 
-/* ---- nested reading: a layer tar inside the outer tar ------------------------- */
+/* ---- a layer's bytes: a member of the outer tar, or a blob file ------------- */
 
 struct nested {
 	const struct ward_image_source *src;
@@ -457,10 +459,9 @@ struct nested {
 	int64_t next;  /* the offset expected from the next block */
 };
 
-static la_ssize_t nested_read(struct archive *inner, void *ctx, const void **buf)
+static long nested_read(void *ctx, const void **buf, struct ward_err *err)
 {
 	struct nested *n = ctx;
-	struct ward_err err = {0};
 	size_t size = 0;
 	la_int64_t off;
 	int r;
@@ -469,29 +470,40 @@ static la_ssize_t nested_read(struct archive *inner, void *ctx, const void **buf
 		r = archive_read_data_block(n->outer, buf, &size, &off);
 		if (r == ARCHIVE_EOF)
 			return 0;
-		if (r != ARCHIVE_OK) {
-			archive_set_error(inner, EIO, "%s", archive_error_string(n->outer));
-			return -1;
-		}
+		if (r != ARCHIVE_OK)
+			return ward_err_set(err, WARD_STEP_IMAGE, EIO, "%s: %s", n->src->path,
+					    archive_error_string(n->outer));
 	} while (size == 0);
-	if (off != n->next) {
-		archive_set_error(inner, EINVAL, "a sparse member: not a layer");
-		return -1;
-	}
+	if (off != n->next)
+		return ward_err_set(err, WARD_STEP_IMAGE, EINVAL,
+				    "%s: a sparse member: not a layer", n->src->path);
 	n->next += (int64_t)size;
-	if (ward_image_check_stream(n->outer, n->src->path, n->src->lim,
-				    n->src->lim->max_archive_bytes, &err) < 0) {
-		archive_set_error(inner, EFBIG, "%s", err.msg);
-		return -1;
-	}
-	return (la_ssize_t)size;
+	if ((r = ward_image_check_stream(n->outer, n->src->path, n->src->lim,
+					 n->src->lim->max_archive_bytes, err)) < 0)
+		return r;
+	return (long)size;
 }
 
-static int nested_close(struct archive *inner, void *ctx)
+struct blob_file {
+	const struct ward_image_source *src;
+	const char *name;
+	int fd;
+	char *buf;
+};
+
+static long blob_read(void *ctx, const void **buf, struct ward_err *err)
 {
-	(void)inner;
-	(void)ctx;
-	return ARCHIVE_OK;
+	struct blob_file *b = ctx;
+	ssize_t n;
+
+	do
+		n = read(b->fd, b->buf, BLOB_BLOCK);
+	while (n < 0 && errno == EINTR);
+	if (n < 0)
+		return ward_err_set(err, WARD_STEP_IMAGE, errno, "%s/%s", b->src->path,
+				    b->name);
+	*buf = b->buf;
+	return (long)n;
 }
 
 /* ---- the interface ------------------------------------------------------------------- */
@@ -653,30 +665,24 @@ int ward_image_source_read(struct ward_image_source *src, const char *name,
 	return 0;
 }
 
-static int dir_layers(struct ward_image_source *src, char *const *names, size_t n,
+static int dir_layers(struct ward_image_source *src,
+		      const struct ward_image_layer_want *want, size_t n,
 		      ward_image_layer_fn fn, void *ctx, struct ward_err *err)
 {
 	for (size_t i = 0; i < n; i++) {
-		struct archive *a;
+		struct blob_file b = {.src = src, .name = want[i].member};
+		struct ward_image_raw raw = {blob_read, &b};
 		struct stat st;
-		int fd = dir_open(src, names[i], &st, err), r;
+		int r;
 
-		if (fd < 0)
-			return fd;
-		a = archive_read_new();
-		if (!a) {
-			close(fd);
-			return ward_err_set(err, WARD_STEP_IMAGE, ENOMEM, "%s", src->path);
-		}
-		if ((r = ward_image_archive_setup(a, err)) == 0 &&
-		    archive_read_open_fd(a, fd, BLOCK) != ARCHIVE_OK)
-			r = ward_err_set(err, WARD_STEP_IMAGE, EINVAL,
-					 "%s: %s: %s (layers must be tar, tar+gzip or tar+zstd)",
-					 src->path, names[i], archive_error_string(a));
-		if (r == 0)
-			r = fn(ctx, i, a, err);
-		archive_read_free(a);
-		close(fd);
+		b.fd = dir_open(src, want[i].member, &st, err);
+		if (b.fd < 0)
+			return b.fd;
+		b.buf = malloc(BLOB_BLOCK);
+		r = b.buf ? ward_image_stream_layer(src->lim, &want[i], &raw, i, fn, ctx, err)
+			  : ward_err_set(err, WARD_STEP_IMAGE, ENOMEM, "%s", src->path);
+		free(b.buf);
+		close(b.fd);
 		if (r < 0)
 			return r;
 	}
@@ -684,31 +690,31 @@ static int dir_layers(struct ward_image_source *src, char *const *names, size_t 
 }
 
 int ward_image_source_layers(struct ward_image_source *src,
-			     char *const *names, size_t n,
+			     const struct ward_image_layer_want *layers, size_t n,
 			     ward_image_layer_fn fn, void *ctx,
 			     struct ward_err *err)
 {
 	struct archive *a = NULL;
-	size_t *want, at = 0, left = n;
+	size_t *slot, at = 0, left = n;
 	int r;
 
 	if (src->is_dir)
-		return dir_layers(src, names, n, fn, ctx, err);
-	/* want[pos] = index + 1 of the layer stored at member position pos */
-	want = calloc(src->nmembers, sizeof(*want));
-	if (!want)
+		return dir_layers(src, layers, n, fn, ctx, err);
+	/* slot[pos] = index + 1 of the layer stored at member position pos */
+	slot = calloc(src->nmembers, sizeof(*slot));
+	if (!slot)
 		return ward_err_set(err, WARD_STEP_IMAGE, ENOMEM, "%s", src->path);
 	for (size_t i = 0; i < n; i++) {
 		size_t pos;
 
-		if ((r = resolve(src, names[i], &pos, err)) < 0) {
-			free(want);
+		if ((r = resolve(src, layers[i].member, &pos, err)) < 0) {
+			free(slot);
 			return r;
 		}
-		want[pos] = i + 1;
+		slot[pos] = i + 1;
 	}
 	if ((r = outer_open(src, &a, err)) < 0) {
-		free(want);
+		free(slot);
 		return r;
 	}
 	while (left > 0 && r == 0) {
@@ -723,7 +729,7 @@ int ward_image_source_layers(struct ward_image_source *src,
 			break;
 		}
 		at++;
-		if (want[pos] == 0) {
+		if (slot[pos] == 0) {
 			r = outer_skip(src, a, err);
 			continue;
 		}
@@ -731,28 +737,16 @@ int ward_image_source_layers(struct ward_image_source *src,
 			break;
 		{
 			struct nested nst = {.src = src, .outer = a, .next = 0};
-			struct archive *inner = archive_read_new();
+			struct ward_image_raw raw = {nested_read, &nst};
 
-			if (!inner) {
-				r = ward_err_set(err, WARD_STEP_IMAGE, ENOMEM, "%s", src->path);
-				break;
-			}
-			if ((r = ward_image_archive_setup(inner, err)) == 0 &&
-			    archive_read_open(inner, &nst, NULL, nested_read,
-					      nested_close) != ARCHIVE_OK)
-				r = ward_err_set(err, WARD_STEP_IMAGE, EINVAL,
-						 "%s: %s: %s (layers must be tar, tar+gzip or tar+zstd)",
-						 src->path, src->members[pos].name,
-						 archive_error_string(inner));
-			if (r == 0)
-				r = fn(ctx, want[pos] - 1, inner, err);
-			archive_read_free(inner);
+			r = ward_image_stream_layer(src->lim, &layers[slot[pos] - 1], &raw,
+						    slot[pos] - 1, fn, ctx, err);
 			if (r == 0)
 				r = outer_skip(src, a, err);
 			left--;
 		}
 	}
 	archive_read_free(a);
-	free(want);
+	free(slot);
 	return r < 0 ? r : 0;
 }

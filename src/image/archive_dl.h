@@ -22,6 +22,11 @@ struct ward_archive_fns {
 	const char * (*entry_pathname_utf8)(struct archive_entry *);
 	mode_t (*entry_perm)(struct archive_entry *);
 	la_int64_t (*entry_size)(struct archive_entry *);
+	la_int64_t (*entry_uid)(struct archive_entry *);
+	la_int64_t (*entry_gid)(struct archive_entry *);
+	time_t (*entry_mtime)(struct archive_entry *);
+	long (*entry_mtime_nsec)(struct archive_entry *);
+	int (*entry_mtime_is_set)(struct archive_entry *);
 	int (*entry_size_is_set)(struct archive_entry *);
 	const char * (*entry_symlink)(struct archive_entry *);
 	const char * (*entry_symlink_utf8)(struct archive_entry *);
@@ -40,6 +45,7 @@ struct ward_archive_fns {
 	int (*read_support_filter_gzip)(struct archive *);
 	int (*read_support_filter_zstd)(struct archive *);
 	int (*read_support_format_empty)(struct archive *);
+	int (*read_support_format_raw)(struct archive *);
 	int (*read_support_format_tar)(struct archive *);
 	void (*set_error)(struct archive *, int, const char *, ...);
 };
@@ -58,6 +64,11 @@ int ward_archive_load(struct ward_err *err);
 #define archive_entry_pathname_utf8 (ward_archive_fns.entry_pathname_utf8)
 #define archive_entry_perm (ward_archive_fns.entry_perm)
 #define archive_entry_size (ward_archive_fns.entry_size)
+#define archive_entry_uid (ward_archive_fns.entry_uid)
+#define archive_entry_gid (ward_archive_fns.entry_gid)
+#define archive_entry_mtime (ward_archive_fns.entry_mtime)
+#define archive_entry_mtime_nsec (ward_archive_fns.entry_mtime_nsec)
+#define archive_entry_mtime_is_set (ward_archive_fns.entry_mtime_is_set)
 #define archive_entry_size_is_set (ward_archive_fns.entry_size_is_set)
 #define archive_entry_symlink (ward_archive_fns.entry_symlink)
 #define archive_entry_symlink_utf8 (ward_archive_fns.entry_symlink_utf8)
@@ -76,6 +87,7 @@ int ward_archive_load(struct ward_err *err);
 #define archive_read_support_filter_gzip (ward_archive_fns.read_support_filter_gzip)
 #define archive_read_support_filter_zstd (ward_archive_fns.read_support_filter_zstd)
 #define archive_read_support_format_empty (ward_archive_fns.read_support_format_empty)
+#define archive_read_support_format_raw (ward_archive_fns.read_support_format_raw)
 #define archive_read_support_format_tar (ward_archive_fns.read_support_format_tar)
 #define archive_set_error (ward_archive_fns.set_error)
 #endif

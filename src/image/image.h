@@ -395,6 +395,32 @@ int ward_image_scan_layer(struct archive *a, const char *what,
 			  struct ward_image_layer_scan *out,
 			  struct ward_err *err);
 
+/* Where the scanner hands every entry besides recording it (the
+ * unpacker writes the tree with it).  For each entry, in archive order:
+ * entry() (@path normalised; for WARD_IMAGE_EV_WHITEOUT what it deletes,
+ * for WARD_IMAGE_EV_OPAQUE the directory; @link a hard link's target,
+ * normalised from the layer's root), then for a regular file data() for
+ * each block of its content (@off its offset: a sparse file has holes)
+ * and done().  Each returns 0 or -errno with @err set, which stops the
+ * scan. */
+struct ward_image_sink {
+	int (*entry)(void *ctx, const char *path, enum ward_image_ev type,
+		     struct archive_entry *e, const char *link,
+		     struct ward_err *err);
+	int (*data)(void *ctx, uint64_t off, const void *buf, size_t len,
+		    struct ward_err *err);
+	int (*done)(void *ctx, struct ward_err *err);
+	void *ctx;
+};
+
+/* ward_image_scan_layer(), each entry also handed to @sink (NULL: none). */
+int ward_image_scan_layer_to(struct archive *a, const char *what,
+			     const struct ward_image_limits *lim, size_t *total,
+			     uint64_t *total_bytes,
+			     struct ward_image_layer_scan *out,
+			     const struct ward_image_sink *sink,
+			     struct ward_err *err);
+
 /* Record an entry by hand (the unit tests; the scanner uses it too).
  * @path is normalised already.  Returns the event's index or -ENOMEM. */
 long ward_image_layer_add(struct ward_image_layer_scan *s, const char *path,
@@ -462,14 +488,62 @@ int ward_image_source_canonical(const struct ward_image_source *src,
 int ward_image_source_read(struct ward_image_source *src, const char *name,
 			   char **buf, size_t *len, struct ward_err *err);
 
-/* Stream the members @names[0..n) (canonical, distinct) as layers: for
- * each, @fn gets its index and a libarchive reader open on its data. */
+/* ward_image_source_read(), and the sha256 of what was read into
+ * @digest (NULL: not wanted).  A member named blobs/sha256/<hex> (OCI,
+ * newer docker save) or <hex>.json (an older docker save's config) must
+ * have that digest (-EBADMSG).  @lim: the source's limits. */
+int ward_image_source_read_digest(struct ward_image_source *src,
+				  const struct ward_image_limits *lim,
+				  const char *name, char **buf, size_t *len,
+				  char digest[WARD_IMAGE_DIGEST_LEN],
+				  struct ward_err *err);
+
+/* A layer to stream: its member (canonical), how errors name it
+ * ("IMAGE: layer 3 (abc/layer.tar)"), and the sha256 its uncompressed tar
+ * must have (the config's rootfs.diff_ids entry; NULL: not checked). */
+struct ward_image_layer_want {
+	const char *member;
+	const char *what;
+	const char *diff_id;
+};
+
+/* Stream the members @want[0..n) (distinct) as layers: for each, @fn
+ * gets its index and a libarchive tar reader open on its uncompressed
+ * data.  The member's bytes and the uncompressed stream are hashed as
+ * they pass (the rest of each is read once @fn returns): a member named
+ * blobs/sha256/<hex> must have that digest, the stream its diff_id
+ * (-EBADMSG, naming the layer and both digests). */
 typedef int (*ward_image_layer_fn)(void *ctx, size_t idx, struct archive *a,
 				   struct ward_err *err);
 int ward_image_source_layers(struct ward_image_source *src,
-			     char *const *names, size_t n,
+			     const struct ward_image_layer_want *want, size_t n,
 			     ward_image_layer_fn fn, void *ctx,
 			     struct ward_err *err);
+
+/* ---- one layer's streams (stream.c) ---------------------------------------------
+ * The member's bytes (from the outer tar or a blob file) go through a
+ * first libarchive reader (raw format, gzip or zstd filter: the
+ * decompressor) and its output through a second (tar format, no filter):
+ * both streams are hashed on the way and the bounds are checked on the
+ * decompressor. */
+
+/* The member's bytes, in order: returns their number, 0 at the end, or
+ * -errno with @err set. */
+struct ward_image_raw {
+	long (*read)(void *ctx, const void **buf, struct ward_err *err);
+	void *ctx;
+};
+
+int ward_image_stream_layer(const struct ward_image_limits *lim,
+			    const struct ward_image_layer_want *want,
+			    const struct ward_image_raw *raw, size_t idx,
+			    ward_image_layer_fn fn, void *ctx,
+			    struct ward_err *err);
+
+/* Whether @name is blobs/sha256/<64 hex> or <64 hex>.json: the digest it
+ * names into @digest. */
+bool ward_image_digest_of_name(const char *name,
+			       char digest[WARD_IMAGE_DIGEST_LEN]);
 
 /* ---- a read image (image.c), for image_report.c and the tests ------------------- */
 
@@ -486,7 +560,28 @@ struct ward_image {
 	char *tag;       /* the --tag asked for, or NULL */
 	size_t entries;  /* in all layers */
 	uint64_t expanded; /* bytes of all layers' tar streams */
+	char digest[WARD_IMAGE_DIGEST_LEN]; /* the config's sha256 */
+	/* The config's bytes as read (their sha256 is @digest): the image
+	 * cache keeps them (image/store.h). */
+	char *config_json;
+	size_t config_len;
 };
+
+/* What ward_image_read_with() does besides reading: with @layer set, the
+ * layers are streamed in layer order (a layer listed twice, twice), each
+ * entry handed to the sink layer() gives for it, and every layer must
+ * have its rootfs.diff_ids entry. */
+struct ward_image_reader {
+	int (*layer)(void *ctx, const struct ward_image *img, size_t layer,
+		     const struct ward_image_sink **sink, struct ward_err *err);
+	int (*layer_done)(void *ctx, size_t layer, struct ward_err *err);
+	void *ctx;
+};
+
+/* ward_image_read() with @rd (NULL: none). */
+int ward_image_read_with(const char *path, const struct ward_image_opts *o,
+			 const struct ward_image_reader *rd,
+			 struct ward_image **out, struct ward_err *err);
 
 /* ---- the final tree (image_tree.c): pure ---------------------------------------- */
 

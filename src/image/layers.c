@@ -224,6 +224,7 @@ struct scan {
 	const char *what;
 	const struct ward_image_limits *lim;
 	struct ward_image_layer_scan *s;
+	const struct ward_image_sink *sink; /* NULL: none */
 	uint64_t before; /* expanded bytes of the layers read before this one */
 	struct ward_err *err;
 };
@@ -265,6 +266,9 @@ static int read_head(struct scan *sc, char *buf, size_t cap, size_t *got,
 					    sc->what, archive_error_string(sc->a));
 		if (n == 0)
 			return 0;
+		if (sc->sink && (r = sc->sink->data(sc->sink->ctx, *got, buf + *got,
+						     (size_t)n, sc->err)) < 0)
+			return r;
 		*got += (size_t)n;
 		if ((r = check_layer(sc->a, sc->what, sc->lim, sc->before,
 				     sc->err)) < 0)
@@ -284,7 +288,7 @@ static int drain(struct scan *sc)
 	la_int64_t off;
 	int r;
 
-	if (archive_filter_count(sc->a) <= 1)
+	if (archive_filter_count(sc->a) <= 1 && !sc->sink)
 		return 0; /* archive_read_next_header skips it */
 	for (;;) {
 		r = archive_read_data_block(sc->a, &buf, &size, &off);
@@ -293,6 +297,10 @@ static int drain(struct scan *sc)
 		if (r != ARCHIVE_OK) /* tar data has no warning to let pass */
 			return ward_err_set(sc->err, WARD_STEP_IMAGE, EIO, "%s: %s",
 					    sc->what, archive_error_string(sc->a));
+		if (sc->sink && size &&
+		    (r = sc->sink->data(sc->sink->ctx, (uint64_t)off, buf, size,
+					sc->err)) < 0)
+			return r;
 		if ((r = check_layer(sc->a, sc->what, sc->lim, sc->before,
 				     sc->err)) < 0)
 			return r;
@@ -504,17 +512,26 @@ static int scan_entry(struct scan *sc, struct archive_entry *e, char *path,
 			memmove(path + (slash ? dlen + 1 : 0), base + 4, strlen(base + 4) + 1);
 			ev = ward_image_layer_add(sc->s, path, WARD_IMAGE_EV_WHITEOUT, 0, 0);
 		}
-		return ev < 0 ? ward_err_set(sc->err, WARD_STEP_IMAGE, ENOMEM, "%s",
-					     sc->what)
-			      : 0;
+		if (ev < 0)
+			return ward_err_set(sc->err, WARD_STEP_IMAGE, ENOMEM, "%s", sc->what);
+		return sc->sink ? sc->sink->entry(sc->sink->ctx, path,
+						  sc->s->ev[ev].type, e, NULL, sc->err)
+				: 0;
 	}
 	ev = ward_image_layer_add(sc->s, path, type, (uint32_t)archive_entry_perm(e),
 				  type == WARD_IMAGE_EV_FILE ? size : 0);
 	if (ev < 0)
 		return ward_err_set(sc->err, WARD_STEP_IMAGE, -ev == E2BIG ? E2BIG : ENOMEM,
 				    "%s: entry names fill more than 4 GiB", sc->what);
-	if (type == WARD_IMAGE_EV_FILE && size > 0)
-		return read_content(sc, ev, path, parent, base);
+	if (sc->sink && (r = sc->sink->entry(sc->sink->ctx, path, type, e,
+					     type == WARD_IMAGE_EV_HARDLINK ? tmp : NULL,
+					     sc->err)) < 0)
+		return r;
+	if (type == WARD_IMAGE_EV_FILE && size > 0 &&
+	    (r = read_content(sc, ev, path, parent, base)) < 0)
+		return r;
+	if (type == WARD_IMAGE_EV_FILE && sc->sink)
+		return sc->sink->done(sc->sink->ctx, sc->err);
 	return 0;
 }
 
@@ -545,7 +562,18 @@ int ward_image_scan_layer(struct archive *a, const char *what,
 			  struct ward_image_layer_scan *out,
 			  struct ward_err *err)
 {
-	struct scan sc = {.a = a, .what = what, .lim = lim, .s = out,
+	return ward_image_scan_layer_to(a, what, lim, total, total_bytes, out, NULL,
+					err);
+}
+
+int ward_image_scan_layer_to(struct archive *a, const char *what,
+			     const struct ward_image_limits *lim, size_t *total,
+			     uint64_t *total_bytes,
+			     struct ward_image_layer_scan *out,
+			     const struct ward_image_sink *sink,
+			     struct ward_err *err)
+{
+	struct scan sc = {.a = a, .what = what, .lim = lim, .s = out, .sink = sink,
 			  .before = *total_bytes, .err = err};
 	char *path = malloc(2 * (lim->max_path + 1));
 	size_t entries = 0;

@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "image/findings.h"
 #include "report/image_report.h"
 #include "report/report_text.h"
 #include "base/secret_shapes.h"
@@ -25,16 +26,13 @@
 #define N_ELEMS(a) (sizeof(a) / sizeof((a)[0]))
 #define MAX_ROWS 8     /* rows of one kind before a summary row */
 #define EXAMPLES 5     /* paths named in one row */
-#define SHOWN 96       /* bytes of one escaped path or line */
+#define SHOWN WARD_IMAGE_SUBJECT /* bytes of one escaped path or line */
 #define BIG (500ull << 20)
 
-/* "/" + the escaped path. */
+/* "/" + the escaped path: the subject of a finding's id too. */
 static void show_path(const char *path, char out[SHOWN])
 {
-	char p[WARD_IMAGE_MAX_PATH + 2];
-
-	snprintf(p, sizeof(p), "/%s", path);
-	ward_image_escape(p, out, SHOWN);
+	ward_image_path_subject(path, out);
 }
 
 /* "COPY file:9da8b292fde0...64 hex... in /app/.env" says more as
@@ -95,20 +93,6 @@ void ward_image_layer_line(const struct ward_image *img, size_t layer, char *out
 
 /* ---- secrets ------------------------------------------------------------------------- */
 
-static const char *kind_name(enum ward_secret_kind k)
-{
-	switch (k) {
-	case WARD_SECRET_BY_NAME: return "secret by its name";
-	case WARD_SECRET_PRIVKEY: return "private key";
-	case WARD_SECRET_TOKEN: return "registry credentials";
-	case WARD_SECRET_GITCRED: return "git credentials";
-	case WARD_SECRET_DOCKER: return "registry auth";
-	case WARD_SECRET_KUBE: return "kubeconfig credentials";
-	case WARD_SECRET_NONE: break;
-	}
-	return "secret";
-}
-
 static void row_secret_files(const struct ward_image *img, struct ward_report *r)
 {
 	size_t n;
@@ -122,7 +106,7 @@ static void row_secret_files(const struct ward_image *img, struct ward_report *r
 		show_path(s[i].path, path);
 		ward_image_layer_line(img, s[i].layer, line, sizeof(line));
 		ward_text_add(&t, "%s (%s%s%s) added in layer %zu", path,
-			 kind_name(s[i].kind), s[i].shape ? ", holds " : "",
+			 ward_image_secret_kind_name(s[i].kind), s[i].shape ? ", holds " : "",
 			 s[i].shape ? s[i].shape : "", s[i].layer);
 		if (line[0])
 			ward_text_add(&t, " by \"%s\"", line);
@@ -155,22 +139,16 @@ static void row_secret_env(const struct ward_image *img, struct ward_report *r)
 	size_t rows = 0, more = 0;
 
 	for (size_t i = 0; i < c->nenv; i++) {
-		const char *kv = c->env[i], *eq = strchr(kv, '=');
 		const char *what = NULL;
-		size_t off, n;
-		char name[64], raw[64];
+		char name[64];
 
-		if (!eq || !eq[1])
-			continue;
-		if (!ward_secret_name_looks_secret(kv) &&
-		    !ward_secret_token_find(eq + 1, strlen(eq + 1), &off, &n, &what))
+		if (!ward_image_env_secret(c->env[i], &what))
 			continue;
 		if (rows == MAX_ROWS) {
 			more++;
 			continue;
 		}
-		snprintf(raw, sizeof(raw), "%.*s", (int)(eq - kv), kv);
-		ward_image_escape(raw, name, sizeof(name));
+		ward_image_env_subject(c->env[i], name);
 		ward_report_add(r, "image.secret-env", false, 2.0,
 				"remove the ENV line and pass the value at run time (ward --env, docker run -e, or a secret file); rotate it",
 				"ENV %s=*** is in the image config%s%s: every container and docker inspect see it",
@@ -188,75 +166,14 @@ static void row_secret_env(const struct ward_image *img, struct ward_report *r)
 				"no secret-looking variable in the config's Env");
 }
 
-/* One secret found in the history: a name (or token kind) and where. */
-struct hist_group {
-	enum ward_image_hit_kind kind;
-	char name[64];
-	char where[96];   /* "4, 6, 7" */
-	size_t nwhere;
-	char layers[64];  /* "3, 4" */
-	size_t first;     /* the first history entry */
-	long first_layer; /* the first layer, -1 */
-};
-
-static void group_add(struct hist_group *g, size_t *ng, size_t max,
-		      const struct ward_image_hit *h, size_t hist, long layer,
-		      size_t *more)
-{
-	size_t i;
-
-	for (i = 0; i < *ng; i++)
-		if (g[i].kind == h->kind && strcmp(g[i].name, h->name) == 0)
-			break;
-	if (i == *ng) {
-		if (*ng == max) {
-			(*more)++;
-			return;
-		}
-		memset(&g[i], 0, sizeof(g[i]));
-		g[i].kind = h->kind;
-		snprintf(g[i].name, sizeof(g[i].name), "%s", h->name);
-		g[i].first = hist;
-		g[i].first_layer = layer;
-		(*ng)++;
-	}
-	if (g[i].nwhere++ < 6) {
-		size_t l = strlen(g[i].where);
-
-		snprintf(g[i].where + l, sizeof(g[i].where) - l, "%s%zu",
-			 l ? ", " : "", hist);
-		if (layer >= 0) {
-			l = strlen(g[i].layers);
-			snprintf(g[i].layers + l, sizeof(g[i].layers) - l, "%s%ld",
-				 l ? ", " : "", layer);
-		}
-	} else if (g[i].nwhere == 7) {
-		size_t l = strlen(g[i].where);
-
-		snprintf(g[i].where + l, sizeof(g[i].where) - l, ", ...");
-	}
-}
-
 static void row_secret_history(const struct ward_image *img, struct ward_report *r)
 {
 	const struct ward_image_config *c = &img->meta.config;
-	struct hist_group g[MAX_ROWS];
-	struct ward_image_hit hits[32];
-	size_t ng = 0, more = 0;
+	struct ward_image_hist_group g[MAX_ROWS];
+	size_t more = 0, ng = ward_image_history_groups(c, g, MAX_ROWS, &more);
 
-	for (size_t h = 0; h < c->nhistory; h++) {
-		const char *line = c->history[h].created_by;
-		size_t n;
-
-		if (!line)
-			continue;
-		n = ward_image_history_scan(line, hits, N_ELEMS(hits));
-		for (size_t i = 0; i < n; i++)
-			if (hits[i].secret)
-				group_add(g, &ng, MAX_ROWS, &hits[i], h,
-					  c->history[h].layer, &more);
-	}
 	for (size_t i = 0; i < ng; i++) {
+		char subject[WARD_REPORT_TEXT];
 		const char *lay = g[i].layers[0] ? g[i].layers : "";
 		long first_layer = g[i].first_layer;
 
@@ -275,12 +192,8 @@ static void row_secret_history(const struct ward_image *img, struct ward_report 
 					"a token was typed into a build step: rebuild without it and rotate it",
 					"%s in the build command of history %s%s%s%s", g[i].name,
 					g[i].where, *lay ? " (layers " : "", lay, *lay ? ")" : "");
-		if (g[i].kind == WARD_IMAGE_HIT_TOKEN)
-			ward_report_subject(r, first_layer, "token:history-%zu", g[i].first);
-		else
-			ward_report_subject(r, first_layer, "%s:%s",
-					    g[i].kind == WARD_IMAGE_HIT_ARG ? "arg" : "env",
-					    g[i].name);
+		ward_image_hist_subject(&g[i], subject, sizeof(subject));
+		ward_report_subject(r, first_layer, "%s", subject);
 	}
 	if (more) {
 		ward_report_add(r, "image.secret-history", false, 0.0, "see the rows above",

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "image/findings.h"
 #include "kernel/caps.h"
 #include "report/report.h"
 
@@ -52,18 +53,12 @@ static void set_finding_ids(struct ward_report *r)
 		struct ward_report_row *row = &r->rows[i];
 		unsigned seen = 1;
 
-		snprintf(row->finding_id, sizeof(row->finding_id), "%s%s%s", row->id,
-			 row->subject[0] ? ":" : "", row->subject);
 		for (size_t k = 0; k < i; k++)
 			if (strcmp(r->rows[k].id, row->id) == 0 &&
 			    strcmp(r->rows[k].subject, row->subject) == 0)
 				seen++;
-		if (seen > 1) {
-			size_t l = strlen(row->finding_id);
-
-			snprintf(row->finding_id + l, sizeof(row->finding_id) - l,
-				 "#%u", seen);
-		}
+		ward_finding_id(row->finding_id, sizeof(row->finding_id), row->id,
+				row->subject, seen);
 	}
 }
 

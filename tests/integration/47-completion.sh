@@ -25,8 +25,10 @@ complete_line() {
 expect_eq "the script registers _ward for ward" "complete -o default -F _ward ward" \
 	"$(complete -p ward)"
 expect_eq "ward <TAB>: the commands of ward's usage" \
-	"check exit-codes explain probe profiles reserve-id run seccomp version " \
+	"check exit-codes explain image probe profiles reserve-id run seccomp version " \
 	"$(complete_line "")"
+expect_eq "ward image <TAB>: its commands" "ls prune rm " "$(complete_line image "")"
+expect_eq "ward image ls --<TAB>: --json" "--json " "$(complete_line image ls --)"
 expect_eq "ward run --pro<TAB>: --profile" "--profile " "$(complete_line run --pro)"
 expect_eq "ward run --env<TAB>: --env, --env-file, --env-pass" "--env --env-file --env-pass " \
 	"$(complete_line run --env)"

@@ -38,6 +38,7 @@
 #include <cmocka.h>
 
 #include "image/image.h"
+#include "image/nettle_dl.h"
 #include "report/image_report.h"
 
 #define HEX_A "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
@@ -880,43 +881,118 @@ static void write_file(const char *rel, const void *data, size_t len)
 	close(fd);
 }
 
+/* "sha256:<hex>" of @len bytes at @data. */
+static void digest_of(const void *data, size_t len, char out[WARD_SHA256_TEXT])
+{
+	struct ward_err err = {0};
+	struct ward_sha256 h;
+
+	assert_int_equal(ward_nettle_load(&err), 0);
+	ward_sha256_init(&h);
+	ward_sha256_update(&h, data, len);
+	ward_sha256_text(&h, out);
+}
+
+/* Write @data as blobs/sha256/<its digest>; the digest into @out. */
+static void write_blob(const void *data, size_t len, char out[WARD_SHA256_TEXT])
+{
+	char rel[128];
+
+	digest_of(data, len, out);
+	snprintf(rel, sizeof(rel), "blobs/sha256/%s", out + 7);
+	write_file(rel, data, len);
+}
+
 static void test_oci_dir(void **state)
 {
-	char path[256];
+	char path[256], manifest[512], index[512], dl[WARD_SHA256_TEXT],
+	     dc[WARD_SHA256_TEXT], dm[WARD_SHA256_TEXT];
+	static const char config[] = "{\"config\":{\"User\":\"10001\"}}";
 	size_t ln = 0;
 	void *l = layer(true, &ln, "app/", "", "app/server", "x", NULL);
 	struct ward_image *img = NULL;
 	struct ward_err err = {0};
-	static const char manifest[] =
-		"{\"schemaVersion\":2,\"config\":{\"digest\":\"sha256:" HEX_B "\"},"
-		"\"layers\":[{\"digest\":\"sha256:" HEX_C "\"}]}";
-	static const char index[] =
-		"{\"schemaVersion\":2,\"manifests\":[{\"mediaType\":"
-		"\"application/vnd.oci.image.manifest.v1+json\",\"digest\":\"sha256:" HEX_A "\","
-		"\"annotations\":{\"org.opencontainers.image.ref.name\":\"v2\"}}]}";
 
 	(void)state;
 	snprintf(path, sizeof(path), "%s/blobs", dir);
 	assert_int_equal(mkdir(path, 0755), 0);
 	snprintf(path, sizeof(path), "%s/blobs/sha256", dir);
 	assert_int_equal(mkdir(path, 0755), 0);
+	write_blob(l, ln, dl);
+	write_blob(config, strlen(config), dc);
+	snprintf(manifest, sizeof(manifest),
+		 "{\"schemaVersion\":2,\"config\":{\"digest\":\"%s\"},"
+		 "\"layers\":[{\"digest\":\"%s\"}]}", dc, dl);
+	write_blob(manifest, strlen(manifest), dm);
+	snprintf(index, sizeof(index),
+		 "{\"schemaVersion\":2,\"manifests\":[{\"mediaType\":"
+		 "\"application/vnd.oci.image.manifest.v1+json\",\"digest\":\"%s\","
+		 "\"annotations\":{\"org.opencontainers.image.ref.name\":\"v2\"}}]}", dm);
 	write_file("index.json", index, strlen(index));
-	write_file("blobs/sha256/" HEX_A, manifest, strlen(manifest));
-	write_file("blobs/sha256/" HEX_B, "{\"config\":{\"User\":\"10001\"}}",
-		   strlen("{\"config\":{\"User\":\"10001\"}}"));
-	write_file("blobs/sha256/" HEX_C, l, ln);
 	free(l);
 	assert_int_equal(ward_image_read(dir, &opts, &img, &err), 0);
 	assert_int_equal(img->meta.format, WARD_IMAGE_OCI_DIR);
 	assert_string_equal(img->meta.name, "v2");
+	assert_string_equal(img->digest, dc);
 	assert_true(ward_image_tree_lookup(img->tree, "app/server", NULL));
 	ward_image_free(img);
 	/* a blob that is a symlink is not followed */
-	snprintf(path, sizeof(path), "%s/blobs/sha256/" HEX_C, dir);
+	snprintf(path, sizeof(path), "%s/blobs/sha256/%s", dir, dl + 7);
 	assert_int_equal(unlink(path), 0);
 	assert_int_equal(symlink("/etc/passwd", path), 0);
 	assert_int_equal(read_err(dir, &err), -ELOOP);
 	assert_non_null(strstr(err.msg, "a symlink: not followed"));
+}
+
+/* ---- digests: what ward check --image refuses ------------------------------------------- */
+
+static void test_oci_digests(void **state)
+{
+	char path[256], manifest[512], index[512], dl[WARD_SHA256_TEXT],
+	     dc[WARD_SHA256_TEXT], dm[WARD_SHA256_TEXT], other[WARD_SHA256_TEXT];
+	static const char config[] = "{\"config\":{\"User\":\"10001\"}}";
+	size_t ln = 0;
+	void *l = layer(true, &ln, "app/", "", "app/server", "x", NULL);
+	struct ward_err err = {0};
+	int fd;
+
+	(void)state;
+	snprintf(path, sizeof(path), "%s/blobs", dir);
+	assert_int_equal(mkdir(path, 0755), 0);
+	snprintf(path, sizeof(path), "%s/blobs/sha256", dir);
+	assert_int_equal(mkdir(path, 0755), 0);
+	write_blob(l, ln, dl);
+	write_blob(config, strlen(config), dc);
+	snprintf(manifest, sizeof(manifest),
+		 "{\"schemaVersion\":2,\"config\":{\"digest\":\"%s\"},"
+		 "\"layers\":[{\"digest\":\"%s\"}]}", dc, dl);
+	write_blob(manifest, strlen(manifest), dm);
+	snprintf(index, sizeof(index),
+		 "{\"schemaVersion\":2,\"manifests\":[{\"digest\":\"%s\"}]}", dm);
+	write_file("index.json", index, strlen(index));
+	/* the layer blob altered: one byte appended */
+	snprintf(path, sizeof(path), "%s/blobs/sha256/%s", dir, dl + 7);
+	fd = open(path, O_WRONLY | O_APPEND | O_CLOEXEC);
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, "\0", 1), 1);
+	close(fd);
+	digest_of(l, ln, other);
+	assert_int_equal(read_err(dir, &err), -EBADMSG);
+	assert_non_null(strstr(err.msg, "layer 0 ("));
+	assert_non_null(strstr(err.msg, dl));
+	/* the config altered */
+	write_blob(l, ln, dl);
+	snprintf(path, sizeof(path), "blobs/sha256/%s", dc + 7);
+	write_file(path, "{}", 2);
+	assert_int_equal(read_err(dir, &err), -EBADMSG);
+	assert_non_null(strstr(err.msg, dc));
+	/* the manifest altered */
+	write_file(path, config, strlen(config));
+	snprintf(path, sizeof(path), "blobs/sha256/%s", dm + 7);
+	write_file(path, manifest, strlen(manifest) - 1);
+	assert_int_equal(read_err(dir, &err), -EBADMSG);
+	assert_non_null(strstr(err.msg, dm));
+	free(l);
 }
 
 int main(void)
@@ -935,6 +1011,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_header_refusals, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_pax_utf8_name, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_oci_dir, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_oci_digests, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
