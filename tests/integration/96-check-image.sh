@@ -325,7 +325,8 @@ done
 # ---- archives of several images: --tag ------------------------------------------------------
 # docker save of two tags, an OCI layout of two refs (skopeo, as it
 # writes org.opencontainers.image.ref.name), and a multi-platform index
-# made from them (clean as linux/amd64, leaky as linux/arm64/v8).
+# made from them (clean as linux/amd64, between leaky as linux/arm64/v8
+# and as linux/s390x: neither the first entry nor the last).
 dk save wardtest/leaky wardtest/clean -o "$T/two.tar" &&
 	skopeo copy -q docker-archive:"$T/leaky.tar" oci:"$T/two-oci:leaky" &&
 	skopeo copy -q docker-archive:"$T/clean.tar" oci:"$T/two-oci:clean" ||
@@ -385,14 +386,15 @@ def layout(name, plats):
         "mediaType": "application/vnd.oci.image.index.v1+json", "digest": dg, "size": len(nested),
         "annotations": {"org.opencontainers.image.ref.name": "multi"}}]},
         open(os.path.join(d, "index.json"), "w"))
-layout("multi-oci", [("leaky", ("linux", "arm64", "v8")), ("clean", ("linux", "amd64", None))])
+layout("multi-oci", [("leaky", ("linux", "arm64", "v8")), ("clean", ("linux", "amd64", None)),
+                     ("leaky", ("linux", "s390x", None))])
 layout("noamd64-oci", [("leaky", ("linux", "arm64", "v8")), ("clean", ("linux", "s390x", None))])
 EOF
 run_ward check --image "$T/multi-oci"
 expect_out_match "a multi-platform index: linux/amd64 read (the clean image)" \
 	'^image: OCI layout directory multi: 4 layers, '
 expect_match "a multi-platform index: a notice names the platform read" \
-	'^ward: notice: the index lists 2 platforms \(linux/arm64/v8, linux/amd64\): linux/amd64 was read$' "$ERR"
+	'^ward: notice: the index lists 3 platforms \(linux/arm64/v8, linux/amd64, linux/s390x\): linux/amd64 was read$' "$ERR"
 expect_match "a multi-platform index: the clean image's user" '^image\.user +ok .*app' "$OUT"
 run_ward check --image "$T/noamd64-oci"
 if [ "$RC" = 229 ] && grep -Eq -- "^ward: image: $T/noamd64-oci: OCI index: no linux/amd64 image among its platforms \(linux/arm64/v8, linux/s390x\)" <<<"$ERR"; then
