@@ -265,7 +265,7 @@ warm() {
 	: >"$TMP/warm-$who.md"
 	[ -z "$RUNAS" ] || chown "$RUNAS" "$TMP/warm-$who.md"
 	st=0
-	$LT -n "$n" -w 3 ${RUNAS:+-U $RUNAS:$RUNAS} -b "ward --rootfs=x rootfs" -u "ch-run=x ch-run" \
+	$LT -n "$n" -w 3 ${RUNAS:+-U $RUNAS:$RUNAS} -b "ward --rootfs=rootfs" -u "ch-run=ch-run" \
 		-m "$TMP/warm-$who.md" "$@" 2>"$TMP/warm-$who.err" || st=$?
 	cat "$TMP/warm-$who.md" >>"$TMP/report.md"
 	if [ -s "$TMP/warm-$who.err" ]; then
@@ -433,6 +433,34 @@ targets() {
 		"$([ -s "$TMP/soak.md" ] && { [ "${SOAK_GREW:-0}" = 0 ] && echo '**met**' || echo '**not met**'; } || echo 'not measured')"
 }
 
+# reading: the warm table's medians against each other, so a gap is
+# placed where it is (the image, ward's launch, or the namespaces).
+reading() {
+	local t=$TMP/warm-root.md who="as root"
+	[ -n "$(num "$(med "$t" 'ward --image (busybox, docker save)')")" ] || t=$TMP/warm-rootless.md who="as uid 65534"
+	echo "Where the warm time goes ($who, medians of the table below):"
+	echo
+	awk -v wi="$(med "$t" 'ward --image (busybox, docker save)')" -v wr="$(med "$t" 'ward --rootfs')" \
+		-v fl="$(med "$t" "floor (ward's default steps, bare syscalls)")" -v ch="$(med "$t" ch-run)" \
+		-v un="$(med "$t" 'unshare -Urm --root')" -v pr="$(med "$t" 'ward_image_prepare alone (busybox, docker save; no launch)')" \
+		-v bx="$(med "$t" 'bare exec')" -v big="$(med "$t" 'ward --image (200 MB, docker save)')" '
+	function r(a, b) { return (a + 0 > 0 && b + 0 > 0) ? sprintf("%.2fx", a / b) : "not measured" }
+	BEGIN {
+		printf "- the image over the same launch on the same tree: ward --image / ward --rootfs = %s (ward_image_prepare alone, as a process of its own: %s ms, a bare exec %s ms)\n", r(wi, wr), pr, bx
+		printf "- ward'\''s launch over the same steps with bare syscalls: ward --rootfs / floor = %s\n", r(wr, fl)
+		printf "- those steps (pid namespace and init, /proc masks, /dev, seccomp, caps) over ch-run'\''s: floor / ch-run = %s; ch-run / unshare -Urm = %s\n", r(fl, ch), r(ch, un)
+		printf "- a larger image: ward --image of the 200 MB image / of busybox = %s\n", r(big, wi)
+	}'
+}
+
+peers() {
+	cat <<-'EOF'
+	What each row does (commands: bench/README.md, "ward run --image"):
+	`ward run --image` reads the archive only on the first run of a digest (every blob and diff_id hashed, the tree written under the unpacker's rules, the audit made, all cached); a warm start looks the entry up, checks it and locks it, then launches with ward's defaults (all namespaces, read-only root, /proc masks, private /dev, caps dropped, no_new_privs, seccomp filter, pid-1 init, the image's USER but never root, Env and Cmd). `ward run --rootfs` is the same launch on a tree given by hand. ch-run (charliecloud) runs the tree extracted beforehand (it cannot read a `docker save` archive) in a user and mount namespace: no pid namespace, no seccomp filter, the full bounding set inside its user namespace, the image's USER, ENV, ENTRYPOINT and CMD ignored. `unshare -Urm --root` is the namespace floor ch-run sits on; floor (bench/floor.c) is ward's default steps with bare syscalls. podman (runc, cgroupfs, `--network none`, storage private to the run) loads the archive into its overlay storage once, then creates, mounts, runs and removes a container each time; it audits nothing and runs the image's USER, root included. GNU tar extracts the same layers (taken out of the archive beforehand) as root: no digest, no whiteouts applied, no audit; `tar -xzf` decompresses in a second process, on the second core.
+
+	EOF
+}
+
 write_section() {
 	local sec=$TMP/section.md
 	{
@@ -441,11 +469,15 @@ write_section() {
 		echo
 		echo "Written by \`make -C bench image\` (bench/image.sh) on $(date -u '+%Y-%m-%d %H:%M UTC'); rerun it rather than edit this section. Method and rows: bench/README.md, \"ward run --image\"."
 		echo
-		echo "- machine: $(nproc) cores, $(awk '/^MemTotal/ { printf "%.0f GiB RAM", $2 / 1048576 }' /proc/meminfo), kernel $(uname -r); shared with other work during the run (noise lines below each table)"
+		echo "- machine: $(nproc) cores ($(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)), $(awk '/^MemTotal/ { printf "%.0f GiB RAM", $2 / 1048576 }' /proc/meminfo), kernel $(uname -r), $(. /etc/os-release && echo "$PRETTY_NAME"); the trees are written to $(findmnt -no FSTYPE -T "$TMP") ($(findmnt -no SOURCE -T "$TMP")); a VM shared with other work: load when the run started, $START_NOISE (noise lines below each table)"
 		echo "- versions: $("$W" version 2>/dev/null | sed -n 1p) ($(cat "$TMP/ward-variant")); charliecloud $(dpkg-query -W -f '${Version}' charliecloud-runtime); $(podman --version) with runc $(runc --version | awk 'NR==1 { print $3 }'); $(tar --version | sed -n 1p); $(skopeo --version); docker $(dockerd --version | awk '{ print $3 }' | tr -d ,)"
 		echo "- inputs (made by the script, removed after): $INPUTS"
 		echo
 		targets
+		echo
+		reading
+		echo
+		peers
 		cat "$TMP/report.md"
 		echo "$END_MARK"
 	} >"$sec"
@@ -467,7 +499,8 @@ write_section() {
 }
 
 # --- the run -------------------------------------------------------------------------
-echo "ward: $W ($(cat "$TMP/ward-variant")); $(noise)"
+START_NOISE=$(noise)
+echo "ward: $W ($(cat "$TMP/ward-variant")); $START_NOISE"
 make_inputs
 podman_warm() {
 	$(podman_at "$TMP/podman-warm") load -q -i "$BB_TAR" >/dev/null

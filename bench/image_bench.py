@@ -88,7 +88,7 @@ def remove_all():
 
 def first_line(b):
     for line in b.decode(errors="replace").splitlines():
-        if line.strip():
+        if line.strip() and not line.startswith("ward: notice:"):
             return line.strip().replace("|", "/")[:110]
     return ""
 
