@@ -199,6 +199,16 @@ run_ward run --profile "$T/app.profile" -- hostname
 expect_out "a profile's image = key runs the image" "hostname=fromprofile"
 run_ward run --image "$T/oci" -- id
 expect_out_match "the OCI layout of the image runs the same" '^uid=10001/10001/10001/10001 gid=10001/'
+run_ward explain --image "$T/app.tar"
+expect_rc "ward explain --image" 0
+expect_match "...shows the user" "user: +uid 10001 gid 10001 \\(the image's USER app\\)" "$OUT"
+expect_match "...the argv" 'argv: +/probe id$' "$OUT"
+expect_match "...the exposed ports" 'exposed: +8080/tcp' "$OUT"
+expect_match "...the volumes" 'volumes: +/data$' "$OUT"
+expect_match "...the stop signal" 'stop signal: SIGUSR1' "$OUT"
+expect_match "...and the steps: the volume's tmpfs" 'mount a private writable tmpfs on /data' "$OUT"
+expect_match "...the /etc files" 'write /etc/hosts' "$OUT"
+expect_match "...SIGTERM forwarded as SIGUSR1" 'forward SIGTERM to the program as SIGUSR1' "$OUT"
 
 # ---- rootless ------------------------------------------------------------------------------------------
 if [ "$(id -u)" = 0 ] && fixture_test_user && fixture_user_bins; then
