@@ -50,7 +50,7 @@ B=$T/base
 mkdir -p "$B"/{bin,etc,tmp,data/sub,nodes}
 chmod 1777 "$B/tmp"
 cp /bin/busybox "$B/bin/busybox"
-for a in sh rm chmod mkdir cat echo true sleep; do
+for a in sh ls rm chmod mkdir cat echo true sleep; do
 	ln -s busybox "$B/bin/$a"
 done
 install -m 755 "$PROBE" "$B/probe"
@@ -115,8 +115,11 @@ ok "images built: app (USER, ENV, WORKDIR, VOLUME, STOPSIGNAL, ENTRYPOINT/CMD), 
 export WARD_CACHE_DIR=$T/cache
 
 # ---- user, environment, cwd, argv ----------------------------------------------------------
+run_ward check --image "$T/app.tar"
+expect_out_match "ward check --image app.tar (here the test's app image) inspects it: its user" \
+	'^image\.user +ok .*USER app: runs as uid 10001'
 run_ward run --image "$T/app.tar"
-expect_rc "the image's Entrypoint and Cmd run (probe id)" 0
+expect_rc "ward run --image app.tar (here the test's app image): the image's Entrypoint and Cmd run (probe id)" 0
 expect_out_match "...as the image's USER app (10001:10001)" '^uid=10001/10001/10001/10001 gid=10001/'
 run_ward run --image "$T/app.tar" --env EXTRA=added -- env
 expect_out_match "CMD after -- replaces Cmd (probe env); the image's ENV is there" '^GREETING=hello$'
@@ -129,6 +132,9 @@ run_ward run --image "$T/app.tar" --entrypoint /bin/echo
 expect_eq "--entrypoint replaces Entrypoint and clears Cmd" "0 " "$RC $OUT"
 run_ward run --image "$T/app.tar" --entrypoint /bin/echo -- one two
 expect_eq "--entrypoint with arguments after --" "0 one two" "$RC $OUT"
+run_ward run --image "$T/app.tar" --entrypoint /bin/sh -- -c 'ls -l /data'
+expect_out_match "ward run --image app.tar --entrypoint /bin/sh -- -c 'ls -l /data': the shell lists the volume" ' seed$'
+
 
 # ---- the tree ------------------------------------------------------------------------------
 run_ward run --image "$T/app.tar" -- stat /doomed
@@ -200,7 +206,7 @@ expect_out "a profile's image = key runs the image" "hostname=fromprofile"
 run_ward run --image "$T/oci" -- id
 expect_out_match "the OCI layout of the image runs the same" '^uid=10001/10001/10001/10001 gid=10001/'
 run_ward explain --image "$T/app.tar"
-expect_rc "ward explain --image" 0
+expect_rc "ward explain --image app.tar (here the test's app image) exits 0" 0
 expect_match "...shows the user" "user: +uid 10001 gid 10001 \\(the image's USER app\\)" "$OUT"
 expect_match "...the argv" 'argv: +/probe id$' "$OUT"
 expect_match "...the exposed ports" 'exposed: +8080/tcp' "$OUT"
