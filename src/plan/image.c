@@ -102,13 +102,15 @@ static int set_text(char **slot, const char *value, struct ward_err *err)
 	return *slot ? 0 : ward_err_set(err, WARD_STEP_PLAN, ENOMEM, "strdup");
 }
 
-static int apply_user(struct ward_plan_builder *b,
+static int apply_user(struct ward_plan_builder *b, struct ward_plan *plan,
 		      const struct ward_image_config *c, struct ward_err *err)
 {
 	if (b->user)
 		return 0;
-	if (!ward_plan_image_user_is_default(c->user))
+	if (!ward_plan_image_user_is_default(c->user)) {
+		plan->image_user = true;
 		return set_text(&b->user, c->user, err);
+	}
 	if (!b->quiet && !b->dry)
 		fprintf(stderr, "ward: notice: the image's USER is %s%s: it runs as ward's default user 10001:10001 (ward never runs root; --user chooses another)\n",
 			c->user && *c->user ? c->user : "not set",
@@ -119,8 +121,13 @@ static int apply_user(struct ward_plan_builder *b,
 static int apply_argv(struct ward_plan_builder *b, struct ward_plan *plan,
 		      const struct ward_image_config *c, struct ward_err *err)
 {
-	int r = ward_plan_image_argv(c, b->entrypoint, b->argv, &plan->image_argv,
-				     err);
+	int r;
+
+	/* The builder's strings go with it: argv keeps a copy. */
+	if (b->entrypoint && !(plan->image_entrypoint = strdup(b->entrypoint)))
+		return ward_err_set(err, WARD_STEP_PLAN, ENOMEM, "strdup");
+	r = ward_plan_image_argv(c, plan->image_entrypoint, b->argv, &plan->image_argv,
+				 err);
 
 	if (r < 0 && b->dry && err->errnum != ENOMEM) {
 		b->argv = dry_argv;
@@ -157,7 +164,7 @@ static int apply_config(struct ward_plan_builder *b, struct ward_plan *plan,
 	int r;
 
 	if ((r = set_text(&b->rootfs, plan->image->rootfs, err)) < 0 ||
-	    (r = apply_user(b, c, err)) < 0 ||
+	    (r = apply_user(b, plan, c, err)) < 0 ||
 	    (r = set_text(&b->workdir, c->workdir, err)) < 0 ||
 	    (r = apply_argv(b, plan, c, err)) < 0 ||
 	    (r = apply_env(b, plan, c, err)) < 0)
@@ -211,7 +218,10 @@ int ward_plan_resolve_image(struct ward_plan_builder *b, struct ward_plan *plan,
 		return refuse_without_image(b, err);
 	if ((r = check_combination(b, plan, err)) < 0)
 		return r;
-	req = (struct ward_image_request){.path = b->image, .tag = b->tag, .user = b->user};
+	req = (struct ward_image_request){
+		.path = b->image, .tag = b->tag, .user = b->user,
+		.lim = b->image_limits_set ? &b->image_limits : NULL,
+	};
 	if (!(plan->image = calloc(1, sizeof(*plan->image))))
 		return ward_err_set(err, WARD_STEP_PLAN, ENOMEM, "calloc");
 	plan->image->lock_fd = -1;
@@ -234,6 +244,8 @@ void ward_plan_free_image(struct ward_plan *plan)
 	}
 	ward_plan_image_argv_free(plan->image_argv);
 	plan->image_argv = NULL;
+	free(plan->image_entrypoint);
+	plan->image_entrypoint = NULL;
 }
 #endif
 
