@@ -173,6 +173,12 @@ expect_no_match "...nor the image's" '192\.0\.2\.53' "$OUT"
 run_ward run --image "$T/app.tar" --net host -- cat /etc/resolv.conf
 expect_eq "resolv.conf with --net host: the host's" "$(grep -v '^$' /etc/resolv.conf 2>/dev/null)" \
 	"$(grep -v '^$' <<<"$OUT")"
+run_ward run --image "$T/app.tar" --net veth --hostname vv -- cat /etc/hosts
+expect_out_match "/etc/hosts with --net veth: the hostname at eth0's address" '^10\.[0-9.]+[[:space:]]+vv$'
+run_ward run --image "$T/app.tar" --net veth -- cat /etc/resolv.conf
+expect_eq "resolv.conf with --net veth: the host's, less its nameservers on the host's loopback" \
+	"$(grep -Ev '^$|^nameserver[[:space:]]+(127\.|::1)' /etc/resolv.conf 2>/dev/null)" \
+	"$(grep -Ev '^$|^# ward: ' <<<"$OUT")"
 run_ward run --image "$T/app.tar" -- write /etc/hosts x
 expect_out "/etc/hosts is read-only" "errno=EROFS"
 
@@ -188,6 +194,19 @@ if wait_for_line "$T/stop" '^ready$' 20; then
 else
 	kill -KILL "$WARD_PID" 2>/dev/null
 	not_ok "SIGTERM to ward reaches the program as SIGUSR1" "the probe never printed ready: $(cat "$T/stop.err")"
+fi
+
+WARD_PREFIX=(env --default-signal)
+ward_bg "$T/stop-noinit" run --no-init --image "$T/app.tar" -- wait-signal
+WARD_PREFIX=()
+if wait_for_line "$T/stop-noinit" '^ready$' 20; then
+	kill -TERM "$WARD_PID"
+	wait_bg "$WARD_PID" 10
+	expect_eq "--no-init: the launcher forwards SIGTERM as the STOPSIGNAL (SIGUSR1)" \
+		"0 ready signal=SIGUSR1" "$RC $(tr '\n' ' ' <"$T/stop-noinit" | sed 's/ $//')"
+else
+	kill -KILL "$WARD_PID" 2>/dev/null
+	not_ok "--no-init: SIGTERM forwarded as SIGUSR1" "the probe never printed ready: $(cat "$T/stop-noinit.err")"
 fi
 
 # ---- no USER, the audit, a profile, explain -------------------------------------------------
