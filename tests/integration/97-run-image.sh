@@ -10,9 +10,12 @@
 #     no device node survives, the root is read-only;
 #   - the image's VOLUME is a private writable tmpfs holding the image's
 #     content there (links as links, no device nodes), the cache untouched;
+#     a VOLUME at a symlink of the image is refused;
 #   - /etc/hosts, /etc/hostname and /etc/resolv.conf as Docker gives them,
-#     fitting --net (loopback: no nameserver; host: the host's);
-#   - the image's STOPSIGNAL is what the program gets when ward gets SIGTERM;
+#     fitting --net (loopback: no nameserver; host: the host's; veth: the
+#     host's less its loopback nameservers, eth0's address in hosts);
+#   - the image's STOPSIGNAL is what the program gets when ward gets SIGTERM
+#     (from ward's init, and from the launcher with --no-init);
 #   - an image with no USER runs as ward's default user, saying so;
 #   - an image holding a private key is refused (232) until
 #     --accept-findings names it; a profile's `image =` key;
@@ -103,6 +106,12 @@ chmod 644 "$K/id_ed25519"
 printf 'FROM wardtest/runimg-base:1\nCOPY id_ed25519 /keys/id_ed25519\nUSER app\nCMD ["/probe", "id"]\n' \
 	>"$K/Dockerfile"
 build -t wardtest/runimg-key:1 "$K"
+S=$T/symvol
+mkdir -p "$S"
+printf 'FROM wardtest/runimg-base:1\nRUN ["/bin/busybox", "ln", "-s", "/etc", "/vol"]\nVOLUME /vol\nCMD ["/probe", "id"]\n' \
+	>"$S/Dockerfile"
+build -t wardtest/runimg-symvol:1 "$S"
+dk save -o "$T/symvol.tar" wardtest/runimg-symvol:1 || bail "docker save" "docker save failed"
 dk save -o "$T/app.tar" wardtest/runimg-app:1 || bail "docker save" "docker save failed"
 dk save -o "$T/root.tar" wardtest/runimg-root:1 || bail "docker save" "docker save failed"
 dk save -o "$T/key.tar" wardtest/runimg-key:1 || bail "docker save" "docker save failed"
@@ -110,7 +119,7 @@ skopeo copy --quiet "docker-archive:$T/app.tar" "oci:$T/oci:1" >/dev/null 2>&1 |
 	bail "skopeo copy to an OCI layout" "skopeo copy failed"
 chmod 644 "$T"/*.tar
 chmod -R a+rX "$T/oci"
-ok "images built: app (USER, ENV, WORKDIR, VOLUME, STOPSIGNAL, ENTRYPOINT/CMD), root, key"
+ok "images built: app (USER, ENV, WORKDIR, VOLUME, STOPSIGNAL, ENTRYPOINT/CMD), root, key, symvol"
 
 export WARD_CACHE_DIR=$T/cache
 
@@ -156,10 +165,14 @@ expect_out "...links as links, no device node nor FIFO" "entries=link@,seed,sub/
 run_ward run --image "$T/app.tar" -- write /data/seed changed
 expect_out "the VOLUME is writable by the program" "ok"
 run_ward run --image "$T/app.tar" -- mounts
-expect_out_match "...a tmpfs of its own" '^/data .*(nosuid|nodev)'
+expect_out_match "...a tmpfs of its own, writable, nosuid, nodev" '^/data rw,nosuid,nodev'
 entry=$(find "$T/cache/images" -mindepth 1 -maxdepth 1 -type d ! -name sources ! -name 'tmp.*' | head -n1)
 expect_eq "...and the cached image is untouched" "seed image-hosts" \
 	"$(cat "$entry/rootfs/data/seed" "$entry/rootfs/etc/hosts" | tr '\n' ' ' | sed 's/ $//')"
+
+run_ward run --image "$T/symvol.tar"
+expect_rc "a VOLUME at a symlink of the image (/vol -> /etc) is refused (211)" 211
+expect_match "...saying so: ward never mounts through a symlink" 'volume /vol: a symlink .*never mounts through a symlink' "$ERR"
 
 # ---- /etc/hosts, hostname, resolv.conf -----------------------------------------------------------
 run_ward run --image "$T/app.tar" --hostname box -- cat /etc/hosts
