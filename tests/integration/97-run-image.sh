@@ -170,6 +170,11 @@ entry=$(find "$T/cache/images" -mindepth 1 -maxdepth 1 -type d ! -name sources !
 expect_eq "...and the cached image is untouched" "seed image-hosts" \
 	"$(cat "$entry/rootfs/data/seed" "$entry/rootfs/etc/hosts" | tr '\n' ' ' | sed 's/ $//')"
 
+run_ward run --image "$T/app.tar" --volume /scratch -- write /scratch/x data
+expect_out "--volume PATH the image lacks (at the top): an empty writable volume" "ok"
+mkdir -p "$T/hostdir" && echo from-host >"$T/hostdir/f" && chmod -R a+rX "$T/hostdir"
+run_ward run --image "$T/app.tar" --bind "$T/hostdir:/data/sub" -- cat /data/sub/f
+expect_out "a --bind beneath the image's VOLUME is mounted after it, not hidden by it" "from-host"
 run_ward run --image "$T/symvol.tar"
 expect_rc "a VOLUME at a symlink of the image (/vol -> /etc) is refused (211)" 211
 expect_match "...saying so: ward never mounts through a symlink" 'volume /vol: a symlink .*never mounts through a symlink' "$ERR"
