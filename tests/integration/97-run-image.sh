@@ -274,8 +274,23 @@ if [ "$(id -u)" = 0 ] && fixture_test_user && fixture_user_bins; then
 	expect_out_match "rootless: no setuid bit" '^type=reg mode=0[0-7]{3} '
 	run_ward run --image "$T/app.tar" --hostname rl -- cat /etc/hosts
 	expect_out_match "rootless: /etc/hosts names the sandbox" '^127\.0\.1\.1[[:space:]]+rl$'
+	run_ward run --image "$T/app.tar" -- cwd
+	expect_out "rootless: the image's WorkingDir" "cwd=/srv/app"
+	run_ward run --image "$T/app.tar" -- write /srv/app/x data
+	expect_out "rootless: the root is read-only" "errno=EROFS"
 	run_ward run --image "$T/key.tar"
 	expect_rc "rootless: the image holding a key is refused (232)" 232
+	WARD_PREFIX=("${WARD_PREFIX[@]}" env --default-signal)
+	ward_bg "$T/stop-rl" run --image "$T/app.tar" -- wait-signal
+	if wait_for_line "$T/stop-rl" '^ready$' 20; then
+		kill -TERM "$WARD_PID"
+		wait_bg "$WARD_PID" 10
+		expect_eq "rootless: SIGTERM reaches the program as the STOPSIGNAL (SIGUSR1)" \
+			"0 ready signal=SIGUSR1" "$RC $(tr '\n' ' ' <"$T/stop-rl" | sed 's/ $//')"
+	else
+		kill -KILL "$WARD_PID" 2>/dev/null
+		not_ok "rootless: SIGTERM forwarded as SIGUSR1" "the probe never printed ready: $(cat "$T/stop-rl.err")"
+	fi
 	WARD=$saved WARD_PREFIX=()
 else
 	skip "rootless ward run --image" "${FIXTURE_WHY:-not root, or cannot copy the binaries}"
