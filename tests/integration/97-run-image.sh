@@ -135,6 +135,10 @@ expect_out_match "CMD after -- replaces Cmd (probe env); the image's ENV is ther
 expect_no_match "...but a secret-looking name of the image's ENV is withheld" 'API_TOKEN|image-token-value' "$OUT"
 expect_match "...saying so, by name" 'API_TOKEN' "$ERR"
 expect_out_match "...and --env adds" '^EXTRA=added$'
+run_ward run --image "$T/app.tar" --env GREETING=override --env-pass API_TOKEN -- env
+expect_eq "--env replaces the image's value; --env-pass passes a withheld one" \
+	"GREETING=override API_TOKEN=image-token-value" \
+	"$(grep -E '^(GREETING|API_TOKEN)=' <<<"$OUT" | tr '\n' ' ' | sed 's/ $//')"
 run_ward run --image "$T/app.tar" -- cwd
 expect_out "the image's WorkingDir is the working directory" "cwd=/srv/app"
 run_ward run --image "$T/app.tar" --entrypoint /bin/echo
