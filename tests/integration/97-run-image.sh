@@ -10,9 +10,12 @@
 #     no device node survives, the root is read-only;
 #   - the image's VOLUME is a private writable tmpfs holding the image's
 #     content there (links as links, no device nodes), the cache untouched;
+#     a VOLUME at a symlink of the image is refused;
 #   - /etc/hosts, /etc/hostname and /etc/resolv.conf as Docker gives them,
-#     fitting --net (loopback: no nameserver; host: the host's);
-#   - the image's STOPSIGNAL is what the program gets when ward gets SIGTERM;
+#     fitting --net (loopback: no nameserver; host: the host's; veth: the
+#     host's less its loopback nameservers, eth0's address in hosts);
+#   - the image's STOPSIGNAL is what the program gets when ward gets SIGTERM
+#     (from ward's init, and from the launcher with --no-init);
 #   - an image with no USER runs as ward's default user, saying so;
 #   - an image holding a private key is refused (232) until
 #     --accept-findings names it; a profile's `image =` key;
@@ -103,6 +106,12 @@ chmod 644 "$K/id_ed25519"
 printf 'FROM wardtest/runimg-base:1\nCOPY id_ed25519 /keys/id_ed25519\nUSER app\nCMD ["/probe", "id"]\n' \
 	>"$K/Dockerfile"
 build -t wardtest/runimg-key:1 "$K"
+S=$T/symvol
+mkdir -p "$S"
+printf 'FROM wardtest/runimg-base:1\nRUN ["/bin/busybox", "ln", "-s", "/etc", "/vol"]\nVOLUME /vol\nCMD ["/probe", "id"]\n' \
+	>"$S/Dockerfile"
+build -t wardtest/runimg-symvol:1 "$S"
+dk save -o "$T/symvol.tar" wardtest/runimg-symvol:1 || bail "docker save" "docker save failed"
 dk save -o "$T/app.tar" wardtest/runimg-app:1 || bail "docker save" "docker save failed"
 dk save -o "$T/root.tar" wardtest/runimg-root:1 || bail "docker save" "docker save failed"
 dk save -o "$T/key.tar" wardtest/runimg-key:1 || bail "docker save" "docker save failed"
@@ -110,7 +119,7 @@ skopeo copy --quiet "docker-archive:$T/app.tar" "oci:$T/oci:1" >/dev/null 2>&1 |
 	bail "skopeo copy to an OCI layout" "skopeo copy failed"
 chmod 644 "$T"/*.tar
 chmod -R a+rX "$T/oci"
-ok "images built: app (USER, ENV, WORKDIR, VOLUME, STOPSIGNAL, ENTRYPOINT/CMD), root, key"
+ok "images built: app (USER, ENV, WORKDIR, VOLUME, STOPSIGNAL, ENTRYPOINT/CMD), root, key, symvol"
 
 export WARD_CACHE_DIR=$T/cache
 
@@ -126,6 +135,10 @@ expect_out_match "CMD after -- replaces Cmd (probe env); the image's ENV is ther
 expect_no_match "...but a secret-looking name of the image's ENV is withheld" 'API_TOKEN|image-token-value' "$OUT"
 expect_match "...saying so, by name" 'API_TOKEN' "$ERR"
 expect_out_match "...and --env adds" '^EXTRA=added$'
+run_ward run --image "$T/app.tar" --env GREETING=override --env-pass API_TOKEN -- env
+expect_eq "--env replaces the image's value; --env-pass passes a withheld one" \
+	"GREETING=override API_TOKEN=image-token-value" \
+	"$(grep -E '^(GREETING|API_TOKEN)=' <<<"$OUT" | tr '\n' ' ' | sed 's/ $//')"
 run_ward run --image "$T/app.tar" -- cwd
 expect_out "the image's WorkingDir is the working directory" "cwd=/srv/app"
 run_ward run --image "$T/app.tar" --entrypoint /bin/echo
@@ -156,10 +169,19 @@ expect_out "...links as links, no device node nor FIFO" "entries=link@,seed,sub/
 run_ward run --image "$T/app.tar" -- write /data/seed changed
 expect_out "the VOLUME is writable by the program" "ok"
 run_ward run --image "$T/app.tar" -- mounts
-expect_out_match "...a tmpfs of its own" '^/data .*(nosuid|nodev)'
+expect_out_match "...a tmpfs of its own, writable, nosuid, nodev" '^/data rw,nosuid,nodev'
 entry=$(find "$T/cache/images" -mindepth 1 -maxdepth 1 -type d ! -name sources ! -name 'tmp.*' | head -n1)
 expect_eq "...and the cached image is untouched" "seed image-hosts" \
 	"$(cat "$entry/rootfs/data/seed" "$entry/rootfs/etc/hosts" | tr '\n' ' ' | sed 's/ $//')"
+
+run_ward run --image "$T/app.tar" --volume /scratch -- write /scratch/x data
+expect_out "--volume PATH the image lacks (at the top): an empty writable volume" "ok"
+mkdir -p "$T/hostdir" && echo from-host >"$T/hostdir/f" && chmod -R a+rX "$T/hostdir"
+run_ward run --image "$T/app.tar" --bind "$T/hostdir:/data/sub" -- cat /data/sub/f
+expect_out "a --bind beneath the image's VOLUME is mounted after it, not hidden by it" "from-host"
+run_ward run --image "$T/symvol.tar"
+expect_rc "a VOLUME at a symlink of the image (/vol -> /etc) is refused (211)" 211
+expect_match "...saying so: ward never mounts through a symlink" 'volume /vol: a symlink .*never mounts through a symlink' "$ERR"
 
 # ---- /etc/hosts, hostname, resolv.conf -----------------------------------------------------------
 run_ward run --image "$T/app.tar" --hostname box -- cat /etc/hosts
@@ -173,6 +195,12 @@ expect_no_match "...nor the image's" '192\.0\.2\.53' "$OUT"
 run_ward run --image "$T/app.tar" --net host -- cat /etc/resolv.conf
 expect_eq "resolv.conf with --net host: the host's" "$(grep -v '^$' /etc/resolv.conf 2>/dev/null)" \
 	"$(grep -v '^$' <<<"$OUT")"
+run_ward run --image "$T/app.tar" --net veth --hostname vv -- cat /etc/hosts
+expect_out_match "/etc/hosts with --net veth: the hostname at eth0's address" '^10\.[0-9.]+[[:space:]]+vv$'
+run_ward run --image "$T/app.tar" --net veth -- cat /etc/resolv.conf
+expect_eq "resolv.conf with --net veth: the host's, less its nameservers on the host's loopback" \
+	"$(grep -Ev '^$|^nameserver[[:space:]]+(127\.|::1)' /etc/resolv.conf 2>/dev/null)" \
+	"$(grep -Ev '^$|^# ward: ' <<<"$OUT")"
 run_ward run --image "$T/app.tar" -- write /etc/hosts x
 expect_out "/etc/hosts is read-only" "errno=EROFS"
 
@@ -188,6 +216,19 @@ if wait_for_line "$T/stop" '^ready$' 20; then
 else
 	kill -KILL "$WARD_PID" 2>/dev/null
 	not_ok "SIGTERM to ward reaches the program as SIGUSR1" "the probe never printed ready: $(cat "$T/stop.err")"
+fi
+
+WARD_PREFIX=(env --default-signal)
+ward_bg "$T/stop-noinit" run --no-init --image "$T/app.tar" -- wait-signal
+WARD_PREFIX=()
+if wait_for_line "$T/stop-noinit" '^ready$' 20; then
+	kill -TERM "$WARD_PID"
+	wait_bg "$WARD_PID" 10
+	expect_eq "--no-init: the launcher forwards SIGTERM as the STOPSIGNAL (SIGUSR1)" \
+		"0 ready signal=SIGUSR1" "$RC $(tr '\n' ' ' <"$T/stop-noinit" | sed 's/ $//')"
+else
+	kill -KILL "$WARD_PID" 2>/dev/null
+	not_ok "--no-init: SIGTERM forwarded as SIGUSR1" "the probe never printed ready: $(cat "$T/stop-noinit.err")"
 fi
 
 # ---- no USER, the audit, a profile, explain -------------------------------------------------
@@ -237,8 +278,23 @@ if [ "$(id -u)" = 0 ] && fixture_test_user && fixture_user_bins; then
 	expect_out_match "rootless: no setuid bit" '^type=reg mode=0[0-7]{3} '
 	run_ward run --image "$T/app.tar" --hostname rl -- cat /etc/hosts
 	expect_out_match "rootless: /etc/hosts names the sandbox" '^127\.0\.1\.1[[:space:]]+rl$'
+	run_ward run --image "$T/app.tar" -- cwd
+	expect_out "rootless: the image's WorkingDir" "cwd=/srv/app"
+	run_ward run --image "$T/app.tar" -- write /srv/app/x data
+	expect_out "rootless: the root is read-only" "errno=EROFS"
 	run_ward run --image "$T/key.tar"
 	expect_rc "rootless: the image holding a key is refused (232)" 232
+	WARD_PREFIX=("${WARD_PREFIX[@]}" env --default-signal)
+	ward_bg "$T/stop-rl" run --image "$T/app.tar" -- wait-signal
+	if wait_for_line "$T/stop-rl" '^ready$' 20; then
+		kill -TERM "$WARD_PID"
+		wait_bg "$WARD_PID" 10
+		expect_eq "rootless: SIGTERM reaches the program as the STOPSIGNAL (SIGUSR1)" \
+			"0 ready signal=SIGUSR1" "$RC $(tr '\n' ' ' <"$T/stop-rl" | sed 's/ $//')"
+	else
+		kill -KILL "$WARD_PID" 2>/dev/null
+		not_ok "rootless: SIGTERM forwarded as SIGUSR1" "the probe never printed ready: $(cat "$T/stop-rl.err")"
+	fi
 	WARD=$saved WARD_PREFIX=()
 else
 	skip "rootless ward run --image" "${FIXTURE_WHY:-not root, or cannot copy the binaries}"
