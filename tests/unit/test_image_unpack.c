@@ -13,7 +13,9 @@
  *   digests      a layer's diff_id, a blob's name, a config's name
  *   rootless     the modes derived for the program's user; the user
  *   mount points etc/hosts (a symlink in the image) made a file; volumes
- *   owners       keep_owners: the image's uid and gid (as root) */
+ *   owners       keep_owners: the image's uid and gid (as root)
+ *   the root     the tree's own directory 0755 (root) or what USER may do
+ *                with it (rootless), whatever mode it was made with */
 #define _GNU_SOURCE
 #include <archive.h>
 #include <archive_entry.h>
@@ -700,6 +702,30 @@ static void test_keep_owners(void **state)
 	assert_int_equal(st.st_gid, 1003);
 }
 
+/* ---- the tree's root ---------------------------------------------------------------------------------------- */
+
+/* The directory the tree is written to was made 0700 (the cache makes it
+ * so); a sandbox whose ids are not the caller's must still enter it. */
+static void test_root_mode(void **state)
+{
+	static const struct ent l0[] = {{'d', "etc/", 0755, NULL, 0, 0},
+					{'f', "etc/passwd", 0644, "app:x:1000:1000::/:/bin/sh\n", 0, 0},
+					END};
+	const struct ent *layers[] = {l0, NULL};
+	struct ward_err err = {0};
+	struct stat st;
+
+	(void)state;
+	write_image(layers, "{\"User\":\"app\"}", GOOD);
+	unpack_ok(true);
+	assert_int_equal(fstat(tree_fd, &st), 0);
+	assert_int_equal(st.st_mode & 07777, 0755);
+	if (unpack(false, NULL, NULL, &err) != 0)
+		fail_msg("%s", err.msg);
+	assert_int_equal(fstat(tree_fd, &st), 0);
+	assert_int_equal(st.st_mode & 07777, 0500);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -714,6 +740,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_rootless_tree, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_mount_points, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_keep_owners, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_root_mode, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
