@@ -211,7 +211,8 @@ int ward_plan_resolve_image(struct ward_plan_builder *b, struct ward_plan *plan,
 		return refuse_without_image(b, err);
 	if ((r = check_combination(b, plan, err)) < 0)
 		return r;
-	req = (struct ward_image_request){.path = b->image, .tag = b->tag, .user = b->user};
+	req = (struct ward_image_request){.path = b->image, .tag = b->tag, .user = b->user,
+					  .lim = b->image_limits_set ? &b->image_limits : NULL};
 	if (!(plan->image = calloc(1, sizeof(*plan->image))))
 		return ward_err_set(err, WARD_STEP_PLAN, ENOMEM, "calloc");
 	plan->image->lock_fd = -1;
