@@ -5,7 +5,8 @@
 # left in the cache, or run, and then the probe inside and the cached
 # tree on the host show it neutralised:
 #   names        '..' and absolute members: refused, the canary untouched
-#   hard links   to outside the tree, to a member not yet extracted: refused
+#   hard links   to outside the tree (.. or absolute), to a member not yet
+#                extracted: refused
 #   symlinks     a symlink extracted earlier, then written through
 #                (/etc, ../../.., the host's canary directory, a file
 #                over a link): everything lands inside the tree; etc ->
@@ -20,9 +21,9 @@
 #                its name
 #   bombs        tens of GB of zeros: stopped on the bounds, quickly; a
 #                70 MB file of zeros in a gzip layer runs
-#   mount points /tmp, /run, /dev, /proc, etc/hosts as symlinks out: the
-#                root stays read-only, the cwd inside it, the host's
-#                /proc/sys/kernel/core_pattern untouched
+#   mount points /tmp, /run, /dev, /proc, etc/hosts, /dev/null, /etc as
+#                symlinks out: the root stays read-only, the cwd inside
+#                it, the host's /proc/sys/kernel/core_pattern untouched
 # and in every run: the root read-only, the cwd inside it, the image's
 # root-owned 0600 /etc/shadow unreadable to the image's USER (rootless
 # too, where the caller owns every file of the tree).
@@ -85,6 +86,10 @@ EOF
 image link-outside <<'EOF'
 {"layout":"legacy",@CFG@,"layers":[@BASE@,{"entries":[
  {"name":"shadow-link","type":"hardlink","target":"../../../../../../../../../../etc/shadow"}]}]}
+EOF
+image link-absolute <<'EOF'
+{"layout":"legacy",@CFG@,"layers":[@BASE@,{"entries":[
+ {"name":"shadow-link","type":"hardlink","target":"/etc/shadow"}]}]}
 EOF
 image link-later <<'EOF'
 {"layout":"legacy",@CFG@,"layers":[@BASE@,{"entries":[
@@ -181,6 +186,10 @@ EOF
 image zeros-70m <<'EOF'
 {"layout":"blobs",@CFG@,"layers":[@BASE@,{"gzip":true,"entries":[
  {"name":"zeros","type":"zeros","size":73400320}]}]}
+EOF
+image etc-proc <<'EOF'
+{"layout":"legacy","config":{"User":"1000","Cmd":["/probe","id"]},"layers":[@BASE@,
+ {"entries":[{"name":"etc","type":"symlink","target":"/proc/sys/kernel"}]}]}
 EOF
 image mount-points <<'EOF'
 {"layout":"legacy","config":{"User":"app","Cmd":["/probe","id"],"WorkingDir":"/tmp"},"layers":[@BASE@,
@@ -311,6 +320,7 @@ classes() {
 	refused dotdot "has a '\.\.' component"
 	refused absolute "is absolute"
 	refused link-outside "'\.\.' component"
+	refused link-absolute "entry '/etc/shadow' is absolute"
 	refused link-later "a hard link to 'late', which is not in the tree \(yet\): refused"
 	refused etc-loop "entry 'etc': a symlink loop"
 
@@ -378,19 +388,42 @@ classes() {
 	expect_true "$M: bomb-many (20 GiB in 80 entries) stopped at 1G in under 15 s" \
 		"$(((($(date +%s%N) - t0) / 1000000))) ms" test $((($(date +%s%N) - t0) / 1000000)) -lt 15000
 
+	t0=$(date +%s%N)
+	refused bomb-many "still reading when the time allowed ran out \(--image-limit time=2s raises it\)" \
+		--image-limit time=2s
+	expect_true "$M: bomb-many, the default sizes and time=2s: stopped in under 6 s" \
+		"$(((($(date +%s%N) - t0) / 1000000))) ms" test $((($(date +%s%N) - t0) / 1000000)) -lt 6000
+
+	run_ward check --image "$T/zeros-70m.tar"
+	expect_rc "$M: zeros-70m: ward check --image passes it" 0
 	inside zeros-70m "$COMMON; /probe stat /zeros"
 	common zeros-70m
 	expect_match "$M: zeros-70m: the 70 MB file of zeros (a gzip layer, 700:1) is there" \
 		'^type=reg .* size=73400320$' "$OUT"
 
 	inside mount-points "$COMMON; /probe write /tmp/x; /probe write /etc/x; /probe stat /tmp;
-		/probe write /dev/null data; /probe write /run/x; /probe cat /etc/hosts"
+		/probe write /run/x; /probe write /proc/sys/kernel/core_pattern x; /probe cat /etc/hosts; /probe mounts"
 	common mount-points /tmp
 	expect_eq "$M: mount-points: /tmp (-> /etc in the image) is ward's writable tmpfs, /etc stays read-only" \
 		"ok errno=EROFS" "$(sed -n '6,7p' <<<"$OUT" | tr '\n' ' ' | sed 's/ $//')"
 	expect_match "$M: mount-points: /tmp is a directory" '^type=dir ' "$(sed -n 8p <<<"$OUT")"
-	expect_match "$M: mount-points: /etc/hosts (a link to core_pattern) is a hosts file" 'localhost' \
-		"$(sed -n '11,$p' <<<"$OUT")"
+	expect_eq "$M: mount-points: /run (-> ../../..) is a writable tmpfs; /proc/sys read-only" \
+		"ok errno=EROFS" "$(sed -n '9,10p' <<<"$OUT" | tr '\n' ' ' | sed 's/ $//')"
+	expect_eq "$M: mount-points: /tmp, /run, /proc, /dev are ward's mounts, not the image's links" \
+		"/tmp rw /run rw /proc rw /dev ro" \
+		"$(grep -Eo '^/(tmp|run|proc|dev) r[ow]' <<<"$OUT" | sort -k1,1 -t' ' | tr '\n' ' ' |
+			sed 's/ $//' | awk '{for (i = 1; i <= NF; i += 2) m[$i] = $(i + 1);
+				print "/tmp " m["/tmp"] " /run " m["/run"] " /proc " m["/proc"] " /dev " m["/dev"]}')"
+	expect_match "$M: mount-points: /etc/hosts (a link to core_pattern) is a hosts file" '^127\.0\.0\.1[[:space:]]+localhost' \
+		"$OUT"
+	host_untouched
+
+	# etc -> /proc/sys/kernel: /etc is the sandbox's own /proc/sys/kernel,
+	# read-only; ward's /etc/hosts is not mounted through the link
+	inside etc-proc "/probe id; /probe write /etc/core_pattern x; /probe write /proc/sys/kernel/core_pattern x"
+	expect_eq "$M: etc-proc: the image's USER 1000; core_pattern through /etc and /proc: read-only" \
+		"uid=1000/1000/1000/1000 errno=EROFS errno=EROFS" \
+		"$(cut -d' ' -f1 <<<"$OUT" | tr '\n' ' ' | sed 's/ $//')"
 	host_untouched
 
 	inside dev-links "$COMMON; /probe write /dev/null data; /probe stat /dev/null; /probe write /dev/console x"
