@@ -39,10 +39,14 @@ static char images[96];   /* its images/ */
 static char archive_path[96];
 static int unpacks;       /* calls of the unpacker */
 static unsigned unpack_delay_ms;
+static bool real_unpacker; /* call ward_image_unpack itself */
 
 /* ---- the unpacker's stand-in ------------------------------------------------------------ */
 
 int __wrap_ward_image_unpack(const char *path, struct ward_unpack_opts *o,
+			     int dest_fd, struct ward_image **img,
+			     char digest[WARD_IMAGE_DIGEST_LEN], struct ward_err *err);
+int __real_ward_image_unpack(const char *path, struct ward_unpack_opts *o,
 			     int dest_fd, struct ward_image **img,
 			     char digest[WARD_IMAGE_DIGEST_LEN], struct ward_err *err);
 
@@ -54,6 +58,8 @@ int __wrap_ward_image_unpack(const char *path, struct ward_unpack_opts *o,
 	int fd, r;
 
 	unpacks++;
+	if (real_unpacker)
+		return __real_ward_image_unpack(path, o, dest_fd, img, digest, err);
 	if ((r = ward_image_read(path, &(struct ward_image_opts){.tag = o->tag, .lim = o->lim},
 				   img, err)) < 0)
 		return r;
@@ -124,24 +130,30 @@ static void *layer(size_t *len, ...)
 	return buf;
 }
 
-/* A docker save archive at @path: a key in /root/.ssh (visible), an
- * .env added then deleted, the same path added twice, a secret ENV and a
+/* A docker save archive at @path: USER app in its /etc/passwd, a key in
+ * /root/.ssh (visible), an .env added then deleted, the same path added twice, a secret ENV and a
  * build arg.  @tag names it. */
 static void write_image(const char *path, const char *tag)
 {
-	static const char config[] =
-		"{\"config\":{\"User\":\"app\",\"Env\":[\"PATH=/bin\",\"DB_PASSWORD=hunter2\"]},"
-		"\"history\":[{\"created_by\":\"ADD base /\"},"
-		"{\"created_by\":\"|1 API_TOKEN=tok-SECRET /bin/sh -c make\"},"
-		"{\"created_by\":\"RUN rm /app/.env\"}]}";
+	char config[1024], h0[WARD_SHA256_HEX], h1[WARD_SHA256_HEX], h2[WARD_SHA256_HEX];
 	struct archive *a = tar_new();
 	char manifest[256];
 	size_t n0, n1, n2;
-	void *l0 = layer(&n0, "root/", "", "root/.ssh/", "", "root/.ssh/id_ed25519",
+	void *l0 = layer(&n0, "etc/", "", "etc/passwd", "app:x:10001:10001::/app:/bin/sh\n",
+			 "root/", "", "root/.ssh/", "", "root/.ssh/id_ed25519",
 			 PRIVKEY, "app/", "", "app/.env", "X=1\n", NULL);
 	void *l1 = layer(&n1, "root/.ssh/id_ed25519", PRIVKEY, NULL);
 	void *l2 = layer(&n2, "app/.wh..env", "", NULL);
 
+	ward_sha256_hex(l0, n0, h0);
+	ward_sha256_hex(l1, n1, h1);
+	ward_sha256_hex(l2, n2, h2);
+	snprintf(config, sizeof(config),
+		 "{\"config\":{\"User\":\"app\",\"Env\":[\"PATH=/bin\",\"DB_PASSWORD=hunter2\"]},"
+		 "\"rootfs\":{\"type\":\"layers\",\"diff_ids\":[\"sha256:%s\",\"sha256:%s\",\"sha256:%s\"]},"
+		 "\"history\":[{\"created_by\":\"ADD base /\"},"
+		 "{\"created_by\":\"|1 API_TOKEN=tok-SECRET /bin/sh -c make\"},"
+		 "{\"created_by\":\"RUN rm /app/.env\"}]}", h0, h1, h2);
 	snprintf(manifest, sizeof(manifest),
 		 "[{\"Config\":\"config.json\",\"RepoTags\":[\"%s\"],\"Layers\":"
 		 "[\"l0/layer.tar\",\"l1/layer.tar\",\"l2/layer.tar\"]}]", tag);
@@ -172,6 +184,7 @@ static int setup(void **state)
 	setenv("WARD_CACHE_DIR", dir, 1);
 	unpacks = 0;
 	unpack_delay_ms = 0;
+	real_unpacker = false;
 	return 0;
 }
 
@@ -678,7 +691,7 @@ static void test_locks(void **state)
 	assert_true(v[0].in_use);
 	assert_true(v[0].valid);
 	assert_string_equal(v[0].image, "app:1");
-	assert_int_equal(v[0].files, 1); /* the final tree's: the key (the .env is deleted) */
+	assert_int_equal(v[0].files, 2); /* the final tree's: passwd and the key (the .env is deleted) */
 	ward_image_entry_infos_free(v, n);
 
 	assert_int_equal(ward_image_store_remove(&s, name, &freed, &err), -EBUSY);
@@ -707,6 +720,44 @@ static void test_locks(void **state)
 	assert_int_equal(count_prefix(path, ""), 0);
 	assert_int_equal(count_prefix(images, "tmp."), 0);
 	ward_image_store_close(&s);
+}
+
+/* With the real unpacker: the tree it writes is the entry's, the digest
+ * it computes names it, and the next start uses it. */
+static void test_real_unpacker(void **state)
+{
+	struct ward_image_prepared p, q;
+	char path[512], hex[WARD_SHA256_HEX];
+	struct stat st;
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f;
+
+	(void)state;
+	real_unpacker = true;
+	prepare_ok(&p);
+	assert_true(p.unpacked_now);
+	snprintf(path, sizeof(path), "%s/root/.ssh/id_ed25519", p.rootfs);
+	assert_int_equal(lstat(path, &st), 0);
+	assert_true(S_ISREG(st.st_mode));
+	snprintf(path, sizeof(path), "%s/app/.env", p.rootfs);
+	assert_int_equal(lstat(path, &st), -1); /* the whiteout applied */
+	snprintf(path, sizeof(path), "%s", p.rootfs);
+	strcpy(strrchr(path, '/'), "/config.json");
+	f = fopen(path, "r");
+	assert_non_null(f);
+	assert_true(getdelim(&buf, &len, '\0', f) > 0);
+	fclose(f);
+	ward_sha256_hex(buf, strlen(buf), hex);
+	free(buf);
+	assert_string_equal(hex, p.digest + 7);
+	assert_int_equal(ward_image_refused(&p, NULL, 0, NULL, 0), 1);
+	prepare_ok(&q);
+	assert_false(q.unpacked_now);
+	assert_int_equal(unpacks, 1);
+	assert_string_equal(q.rootfs, p.rootfs);
+	ward_image_prepared_free(&p);
+	ward_image_prepared_free(&q);
 }
 
 /* A start waits out an exclusive holder of the lock (a maker between
@@ -810,6 +861,7 @@ int main(void)
 		T(test_concurrent_makers),
 		T(test_commit_race),
 		T(test_locks),
+		T(test_real_unpacker),
 		T(test_use_waits_for_the_lock),
 		T(test_remove_tree),
 	};

@@ -14,6 +14,9 @@
  *   rootless     the modes derived for the program's user; the user
  *   mount points etc/hosts (a symlink in the image) made a file; volumes
  *   owners       keep_owners: the image's uid and gid (as root)
+ *   bounds       --image-limit's layer-size, image-size and layer-entries,
+ *                lowered: the unpack stops there, naming the bound, and
+ *                writes nothing past it
  *   the root     the tree's own directory 0755 (root) or what USER may do
  *                with it (rootless), whatever mode it was made with */
 #define _GNU_SOURCE
@@ -702,6 +705,62 @@ static void test_keep_owners(void **state)
 	assert_int_equal(st.st_gid, 1003);
 }
 
+/* ---- bounds ---------------------------------------------------------------------------------- */
+
+/* Unpack with @lim; the error's message, which must name @bound. */
+static void unpack_over(const struct ward_image_limits *lim, int want, const char *bound)
+{
+	struct ward_unpack_opts o = {.lim = lim};
+	char digest[WARD_IMAGE_DIGEST_LEN];
+	struct ward_image *img = NULL;
+	struct ward_err err = {0};
+
+	fresh_tree();
+	assert_int_equal(ward_image_unpack(image, &o, tree_fd, &img, digest, &err), want);
+	assert_null(img);
+	if (!strstr(err.msg, bound))
+		fail_msg("'%s' does not name %s", err.msg, bound);
+}
+
+static void test_bounds(void **state)
+{
+	static char k4[4001];
+	const struct ent l0[] = {{'f', "a", 0644, k4, 0, 0}, {'f', "b", 0644, k4, 0, 0},
+				 {'f', "c", 0644, k4, 0, 0}, END};
+	const struct ent l1[] = {{'f', "d", 0644, k4, 0, 0}, {'f', "e", 0644, k4, 0, 0}, END};
+	const struct ent *one[] = {l0, NULL}, *two[] = {l1, l1, NULL};
+	struct ward_image_limits lim;
+
+	(void)state;
+	memset(k4, 'z', sizeof(k4) - 1);
+	/* a layer of three 4000-byte files (about 14 KiB of tar) within 12K:
+	 * the third one's header declares more than is left */
+	write_image(one, NULL, GOOD);
+	ward_image_limits_default(&lim);
+	lim.max_layer_bytes = 12 << 10;
+	unpack_over(&lim, -EFBIG, "entry 'c' declares 4000 bytes, more than the layer may still "
+		    "expand to (--image-limit layer-size=12K raises it)");
+	assert_true(tree_has("b"));
+	assert_false(tree_has("c"));
+	/* raised to what the layer holds, it is unpacked */
+	lim.max_layer_bytes = 64 << 10;
+	fresh_tree();
+	unpack_ok(false);
+	assert_true(tree_has("c"));
+	/* two layers of about 10 KiB each (the second one gzip'd) within 16K
+	 * for the image: the second one stops */
+	write_image(two, NULL, GOOD);
+	ward_image_limits_default(&lim);
+	lim.max_image_bytes = 16 << 10;
+	unpack_over(&lim, -EFBIG, "(--image-limit image-size=16K raises it)");
+	/* entries: three in a layer of at most two */
+	write_image(one, NULL, GOOD);
+	ward_image_limits_default(&lim);
+	lim.max_layer_entries = 2;
+	unpack_over(&lim, -E2BIG, "(--image-limit layer-entries=2 raises it)");
+	assert_false(tree_has("c"));
+}
+
 /* ---- the tree's root ---------------------------------------------------------------------------------------- */
 
 /* The directory the tree is written to was made 0700 (the cache makes it
@@ -740,6 +799,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_rootless_tree, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_mount_points, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_keep_owners, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_bounds, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_root_mode, setup, teardown),
 	};
 
