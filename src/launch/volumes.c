@@ -92,6 +92,16 @@ static bool in_groups(const struct ward_plan *plan, gid_t gid)
 	return false;
 }
 
+/* The copy's mode: the permission bits (never setuid, setgid or sticky),
+ * and the owner's read and write (and search, for a directory): the
+ * copy is the program's own, and a volume it cannot write is no use.
+ * A rootless cache keeps the modes as its user sees them (0500 for a
+ * root directory of mode 0755), which this gives back. */
+static mode_t copy_mode(const struct stat *st)
+{
+	return (st->st_mode & 0777) | (S_ISDIR(st->st_mode) ? S_IRWXU : S_IRUSR | S_IWUSR);
+}
+
 /* What the program's user could do with @st in the root (the ids as the
  * sandbox sees them): read a file, list and enter a directory. */
 static bool user_can_read(const struct ward_plan *plan, const struct stat *st)
@@ -177,7 +187,7 @@ static int copy_file(struct copy *c, int src, int dst, const char *name,
 	if (fstat(in, &again) < 0 || again.st_dev != st->st_dev || again.st_ino != st->st_ino)
 		return copy_err(c, 0, "changed while it was copied:");
 	out = openat(dst, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
-		     st->st_mode & 0777);
+		     copy_mode(st));
 	if (out < 0)
 		return copy_err(c, errno, "creating");
 	return copy_bytes(c, in, out, (uint64_t)st->st_size);
@@ -223,7 +233,7 @@ static int copy_subdir(struct copy *c, int src, int dst, const char *name,
 		return copy_err(c, errno, "opening the copy of");
 	if ((r = copy_dir(c, in, out, depth + 1)) < 0)
 		return r;
-	return fchmod(out, st->st_mode & 0777) < 0 ? copy_err(c, errno, "chmod") : 0;
+	return fchmod(out, copy_mode(st)) < 0 ? copy_err(c, errno, "chmod") : 0;
 }
 
 static int copy_entry(struct copy *c, int src, int dst, const char *name,
@@ -305,14 +315,15 @@ static int fill(const struct ward_plan *plan, const char *volume, int src, int m
 				    volume, plan->uid);
 	if ((r = copy_dir(&c, src, top, 1)) < 0)
 		return r;
-	return fchmod(top, st.st_mode & 0777) < 0 ?
+	return fchmod(top, copy_mode(&st)) < 0 ?
 	       ward_err_set(err, WARD_STEP_TMPFS, errno, "volume %s: chmod", volume) : 0;
 }
 
 static int mount_volume(int rootfd, const struct ward_plan *plan, size_t i, int src,
 			struct ward_err *err)
 {
-	static const char *const opts[] = {"mode", "0755", NULL};
+	static const char *const opts[] = {"mode", "0755", "size", WARD_VOLUME_SIZE,
+					   "nr_inodes", WARD_VOLUME_INODES, NULL};
 	const char *v = plan->volumes[i];
 	_cleanup_close_ int dst = -1, mnt = -1, now = -1;
 	int r;

@@ -5,19 +5,22 @@
  * (it must be able to write its volume); the tmpfs is private and gone
  * when the sandbox ends.
  *
- * Copied: directories, regular files (setuid and setgid bits dropped)
- * and symlinks (as links, never followed); device nodes, FIFOs and
- * sockets are left out.  A file the program's user could not read in the
+ * Copied: directories and regular files (setuid, setgid and sticky bits
+ * dropped, the owner's read and write added) and symlinks (as links,
+ * never followed); device nodes, FIFOs and sockets are left out.  A file the program's user could not read in the
  * root stops the launch rather than be handed over as its own.  Bounded:
- * WARD_VOLUME_MAX_BYTES and WARD_VOLUME_MAX_ENTRIES per volume,
- * WARD_VOLUME_MAX_DEPTH. */
+ * the copy by WARD_VOLUME_MAX_BYTES, WARD_VOLUME_MAX_ENTRIES and
+ * WARD_VOLUME_MAX_DEPTH, the tmpfs (with what the program writes) by
+ * WARD_VOLUME_SIZE and WARD_VOLUME_INODES. */
 #ifndef WARD_VOLUMES_H
 #define WARD_VOLUMES_H
 
 #include "base/err.h"
 #include "plan/plan.h"
 
-#define WARD_VOLUME_MAX_BYTES (1ull << 30)
+#define WARD_VOLUME_MAX_BYTES (512ull << 20)
+#define WARD_VOLUME_SIZE "1g"
+#define WARD_VOLUME_INODES "262144"
 #define WARD_VOLUME_MAX_ENTRIES 100000u
 #define WARD_VOLUME_MAX_DEPTH 64u
 

@@ -119,8 +119,13 @@ static int apply_user(struct ward_plan_builder *b,
 static int apply_argv(struct ward_plan_builder *b, struct ward_plan *plan,
 		      const struct ward_image_config *c, struct ward_err *err)
 {
-	int r = ward_plan_image_argv(c, b->entrypoint, b->argv, &plan->image_argv,
-				     err);
+	int r;
+
+	/* The builder's strings go with it: argv keeps a copy. */
+	if (b->entrypoint && !(plan->image_entrypoint = strdup(b->entrypoint)))
+		return ward_err_set(err, WARD_STEP_PLAN, ENOMEM, "strdup");
+	r = ward_plan_image_argv(c, plan->image_entrypoint, b->argv, &plan->image_argv,
+				 err);
 
 	if (r < 0 && b->dry && err->errnum != ENOMEM) {
 		b->argv = dry_argv;
@@ -211,8 +216,10 @@ int ward_plan_resolve_image(struct ward_plan_builder *b, struct ward_plan *plan,
 		return refuse_without_image(b, err);
 	if ((r = check_combination(b, plan, err)) < 0)
 		return r;
-	req = (struct ward_image_request){.path = b->image, .tag = b->tag, .user = b->user,
-					  .lim = b->image_limits_set ? &b->image_limits : NULL};
+	req = (struct ward_image_request){
+		.path = b->image, .tag = b->tag, .user = b->user,
+		.lim = b->image_limits_set ? &b->image_limits : NULL,
+	};
 	if (!(plan->image = calloc(1, sizeof(*plan->image))))
 		return ward_err_set(err, WARD_STEP_PLAN, ENOMEM, "calloc");
 	plan->image->lock_fd = -1;
@@ -235,6 +242,8 @@ void ward_plan_free_image(struct ward_plan *plan)
 	}
 	ward_plan_image_argv_free(plan->image_argv);
 	plan->image_argv = NULL;
+	free(plan->image_entrypoint);
+	plan->image_entrypoint = NULL;
 }
 #endif
 

@@ -166,6 +166,7 @@ struct ward_plan {
 	 * as resolved).  NULL without an image. */
 	struct ward_image_prepared *image;
 	char **image_argv;
+	char *image_entrypoint; /* --entrypoint, image_argv[0]'s own copy */
 	char *image_withheld; /* the image's Env names withheld, or NULL */
 	size_t image_refused; /* findings that refuse a run (explain shows them) */
 
