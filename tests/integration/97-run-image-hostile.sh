@@ -213,6 +213,37 @@ EOF
 chmod 755 "$T"
 ok "hostile-image.py writes one archive per class"
 
+# holds NAME LINE...: the archive's layers hold these members
+# (hostile-image.py --list: "LAYER NAME TYPE MODE [XATTR...]").
+holds() {
+	local name=$1 list line missing=""
+	shift
+	list=$(python3 "$GEN" --list "$T/$name.tar")
+	for line in "$@"; do
+		grep -qxF -- "$line" <<<"$list" || missing+="$line; "
+	done
+	if [ -z "$missing" ]; then
+		ok "$name.tar holds what it is about"
+	else
+		not_ok "$name.tar holds what it is about" "missing: $missing" "listed: $list"
+	fi
+}
+holds dotdot "1 a/../../../../../../../../../..$CANARY/dotdot file 0644"
+holds absolute "1 $CANARY/absolute file 0644"
+holds link-outside "1 shadow-link hardlink 0644"
+holds link-absolute "1 shadow-link hardlink 0644"
+holds etc-loop "0 etc dir 0755" "1 etc symlink 0777" "2 etc/ward-hostile file 0644"
+holds through "1 hostetc symlink 0777" "1 up symlink 0777" "1 can symlink 0777" \
+	"2 hostetc/ward-hostile file 0644" "2 up/ward-escaped file 0644" "2 can/owned file 0644" \
+	"2 can/hl hardlink 0644"
+holds devices "1 evil/mem chr 0666" "1 evil/kmsg chr 0666" "1 evil/sda blk 0666" "1 evil/fifo fifo 0666"
+holds setuid "1 suid-probe file 4755" "1 sgid-probe file 2755" "1 sgid-dir dir 2775"
+holds xattrs "1 cap-probe file 0755 security.capability security.ward trusted.ward user.ward" \
+	"1 xdir dir 0755 system.posix_acl_default user.ward"
+holds whiteouts "2 w/.wh.deleted file 0644" "2 .wh.gone file 0644" "2 opq/.wh..wh..opq file 0644"
+holds mount-points "1 tmp symlink 0777" "1 run symlink 0777" "1 proc symlink 0777" "1 dev symlink 0777" \
+	"1 etc/hosts symlink 0777"
+
 # ---- assertions ----------------------------------------------------------------------------
 
 # The cache of the current mode (set by each mode below): CACHE, ENTRY_RE.

@@ -3,6 +3,11 @@
 not, with the digests right (unless told to spoil one).
 
     tests/lib/hostile-image.py SPEC.json OUT.tar      (SPEC - : stdin)
+    tests/lib/hostile-image.py --list OUT.tar
+
+--list prints what an archive's layers hold, a line per member:
+"LAYER NAME TYPE MODE [XATTR...]" (TYPE as in SPEC, MODE octal), so a
+test can check that the hostile entries are really there.
 
 SPEC (JSON):
   {"layout": "legacy" | "blobs",     legacy: <id>/layer.tar members, as
@@ -147,7 +152,7 @@ def tarinfo(e):
         die("unknown entry type %r" % t)
     ti = tarfile.TarInfo(e["name"])
     ti.type = TYPES[t]
-    mode = e.get("mode", 0o755 if t == "dir" else 0o644)
+    mode = e.get("mode", 0o755 if t == "dir" else 0o777 if t == "symlink" else 0o644)
     ti.mode = int(mode, 8) if isinstance(mode, str) else mode
     ti.uid = e.get("uid", 0)
     ti.gid = e.get("gid", 0)
@@ -214,7 +219,23 @@ def spoilt(digest):
     return digest[:20] + ("1" if digest[20] == "0" else "0") + digest[21:]
 
 
+def list_layers(path):
+    names = {v: k for k, v in TYPES.items() if k != "zeros"}
+    with tarfile.open(path) as outer:
+        manifest = json.load(outer.extractfile("manifest.json"))
+        for i, name in enumerate(manifest[0]["Layers"]):
+            with tarfile.open(fileobj=outer.extractfile(name), mode="r:*") as layer:
+                for m in layer:
+                    t = "hardlink" if m.islnk() else names.get(m.type, "?")
+                    x = sorted(k[len("SCHILY.xattr."):] for k in m.pax_headers
+                               if k.startswith("SCHILY.xattr."))
+                    print(" ".join([str(i), m.name, t, "%04o" % m.mode] + x))
+
+
 def main():
+    if len(sys.argv) == 3 and sys.argv[1] == "--list":
+        list_layers(sys.argv[2])
+        return
     if len(sys.argv) != 3:
         die("usage: hostile-image.py SPEC.json|- OUT.tar")
     spec = json.load(sys.stdin if sys.argv[1] == "-" else open(sys.argv[1]))
