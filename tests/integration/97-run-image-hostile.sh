@@ -14,7 +14,9 @@
 #   devices      character and block nodes, FIFOs: absent
 #   setuid       setuid/setgid bits gone; the program gains nothing
 #   xattrs       security.capability and user.* never reach the tree
-#   whiteouts    deleted files and opaque directories' lower content absent
+#   whiteouts    deleted files and opaque directories' lower content absent;
+#                a private key deleted by a later layer does not stop the
+#                run, a kept one does (232, the finding's id)
 #   digests      a legacy layer.tar not matching rootfs.diff_ids (one
 #                archive posing as another image: the cache stays clean,
 #                the true image runs its own files); a blob not matching
@@ -24,9 +26,12 @@
 #   mount points /tmp, /run, /dev, /proc, etc/hosts, /dev/null, /etc as
 #                symlinks out: the root stays read-only, the cwd inside
 #                it, the host's /proc/sys/kernel/core_pattern untouched
+#   volumes      a volume over /etc holding the root-only /etc/shadow:
+#                refused (211), not handed over as the program's own
 # and in every run: the root read-only, the cwd inside it, the image's
 # root-owned 0600 /etc/shadow unreadable to the image's USER (rootless
-# too, where the caller owns every file of the tree).
+# too, where the caller owns every file of the tree: its mode is 0000 and
+# the read-only root keeps USER, its owner inside, from chmod'ing it).
 here=$(cd "$(dirname "$0")" && pwd)
 # shellcheck source=tests/lib/tap.sh
 . "$here/../lib/tap.sh"
@@ -212,6 +217,21 @@ image dev-links <<'EOF'
   {"name":"dev/null","type":"symlink","target":"/proc/sys/kernel/core_pattern"},
   {"name":"dev/console","type":"symlink","target":"/proc/sysrq-trigger"}]}]}
 EOF
+# a private key deleted by a later layer (history only: runs), and kept (refused)
+KEY='-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQAAAAAAAAABAAAAMwAAAAtzc2gtZW\nQyNTUxOQAAACDx0nP2Xl7bBfTj0ykFJ6V1Zp8k3o2ZAZ0b4i2j3l3bPwAAAJgQ8h1+EPId\n-----END OPENSSH PRIVATE KEY-----\n'
+SSH='{"name":"srv","type":"dir"},{"name":"srv/.ssh","type":"dir","mode":"0700","uid":10001,"gid":10001},
+ {"name":"srv/.ssh/id_ed25519","data":"'$KEY'","mode":"0600","uid":10001,"gid":10001}'
+image secret-deleted <<EOF
+{"layout":"legacy",@CFG@,"layers":[@BASE@,{"entries":[$SSH]},
+ {"entries":[{"name":"srv/.ssh/.wh.id_ed25519","data":""}]}]}
+EOF
+image secret-kept <<EOF
+{"layout":"legacy",@CFG@,"layers":[@BASE@,{"entries":[$SSH]}]}
+EOF
+# a volume over /etc, which holds the root-only /etc/shadow
+image volume-shadow <<'EOF'
+{"layout":"legacy","config":{"User":"app","Cmd":["/probe","id"],"Volumes":{"/etc":{}}},"layers":[@BASE@]}
+EOF
 chmod 755 "$T"
 ok "hostile-image.py writes one archive per class"
 
@@ -346,7 +366,8 @@ within() {
 
 host_untouched() {
 	expect_eq "$M: the host's core_pattern untouched" "$core_before" "$(cat /proc/sys/kernel/core_pattern)"
-	expect_eq "$M: the host's /etc/passwd untouched" "$passwd_before" "$(sha256sum </etc/passwd)"
+	# (other tests may add users meanwhile: look for what the images write)
+	expect_eq "$M: the host's /etc/passwd untouched" "" "$(grep -e 'over the link' -e '^ward-hostile' /etc/passwd)"
 	expect_eq "$M: the host's /etc/shadow has no new link" "$shadow_links" "$(stat -c %h /etc/shadow)"
 	expect_eq "$M: nothing named ward-hostile or ward-escaped on the host" "" \
 		"$(ls -d /etc/ward-hostile /ward-escaped "$T/ward-escaped" "$CACHE/ward-escaped" 2>/dev/null)"
@@ -354,7 +375,6 @@ host_untouched() {
 
 # ---- the classes ---------------------------------------------------------------------------
 classes() {
-	passwd_before=$(sha256sum </etc/passwd)
 	inside base "$COMMON"
 	common base
 	tree_clean base
@@ -466,6 +486,21 @@ classes() {
 		"$(cut -d' ' -f1 <<<"$OUT" | tr '\n' ' ' | sed 's/ $//')"
 	host_untouched
 
+	inside secret-deleted "$COMMON; /probe ls /srv/.ssh"
+	common secret-deleted
+	expect_eq "$M: secret-deleted: a key deleted by a later layer is absent, and does not stop the run" \
+		"entries=" "$(sed -n 6p <<<"$OUT")"
+	expect_match "$M: secret-deleted: ...which is said" "credential in the image's history only" "$ERR"
+	run_ward run --image "$T/secret-kept.tar" -- /probe id
+	expect_rc "$M: secret-kept: a key the program could read: refused (232)" 232
+	expect_match "$M: secret-kept: ...naming it and the directive that accepts it" \
+		"^ward: image-audit: to start anyway: --accept-findings image\.secret-file:/srv/\.ssh/id_ed25519$" "$ERR"
+
+	run_ward run --image "$T/volume-shadow.tar" -- /probe id
+	expect_rc "$M: volume-shadow: a volume over /etc (root-only /etc/shadow): refused (211)" 211
+	expect_match "$M: volume-shadow: ...as it would hand the program /etc/shadow as its own" \
+		"^ward: tmpfs: volume /etc: /etc/shadow is not readable by uid 10001 in the root" "$ERR"
+
 	inside dev-links "$COMMON; /probe write /dev/null data; /probe stat /dev/null; /probe write /dev/console x"
 	common dev-links
 	expect_match "$M: dev-links: /dev/null is the null device" '^type=chr .*rdev=1:3' "$OUT"
@@ -496,9 +531,13 @@ if [ "$(id -u)" = 0 ] && fixture_test_user && fixture_user_bins; then
 	mkdir -m 700 "$CACHE" && chown "$WARD_TEST_UID:$WARD_TEST_UID" "$CACHE"
 	export WARD_CACHE_DIR=$CACHE
 	classes
-	inside base "$COMMON"
+	inside base "$COMMON; /probe stat /etc/shadow; /bin/busybox chmod 644 /etc/shadow 2>&1; /probe read /etc/shadow"
 	expect_eq "rootless: the cached tree is the caller's; /etc/shadow's mode gives USER nothing" \
 		"$WARD_TEST_UID 0" "$(stat -c '%u %a' "$R/etc/shadow")"
+	expect_match "rootless: inside, USER owns /etc/shadow, mode 0000" '^type=reg mode=0000 uid=10001 ' \
+		"$(sed -n 6p <<<"$OUT")"
+	expect_eq "rootless: ...and cannot chmod it (the root is read-only): still unreadable" \
+		"chmod: /etc/shadow: Read-only file system|errno=EACCES" "$(sed -n '7,8p' <<<"$OUT" | tr '\n' '|' | sed 's/|$//')"
 	WARD=$WARD_ROOT
 	WARD_PREFIX=()
 	chmod -R u+rwX "$CACHE" 2>/dev/null
