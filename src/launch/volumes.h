@@ -19,7 +19,6 @@
 #include "plan/plan.h"
 
 #define WARD_VOLUME_MAX_BYTES (512ull << 20)
-#define WARD_VOLUME_SIZE "1g"
 #define WARD_VOLUME_INODES "262144"
 #define WARD_VOLUME_MAX_ENTRIES 100000u
 #define WARD_VOLUME_MAX_DEPTH 64u

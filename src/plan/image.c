@@ -102,13 +102,15 @@ static int set_text(char **slot, const char *value, struct ward_err *err)
 	return *slot ? 0 : ward_err_set(err, WARD_STEP_PLAN, ENOMEM, "strdup");
 }
 
-static int apply_user(struct ward_plan_builder *b,
+static int apply_user(struct ward_plan_builder *b, struct ward_plan *plan,
 		      const struct ward_image_config *c, struct ward_err *err)
 {
 	if (b->user)
 		return 0;
-	if (!ward_plan_image_user_is_default(c->user))
+	if (!ward_plan_image_user_is_default(c->user)) {
+		plan->image_user = true;
 		return set_text(&b->user, c->user, err);
+	}
 	if (!b->quiet && !b->dry)
 		fprintf(stderr, "ward: notice: the image's USER is %s%s: it runs as ward's default user 10001:10001 (ward never runs root; --user chooses another)\n",
 			c->user && *c->user ? c->user : "not set",
@@ -162,7 +164,7 @@ static int apply_config(struct ward_plan_builder *b, struct ward_plan *plan,
 	int r;
 
 	if ((r = set_text(&b->rootfs, plan->image->rootfs, err)) < 0 ||
-	    (r = apply_user(b, c, err)) < 0 ||
+	    (r = apply_user(b, plan, c, err)) < 0 ||
 	    (r = set_text(&b->workdir, c->workdir, err)) < 0 ||
 	    (r = apply_argv(b, plan, c, err)) < 0 ||
 	    (r = apply_env(b, plan, c, err)) < 0)

@@ -49,6 +49,8 @@ struct ward_image_prepared;
 #define WARD_SECRETS_DIR "/run/secrets"
 #define WARD_MAX_LISTEN 16
 #define WARD_MAX_VOLUMES 16
+/* the size of each volume's tmpfs (its copy and what the program writes) */
+#define WARD_VOLUME_SIZE "1g"
 #define WARD_LISTEN_NAME_MAX 64
 
 /* PATH when the program is given none. */
@@ -168,6 +170,7 @@ struct ward_plan {
 	char **image_argv;
 	char *image_entrypoint; /* --entrypoint, image_argv[0]'s own copy */
 	char *image_withheld; /* the image's Env names withheld, or NULL */
+	bool image_user; /* the user is the image's USER (not --user) */
 	size_t image_refused; /* findings that refuse a run (explain shows them) */
 
 	/* identity */
@@ -198,7 +201,7 @@ struct ward_plan {
 	size_t ntmpfs;
 	/* volumes (the image's, then --volume): a private tmpfs at each,
 	 * filled with a copy of the root's content there, owned by the
-	 * program's user (launch/volumes.c) */
+	 * program's user (launch/volumes.c), of at most WARD_VOLUME_SIZE */
 	char *volumes[WARD_MAX_VOLUMES];
 	size_t nvolumes;
 

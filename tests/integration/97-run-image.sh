@@ -10,9 +10,12 @@
 #     no device node survives, the root is read-only;
 #   - the image's VOLUME is a private writable tmpfs holding the image's
 #     content there (links as links, no device nodes), the cache untouched;
+#     a VOLUME at a symlink of the image is refused;
 #   - /etc/hosts, /etc/hostname and /etc/resolv.conf as Docker gives them,
-#     fitting --net (loopback: no nameserver; host: the host's);
-#   - the image's STOPSIGNAL is what the program gets when ward gets SIGTERM;
+#     fitting --net (loopback: no nameserver; host: the host's; veth: the
+#     host's less its loopback nameservers, eth0's address in hosts);
+#   - the image's STOPSIGNAL is what the program gets when ward gets SIGTERM
+#     (from ward's init, and from the launcher with --no-init);
 #   - an image with no USER runs as ward's default user, saying so;
 #   - an image holding a private key is refused (232) until
 #     --accept-findings names it; a profile's `image =` key;
@@ -50,7 +53,7 @@ B=$T/base
 mkdir -p "$B"/{bin,etc,tmp,data/sub,nodes}
 chmod 1777 "$B/tmp"
 cp /bin/busybox "$B/bin/busybox"
-for a in sh rm chmod mkdir cat echo true sleep; do
+for a in sh ls rm chmod mkdir cat echo true sleep; do
 	ln -s busybox "$B/bin/$a"
 done
 install -m 755 "$PROBE" "$B/probe"
@@ -103,6 +106,12 @@ chmod 644 "$K/id_ed25519"
 printf 'FROM wardtest/runimg-base:1\nCOPY id_ed25519 /keys/id_ed25519\nUSER app\nCMD ["/probe", "id"]\n' \
 	>"$K/Dockerfile"
 build -t wardtest/runimg-key:1 "$K"
+S=$T/symvol
+mkdir -p "$S"
+printf 'FROM wardtest/runimg-base:1\nRUN ["/bin/busybox", "ln", "-s", "/etc", "/vol"]\nVOLUME /vol\nCMD ["/probe", "id"]\n' \
+	>"$S/Dockerfile"
+build -t wardtest/runimg-symvol:1 "$S"
+dk save -o "$T/symvol.tar" wardtest/runimg-symvol:1 || bail "docker save" "docker save failed"
 dk save -o "$T/app.tar" wardtest/runimg-app:1 || bail "docker save" "docker save failed"
 dk save -o "$T/root.tar" wardtest/runimg-root:1 || bail "docker save" "docker save failed"
 dk save -o "$T/key.tar" wardtest/runimg-key:1 || bail "docker save" "docker save failed"
@@ -110,13 +119,16 @@ skopeo copy --quiet "docker-archive:$T/app.tar" "oci:$T/oci:1" >/dev/null 2>&1 |
 	bail "skopeo copy to an OCI layout" "skopeo copy failed"
 chmod 644 "$T"/*.tar
 chmod -R a+rX "$T/oci"
-ok "images built: app (USER, ENV, WORKDIR, VOLUME, STOPSIGNAL, ENTRYPOINT/CMD), root, key"
+ok "images built: app (USER, ENV, WORKDIR, VOLUME, STOPSIGNAL, ENTRYPOINT/CMD), root, key, symvol"
 
 export WARD_CACHE_DIR=$T/cache
 
 # ---- user, environment, cwd, argv ----------------------------------------------------------
+run_ward check --image "$T/app.tar"
+expect_out_match "ward check --image app.tar (here the test's app image) inspects it: its user" \
+	'^image\.user +ok .*USER app: runs as uid 10001'
 run_ward run --image "$T/app.tar"
-expect_rc "the image's Entrypoint and Cmd run (probe id)" 0
+expect_rc "ward run --image app.tar (here the test's app image): the image's Entrypoint and Cmd run (probe id)" 0
 expect_out_match "...as the image's USER app (10001:10001)" '^uid=10001/10001/10001/10001 gid=10001/'
 run_ward run --image "$T/app.tar" --env EXTRA=added -- env
 expect_out_match "CMD after -- replaces Cmd (probe env); the image's ENV is there" '^GREETING=hello$'
@@ -129,6 +141,9 @@ run_ward run --image "$T/app.tar" --entrypoint /bin/echo
 expect_eq "--entrypoint replaces Entrypoint and clears Cmd" "0 " "$RC $OUT"
 run_ward run --image "$T/app.tar" --entrypoint /bin/echo -- one two
 expect_eq "--entrypoint with arguments after --" "0 one two" "$RC $OUT"
+run_ward run --image "$T/app.tar" --entrypoint /bin/sh -- -c 'ls -l /data'
+expect_out_match "ward run --image app.tar --entrypoint /bin/sh -- -c 'ls -l /data': the shell lists the volume" ' seed$'
+
 
 # ---- the tree ------------------------------------------------------------------------------
 run_ward run --image "$T/app.tar" -- stat /doomed
@@ -150,10 +165,14 @@ expect_out "...links as links, no device node nor FIFO" "entries=link@,seed,sub/
 run_ward run --image "$T/app.tar" -- write /data/seed changed
 expect_out "the VOLUME is writable by the program" "ok"
 run_ward run --image "$T/app.tar" -- mounts
-expect_out_match "...a tmpfs of its own" '^/data .*(nosuid|nodev)'
+expect_out_match "...a tmpfs of its own, writable, nosuid, nodev" '^/data rw,nosuid,nodev'
 entry=$(find "$T/cache/images" -mindepth 1 -maxdepth 1 -type d ! -name sources ! -name 'tmp.*' | head -n1)
 expect_eq "...and the cached image is untouched" "seed image-hosts" \
 	"$(cat "$entry/rootfs/data/seed" "$entry/rootfs/etc/hosts" | tr '\n' ' ' | sed 's/ $//')"
+
+run_ward run --image "$T/symvol.tar"
+expect_rc "a VOLUME at a symlink of the image (/vol -> /etc) is refused (211)" 211
+expect_match "...saying so: ward never mounts through a symlink" 'volume /vol: a symlink .*never mounts through a symlink' "$ERR"
 
 # ---- /etc/hosts, hostname, resolv.conf -----------------------------------------------------------
 run_ward run --image "$T/app.tar" --hostname box -- cat /etc/hosts
@@ -167,6 +186,12 @@ expect_no_match "...nor the image's" '192\.0\.2\.53' "$OUT"
 run_ward run --image "$T/app.tar" --net host -- cat /etc/resolv.conf
 expect_eq "resolv.conf with --net host: the host's" "$(grep -v '^$' /etc/resolv.conf 2>/dev/null)" \
 	"$(grep -v '^$' <<<"$OUT")"
+run_ward run --image "$T/app.tar" --net veth --hostname vv -- cat /etc/hosts
+expect_out_match "/etc/hosts with --net veth: the hostname at eth0's address" '^10\.[0-9.]+[[:space:]]+vv$'
+run_ward run --image "$T/app.tar" --net veth -- cat /etc/resolv.conf
+expect_eq "resolv.conf with --net veth: the host's, less its nameservers on the host's loopback" \
+	"$(grep -Ev '^$|^nameserver[[:space:]]+(127\.|::1)' /etc/resolv.conf 2>/dev/null)" \
+	"$(grep -Ev '^$|^# ward: ' <<<"$OUT")"
 run_ward run --image "$T/app.tar" -- write /etc/hosts x
 expect_out "/etc/hosts is read-only" "errno=EROFS"
 
@@ -184,6 +209,19 @@ else
 	not_ok "SIGTERM to ward reaches the program as SIGUSR1" "the probe never printed ready: $(cat "$T/stop.err")"
 fi
 
+WARD_PREFIX=(env --default-signal)
+ward_bg "$T/stop-noinit" run --no-init --image "$T/app.tar" -- wait-signal
+WARD_PREFIX=()
+if wait_for_line "$T/stop-noinit" '^ready$' 20; then
+	kill -TERM "$WARD_PID"
+	wait_bg "$WARD_PID" 10
+	expect_eq "--no-init: the launcher forwards SIGTERM as the STOPSIGNAL (SIGUSR1)" \
+		"0 ready signal=SIGUSR1" "$RC $(tr '\n' ' ' <"$T/stop-noinit" | sed 's/ $//')"
+else
+	kill -KILL "$WARD_PID" 2>/dev/null
+	not_ok "--no-init: SIGTERM forwarded as SIGUSR1" "the probe never printed ready: $(cat "$T/stop-noinit.err")"
+fi
+
 # ---- no USER, the audit, a profile, explain -------------------------------------------------
 run_ward run --image "$T/root.tar"
 expect_out_match "an image with no USER runs as ward's default user, not root" '^uid=10001/10001/10001/10001 gid=10001/'
@@ -199,6 +237,16 @@ run_ward run --profile "$T/app.profile" -- hostname
 expect_out "a profile's image = key runs the image" "hostname=fromprofile"
 run_ward run --image "$T/oci" -- id
 expect_out_match "the OCI layout of the image runs the same" '^uid=10001/10001/10001/10001 gid=10001/'
+run_ward explain --image "$T/app.tar"
+expect_rc "ward explain --image app.tar (here the test's app image) exits 0" 0
+expect_match "...shows the user" "user: +uid 10001 gid 10001 \\(the image's USER app\\)" "$OUT"
+expect_match "...the argv" 'argv: +/probe id$' "$OUT"
+expect_match "...the exposed ports" 'exposed: +8080/tcp' "$OUT"
+expect_match "...the volumes" 'volumes: +/data$' "$OUT"
+expect_match "...the stop signal" 'stop signal: SIGUSR1' "$OUT"
+expect_match "...and the steps: the volume's tmpfs" 'mount a private writable tmpfs on /data' "$OUT"
+expect_match "...the /etc files" 'write /etc/hosts' "$OUT"
+expect_match "...SIGTERM forwarded as SIGUSR1" 'forward SIGTERM to the program as SIGUSR1' "$OUT"
 
 # ---- rootless ------------------------------------------------------------------------------------------
 if [ "$(id -u)" = 0 ] && fixture_test_user && fixture_user_bins; then
