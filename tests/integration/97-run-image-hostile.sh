@@ -17,6 +17,8 @@
 #   whiteouts    deleted files and opaque directories' lower content absent;
 #                a private key deleted by a later layer does not stop the
 #                run, a kept one does (232, the finding's id)
+#   members      a docker save member, an OCI layout's blob, as symlinks
+#                out of the archive: refused
 #   digests      a legacy layer.tar not matching rootfs.diff_ids (one
 #                archive posing as another image: the cache stays clean,
 #                the true image runs its own files); a blob not matching
@@ -217,6 +219,23 @@ image dev-links <<'EOF'
   {"name":"dev/null","type":"symlink","target":"/proc/sys/kernel/core_pattern"},
   {"name":"dev/console","type":"symlink","target":"/proc/sysrq-trigger"}]}]}
 EOF
+# the archive's own members: a layer.tar that is a symlink out of the
+# archive; an OCI layout directory whose layer blob is a symlink out of it
+image member-link <<'EOF'
+{"layout":"legacy",@CFG@,"layers":[@BASE@,{"entries":[{"name":"which","data":"x"}]}],
+ "member-link":"../../../../../../../../etc/shadow"}
+EOF
+image oci-dir <<'EOF'
+{"layout":"blobs",@CFG@,"layers":[@BASE@,{"gzip":true,"entries":[{"name":"which","data":"x"}]}]}
+EOF
+if ! mkdir "$T/oci-dir" || ! tar -xf "$T/oci-dir.tar" -C "$T/oci-dir"; then
+	bail_out "extract oci-dir.tar"
+fi
+blob=$(python3 -c '
+import json, sys
+print(json.load(open(sys.argv[1]))[0]["Layers"][-1])' "$T/oci-dir/manifest.json")
+ln -sf /etc/shadow "$T/oci-dir/$blob"
+chmod -R a+rX "$T/oci-dir"
 # a private key deleted by a later layer (history only: runs), and kept (refused)
 KEY='-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQAAAAAAAAABAAAAMwAAAAtzc2gtZW\nQyNTUxOQAAACDx0nP2Xl7bBfTj0ykFJ6V1Zp8k3o2ZAZ0b4i2j3l3bPwAAAJgQ8h1+EPId\n-----END OPENSSH PRIVATE KEY-----\n'
 SSH='{"name":"srv","type":"dir"},{"name":"srv/.ssh","type":"dir","mode":"0700","uid":10001,"gid":10001},
@@ -295,7 +314,7 @@ refused() {
 	local name=$1 re=$2 before
 	shift 2
 	before=$(entries)
-	run_ward run --image "$T/$name.tar" "$@" -- /probe id
+	run_ward run --image "$T/$name$([ -d "$T/$name" ] || echo .tar)" "$@" -- /probe id
 	expect_rc "$M: $name: refused (229)" 229
 	expect_eq "$M: $name: one 'ward: image:' line saying why" "1" \
 		"$(grep -Ec "^ward: image: .*$re" <<<"$ERR")"
@@ -384,6 +403,8 @@ classes() {
 	refused link-outside "'\.\.' component"
 	refused link-absolute "entry '/etc/shadow' is absolute"
 	refused link-later "a hard link to 'late', which is not in the tree \(yet\): refused"
+	refused member-link "member '[0-9a-f]{64}/layer\.tar' links outside the archive \(absolute or too many '\.\.'\): refused"
+	refused oci-dir "/blobs/sha256/[0-9a-f]{64} \(a symlink: not followed\)"
 	refused etc-loop "entry 'etc': a symlink loop"
 
 	# shellcheck disable=SC2016 # expanded by the sandbox's sh

@@ -19,6 +19,10 @@ SPEC (JSON):
                                      Cmd, Entrypoint, WorkingDir, ...)
    "spoil": "diff-id" | "blob-name", the last layer's diff_id in the
                                      config, or its blob's name, made wrong
+   "member-link": "TARGET",          (legacy) the last layer's layer.tar
+                                     member a symlink to TARGET, as docker
+                                     save links a repeated layer to its
+                                     first copy
    "poison": [ENTRY, ...],           the last layer stored with these
                                      entries instead, its diff_id (and so
                                      the config, and the image's digest)
@@ -269,7 +273,11 @@ def main():
                 add_bytes(out, lid + "/VERSION", b"1.0")
                 ti = tarfile.TarInfo(lid + "/layer.tar")
                 ti.size, ti.mode, ti.mtime = l.size, 0o644, 0
-                out.addfile(ti, l.f)
+                if "member-link" in spec and i == len(layers) - 1:
+                    ti.type, ti.size, ti.linkname = tarfile.SYMTYPE, 0, spec["member-link"]
+                    out.addfile(ti)
+                else:
+                    out.addfile(ti, l.f)
                 names.append(lid + "/layer.tar")
             config_name = config_hex + ".json"
             add_bytes(out, config_name, config)
