@@ -28,6 +28,8 @@
 #   mount points /tmp, /run, /dev, /proc, etc/hosts, /dev/null, /etc as
 #                symlinks out: the root stays read-only, the cwd inside
 #                it, the host's /proc/sys/kernel/core_pattern untouched
+#   workdir      WorkingDir with '..': refused (125); through a link to
+#                /proc/1/cwd: the cwd stays inside the root
 #   volumes      a volume over /etc holding the root-only /etc/shadow:
 #                refused (211), not handed over as the program's own
 # and in every run: the root read-only, the cwd inside it, the image's
@@ -247,6 +249,14 @@ EOF
 image secret-kept <<EOF
 {"layout":"legacy",@CFG@,"layers":[@BASE@,{"entries":[$SSH]}]}
 EOF
+# working directories: with '..', through a link to /proc/1/cwd
+image workdir-dotdot <<'EOF'
+{"layout":"legacy","config":{"User":"app","Cmd":["/probe","cwd"],"WorkingDir":"/../../../etc"},"layers":[@BASE@]}
+EOF
+image workdir-proc <<'EOF'
+{"layout":"legacy","config":{"User":"app","Cmd":["/probe","cwd"],"WorkingDir":"/wd"},"layers":[@BASE@,
+ {"entries":[{"name":"wd","type":"symlink","target":"/proc/1/cwd"}]}]}
+EOF
 # a volume over /etc, which holds the root-only /etc/shadow
 image volume-shadow <<'EOF'
 {"layout":"legacy","config":{"User":"app","Cmd":["/probe","id"],"Volumes":{"/etc":{}}},"layers":[@BASE@]}
@@ -311,14 +321,21 @@ canary_clean() {
 # refused NAME ERE [WARD-OPTIONS...]: exit 229, one image line matching ERE,
 # no entry nor tmp.* left in the cache, the canary empty.
 refused() {
-	local name=$1 re=$2 before
-	shift 2
+	refused_as 229 image "$@"
+}
+
+# refused_as RC STEP NAME ERE [WARD-OPTIONS...]: the same for another step
+# (the cache is checked for the image step only).
+refused_as() {
+	local rc=$1 step=$2 name=$3 re=$4 before
+	shift 4
 	before=$(entries)
 	run_ward run --image "$T/$name$([ -d "$T/$name" ] || echo .tar)" "$@" -- /probe id
-	expect_rc "$M: $name: refused (229)" 229
-	expect_eq "$M: $name: one 'ward: image:' line saying why" "1" \
-		"$(grep -Ec "^ward: image: .*$re" <<<"$ERR")"
-	expect_eq "$M: $name: nothing left in the cache" "$before" "$(entries)"
+	expect_rc "$M: $name: refused ($rc)" "$rc"
+	expect_eq "$M: $name: one 'ward: $step:' line saying why" "1" \
+		"$(grep -Ec "^ward: $step: .*$re" <<<"$ERR")"
+	# a refusal of the config comes after the (sound) tree is cached
+	[ "$step" = image ] && expect_eq "$M: $name: nothing left in the cache" "$before" "$(entries)"
 	canary_clean "$name"
 }
 
@@ -521,6 +538,11 @@ classes() {
 	expect_rc "$M: volume-shadow: a volume over /etc (root-only /etc/shadow): refused (211)" 211
 	expect_match "$M: volume-shadow: ...as it would hand the program /etc/shadow as its own" \
 		"^ward: tmpfs: volume /etc: /etc/shadow is not readable by uid 10001 in the root" "$ERR"
+
+	refused_as 125 plan workdir-dotdot "--workdir /\.\./\.\./\.\./etc: must be an absolute path without '\.\.'"
+	inside workdir-proc "/probe cwd; /probe write /x"
+	expect_eq "$M: workdir-proc: WorkingDir -> /proc/1/cwd: the cwd is inside the read-only root" \
+		"cwd=/ errno=EROFS" "$(tr '\n' ' ' <<<"$OUT" | sed 's/ $//')"
 
 	inside dev-links "$COMMON; /probe write /dev/null data; /probe stat /dev/null; /probe write /dev/console x"
 	common dev-links
