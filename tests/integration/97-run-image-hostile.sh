@@ -44,6 +44,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 
 tap_require_userns
 command -v python3 >/dev/null || skip_all "python3 is missing (package python3)"
+command -v getcap >/dev/null || skip_all "getcap is missing (package libcap2-bin)"
 [ -x /bin/busybox ] || skip_all "/bin/busybox is missing (package busybox-static)"
 fixture_dir T || skip_all "cannot create a directory under ${TMPDIR:-/tmp}"
 WARD_TIMEOUT=30
@@ -386,7 +387,7 @@ for d, dirs, files in os.walk(sys.argv[1]):
         for x in os.listxattr(p, follow_symlinks=False):
             print(p, x)
 ' "$R")"
-	expect_eq "$M: $name: getcap finds no file capability" "" "$(getcap -r "$R" 2>/dev/null)"
+	expect_eq "$M: $name: getcap finds no file capability" "" "$(getcap -r "$R" 2>&1)"
 	expect_eq "$M: $name: no whiteout marker in the cached tree" "" \
 		"$(find "$R" -name '.wh.*' -printf '%P\n')"
 }
