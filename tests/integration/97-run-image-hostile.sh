@@ -15,6 +15,8 @@
 #   setuid       setuid/setgid bits gone; the program gains nothing
 #   xattrs       security.capability and user.* never reach the tree
 #   whiteouts    deleted files and opaque directories' lower content absent;
+#                through links to the host's paths: the image's files go,
+#                the host's stay; of '..': refused;
 #                a private key deleted by a later layer does not stop the
 #                run, a kept one does (232, the finding's id)
 #   members      a docker save member, an OCI layout's blob, as symlinks
@@ -71,10 +73,10 @@ BASE='{"entries":[
 CFG='"config":{"User":"app","Cmd":["/probe","id"]}'
 
 # image NAME: the archive $T/NAME.tar from the spec on stdin (@BASE@,
-# @CFG@, @CANARY@ and @PROBE@ replaced).
+# @CFG@, @CANARY@ and @PROBE@ replaced; @T@ is $T without its leading /).
 image() {
 	local spec
-	spec=$(sed -e "s|@CANARY@|$CANARY|g" -e "s|@PROBE@|$PROBE|g") || return 1
+	spec=$(sed -e "s|@CANARY@|$CANARY|g" -e "s|@PROBE@|$PROBE|g" -e "s|@T@|${T#/}|g") || return 1
 	spec=${spec//@BASE@/$BASE}
 	spec=${spec//@CFG@/$CFG}
 	spec=${spec//@PROBE@/$PROBE}
@@ -165,6 +167,20 @@ image whiteouts <<'EOF'
   {"name":".wh.gone","data":""},
   {"name":"opq/.wh..wh..opq","data":""},
   {"name":"opq/upper","data":"upper"}]}]}
+EOF
+# whiteouts through symlinks to the host's paths, and of '..'
+mkdir -m 755 "$T/keep" && echo kept >"$T/keep/file"
+image whiteout-through <<'EOF'
+{"layout":"legacy",@CFG@,"layers":[@BASE@,
+ {"entries":[{"name":"k","type":"symlink","target":"@T@/keep"},
+  {"name":"up","type":"symlink","target":"../../../../../../../../.."},
+  {"name":"@T@","type":"dir"},{"name":"@T@/keep","type":"dir"},{"name":"@T@/keep/file","data":"in the image"},
+  {"name":"@T@/keep/other","data":"in the image"}]},
+ {"entries":[{"name":"k/.wh.file","data":""},{"name":"up/@T@/keep/.wh.other","data":""},
+  {"name":".wh.","data":""}]}]}
+EOF
+image whiteout-dotdot <<'EOF'
+{"layout":"legacy",@CFG@,"layers":[@BASE@,{"entries":[{"name":"etc/.wh...","data":""}]}]}
 EOF
 # the true image, and an archive posing as it: the same config (so the
 # same digest), another legacy layer.tar
@@ -469,6 +485,14 @@ classes() {
 	expect_eq "$M: whiteouts: deleted files absent, opaque directories hide the lower layer" \
 		"entries=kept errno=ENOENT entries=upper" "$(sed -n '6,8p' <<<"$OUT" | tr '\n' ' ' | sed 's/ $//')"
 	tree_clean whiteouts
+
+	inside whiteout-through "$COMMON"
+	common whiteout-through
+	# $T is beneath ward's /tmp in the sandbox: look at the cached tree
+	expect_eq "$M: whiteout-through: whiteouts through links to a host path delete the image's files" \
+		"" "$(ls -A "$R$T/keep" 2>&1)"
+	expect_eq "$M: whiteout-through: ...not the host's" "kept" "$(cat "$T/keep/file")"
+	refused whiteout-dotdot "entry 'etc/\.wh\.\.\.' whites out '\.' or '\.\.'"
 
 	refused poisoned "layer 1 \([0-9a-f]{64}/layer\.tar\).*rootfs\.diff_ids says sha256:[0-9a-f]{64}"
 	inside true-layer "$COMMON; /probe cat /which"
