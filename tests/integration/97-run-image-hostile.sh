@@ -4,7 +4,8 @@
 # refused (exit 229, one "ward: image:" line saying what) with nothing
 # left in the cache, or run, and then the probe inside and the cached
 # tree on the host show it neutralised:
-#   names        '..' and absolute members: refused, the canary untouched
+#   names        '..' and absolute members, a 20 kB pax path: refused, the
+#                canary untouched
 #   hard links   to outside the tree (.. or absolute), to a member not yet
 #                extracted: refused
 #   symlinks     a symlink extracted earlier, then written through
@@ -168,6 +169,12 @@ image whiteouts <<'EOF'
   {"name":"opq/.wh..wh..opq","data":""},
   {"name":"opq/upper","data":"upper"}]}]}
 EOF
+# a pax header naming an entry 20,000 bytes deep
+{
+	printf '{"layout":"legacy",@CFG@,"layers":[@BASE@,{"entries":[{"name":"'
+	for _ in $(seq 10000); do printf 'a/'; done
+	printf 'x","data":"deep"}]}]}\n'
+} | image pax-huge
 # whiteouts through symlinks to the host's paths, and of '..'
 mkdir -m 755 "$T/keep" && echo kept >"$T/keep/file"
 image whiteout-through <<'EOF'
@@ -439,6 +446,7 @@ classes() {
 	refused link-later "a hard link to 'late', which is not in the tree \(yet\): refused"
 	refused member-link "member '[0-9a-f]{64}/layer\.tar' links outside the archive \(absolute or too many '\.\.'\): refused"
 	refused oci-dir "/blobs/sha256/[0-9a-f]{64} \(a symlink: not followed\)"
+	refused pax-huge "its tar headers fill [0-9]+ bytes, more than 16384 \(WARD_IMAGE_MAX_HEADER\)"
 	refused etc-loop "entry 'etc': a symlink loop"
 
 	# shellcheck disable=SC2016 # expanded by the sandbox's sh
