@@ -71,9 +71,15 @@ int ward_volumes_open(int rootfd, const struct ward_plan *plan, int *fds,
 			return ward_err_set(err, WARD_STEP_TMPFS, ELOOP,
 					    "volume %s: a symlink on its way in the root; ward never mounts through a symlink",
 					    v);
-		if (fds[i] == -ENOENT || fds[i] == -ENOTDIR)
-			return ward_err_set(err, WARD_STEP_TMPFS, -fds[i],
-					    "volume %s: no such directory in the root; create it there, or drop the volume",
+		if (fds[i] == -ENOENT) {
+			/* An empty volume: its mount point is made as any
+			 * other's (ward_mnt_ensure says where it cannot). */
+			fds[i] = -1;
+			continue;
+		}
+		if (fds[i] == -ENOTDIR)
+			return ward_err_set(err, WARD_STEP_TMPFS, ENOTDIR,
+					    "volume %s: not a directory in the root (or a file on its way); give another path, or drop the volume",
 					    v);
 		return ward_err_set(err, WARD_STEP_TMPFS, -fds[i], "volume %s", v);
 	}
@@ -285,15 +291,6 @@ static int copy_dir(struct copy *c, int src, int dst, unsigned depth)
 
 /* ---- the mounts ----------------------------------------------------------- */
 
-static unsigned depth_of(const char *path)
-{
-	unsigned d = 0;
-
-	for (; *path; path++)
-		d += *path == '/';
-	return d;
-}
-
 static int fill(const struct ward_plan *plan, const char *volume, int src, int mnt,
 		struct ward_err *err)
 {
@@ -319,8 +316,8 @@ static int fill(const struct ward_plan *plan, const char *volume, int src, int m
 	       ward_err_set(err, WARD_STEP_TMPFS, errno, "volume %s: chmod", volume) : 0;
 }
 
-static int mount_volume(int rootfd, const struct ward_plan *plan, size_t i, int src,
-			struct ward_err *err)
+int ward_volume_mount(int rootfd, const struct ward_plan *plan, size_t i, int src,
+		      struct ward_err *err)
 {
 	static const char *const opts[] = {"mode", "0755", "size", WARD_VOLUME_SIZE,
 					   "nr_inodes", WARD_VOLUME_INODES, NULL};
@@ -343,27 +340,5 @@ static int mount_volume(int rootfd, const struct ward_plan *plan, size_t i, int 
 	if (now < 0 || ward_mnt_own(now) < 0)
 		return ward_err_set(err, WARD_STEP_TMPFS, now < 0 ? -now : errno,
 				    "volume %s: opening its tmpfs", v);
-	return 0;
-}
-
-int ward_volumes_mount(int rootfd, const struct ward_plan *plan, const int *fds,
-		       struct ward_err *err)
-{
-	size_t order[WARD_MAX_VOLUMES];
-	int r;
-
-	for (size_t i = 0; i < plan->nvolumes; i++)
-		order[i] = i;
-	for (size_t i = 1; i < plan->nvolumes; i++)
-		for (size_t j = i; j > 0 && depth_of(plan->volumes[order[j - 1]]) >
-					    depth_of(plan->volumes[order[j]]); j--) {
-			size_t t = order[j];
-
-			order[j] = order[j - 1];
-			order[j - 1] = t;
-		}
-	for (size_t k = 0; k < plan->nvolumes; k++)
-		if ((r = mount_volume(rootfd, plan, order[k], fds[order[k]], err)) < 0)
-			return r;
 	return 0;
 }

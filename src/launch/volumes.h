@@ -25,18 +25,19 @@
 
 /* Child, the root assembled (@rootfd) but nothing mounted over it yet:
  * each volume's content opened in the root without following a symlink
- * (@fds[i], -1 when there is none: a path beneath /tmp, /run, a tmpfs or
- * a bind, whose mount point is made later).  A path missing from the
- * root, a symlink on its way or anything but a directory at its end is
- * refused with the path (WARD_STEP_TMPFS).  0 or -errno; @fds hold
+ * (@fds[i], -1 when there is none: a path missing from the root, or
+ * beneath /tmp, /run, a tmpfs or a bind, whose mount point is made later;
+ * the volume starts empty).  A symlink on its way or anything but a
+ * directory at its end is refused with the path (WARD_STEP_TMPFS).  0 or -errno; @fds hold
  * plan->nvolumes entries to close. */
 int ward_volumes_open(int rootfd, const struct ward_plan *plan, int *fds,
 		      struct ward_err *err);
 
-/* Child, after the read-only root and the other mounts: per volume
- * (shallower first), a fresh tmpfs filled from @fds[i] while it is
+/* Child, after the read-only root, in the order of the other mounts
+ * (launch/rootfs.c: shallower first): volume @i, a fresh tmpfs filled
+ * from @src (an fd of ward_volumes_open, or -1: empty) while it is
  * detached, then attached at its path.  0 or -errno (WARD_STEP_TMPFS). */
-int ward_volumes_mount(int rootfd, const struct ward_plan *plan, const int *fds,
-		       struct ward_err *err);
+int ward_volume_mount(int rootfd, const struct ward_plan *plan, size_t i, int src,
+		      struct ward_err *err);
 
 #endif

@@ -135,6 +135,10 @@ expect_out_match "CMD after -- replaces Cmd (probe env); the image's ENV is ther
 expect_no_match "...but a secret-looking name of the image's ENV is withheld" 'API_TOKEN|image-token-value' "$OUT"
 expect_match "...saying so, by name" 'API_TOKEN' "$ERR"
 expect_out_match "...and --env adds" '^EXTRA=added$'
+run_ward run --image "$T/app.tar" --env GREETING=override --env-pass API_TOKEN -- env
+expect_eq "--env replaces the image's value; --env-pass passes a withheld one" \
+	"GREETING=override API_TOKEN=image-token-value" \
+	"$(grep -E '^(GREETING|API_TOKEN)=' <<<"$OUT" | tr '\n' ' ' | sed 's/ $//')"
 run_ward run --image "$T/app.tar" -- cwd
 expect_out "the image's WorkingDir is the working directory" "cwd=/srv/app"
 run_ward run --image "$T/app.tar" --entrypoint /bin/echo
@@ -170,6 +174,11 @@ entry=$(find "$T/cache/images" -mindepth 1 -maxdepth 1 -type d ! -name sources !
 expect_eq "...and the cached image is untouched" "seed image-hosts" \
 	"$(cat "$entry/rootfs/data/seed" "$entry/rootfs/etc/hosts" | tr '\n' ' ' | sed 's/ $//')"
 
+run_ward run --image "$T/app.tar" --volume /scratch -- write /scratch/x data
+expect_out "--volume PATH the image lacks (at the top): an empty writable volume" "ok"
+mkdir -p "$T/hostdir" && echo from-host >"$T/hostdir/f" && chmod -R a+rX "$T/hostdir"
+run_ward run --image "$T/app.tar" --bind "$T/hostdir:/data/sub" -- cat /data/sub/f
+expect_out "a --bind beneath the image's VOLUME is mounted after it, not hidden by it" "from-host"
 run_ward run --image "$T/symvol.tar"
 expect_rc "a VOLUME at a symlink of the image (/vol -> /etc) is refused (211)" 211
 expect_match "...saying so: ward never mounts through a symlink" 'volume /vol: a symlink .*never mounts through a symlink' "$ERR"
@@ -269,8 +278,23 @@ if [ "$(id -u)" = 0 ] && fixture_test_user && fixture_user_bins; then
 	expect_out_match "rootless: no setuid bit" '^type=reg mode=0[0-7]{3} '
 	run_ward run --image "$T/app.tar" --hostname rl -- cat /etc/hosts
 	expect_out_match "rootless: /etc/hosts names the sandbox" '^127\.0\.1\.1[[:space:]]+rl$'
+	run_ward run --image "$T/app.tar" -- cwd
+	expect_out "rootless: the image's WorkingDir" "cwd=/srv/app"
+	run_ward run --image "$T/app.tar" -- write /srv/app/x data
+	expect_out "rootless: the root is read-only" "errno=EROFS"
 	run_ward run --image "$T/key.tar"
 	expect_rc "rootless: the image holding a key is refused (232)" 232
+	WARD_PREFIX=("${WARD_PREFIX[@]}" env --default-signal)
+	ward_bg "$T/stop-rl" run --image "$T/app.tar" -- wait-signal
+	if wait_for_line "$T/stop-rl" '^ready$' 20; then
+		kill -TERM "$WARD_PID"
+		wait_bg "$WARD_PID" 10
+		expect_eq "rootless: SIGTERM reaches the program as the STOPSIGNAL (SIGUSR1)" \
+			"0 ready signal=SIGUSR1" "$RC $(tr '\n' ' ' <"$T/stop-rl" | sed 's/ $//')"
+	else
+		kill -KILL "$WARD_PID" 2>/dev/null
+		not_ok "rootless: SIGTERM forwarded as SIGUSR1" "the probe never printed ready: $(cat "$T/stop-rl.err")"
+	fi
 	WARD=$saved WARD_PREFIX=()
 else
 	skip "rootless ward run --image" "${FIXTURE_WHY:-not root, or cannot copy the binaries}"
