@@ -593,6 +593,8 @@ if [ "$(id -u)" = 0 ]; then
 	inside base "$COMMON"
 	expect_eq "root: the cached tree keeps the image's owners and modes (/etc/shadow 0:0 0600)" \
 		"0 0 600" "$(stat -c '%u %g %a' "$R/etc/shadow")"
+	run_ward image prune
+	expect_eq "root: ward image prune removes every entry" "0 " "$RC $(entries | tr '\n' ' ')"
 else
 	skip "root: the hostile classes" "not root"
 fi
@@ -614,9 +616,11 @@ if [ "$(id -u)" = 0 ] && fixture_test_user && fixture_user_bins; then
 		"$(sed -n 6p <<<"$OUT")"
 	expect_eq "rootless: ...and cannot chmod it (the root is read-only): still unreadable" \
 		"chmod: /etc/shadow: Read-only file system|errno=EACCES" "$(sed -n '7,8p' <<<"$OUT" | tr '\n' '|' | sed 's/|$//')"
+	run_ward image prune
+	expect_eq "rootless: ward image prune removes every entry (0000 files and 0500 directories too)" \
+		"0 " "$RC $(entries | tr '\n' ' ')"
 	WARD=$WARD_ROOT
 	WARD_PREFIX=()
-	chmod -R u+rwX "$CACHE" 2>/dev/null
 elif [ "$(id -u)" = 0 ]; then
 	not_ok "rootless: the test user and binaries" "${FIXTURE_WHY:-cannot copy the binaries}"
 else
