@@ -28,11 +28,12 @@ SPEC (JSON):
                                      the config, and the image's digest)
                                      still the described layer's: one
                                      archive passing for another image
-   "layers": [{"gzip": bool, "entries": [ENTRY, ...]}, ...]}
+   "layers": [{"gzip": bool, "bomb": bool, "entries": [ENTRY, ...]}, ...]}
 
 ENTRY: {"name": NAME, "type": T, "mode": "0644" (octal text), "uid": 0,
         "gid": 0, ...} where T is
-  file      "data" (text) or "from" (a host file copied in)
+  file      "data" (text) or "from" (a host file copied in); "mtime"
+            (any type; default 1700000000)
   dir
   symlink   "target"
   hardlink  "target" (the member it links to)
@@ -45,8 +46,8 @@ NAME is written as given: "/abs" and "a/../../x" stay what they are.
 
 A gzip layer whose zeros entries are all multiples of 16 MiB and whose
 "bomb" is true is written without expanding anything: the deflate stream
-of 16 MiB of zeros is produced once (after a full flush, so it does not
-depend on what came before) and repeated.  Its diff_id, and the gzip
+of 16 MiB of zeros is produced twice and compared (after a full flush it
+does not depend on what came before), then repeated as bytes.  Its diff_id, and the gzip
 trailer's CRC, are then not computed (hashing tens of GB would take
 minutes): a reader must stop such a layer on its bounds before its end,
 and the test asserts the message that says which bound.
