@@ -49,6 +49,7 @@ enum ward_step {
 	WARD_STEP_IMAGE,      /* ward check --image: reading an image archive */
 	WARD_STEP_LISTEN,     /* the sockets handed to the program (listen) */
 	WARD_STEP_NOTIFY,     /* NOTIFY_SOCKET passed on to the program */
+	WARD_STEP_IMAGE_AUDIT, /* ward run --image: findings not accepted */
 	WARD_STEP_COUNT
 };
 

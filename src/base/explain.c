@@ -72,6 +72,8 @@ static const struct step_info steps[WARD_STEP_COUNT] = {
 		"a port below net.ipv4.ip_unprivileged_port_start needs ward started by root (it drops root before the program runs); a port in use needs its other owner stopped"},
 	[WARD_STEP_NOTIFY] = {"notify", 231,
 		"ward could not relay the service manager's NOTIFY_SOCKET to the program; unset it to run without"},
+	[WARD_STEP_IMAGE_AUDIT] = {"image-audit", 232,
+		"the image holds credentials the program could read; remove them from the image, or accept them with the --accept-findings line shown"},
 };
 
 const char *ward_step_name(enum ward_step step)

@@ -1,6 +1,9 @@
 /* Pure helpers: numbers, sizes, paths. */
 #include <errno.h>
 #include <limits.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -117,4 +120,72 @@ bool ward_env_name_valid(const char *s, size_t n)
 		      (s[i] >= 'a' && s[i] <= 'z') || (s[i] >= '0' && s[i] <= '9')))
 			return false;
 	return true;
+}
+
+static const struct {
+	const char *name;
+	int sig;
+} signal_names[] = {
+	{"HUP", SIGHUP}, {"INT", SIGINT}, {"QUIT", SIGQUIT}, {"ILL", SIGILL},
+	{"TRAP", SIGTRAP}, {"ABRT", SIGABRT}, {"IOT", SIGIOT}, {"BUS", SIGBUS},
+	{"FPE", SIGFPE}, {"KILL", SIGKILL}, {"USR1", SIGUSR1}, {"SEGV", SIGSEGV},
+	{"USR2", SIGUSR2}, {"PIPE", SIGPIPE}, {"ALRM", SIGALRM}, {"TERM", SIGTERM},
+	{"STKFLT", SIGSTKFLT}, {"CHLD", SIGCHLD}, {"CONT", SIGCONT},
+	{"STOP", SIGSTOP}, {"TSTP", SIGTSTP}, {"TTIN", SIGTTIN}, {"TTOU", SIGTTOU},
+	{"URG", SIGURG}, {"XCPU", SIGXCPU}, {"XFSZ", SIGXFSZ},
+	{"VTALRM", SIGVTALRM}, {"PROF", SIGPROF}, {"WINCH", SIGWINCH},
+	{"IO", SIGIO}, {"POLL", SIGPOLL}, {"PWR", SIGPWR}, {"SYS", SIGSYS},
+};
+
+/* "RTMIN+N" and "RTMAX-N" (N may be absent). */
+static int parse_rt(const char *s)
+{
+	bool min = strncmp(s, "RTMIN", 5) == 0;
+	uint32_t n = 0;
+	int sig;
+
+	if (!min && strncmp(s, "RTMAX", 5) != 0)
+		return -EINVAL;
+	s += 5;
+	if (*s && (*s != (min ? '+' : '-') || ward_parse_u32(s + 1, &n) < 0))
+		return -EINVAL;
+	if (n > (uint32_t)(SIGRTMAX - SIGRTMIN))
+		return -EINVAL;
+	sig = min ? SIGRTMIN + (int)n : SIGRTMAX - (int)n;
+	return sig;
+}
+
+int ward_signal_parse(const char *s)
+{
+	char up[16];
+	size_t i;
+	uint32_t n;
+
+	if (!s || !*s)
+		return -EINVAL;
+	if (ward_parse_u32(s, &n) == 0)
+		return n >= 1 && n <= (uint32_t)SIGRTMAX ? (int)n : -EINVAL;
+	for (i = 0; s[i] && i < sizeof(up) - 1; i++)
+		up[i] = (char)(s[i] >= 'a' && s[i] <= 'z' ? s[i] - 'a' + 'A' : s[i]);
+	if (s[i])
+		return -EINVAL;
+	up[i] = '\0';
+	s = strncmp(up, "SIG", 3) == 0 ? up + 3 : up;
+	for (i = 0; i < sizeof(signal_names) / sizeof(signal_names[0]); i++)
+		if (strcmp(s, signal_names[i].name) == 0)
+			return signal_names[i].sig;
+	return parse_rt(s);
+}
+
+void ward_signal_name(int sig, char *buf, size_t len)
+{
+	for (size_t i = 0; i < sizeof(signal_names) / sizeof(signal_names[0]); i++)
+		if (signal_names[i].sig == sig) {
+			snprintf(buf, len, "SIG%s", signal_names[i].name);
+			return;
+		}
+	if (sig >= SIGRTMIN && sig <= SIGRTMAX)
+		snprintf(buf, len, "SIGRTMIN+%d", sig - SIGRTMIN);
+	else
+		snprintf(buf, len, "signal %d", sig);
 }

@@ -33,4 +33,12 @@ bool ward_env_name_valid(const char *s, size_t n);
  * more than @max. */
 int ward_split_colon(char *buf, char **fields, int max);
 
+/* A signal as Docker's STOPSIGNAL and `docker run --stop-signal` take
+ * it: "SIGQUIT", "QUIT", "3", "SIGRTMIN+3" or "RTMAX-1" (any case for
+ * the name).  Returns its number (1 to SIGRTMAX), or -EINVAL. */
+int ward_signal_parse(const char *s);
+
+/* The name of @sig ("SIGTERM", "SIGRTMIN+3") into @buf. */
+void ward_signal_name(int sig, char *buf, size_t len);
+
 #endif

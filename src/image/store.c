@@ -514,7 +514,8 @@ int ward_image_store_begin(const struct ward_image_store *s,
 				 O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
 				 0600)) < 0 ||
 	    flock(m->lock_fd, LOCK_EX) < 0 || mkdirat(m->fd, "rootfs", 0700) < 0 ||
-	    (m->rootfs_fd = open_dir_at(m->fd, "rootfs")) < 0) {
+	    (m->rootfs_fd = open_dir_at(m->fd, "rootfs")) < 0 ||
+	    fchmod(m->rootfs_fd, 0755) < 0) {
 		int e = errno;
 
 		ward_image_store_abort(s, m);

@@ -136,7 +136,10 @@ struct ward_image_maker {
 	int lock_fd;        /* its lock, held exclusive */
 };
 
-/* Make tmp.<random>/ with rootfs/ and lock (locked exclusive) inside. */
+/* Make tmp.<random>/ with rootfs/ and lock (locked exclusive) inside.
+ * rootfs/ is 0755, as a root is: the entry's 0700 keeps others out, and
+ * a root launch reads it through an fd with the sandbox's ids (launch/
+ * rootfs.c), which the launcher's 0700 would shut out. */
 int ward_image_store_begin(const struct ward_image_store *s,
 			   struct ward_image_maker *m, struct ward_err *err);
 

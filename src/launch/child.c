@@ -276,5 +276,5 @@ void ward_child_main(const struct ward_plan *plan, int syncfd)
 	 * no signal meanwhile.  close() first: close_range may fail. */
 	close(syncfd);
 	sys_close_range(3, UINT_MAX, 0);
-	ward_init_run(app, plan->signal_group);
+	ward_init_run(app, plan->signal_group, plan->stop_signal);
 }

@@ -16,6 +16,7 @@
 #include "base/cleanup.h"
 #include "launch/listen.h"
 #include "launch/notify.h"
+#include "launch/etc_files.h"
 #include "launch/prepare.h"
 #include "seccomp/cache.h"
 
@@ -219,7 +220,8 @@ int ward_launch_prepare(struct ward_plan *plan, struct ward_err *err)
 			return r;
 	if ((r = check_env_values(plan, err)) < 0 ||
 	    (r = ward_listen_prepare(plan, err)) < 0 ||
-	    (r = ward_notify_prepare(plan, err)) < 0)
+	    (r = ward_notify_prepare(plan, err)) < 0 ||
+	    (r = ward_etc_read_host(plan, err)) < 0)
 		return r;
 	plan->prepared = true;
 	return 0;

@@ -15,7 +15,9 @@
 
 #include "base/cleanup.h"
 #include "engine/dockersock.h"
+#include "launch/etc_files.h"
 #include "launch/mounts.h"
+#include "launch/volumes.h"
 #include "kernel/mountinfo.h"
 #include "launch/rootfs.h"
 #include "base/sys.h"
@@ -261,6 +263,10 @@ static bool beneath_later_mount(const struct ward_plan *plan, const char *dst)
 		if (ward_path_is_beneath(dst, plan->binds[i].dst) &&
 		    strcmp(dst, plan->binds[i].dst))
 			return true;
+	for (size_t i = 0; i < plan->nvolumes; i++)
+		if (ward_path_is_beneath(dst, plan->volumes[i]) &&
+		    strcmp(dst, plan->volumes[i]))
+			return true;
 	return false;
 }
 
@@ -299,6 +305,10 @@ static int create_mount_points(int rootfd, const struct ward_plan *plan,
 				   WARD_STEP_BINDS, err)) < 0)
 			return r;
 	}
+	for (size_t i = 0; i < plan->nvolumes; i++)
+		if ((r = precreate(rootfd, plan, plan->volumes[i], S_IFDIR,
+				   WARD_STEP_TMPFS, err)) < 0)
+			return r;
 	return 0;
 }
 
@@ -364,8 +374,9 @@ static int mount_bind(int rootfd, const struct ward_bind *b, int src,
 /* One of the profile's own mounts, in the order they are made. */
 struct user_mount {
 	const char *dst;
-	const struct ward_bind *bind; /* NULL for a tmpfs */
+	const struct ward_bind *bind; /* NULL for a tmpfs or a volume */
 	const struct ward_tmpfs *tmpfs;
+	long volume; /* plan->volumes[volume], or -1 */
 	int src;
 	unsigned depth;
 	uint64_t id; /* the mount's id once made */
@@ -380,22 +391,26 @@ static unsigned depth_of(const char *path)
 	return d;
 }
 
-/* Shallower destinations first (stable: as written, tmpfs before binds,
- * within one depth), so a mount meant to sit inside another is made
- * after it and is not hidden by it.  Same destinations are refused by
- * the plan. */
-static size_t order_user_mounts(const struct ward_plan *plan,
-				const int *src_fds, struct user_mount *m)
+/* Shallower destinations first (stable: as written, tmpfs before binds
+ * before volumes, within one depth), so a mount meant to sit inside
+ * another is made after it and is not hidden by it.  Same destinations
+ * are refused by the plan (a volume where a bind or tmpfs is, dropped). */
+static size_t order_user_mounts(const struct ward_plan *plan, const int *src_fds,
+				const int *volume_fds, struct user_mount *m)
 {
 	size_t n = 0;
 
 	for (size_t i = 0; i < plan->ntmpfs; i++)
 		m[n++] = (struct user_mount){.dst = plan->tmpfs[i].dst,
-					     .tmpfs = &plan->tmpfs[i], .src = -1};
+					     .tmpfs = &plan->tmpfs[i], .volume = -1,
+					     .src = -1};
 	for (size_t i = 0; i < plan->nbinds; i++)
 		m[n++] = (struct user_mount){.dst = plan->binds[i].dst,
-					     .bind = &plan->binds[i],
+					     .bind = &plan->binds[i], .volume = -1,
 					     .src = src_fds[i]};
+	for (size_t i = 0; i < plan->nvolumes; i++)
+		m[n++] = (struct user_mount){.dst = plan->volumes[i], .volume = (long)i,
+					     .src = volume_fds[i]};
 	for (size_t i = 0; i < n; i++)
 		m[i].depth = depth_of(m[i].dst);
 	for (size_t i = 1; i < n; i++)
@@ -439,26 +454,36 @@ static int verify_user_mounts(int rootfd, const struct user_mount *m, size_t n,
 		if (mount_id_at(rootfd, m[i].dst, &id) < 0 || id != m[i].id)
 			return ward_err_set(err, WARD_STEP_VERIFY, 0,
 					    "the %s at %s is hidden by a later mount",
-					    m[i].bind ? "bind" : "tmpfs", m[i].dst);
+					    m[i].bind ? "bind" : m[i].volume >= 0 ? "volume" : "tmpfs",
+					    m[i].dst);
 	}
 	return 0;
 }
 
-static int mount_writable(int rootfd, const struct ward_plan *plan,
-			  const int *src_fds, struct ward_err *err)
+static int mount_one(int rootfd, const struct ward_plan *plan,
+		     const struct user_mount *m, struct ward_err *err)
 {
-	struct user_mount m[WARD_MAX_BINDS + WARD_MAX_TMPFS];
-	size_t n = order_user_mounts(plan, src_fds, m);
+	if (m->bind)
+		return mount_bind(rootfd, m->bind, m->src, plan->engine_sockets, err);
+	if (m->volume >= 0)
+		return ward_volume_mount(rootfd, plan, (size_t)m->volume, m->src, err);
+	return mount_tmpfs(rootfd, plan, m->dst, "0755", m->tmpfs->size, err);
+}
+
+/* /tmp, /run, then the tmpfs, binds and volumes, shallower first. */
+static int mount_writable(int rootfd, const struct ward_plan *plan,
+			  const int *src_fds, const int *volume_fds,
+			  struct ward_err *err)
+{
+	struct user_mount m[WARD_MAX_BINDS + WARD_MAX_TMPFS + WARD_MAX_VOLUMES];
+	size_t n = order_user_mounts(plan, src_fds, volume_fds, m);
 	int r;
 
 	if ((r = mount_tmpfs(rootfd, plan, "/tmp", "1777", 0, err)) < 0 ||
 	    (r = mount_tmpfs(rootfd, plan, "/run", "0755", 0, err)) < 0)
 		return r;
 	for (size_t i = 0; i < n; i++) {
-		r = m[i].bind ? mount_bind(rootfd, m[i].bind, m[i].src,
-					   plan->engine_sockets, err)
-			      : mount_tmpfs(rootfd, plan, m[i].dst, "0755",
-					    m[i].tmpfs->size, err);
+		r = mount_one(rootfd, plan, &m[i], err);
 		if (r < 0 || (r = id_at(rootfd, &m[i], &m[i].id, err)) < 0)
 			return r;
 	}
@@ -548,26 +573,29 @@ static void close_all(int *fds, size_t n)
 }
 
 static int setup_with_sources(const struct ward_plan *plan, const int *src_fds,
-			      int rootfs_fd, struct ward_err *err);
+			      int rootfs_fd, int *volume_fds, struct ward_err *err);
 
 int ward_rootfs_setup(const struct ward_plan *plan, struct ward_err *err)
 {
-	int src_fds[WARD_MAX_BINDS];
+	int src_fds[WARD_MAX_BINDS], volume_fds[WARD_MAX_VOLUMES];
 	int rootfs_fd = -1, r;
 
 	for (size_t i = 0; i < WARD_MAX_BINDS; i++)
 		src_fds[i] = -1;
+	for (size_t i = 0; i < WARD_MAX_VOLUMES; i++)
+		volume_fds[i] = -1;
 	r = open_sources(plan, src_fds, &rootfs_fd, err);
 	if (r == 0)
-		r = setup_with_sources(plan, src_fds, rootfs_fd, err);
+		r = setup_with_sources(plan, src_fds, rootfs_fd, volume_fds, err);
 	close_all(src_fds, plan->nbinds);
+	close_all(volume_fds, plan->nvolumes);
 	if (rootfs_fd >= 0)
 		close(rootfs_fd);
 	return r;
 }
 
 static int setup_with_sources(const struct ward_plan *plan, const int *src_fds,
-			      int rootfs_fd, struct ward_err *err)
+			      int rootfs_fd, int *volume_fds, struct ward_err *err)
 {
 	_cleanup_close_ int rootfd = -1;
 	int r;
@@ -583,12 +611,15 @@ static int setup_with_sources(const struct ward_plan *plan, const int *src_fds,
 	rootfd = open(WARD_NEWROOT, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (rootfd < 0)
 		return ward_err_set(err, WARD_STEP_MOUNTS, errno, "open new root");
-	if ((r = create_mount_points(rootfd, plan, err)) < 0 ||
+	/* The volumes' content, before anything is mounted over it. */
+	if ((r = ward_volumes_open(rootfd, plan, volume_fds, err)) < 0 ||
+	    (r = create_mount_points(rootfd, plan, err)) < 0 ||
 	    (r = ward_mnt_setattr(rootfd, RO_ATTRS, true, WARD_STEP_READONLY,
 				  "the root, recursively", err)) < 0 ||
 	    (r = ward_rootfs_mount_proc(rootfd, err)) < 0 ||
 	    (r = ward_rootfs_mount_dev(rootfd, err)) < 0 ||
-	    (r = mount_writable(rootfd, plan, src_fds, err)) < 0)
+	    (r = mount_writable(rootfd, plan, src_fds, volume_fds, err)) < 0 ||
+	    (r = ward_etc_files_mount(rootfd, plan, err)) < 0)
 		return r;
 	if ((r = pivot_into(rootfd, err)) < 0)
 		return r;

@@ -34,6 +34,11 @@ static int is_forwarded(int sig)
 	return 0;
 }
 
+int ward_supervisor_stop_signal(int sig, int stop_signal)
+{
+	return sig == SIGTERM && stop_signal > 0 ? stop_signal : sig;
+}
+
 static int status_to_code(int status)
 {
 	if (WIFEXITED(status))
@@ -69,7 +74,7 @@ static void forward_from_init(pid_t app, bool group, int sig)
 		kill(app, sig);
 }
 
-void ward_init_run(pid_t app, bool group)
+void ward_init_run(pid_t app, bool group, int stop_signal)
 {
 	struct signalfd_siginfo si;
 	sigset_t all;
@@ -90,7 +95,9 @@ void ward_init_run(pid_t app, bool group)
 			if (reap(app, &code))
 				_exit(code);
 		} else if (is_forwarded((int)si.ssi_signo)) {
-			forward_from_init(app, group, (int)si.ssi_signo);
+			forward_from_init(app, group,
+					  ward_supervisor_stop_signal((int)si.ssi_signo,
+								      stop_signal));
 		}
 	}
 }
@@ -122,6 +129,15 @@ static int wait_signal(int sfd, const struct ward_plan *plan)
 	}
 }
 
+/* The program is pid 1 itself (--no-init): the launcher turns SIGTERM
+ * into the stop signal; otherwise ward's init does. */
+static int as_forwarded(const struct ward_plan *plan, int sig)
+{
+	if (!plan || !plan->own_init)
+		return sig;
+	return ward_supervisor_stop_signal(sig, plan->stop_signal);
+}
+
 int ward_supervise(pid_t child, int pidfd, const struct ward_plan *plan,
 		   int *exit_code, struct ward_err *err)
 {
@@ -149,7 +165,7 @@ int ward_supervise(pid_t child, int pidfd, const struct ward_plan *plan,
 		}
 		if (read(sfd, &si, sizeof(si)) == (ssize_t)sizeof(si) &&
 		    si.ssi_signo != SIGCHLD)
-			forward(child, pidfd, (int)si.ssi_signo);
+			forward(child, pidfd, as_forwarded(plan, (int)si.ssi_signo));
 	}
 	close(sfd);
 	*exit_code = status_to_code(status);

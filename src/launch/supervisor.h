@@ -14,9 +14,14 @@
 void ward_supervisor_forwarded(sigset_t *set);
 
 /* Inside, as pid 1, after fork: reap every child, forward the forwarded
- * signals to @app (to its process group when @group), and exit with @app's status (128+N for a signal
- * death) once it is gone.  Never returns. */
-__attribute__((noreturn)) void ward_init_run(pid_t app, bool group);
+ * signals to @app (to its process group when @group), SIGTERM as
+ * @stop_signal (--stop-signal, the image's StopSignal), and exit with
+ * @app's status (128+N for a signal death) once it is gone.  Never
+ * returns. */
+__attribute__((noreturn)) void ward_init_run(pid_t app, bool group, int stop_signal);
+
+/* What @sig is forwarded as: SIGTERM becomes @stop_signal (when > 0). */
+int ward_supervisor_stop_signal(int sig, int stop_signal);
 
 /* Outside: forward signals to @child (through @pidfd when >= 0) until it
  * exits, and pass on the program's NOTIFY_SOCKET messages when @plan has

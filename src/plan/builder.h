@@ -10,6 +10,7 @@
 
 #define WARD_MAX_SECCOMP_LINES 64
 #define WARD_MAX_ENV_FILES 8
+#define WARD_MAX_ACCEPT 32 /* accept-findings values (each ID[,ID...]) */
 
 struct ward_plan_builder {
 	char *rootfs;
@@ -73,6 +74,25 @@ struct ward_plan_builder {
 	char *secret_env[WARD_MAX_SECRETS];
 	char *where_secret_env[WARD_MAX_SECRETS];
 	size_t nsecret_env;
+	/* ward run --image (image.c): the image, the tag chosen in it, an
+	 * entrypoint replacing its own ("" clears it), the findings of its
+	 * audit accepted (each value "ID[,ID...]") */
+	char *image;
+	char *tag;
+	char *entrypoint;
+	char *accept_findings[WARD_MAX_ACCEPT];
+	size_t naccept_findings;
+	char *stop_signal; /* a signal name or number (util.h) */
+	char *volumes[WARD_MAX_VOLUMES];
+	size_t nvolumes;
+	/* Set by image.c from the prepared image, for the resolvers after
+	 * it: its Env entries that reach the program (pointers into the
+	 * plan's image), its volumes. */
+	const char *image_env[WARD_MAX_ENV];
+	size_t nimage_env;
+	/* A plan that never runs (check, explain): the audit's findings are
+	 * shown, not refused. */
+	bool dry;
 
 	/* Where each value came from ("file:line:col: ", or NULL for the
 	 * command line), for diagnostics at resolution time; a scalar's by
@@ -83,6 +103,7 @@ struct ward_plan_builder {
 	char *where_rlimits[WARD_MAX_RLIMITS];
 	char *where_env[WARD_MAX_ENV];
 	char *where_env_files[WARD_MAX_ENV_FILES];
+	char *where_volumes[WARD_MAX_VOLUMES];
 	/* Scalars set by a profile, to catch conflicting redefinitions. */
 	char *profile_value[WARD_DIRECTIVES_MAX];
 
@@ -136,6 +157,18 @@ void ward_plan_free_secrets(struct ward_plan_builder *b, struct ward_plan *plan)
  * line. */
 const char *ward_plan_where(const struct ward_plan_builder *b,
 			    const char *key, size_t idx);
+
+/* --image (image.c, first): prepare the image, refuse its findings
+ * unless accepted, and fill what the command line and the profiles left
+ * unset (rootfs, user, workdir, stop-signal) from its config; argv from
+ * its Entrypoint and Cmd, image_env.  Without --image: --tag and
+ * --entrypoint are refused. */
+int ward_plan_resolve_image(struct ward_plan_builder *b, struct ward_plan *plan,
+			    struct ward_err *err);
+/* stop-signal and volumes (image.c), after the image and the mounts. */
+int ward_plan_resolve_volumes(const struct ward_plan_builder *b,
+			      struct ward_plan *plan, struct ward_err *err);
+void ward_plan_free_image(struct ward_plan *plan);
 
 /* Resolve every value of @b into @plan (resolve.c). */
 int ward_plan_resolve(struct ward_plan_builder *b, struct ward_plan *plan,

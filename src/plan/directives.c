@@ -92,6 +92,38 @@ static int check_env_pass(const char *value, struct ward_err *err)
 	return 0;
 }
 
+static int check_stop_signal(const char *value, struct ward_err *err)
+{
+	if (ward_signal_parse(value) < 0)
+		return ward_err_set(err, WARD_STEP_PLAN, 0,
+				    "--stop-signal %s: expected a signal name or number (SIGTERM, QUIT, 3, SIGRTMIN+3)",
+				    value);
+	return 0;
+}
+
+static int check_volume(const char *value, struct ward_err *err)
+{
+	char norm[PATH_MAX];
+
+	if (ward_path_normalize(value, norm, sizeof(norm)) < 0 || strcmp(norm, "/") == 0 ||
+	    ward_path_is_beneath(norm, "/proc") || ward_path_is_beneath(norm, "/dev"))
+		return ward_err_set(err, WARD_STEP_PLAN, 0,
+				    "--volume %s: expected an absolute path without '..', outside /, /proc and /dev",
+				    value);
+	return 0;
+}
+
+static int check_accept_findings(const char *value, struct ward_err *err)
+{
+	size_t n = strlen(value);
+
+	if (n == 0 || value[0] == ',' || value[n - 1] == ',' || strstr(value, ",,"))
+		return ward_err_set(err, WARD_STEP_PLAN, 0,
+				    "--accept-findings '%s': expected ID[,ID...] as ward check --image shows them",
+				    value);
+	return 0;
+}
+
 static int check_image_limit(const char *value, struct ward_err *err)
 {
 	struct ward_image_limits lim;
@@ -420,6 +452,24 @@ const struct ward_directive ward_directives[] = {
 	{"secret-env", WARD_DIR_LIST, WARD_DIR_BOTH, LIST(secret_env, nsecret_env),
 	 .check = ward_plan_check_secret_env, .set = ward_plan_set_secret,
 	 .help = "  --secret-env NAME          also export that secret as NAME (a risk)\n"},
+	{"image", WARD_DIR_SCALAR, WARD_DIR_BOTH, TEXT(image),
+	 .help = "  --image FILE|DIR           run an image (docker save, OCI layout): its\n"
+		 "                             tree, user, env, entrypoint, cmd, workdir\n"},
+	{"tag", WARD_DIR_SCALAR, WARD_DIR_BOTH, TEXT(tag),
+	 .help = "  --tag REPO:TAG             the image of an archive holding several\n"},
+	{"entrypoint", WARD_DIR_SCALAR, WARD_DIR_BOTH, TEXT(entrypoint),
+	 .help = "  --entrypoint CMD           replace the image's entrypoint, clear its cmd\n"},
+	{"accept-findings", WARD_DIR_LIST, WARD_DIR_BOTH,
+	 LIST(accept_findings, naccept_findings), .check = check_accept_findings,
+	 .help = "  --accept-findings ID[,ID...]\n"
+		 "                             start although the image audit found these\n"},
+	{"stop-signal", WARD_DIR_SCALAR, WARD_DIR_BOTH, TEXT(stop_signal),
+	 .check = check_stop_signal,
+	 .help = "  --stop-signal SIG          what the program gets when ward gets SIGTERM\n"},
+	{"volume", WARD_DIR_LIST, WARD_DIR_BOTH, LIST(volumes, nvolumes), WHERE(where_volumes),
+	 .check = check_volume,
+	 .help = "  --volume PATH              a private writable tmpfs at PATH, filled\n"
+		 "                             with a copy of the root's PATH\n"},
 	{"verbose", WARD_DIR_FLAG, WARD_DIR_BOTH, .set = set_verbose, .short_name = 'v',
 	 .help = "  -v, --verbose              narrate each step with timings\n"},
 	{"quiet", WARD_DIR_FLAG, WARD_DIR_BOTH, .set = set_quiet, .short_name = 'q',
@@ -459,7 +509,8 @@ const struct ward_directive ward_directives[] = {
 _Static_assert(ROWS <= WARD_DIRECTIVES_MAX, "the table outgrew WARD_DIRECTIVES_MAX");
 _Static_assert(SLOTS(where_binds) == SLOTS(binds) && SLOTS(where_tmpfs) == SLOTS(tmpfs) &&
 	       SLOTS(where_rlimits) == SLOTS(rlimits) && SLOTS(where_env) == SLOTS(env) &&
-	       SLOTS(where_env_files) == SLOTS(env_files),
+	       SLOTS(where_env_files) == SLOTS(env_files) &&
+	       SLOTS(where_volumes) == SLOTS(volumes),
 	       "a list's origins have one slot per value");
 
 const struct ward_directive *ward_directive_find(const char *name)

@@ -20,11 +20,16 @@ void ward_plan_free(struct ward_plan *plan)
 	}
 	for (size_t i = 0; i < plan->ntmpfs; i++)
 		free(plan->tmpfs[i].dst);
+	for (size_t i = 0; i < plan->nvolumes; i++)
+		free(plan->volumes[i]);
+	free(plan->image_withheld);
+	ward_plan_free_image(plan);
 	for (size_t i = 0; i < plan->nenv; i++)
 		free(plan->env[i]);
 	free(plan->workdir);
 	free(plan->rootfs);
 	free(plan->hostname);
+	free(plan->resolv_conf);
 	free(plan->listen_env);
 	free(plan->notify_env);
 	free(plan->notify_target);

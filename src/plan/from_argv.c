@@ -41,7 +41,9 @@ int ward_plan_from_argv(int argc, char **argv, enum ward_plan_use use,
 	 * option, a profile not found) stops here. */
 	ward_plan_builder_collect(b, errs);
 	r = ward_cli_parse_run(argc, argv, b, &err);
-	if (r == 0 && !b->argv && use == WARD_PLAN_DRY)
+	b->dry = use == WARD_PLAN_DRY;
+	/* An image gives its own command (plan/image.c). */
+	if (r == 0 && !b->argv && use == WARD_PLAN_DRY && !b->image)
 		ward_plan_set_argv(b, placeholder);
 	if (r == 0 && !b->argv && use == WARD_PLAN_LEARN)
 		r = ward_err_set(&err, WARD_STEP_USAGE, 0,

@@ -306,6 +306,13 @@ int ward_plan_resolve_env(const struct ward_plan_builder *b,
 	if (term && snprintf(buf, sizeof(buf), "TERM=%s", term) < (int)sizeof(buf) &&
 	    (r = env_put(plan, buf, err)) < 0)
 		return ward_plan_note(b, r, err);
+	/* The image's Env over ward's defaults (its PATH wins), then
+	 * Docker's order: the files, --env over them. */
+	for (size_t i = 0; i < b->nimage_env; i++)
+		if ((r = ward_dockersock_check_env(plan->engine_sockets, b->image_env[i],
+						   err)) < 0 ||
+		    (r = env_put(plan, b->image_env[i], err)) < 0)
+			return ward_plan_note(b, ward_err_wrap(err, "the image's Env: "), err);
 	/* Docker's order: the files first, --env over them. */
 	for (size_t i = 0; i < b->nenv_files; i++)
 		if ((r = env_file_read(plan, b->env_files[i], err)) < 0) {

@@ -29,6 +29,7 @@
 
 struct ward_engine_sockets;
 struct ward_seccomp_learned;
+struct ward_image_prepared;
 
 #define WARD_MAX_BINDS 64
 #define WARD_MAX_TMPFS 16
@@ -47,6 +48,9 @@ struct ward_seccomp_learned;
 #define WARD_SECRET_MAX_BYTES (1u << 20) /* per secret */
 #define WARD_SECRETS_DIR "/run/secrets"
 #define WARD_MAX_LISTEN 16
+#define WARD_MAX_VOLUMES 16
+/* the size of each volume's tmpfs (its copy and what the program writes) */
+#define WARD_VOLUME_SIZE "1g"
 #define WARD_LISTEN_NAME_MAX 64
 
 /* PATH when the program is given none. */
@@ -155,6 +159,19 @@ struct ward_plan {
 	char *workdir;
 	bool own_init; /* the program is its own pid 1 */
 	bool signal_group; /* the init signals the program's process group */
+	/* what the program gets when ward gets SIGTERM (--stop-signal, the
+	 * image's StopSignal; SIGTERM when neither) */
+	int stop_signal;
+
+	/* ward run --image (image.c): the prepared image, its cache entry
+	 * locked until ward_plan_free; argv is image_argv (Entrypoint + Cmd
+	 * as resolved).  NULL without an image. */
+	struct ward_image_prepared *image;
+	char **image_argv;
+	char *image_entrypoint; /* --entrypoint, image_argv[0]'s own copy */
+	char *image_withheld; /* the image's Env names withheld, or NULL */
+	bool image_user; /* the user is the image's USER (not --user) */
+	size_t image_refused; /* findings that refuse a run (explain shows them) */
 
 	/* identity */
 	uid_t uid;
@@ -182,6 +199,11 @@ struct ward_plan {
 	size_t nbinds;
 	struct ward_tmpfs tmpfs[WARD_MAX_TMPFS];
 	size_t ntmpfs;
+	/* volumes (the image's, then --volume): a private tmpfs at each,
+	 * filled with a copy of the root's content there, owned by the
+	 * program's user (launch/volumes.c), of at most WARD_VOLUME_SIZE */
+	char *volumes[WARD_MAX_VOLUMES];
+	size_t nvolumes;
 
 	/* namespaces */
 	enum ward_mode mode;
@@ -190,6 +212,9 @@ struct ward_plan {
 	enum ward_net net;
 	struct ward_veth veth; /* WARD_NET_VETH */
 	char *hostname;
+	/* the host's /etc/resolv.conf, read by ward_launch_prepare for a
+	 * root image with --net host or veth (launch/etc_files.h), or NULL */
+	char *resolv_conf;
 	/* sockets the program inherits (inherited ones first, in the order
 	 * ward got them, then the listen directives'); fd -1 until
 	 * ward_launch_prepare binds or adopts them.  listen_connect_denied:

@@ -617,12 +617,18 @@ static void resolve_all(struct ward_plan_builder *b, struct ward_plan *plan,
 {
 	bool root_ok, user_ok, confine_ok;
 
+	bool image_ok;
+
+	ward_plan_resolve_mode(b, plan); /* first: groups and binds depend on it */
+	/* The image next: it gives the root, the command and defaults. */
+	image_ok = ward_plan_note(b, ward_plan_resolve_image(b, plan, err), err) == 0;
+	if (!image_ok && b->image)
+		return; /* no root, no command: nothing else would make sense */
 	if (!b->argv || !b->argv[0])
 		ward_plan_note(b, ward_err_set(err, WARD_STEP_USAGE, 0,
 					       "no command given: ward run [OPTIONS] -- CMD [ARG...]"),
 			       err);
 	plan->argv = b->argv;
-	ward_plan_resolve_mode(b, plan); /* first: groups and binds depend on it */
 	if (ward_plan_note(b, scan_engines(b, plan, err), err) < 0 && !plan->engine_sockets)
 		return;
 	root_ok = ward_plan_note(b, wrap_where(b, "rootfs", resolve_rootfs(b, plan, err),
@@ -638,6 +644,7 @@ static void resolve_all(struct ward_plan_builder *b, struct ward_plan *plan,
 	ward_dockersock_done(plan->engine_sockets); /* the walks are over */
 	resolve_tmpfs(b, plan, err);
 	one_mount_per_destination(plan);
+	ward_plan_note(b, ward_plan_resolve_volumes(b, plan, err), err);
 	ward_plan_resolve_rlimits(b, plan, err);
 	ward_plan_resolve_env(b, plan, err);
 	ward_plan_resolve_misc(b, plan, err);

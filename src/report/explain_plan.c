@@ -1,10 +1,14 @@
 /* ward explain: the launch plan in order, one step a line, each with
  * what it defends against. */
 #define _GNU_SOURCE
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 
+#include "base/util.h"
+#include "image/prepare.h"
 #include "kernel/caps.h"
+#include "plan/image_config.h"
 #include "plan/listen.h"
 #include "plan/plan.h"
 #include "report/report.h"
@@ -86,6 +90,73 @@ static void explain_secrets(const struct ward_plan *plan, FILE *out)
 		       "on disk or in core dumps; the program changing them");
 }
 
+/* "a b c" of @v (at most @n words) into @buf. */
+static void join_words(char *const *v, size_t n, char *buf, size_t len)
+{
+	size_t used = 0;
+
+	*buf = '\0';
+	for (size_t i = 0; (n == (size_t)-1 ? v[i] != NULL : i < n) && used < len; i++) {
+		int k = snprintf(buf + used, len - used, "%s%s", i ? " " : "", v[i]);
+
+		if (k < 0)
+			break;
+		used += (size_t)k;
+	}
+}
+
+/* ward run --image: what the image's config gives the launch, before the
+ * steps (--image FILE: the config under the command line and profiles). */
+static void explain_image(const struct ward_plan *plan, FILE *out)
+{
+	const struct ward_image_prepared *p = plan->image;
+	const struct ward_image_config *c;
+	char buf[1024], sig[32];
+
+	if (!p)
+		return;
+	c = &p->config;
+	fprintf(out, "image %s (%.19s...), unpacked at %s\n", p->name ? p->name : "(no name)",
+		p->digest, p->rootfs);
+	if (plan->image_user)
+		fprintf(out, "  user:        uid %u gid %u (the image's USER %s)\n", plan->uid,
+			plan->gid, c->user);
+	else
+		fprintf(out, "  user:        uid %u gid %u (%s)\n", plan->uid, plan->gid,
+			plan->user_set ? "--user" : c->user && *c->user ?
+			"the image's USER is root: ward's default user instead" :
+			"the image sets no USER: ward's default user, never root");
+	join_words(plan->argv, (size_t)-1, buf, sizeof(buf));
+	fprintf(out, "  argv:        %s\n", buf);
+	fprintf(out, "  workdir:     %s\n", plan->workdir ? plan->workdir : "/");
+	if (plan->image_withheld)
+		fprintf(out, "  env:         the image's Env, but withheld (secret-looking): %s\n",
+			plan->image_withheld);
+	join_words(c->volumes, c->nvolumes, buf, sizeof(buf));
+	fprintf(out, "  volumes:     %s\n", c->nvolumes ? buf : "(none)");
+	join_words(c->ports, c->nports, buf, sizeof(buf));
+	fprintf(out, "  exposed:     %s%s\n", c->nports ? buf : "(none)",
+		c->nports ? " (ward publishes nothing: --listen binds a port, --net host shares the host's)" : "");
+	ward_signal_name(plan->stop_signal > 0 ? plan->stop_signal : SIGTERM, sig, sizeof(sig));
+	fprintf(out, "  stop signal: %s (what the program gets when ward gets SIGTERM)\n", sig);
+	if (plan->image_refused)
+		fprintf(out, "  audit:       %zu finding(s) the program could read refuse the start (ward check --image shows them)\n",
+			plan->image_refused);
+}
+
+static void explain_volumes(const struct ward_plan *plan, FILE *out)
+{
+	char buf[512];
+
+	for (size_t i = 0; i < plan->nvolumes; i++) {
+		snprintf(buf, sizeof(buf), "mount a private writable tmpfs on %s (at most " WARD_VOLUME_SIZE "), "
+			 "filled with a copy of the root's %s, never following its symlinks; "
+			 "device nodes, FIFOs, sockets and setuid bits left out",
+			 plan->volumes[i], plan->volumes[i]);
+		step(out, buf, "changing the image; a volume the program cannot write on a read-only root");
+	}
+}
+
 static void explain_filesystem(const struct ward_plan *plan, FILE *out)
 {
 	char buf[1024];
@@ -104,7 +175,13 @@ static void explain_filesystem(const struct ward_plan *plan, FILE *out)
 		snprintf(buf, sizeof(buf), "mount a private tmpfs on %s", plan->tmpfs[i].dst);
 		step(out, buf, "the program writes only where it was told to");
 	}
+	explain_volumes(plan, out);
 	explain_secrets(plan, out);
+	if (plan->rootfs)
+		step(out, "write /etc/hosts (localhost and the hostname), /etc/hostname and "
+			  "/etc/resolv.conf (fitting --net) into a tmpfs of their own and bind them "
+			  "read-only over the root's files",
+		     "the image's (or the host's) names and nameservers inside; changing the image");
 	for (size_t i = 0; i < plan->nbinds; i++) {
 		snprintf(buf, sizeof(buf), "bind %s to %s %s, re-checked by inode right before the mount",
 			 plan->binds[i].src, plan->binds[i].dst,
@@ -180,9 +257,17 @@ static void explain_final(const struct ward_plan *plan, FILE *out)
 {
 	char buf[256];
 
+	char sig[32];
+
 	step(out, plan->own_init ? "run the program itself as pid 1"
 				 : "run ward's init as pid 1: reap zombies, forward signals, exit with the program's status",
 	     "zombie buildup and lost signals; the sandbox dies with ward");
+	if (plan->stop_signal > 0 && plan->stop_signal != SIGTERM) {
+		ward_signal_name(plan->stop_signal, sig, sizeof(sig));
+		snprintf(buf, sizeof(buf), "forward SIGTERM to the program as %s (%s)", sig,
+			 plan->image ? "--stop-signal, or the image's StopSignal" : "--stop-signal");
+		step(out, buf, "a program that stops cleanly only on its own signal being killed mid-write");
+	}
 	step(out, plan->seccomp_mode == WARD_SECCOMP_OFF ? "load NO syscall filter (off-i-know)"
 		  : "load the seccomp filter last, right before execve",
 	     plan->seccomp_mode == WARD_SECCOMP_OFF ? "nothing"
@@ -195,6 +280,7 @@ static void explain_final(const struct ward_plan *plan, FILE *out)
 void ward_explain_plan(const struct ward_plan *plan, FILE *out)
 {
 	step_no = 0;
+	explain_image(plan, out);
 	step(out, "validate every option and profile line before anything starts",
 	     "half-applied configurations: a mistake stops the launch");
 	step(out, plan->net == WARD_NET_HOST
