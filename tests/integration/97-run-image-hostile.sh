@@ -600,18 +600,22 @@ else
 fi
 
 # ---- rootless ----------------------------------------------------------------------------------
-if [ "$(id -u)" = 0 ] && fixture_test_user && fixture_user_bins; then
+# An id of this test's own, with no account (ward needs none: a rootless
+# launch maps only the caller's ids), so that no other test's user is
+# shared or removed under it.
+HOSTILE_UID=2397
+if [ "$(id -u)" = 0 ] && ! getent passwd "$HOSTILE_UID" >/dev/null && fixture_user_bins; then
 	M=rootless
-	fixture_user_prefix
+	WARD_PREFIX=(setpriv "--reuid=$HOSTILE_UID" "--regid=$HOSTILE_UID" --clear-groups --)
 	WARD_ROOT=$WARD
 	WARD=$WARD_U
 	CACHE=$T/cache-user
-	mkdir -m 700 "$CACHE" && chown "$WARD_TEST_UID:$WARD_TEST_UID" "$CACHE"
+	mkdir -m 700 "$CACHE" && chown "$HOSTILE_UID:$HOSTILE_UID" "$CACHE"
 	export WARD_CACHE_DIR=$CACHE
 	classes
 	inside base "$COMMON; /probe stat /etc/shadow; /bin/busybox chmod 644 /etc/shadow 2>&1; /probe read /etc/shadow"
 	expect_eq "rootless: the cached tree is the caller's; /etc/shadow's mode gives USER nothing" \
-		"$WARD_TEST_UID 0" "$(stat -c '%u %a' "$R/etc/shadow")"
+		"$HOSTILE_UID 0" "$(stat -c '%u %a' "$R/etc/shadow")"
 	expect_match "rootless: inside, USER owns /etc/shadow, mode 0000" '^type=reg mode=0000 uid=10001 ' \
 		"$(sed -n 6p <<<"$OUT")"
 	expect_eq "rootless: ...and cannot chmod it (the root is read-only): still unreadable" \
@@ -622,7 +626,8 @@ if [ "$(id -u)" = 0 ] && fixture_test_user && fixture_user_bins; then
 	WARD=$WARD_ROOT
 	WARD_PREFIX=()
 elif [ "$(id -u)" = 0 ]; then
-	not_ok "rootless: the test user and binaries" "${FIXTURE_WHY:-cannot copy the binaries}"
+	not_ok "rootless: uid $HOSTILE_UID free, and the binaries copied" \
+		"$(getent passwd "$HOSTILE_UID" || echo "cannot copy the binaries")"
 else
 	M=rootless
 	CACHE=$T/cache-user
