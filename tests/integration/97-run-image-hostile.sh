@@ -634,6 +634,10 @@ else
 	mkdir -m 700 "$CACHE"
 	export WARD_CACHE_DIR=$CACHE
 	classes
+	# the trees' 0500 directories are not the caller's to rm -rf
+	run_ward image prune
+	expect_eq "rootless: ward image prune removes every entry (0000 files and 0500 directories too)" \
+		"0 " "$RC $(entries | tr '\n' ' ')"
 fi
 
 tap_done
