@@ -441,8 +441,8 @@ classes() {
 
 	refused dotdot "has a '\.\.' component"
 	refused absolute "is absolute"
-	refused link-outside "'\.\.' component"
-	refused link-absolute "entry '/etc/shadow' is absolute"
+	refused link-outside "entry 'shadow-link': its hard link target '(\.\./)+etc/shadow' has a '\.\.' component"
+	refused link-absolute "entry 'shadow-link': its hard link target '/etc/shadow' is absolute"
 	refused link-later "a hard link to 'late', which is not in the tree \(yet\): refused"
 	refused member-link "member '[0-9a-f]{64}/layer\.tar' links outside the archive \(absolute or too many '\.\.'\): refused"
 	refused oci-dir "/blobs/sha256/[0-9a-f]{64} \(a symlink: not followed\)"

@@ -401,6 +401,7 @@ static void test_hardlinks(void **state)
 	static const struct ent good[] = {{'f', "a", 0644, "data", 0, 0},
 					  {'h', "b", 0644, "a", 0, 0}, END};
 	static const struct ent outside[] = {{'h', "b", 0644, "../../etc/passwd", 0, 0}, END};
+	static const struct ent absolute[] = {{'h', "b", 0644, "/etc/passwd", 0, 0}, END};
 	static const struct ent later[] = {{'h', "b", 0644, "a", 0, 0},
 					   {'f', "a", 0644, "data", 0, 0}, END};
 	static const struct ent to_link[] = {{'l', "a", 0777, "/etc/passwd", 0, 0},
@@ -409,7 +410,7 @@ static void test_hardlinks(void **state)
 					    {'h', "b", 0644, "a", 0, 0}, END};
 	const struct ent *l_good[] = {good, NULL}, *l_out[] = {outside, NULL},
 			 *l_later[] = {later, NULL}, *l_link[] = {to_link, NULL},
-			 *l_dir[] = {to_dir, NULL};
+			 *l_dir[] = {to_dir, NULL}, *l_abs[] = {absolute, NULL};
 	struct ward_err err = {0};
 	struct stat sa, sb;
 
@@ -419,9 +420,15 @@ static void test_hardlinks(void **state)
 	assert_int_equal(tree_lstat("a", &sa), 0);
 	assert_int_equal(tree_lstat("b", &sb), 0);
 	assert_int_equal(sa.st_ino, sb.st_ino);
+	/* the error names the entry, and the target as the target */
 	write_image(l_out, NULL, GOOD);
 	assert_int_equal(unpack(true, NULL, NULL, &err), -EINVAL);
-	assert_non_null(strstr(err.msg, "'..' component"));
+	if (!strstr(err.msg, "entry 'b': its hard link target '../../etc/passwd' has a '..' component"))
+		fail_msg("%s", err.msg);
+	write_image(l_abs, NULL, GOOD);
+	assert_int_equal(unpack(true, NULL, NULL, &err), -EINVAL);
+	if (!strstr(err.msg, "entry 'b': its hard link target '/etc/passwd' is absolute"))
+		fail_msg("%s", err.msg);
 	write_image(l_later, NULL, GOOD);
 	assert_int_equal(unpack(true, NULL, NULL, &err), -ENOENT);
 	assert_non_null(strstr(err.msg, "not in the tree (yet): refused"));
