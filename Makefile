@@ -24,7 +24,7 @@ LAUNCH_PC := libcap-ng libseccomp libmnl json-c
 DEPS_PC := $(LAUNCH_PC) libarchive
 DEPS_DEB := libcap-ng-dev libseccomp-dev libmnl-dev libjson-c-dev libcmocka-dev pkg-config \
 	busybox-static bubblewrap iproute2 valgrind procps python3 curl systemd \
-	libarchive-dev nettle-dev skopeo
+	libarchive-dev nettle-dev skopeo libcap2-bin
 BUILD ?= build
 
 WARNINGS := -Wall -Wextra -Werror -Wshadow -Wmissing-prototypes -Wformat=2 \

@@ -16,7 +16,9 @@
  *   owners       keep_owners: the image's uid and gid (as root)
  *   bounds       --image-limit's layer-size, image-size and layer-entries,
  *                lowered: the unpack stops there, naming the bound, and
- *                writes nothing past it */
+ *                writes nothing past it
+ *   the root     the tree's own directory 0755 (root) or what USER may do
+ *                with it (rootless), whatever mode it was made with */
 #define _GNU_SOURCE
 #include <archive.h>
 #include <archive_entry.h>
@@ -399,6 +401,7 @@ static void test_hardlinks(void **state)
 	static const struct ent good[] = {{'f', "a", 0644, "data", 0, 0},
 					  {'h', "b", 0644, "a", 0, 0}, END};
 	static const struct ent outside[] = {{'h', "b", 0644, "../../etc/passwd", 0, 0}, END};
+	static const struct ent absolute[] = {{'h', "b", 0644, "/etc/passwd", 0, 0}, END};
 	static const struct ent later[] = {{'h', "b", 0644, "a", 0, 0},
 					   {'f', "a", 0644, "data", 0, 0}, END};
 	static const struct ent to_link[] = {{'l', "a", 0777, "/etc/passwd", 0, 0},
@@ -407,7 +410,7 @@ static void test_hardlinks(void **state)
 					    {'h', "b", 0644, "a", 0, 0}, END};
 	const struct ent *l_good[] = {good, NULL}, *l_out[] = {outside, NULL},
 			 *l_later[] = {later, NULL}, *l_link[] = {to_link, NULL},
-			 *l_dir[] = {to_dir, NULL};
+			 *l_dir[] = {to_dir, NULL}, *l_abs[] = {absolute, NULL};
 	struct ward_err err = {0};
 	struct stat sa, sb;
 
@@ -417,9 +420,15 @@ static void test_hardlinks(void **state)
 	assert_int_equal(tree_lstat("a", &sa), 0);
 	assert_int_equal(tree_lstat("b", &sb), 0);
 	assert_int_equal(sa.st_ino, sb.st_ino);
+	/* the error names the entry, and the target as the target */
 	write_image(l_out, NULL, GOOD);
 	assert_int_equal(unpack(true, NULL, NULL, &err), -EINVAL);
-	assert_non_null(strstr(err.msg, "'..' component"));
+	if (!strstr(err.msg, "entry 'b': its hard link target '../../etc/passwd' has a '..' component"))
+		fail_msg("%s", err.msg);
+	write_image(l_abs, NULL, GOOD);
+	assert_int_equal(unpack(true, NULL, NULL, &err), -EINVAL);
+	if (!strstr(err.msg, "entry 'b': its hard link target '/etc/passwd' is absolute"))
+		fail_msg("%s", err.msg);
 	write_image(l_later, NULL, GOOD);
 	assert_int_equal(unpack(true, NULL, NULL, &err), -ENOENT);
 	assert_non_null(strstr(err.msg, "not in the tree (yet): refused"));
@@ -771,6 +780,30 @@ static void test_bounds(void **state)
 	assert_false(tree_has("c"));
 }
 
+/* ---- the tree's root ---------------------------------------------------------------------------------------- */
+
+/* The directory the tree is written to was made 0700 (the cache makes it
+ * so); a sandbox whose ids are not the caller's must still enter it. */
+static void test_root_mode(void **state)
+{
+	static const struct ent l0[] = {{'d', "etc/", 0755, NULL, 0, 0},
+					{'f', "etc/passwd", 0644, "app:x:1000:1000::/:/bin/sh\n", 0, 0},
+					END};
+	const struct ent *layers[] = {l0, NULL};
+	struct ward_err err = {0};
+	struct stat st;
+
+	(void)state;
+	write_image(layers, "{\"User\":\"app\"}", GOOD);
+	unpack_ok(true);
+	assert_int_equal(fstat(tree_fd, &st), 0);
+	assert_int_equal(st.st_mode & 07777, 0755);
+	if (unpack(false, NULL, NULL, &err) != 0)
+		fail_msg("%s", err.msg);
+	assert_int_equal(fstat(tree_fd, &st), 0);
+	assert_int_equal(st.st_mode & 07777, 0500);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -786,6 +819,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_mount_points, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_keep_owners, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_bounds, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_root_mode, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
