@@ -246,6 +246,15 @@ run_ward run --profile "$T/app.profile" -- hostname
 expect_out "a profile's image = key runs the image" "hostname=fromprofile"
 run_ward run --image "$T/oci" -- id
 expect_out_match "the OCI layout of the image runs the same" '^uid=10001/10001/10001/10001 gid=10001/'
+if skopeo copy --quiet --dest-compress-format zstd "docker-archive:$T/app.tar" \
+	"oci-archive:$T/app-zstd.tar:1" >/dev/null 2>&1; then
+	chmod 644 "$T/app-zstd.tar"
+	run_ward run --image "$T/app-zstd.tar" -- id
+	expect_out_match "an OCI layout as a tar, zstd layers, runs the same" \
+		'^uid=10001/10001/10001/10001 gid=10001/'
+else
+	not_ok "skopeo copy to an OCI tar with zstd layers" "skopeo copy failed"
+fi
 run_ward explain --image "$T/app.tar"
 expect_rc "ward explain --image app.tar (here the test's app image) exits 0" 0
 expect_match "...shows the user" "user: +uid 10001 gid 10001 \\(the image's USER app\\)" "$OUT"
