@@ -19,7 +19,8 @@
  * and the peak RSS: the median over the launches of wait4's ru_maxrss,
  * the largest peak of any process in the launched tree that was reaped
  * inside it (the launcher itself, its helpers, the sandbox's init and
- * the program).  -m appends the same table in Markdown to TABLE.md.
+ * the program).  -m appends the same table in Markdown to TABLE.md;
+ * -o writes every launch: round, position, label, ms, peak RSS (kB).
  * -U drops to UID:GID (no supplementary groups) before the first launch,
  * to time unprivileged (rootless) launches without a setpriv exec in
  * each measurement. */
@@ -274,7 +275,8 @@ int main(int argc, char **argv)
 				continue;
 			c->t[r] = run_once(c, &c->rss[r]);
 			if (rf)
-				fprintf(rf, "%d\t%d\t%s\t%.4f\n", r, i, c->label, c->t[r]);
+				fprintf(rf, "%d\t%d\t%s\t%.4f\t%.0f\n", r, i, c->label,
+					c->t[r], c->rss[r]);
 		}
 	}
 	if (rf)

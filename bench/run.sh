@@ -279,6 +279,9 @@ targets() {
 write_doc() {
 	[ -n "$DOC" ] || return 0
 	mkdir -p "$(dirname "$DOC")"
+	# The section bench/image.sh writes stays as it is.
+	sed -n '/^<!-- begin bench\/image.sh -->$/,/^<!-- end bench\/image.sh -->$/p' \
+		"$DOC" >"$TMP/image-section.md" 2>/dev/null || true
 	{
 		echo "# ward benchmarks"
 		echo
@@ -304,6 +307,7 @@ write_doc() {
 		echo "## Memory while the program sleeps (kB; bench/memory.sh)"
 		echo
 		sed 's/^/    /' "$TMP/memory.txt"
+		if [ -s "$TMP/image-section.md" ]; then echo; cat "$TMP/image-section.md"; fi
 	} >"$DOC"
 	echo "bench: wrote $DOC"
 }
