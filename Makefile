@@ -135,7 +135,8 @@ ward: $(BUILD)/ward
 # ("recompile with -fPIE"), never give a weaker binary.
 # make hardening-check reads both binaries back.
 STATIC_EXCLUDE := src/launch/net.c src/launch/net_veth.c $(wildcard src/launch/netlink*.c) \
-	$(filter-out src/image/limits.c,$(wildcard src/image/*.c)) $(wildcard src/report/image_*.c)
+	$(filter-out src/image/limits.c src/image/findings.c src/image/history.c,\
+	  $(wildcard src/image/*.c)) $(wildcard src/report/image_*.c)
 STATIC_SRC := $(filter-out $(STATIC_EXCLUDE),$(LIB_SRC)) $(wildcard src/static/*.c)
 STATIC_OBJ := $(STATIC_SRC:src/%.c=$(BUILD)/static-obj/%.o)
 STATIC_LIBS := -l:libcap-ng.a -l:libseccomp.a -l:libjson-c.a
