@@ -427,6 +427,25 @@ static int entry_name(struct scan *sc, const char *name, char *out)
 	return r;
 }
 
+/* Normalise the hard link target @target of the entry @name into @out;
+ * the error names both. */
+static int link_name(struct scan *sc, const char *name, const char *target, char *out)
+{
+	int r = ward_image_member_name(target, sc->lim, out, sc->lim->max_path + 1);
+	char esc[160], tesc[160];
+
+	if (r != -EINVAL && r != -ENAMETOOLONG && r != -ELOOP)
+		return r;
+	ward_image_escape(name, esc, sizeof(esc));
+	ward_image_escape(target, tesc, sizeof(tesc));
+	return ward_err_set(sc->err, WARD_STEP_IMAGE, EINVAL,
+			    "%s: entry '%s': its hard link target '%s' %s: a hostile or broken layer",
+			    sc->what, esc, tesc,
+			    r == -ENAMETOOLONG ? "is longer than WARD_IMAGE_MAX_PATH" :
+			    r == -ELOOP ? "is deeper than WARD_IMAGE_MAX_DEPTH" :
+			    *target == '/' ? "is absolute" : "has a '..' component");
+}
+
 static enum ward_image_ev entry_type(struct archive_entry *e)
 {
 	if (ward_image_entry_hardlink(e))
@@ -480,7 +499,7 @@ static int scan_entry(struct scan *sc, struct archive_entry *e, char *path,
 	if ((r = entry_name(sc, name, path)) < 0)
 		return r;
 	if (type == WARD_IMAGE_EV_HARDLINK &&
-	    (r = entry_name(sc, ward_image_entry_hardlink(e), tmp)) < 0)
+	    (r = link_name(sc, name, ward_image_entry_hardlink(e), tmp)) < 0)
 		return r;
 	if (archive_entry_size_is_set(e) && archive_entry_size(e) > 0)
 		size = (uint64_t)archive_entry_size(e);

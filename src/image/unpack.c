@@ -5,7 +5,8 @@
  * Then what Docker provides is made to exist (the files it mounts over,
  * the volumes' directories), the program's user is found (rootless) and
  * the final modes and directory times are set, deepest first, from the
- * path index: a walk of memory, not of the disk. */
+ * path index: a walk of memory, not of the disk; the tree's own
+ * directory last. */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
@@ -236,6 +237,26 @@ static int final_modes(struct final *f)
 	return r;
 }
 
+/* The tree's own directory: root's 0755, as Docker gives a container's
+ * root (the scanner passes over a "./" entry), for the program's user
+ * when rootless.  It was made 0700 by whoever made it: a sandbox whose
+ * ids are not the caller's could not enter it. */
+static int root_mode(struct final *f)
+{
+	struct unpacker *u = f->u;
+	mode_t mode = u->keep_owners ? 0755
+				     : ward_unpack_mode_for(0755, 0, 0, f->uid, f->gid,
+							    f->groups, f->ngroups);
+
+	if (u->keep_owners && fchown(u->root, 0, 0) < 0)
+		return ward_err_set(u->err, WARD_STEP_IMAGE, errno, "%s: chown of the tree's root",
+				    u->what);
+	if (fchmod(u->root, mode) < 0)
+		return ward_err_set(u->err, WARD_STEP_IMAGE, errno, "%s: chmod of the tree's root",
+				    u->what);
+	return 0;
+}
+
 static int find_user(struct unpacker *u, const struct ward_image *img,
 		     struct ward_unpack_ids *ids, struct final *f)
 {
@@ -286,8 +307,9 @@ int ward_image_unpack(const char *path, struct ward_unpack_opts *o,
 		run->u.err = err;
 		f.u = &run->u;
 		if ((r = mount_points(&run->u, &image->meta.config)) == 0 &&
-		    (r = find_user(&run->u, image, &o->ids, &f)) == 0)
-			r = final_modes(&f);
+		    (r = find_user(&run->u, image, &o->ids, &f)) == 0 &&
+		    (r = final_modes(&f)) == 0)
+			r = root_mode(&f);
 	}
 	unpacker_free(&run->u);
 	free(run);

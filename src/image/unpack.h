@@ -23,7 +23,10 @@
  *    the @user given; root becomes ward's default user) could do with
  *    the original owner, group and mode: a root-owned 0600 /etc/shadow
  *    ends up 0000.  Directories are written 0700 and get their final
- *    mode when everything is extracted. */
+ *    mode when everything is extracted.
+ * The tree's own directory (@dest_fd) ends up root's 0755 (rootless: as
+ * above, for root's 0755), whatever mode it was made with, so that a
+ * sandbox not running as the caller can enter it. */
 #ifndef WARD_IMAGE_UNPACK_H
 #define WARD_IMAGE_UNPACK_H
 

@@ -110,11 +110,23 @@ int ward_userdb_parse_group(const char *buf, size_t len, const char *name,
 	return 0;
 }
 
+/* The first buffer: the file's size and the NUL, one page at least (a
+ * /proc file says 0), never past the bound and its NUL. */
+static size_t first_capacity(const struct stat *st)
+{
+	size_t cap = 4096;
+
+	if (st->st_size > 0 && (uint64_t)st->st_size + 2 > cap)
+		cap = (uint64_t)st->st_size + 2 > USERDB_MAX + 2 ? USERDB_MAX + 2
+								 : (size_t)st->st_size + 2;
+	return cap;
+}
+
 int ward_userdb_read_fd(int fd, char **out, size_t *len)
 {
 	_cleanup_free_ char *buf = NULL;
 	struct stat st;
-	size_t used = 0;
+	size_t used = 0, cap;
 
 	/* An image's /etc/passwd may be a FIFO or a device node: read
 	 * regular files only. */
@@ -122,14 +134,28 @@ int ward_userdb_read_fd(int fd, char **out, size_t *len)
 		return -errno;
 	if (!S_ISREG(st.st_mode))
 		return -EINVAL;
-	buf = malloc(USERDB_MAX + 1);
-	if (!buf)
+	/* Sized by the file, not by the bound (a 4 MiB allocation per read
+	 * was an mmap and munmap each time), grown if the file grows. */
+	cap = first_capacity(&st);
+	if (!(buf = malloc(cap)))
 		return -ENOMEM;
 	for (;;) {
-		/* One byte more than allowed tells "exactly 4 MiB" from
-		 * "longer". */
-		ssize_t n = read(fd, buf + used, USERDB_MAX + 1 - used);
+		ssize_t n;
 
+		if (used + 2 > cap) { /* room for one more byte and the NUL */
+			size_t want = cap > (USERDB_MAX + 2) / 2 ? USERDB_MAX + 2 : cap * 2;
+			char *p;
+
+			if (want <= cap)
+				return -EFBIG;
+			if (!(p = realloc(buf, want)))
+				return -ENOMEM;
+			buf = p;
+			cap = want;
+		}
+		/* Up to one byte more than allowed tells "exactly 4 MiB"
+		 * from "longer". */
+		n = read(fd, buf + used, cap - 1 - used);
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0)

@@ -98,7 +98,7 @@ int ward_launch(const struct ward_plan *plan, int *exit_code,
 	__attribute__((cleanup(ward_sigsys_watch_close))) struct ward_sigsys_watch sigsys =
 		WARD_SIGSYS_WATCH_INIT;
 	/* The relay's host path, whatever happens (unlinked at sync 2 too). */
-	__attribute__((cleanup(ward_notify_unlinkp))) const struct ward_plan *relay = plan;
+	__attribute__((cleanup(ward_notify_unlinkp))) const struct ward_plan *relay __attribute__((unused)) = plan;
 	int fds[2], r;
 	sigset_t block;
 	pid_t pid;

@@ -16,7 +16,7 @@
 #include <time.h>
 #include <unistd.h>
 #include <linux/audit.h>
-#include <seccomp.h>
+#include "seccomp/libseccomp_dl.h"
 
 #include "launch/sigsys.h"
 #include "seccomp/learn.h"

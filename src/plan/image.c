@@ -19,7 +19,6 @@
 #define IMAGE_ENV_MAX (WARD_MAX_ENV / 2)
 #define MAX_ACCEPTED 128
 
-static char *dry_argv[] = {"/bin/true", NULL};
 
 static int refuse_without_image(const struct ward_plan_builder *b,
 				struct ward_err *err)
@@ -34,6 +33,9 @@ static int refuse_without_image(const struct ward_plan_builder *b,
 				    ward_plan_where(b, "entrypoint", 0), b->entrypoint);
 	return 0;
 }
+
+#ifndef WARD_STATIC /* the helpers of the image path, which the static build leaves out */
+static char *dry_argv[] = {"/bin/true", NULL};
 
 /* The accepted ids: every accept-findings value split at its commas,
  * into @ids (pointers into @buf). */
@@ -192,6 +194,8 @@ static int check_combination(const struct ward_plan_builder *b,
 				    b->image);
 	return 0;
 }
+
+#endif /* !WARD_STATIC */
 
 #ifdef WARD_STATIC
 int ward_plan_resolve_image(struct ward_plan_builder *b, struct ward_plan *plan,

@@ -8,6 +8,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <sched.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,6 +18,7 @@
 #include "kernel/caps.h"
 #include "base/cleanup.h"
 #include "engine/dockersock.h"
+#include "image/prepare.h"
 #include "seccomp/cache.h"
 #include "kernel/mountinfo.h"
 #include "plan/builder.h"
@@ -73,6 +75,18 @@ static int refuse_kernel_fs(const char *real, struct ward_err *err)
 	return ward_mountinfo_refuse_fs_of(fd, real, WARD_STEP_PLAN, err);
 }
 
+/* The root is an image's tree in ward's image cache.  Its files need no
+ * walk for engine sockets: the unpacker writes no socket (and hard links
+ * only to files of the tree), and the entry is the caller's own, 0700
+ * (image/store.h), which no sandbox can write; mounts beneath it are
+ * still checked. */
+static bool is_image_cache_tree(const struct ward_plan_builder *b,
+				const struct ward_plan *plan)
+{
+	return plan->image && plan->image->rootfs && b->rootfs &&
+	       strcmp(b->rootfs, plan->image->rootfs) == 0;
+}
+
 static int resolve_rootfs(const struct ward_plan_builder *b,
 			  struct ward_plan *plan, struct ward_err *err)
 {
@@ -99,8 +113,8 @@ static int resolve_rootfs(const struct ward_plan_builder *b,
 	if ((r = check_mounts_beneath(plan->engine_sockets, real, true, err)) < 0)
 		return err->step == WARD_STEP_PLAN ?
 		       ward_err_wrap(err, "--rootfs %s: ", real) : r;
-	if ((r = ward_dockersock_walk(plan->engine_sockets, "--rootfs", real,
-				      err)) < 0)
+	if (!is_image_cache_tree(b, plan) &&
+	    (r = ward_dockersock_walk(plan->engine_sockets, "--rootfs", real, err)) < 0)
 		return r;
 	plan->rootfs = strdup(real);
 	plan->rootfs_dev = st.st_dev;

@@ -17,7 +17,7 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
-#include <seccomp.h>
+#include "seccomp/libseccomp_dl.h"
 
 #include "base/cleanup.h"
 #include "seccomp/seccomp.h"

@@ -5,7 +5,7 @@
 
 #include <stdint.h>
 #include <linux/filter.h>
-#include <seccomp.h>
+#include "seccomp/libseccomp_dl.h"
 
 #include "base/err.h"
 #include "seccomp/seccomp.h"

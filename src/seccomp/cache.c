@@ -16,7 +16,7 @@
 #include <sys/utsname.h>
 #include <time.h>
 #include <unistd.h>
-#include <seccomp.h>
+#include "seccomp/libseccomp_dl.h"
 
 #include "base/cleanup.h"
 #include "seccomp/cache.h"

@@ -11,7 +11,7 @@
 #include <string.h>
 #include <sys/utsname.h>
 #include <json-c/json.h>
-#include <seccomp.h>
+#include "seccomp/libseccomp_dl.h"
 
 #include "kernel/caps.h"
 #include "base/cleanup.h"

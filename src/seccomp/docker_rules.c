@@ -6,7 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <linux/seccomp.h>
-#include <seccomp.h>
+#include "seccomp/libseccomp_dl.h"
 
 #include "seccomp/docker.h"
 #include "seccomp/build.h"

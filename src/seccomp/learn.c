@@ -15,7 +15,7 @@
 #include <unistd.h>
 #include <linux/audit.h>
 #include <linux/seccomp.h>
-#include <seccomp.h>
+#include "seccomp/libseccomp_dl.h"
 
 #include "base/cleanup.h"
 #include "base/explain.h"

@@ -9,7 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <seccomp.h>
+#include "seccomp/libseccomp_dl.h"
 
 #include "base/err.h"
 #include "seccomp/groups.h"

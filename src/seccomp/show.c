@@ -5,7 +5,7 @@
 #define _GNU_SOURCE
 #include <stdio.h>
 #include <string.h>
-#include <seccomp.h>
+#include "seccomp/libseccomp_dl.h"
 
 #include "seccomp/seccomp.h"
 #include "seccomp/docker.h"

@@ -496,8 +496,10 @@ run_ward check --profile "$T/leaky.profile"
 expect_rc "suggest (leaky): ward accepts the profile" 0
 
 # ---- usage ------------------------------------------------------------------------------------
-run_ward run --image "$T/leaky.tar" -- /bin/true
-expect_rc "ward run --image: a usage error" 125
+WARD_CACHE_DIR=$T/run-cache run_ward run --image "$T/leaky.tar" -- /bin/true
+expect_rc "ward run --image of the leaky image: its findings are history only, it starts (127: no /bin/true in it)" 127
+expect_match "...saying the audit's findings are in its history only" \
+	"credentials in the image's history only .*ward check --image $T/leaky.tar lists them" "$ERR"
 run_ward check --suggest
 expect_rc "--suggest without --image: a usage error" 125
 run_ward check --image "$T/leaky.tar" --suggest --json

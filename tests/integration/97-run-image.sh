@@ -115,6 +115,8 @@ dk save -o "$T/symvol.tar" wardtest/runimg-symvol:1 || bail "docker save" "docke
 dk save -o "$T/app.tar" wardtest/runimg-app:1 || bail "docker save" "docker save failed"
 dk save -o "$T/root.tar" wardtest/runimg-root:1 || bail "docker save" "docker save failed"
 dk save -o "$T/key.tar" wardtest/runimg-key:1 || bail "docker save" "docker save failed"
+dk save -o "$T/two.tar" wardtest/runimg-app:1 wardtest/runimg-root:1 ||
+	bail "docker save of two images" "docker save failed"
 skopeo copy --quiet "docker-archive:$T/app.tar" "oci:$T/oci:1" >/dev/null 2>&1 ||
 	bail "skopeo copy to an OCI layout" "skopeo copy failed"
 chmod 644 "$T"/*.tar
@@ -244,8 +246,25 @@ expect_out_match "--accept-findings with its id starts it" '^uid=10001/'
 printf 'ward-profile 1\nimage %s\nhostname fromprofile\n' "$T/app.tar" >"$T/app.profile"
 run_ward run --profile "$T/app.profile" -- hostname
 expect_out "a profile's image = key runs the image" "hostname=fromprofile"
+run_ward run --image "$T/two.tar" -- id
+expect_rc "an archive of two images without --tag: refused" 229
+expect_match "...listing their tags" 'wardtest/runimg-app:1.*wardtest/runimg-root:1|wardtest/runimg-root:1.*wardtest/runimg-app:1' "$ERR"
+run_ward run --image "$T/two.tar" --tag wardtest/runimg-app:1 -- env
+expect_out_match "--tag wardtest/runimg-app:1 runs that image (its ENV)" '^GREETING=hello$'
+run_ward run --image "$T/two.tar" --tag wardtest/runimg-root:1
+expect_out_match "--tag wardtest/runimg-root:1 runs the other (its CMD, as the default user)" '^uid=10001/'
+expect_no_match "...without the first one's ENV" 'GREETING' "$OUT"
 run_ward run --image "$T/oci" -- id
 expect_out_match "the OCI layout of the image runs the same" '^uid=10001/10001/10001/10001 gid=10001/'
+if skopeo copy --quiet --dest-compress-format zstd "docker-archive:$T/app.tar" \
+	"oci-archive:$T/app-zstd.tar:1" >/dev/null 2>&1; then
+	chmod 644 "$T/app-zstd.tar"
+	run_ward run --image "$T/app-zstd.tar" -- id
+	expect_out_match "an OCI layout as a tar, zstd layers, runs the same" \
+		'^uid=10001/10001/10001/10001 gid=10001/'
+else
+	not_ok "skopeo copy to an OCI tar with zstd layers" "skopeo copy failed"
+fi
 run_ward explain --image "$T/app.tar"
 expect_rc "ward explain --image app.tar (here the test's app image) exits 0" 0
 expect_match "...shows the user" "user: +uid 10001 gid 10001 \\(the image's USER app\\)" "$OUT"

@@ -86,6 +86,7 @@ expect_eq "config.json is the config the entry's name is the digest of" "$entry"
 
 run_cmd strace -o "$T/warm.trace" -e trace=open,openat "$WARD" run --image "$T/img.tar" -- /bin/true
 expect_rc "warm: ward run --image starts again" 0
+expect_match "warm: traced" 'openat\(' "$(cat "$T/warm.trace")"
 expect_no_match "warm: the archive is not opened" 'img\.tar' "$(cat "$T/warm.trace")"
 expect_no_match "warm: libarchive is not loaded" 'libarchive' "$(cat "$T/warm.trace")"
 expect_match "warm: the cached tree is used" "$entry" "$(cat "$T/warm.trace")"
@@ -124,7 +125,9 @@ echo "$OUT" >"$T/ls.json"
 run_cmd python3 -c '
 import json, sys
 d = json.load(open(sys.argv[1]))
-e = d["images"][0]
+e = [x for x in d["images"] if x["entry"] == sys.argv[3]]
+assert len(e) == 1, d
+e = e[0]
 assert d["schema"] == 1 and d["cache"] == sys.argv[2], d
 assert e["digest"] == "sha256:" + sys.argv[3] and e["entry"] == sys.argv[3], e
 assert e["name"] == "wardtest/cache:1" and e["in_use"] is False and e["valid"] is True, e
@@ -188,11 +191,12 @@ if [ "$(id -u)" = 0 ] && fixture_test_user && fixture_user_bins; then
 	expect_eq "rootless: the cache and the entry are the caller's, 0700" \
 		"700 $WARD_TEST_UID 700 $WARD_TEST_UID 700 $WARD_TEST_UID" \
 		"$(stat -c '%a %u' "$X/ward" "$X/ward/images" "$X/ward/images/${E[0]}" | tr '\n' ' ' | sed 's/ $//')"
-	run_cmd "${WARD_PREFIX[@]}" env XDG_CACHE_HOME="$X" strace -o "$T/rl.trace" -e trace=open,openat \
+	run_cmd "${WARD_PREFIX[@]}" env XDG_CACHE_HOME="$X" strace -o "$X/rl.trace" -e trace=open,openat \
 		"$WARD" run --image "$T/img.tar" -- /bin/true
 	expect_rc "rootless warm start" 0
+	expect_match "rootless warm start: traced" 'openat\(' "$(cat "$X/rl.trace")"
 	expect_no_match "rootless warm start: neither the archive nor libarchive is opened" \
-		'img\.tar|libarchive' "$(cat "$T/rl.trace")"
+		'img\.tar|libarchive' "$(cat "$X/rl.trace")"
 	run_cmd "${WARD_PREFIX[@]}" env XDG_CACHE_HOME="$X" "$WARD" image ls
 	expect_out_match "rootless: ward image ls lists the caller's image" "^${E[0]:0:12}\.u[0-9]+g[0-9]+ +wardtest/cache:1 "
 	WARD=$saved WARD_PREFIX=()

@@ -28,7 +28,7 @@ done
 fail=0
 for t in "${targets[@]}"; do
 	# shellcheck disable=SC2086 # word lists
-	clang -std=gnu11 $FLAGS -fsanitize=fuzzer -I"$top/include" $cflags \
+	clang -std=gnu11 $FLAGS -fsanitize=fuzzer -I"$top/src" $cflags \
 		"$top/tests/fuzz/$t.c" "$B/libward.a" $libs -o "$B/bin/$t" || { fail=1; continue; }
 	mkdir -p "$B/corpus/$t"
 	dict=()

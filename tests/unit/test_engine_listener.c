@@ -6,6 +6,7 @@
  * warned about when allowed, once), passes over ordinary sockets and
  * symlinks, and counts what it looked at. */
 #define _GNU_SOURCE
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -219,6 +220,51 @@ static void test_walk_finds_hard_link(void **state)
 	free(s);
 }
 
+/* The name listed last in @dir. */
+static void last_listed(const char *dir, char *name, size_t len)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+
+	assert_non_null(d);
+	name[0] = '\0';
+	while ((e = readdir(d)))
+		if (strcmp(e->d_name, ".") && strcmp(e->d_name, ".."))
+			snprintf(name, len, "%s", e->d_name);
+	closedir(d);
+	assert_true(name[0] != '\0');
+}
+
+/* A directory whose entries fill several getdents64 answers (1,500 of
+ * about 64 bytes, the walk reads 32 kB at a time): a hard link of an
+ * engine socket at the name listed last is still found. */
+static void test_walk_large_directory(void **state)
+{
+	struct fx *fx = *state;
+	struct ward_engine_sockets *s = table_with(fx->sock, WARD_ENGINE_DOCKER);
+	struct ward_err err = {0};
+	char path[512], last[256];
+
+	for (int i = 0; i < 1500; i++) {
+		int fd;
+
+		snprintf(path, sizeof(path), "%s/entry-%04d-padding-padding-padding-pad",
+			 fx->sub, i);
+		fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+		assert_true(fd >= 0);
+		close(fd);
+	}
+	last_listed(fx->sub, last, sizeof(last));
+	snprintf(path, sizeof(path), "%s/%s", fx->sub, last);
+	assert_int_equal(unlink(path), 0);
+	assert_int_equal(link(fx->sock, path), 0);
+	assert_int_equal(ward_dockersock_walk(s, "bind of", fx->sub, &err), -EINVAL);
+	if (!strstr(err.msg, path))
+		fail_msg("message: %s\nexpected it to name %s", err.msg, path);
+	ward_dockersock_done(s);
+	free(s);
+}
+
 /* Allowed: one warning per socket, the walk goes on. */
 static void test_walk_allowed(void **state)
 {
@@ -265,6 +311,8 @@ int main(void)
 		cmocka_unit_test(test_exe_name),
 		cmocka_unit_test_setup_teardown(test_own_listener, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_walk_finds_hard_link, fx_setup,
+						fx_teardown),
+		cmocka_unit_test_setup_teardown(test_walk_large_directory, fx_setup,
 						fx_teardown),
 		cmocka_unit_test_setup_teardown(test_walk_allowed, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_walk_passes, fx_setup, fx_teardown),

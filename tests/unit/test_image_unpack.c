@@ -16,7 +16,9 @@
  *   owners       keep_owners: the image's uid and gid (as root)
  *   bounds       --image-limit's layer-size, image-size and layer-entries,
  *                lowered: the unpack stops there, naming the bound, and
- *                writes nothing past it */
+ *                writes nothing past it
+ *   the root     the tree's own directory 0755 (root) or what USER may do
+ *                with it (rootless), whatever mode it was made with */
 #define _GNU_SOURCE
 #include <archive.h>
 #include <archive_entry.h>
@@ -326,6 +328,26 @@ static void test_hostile_names(void **state)
 	assert_false(tree_has("abs-evil"));
 }
 
+/* The host's /etc/passwd, whole (heap; NULL if unreadable or over 1 MiB). */
+static char *read_host_passwd(void)
+{
+	size_t cap = 1 << 20, len = 0;
+	char *buf = malloc(cap + 1);
+	int fd = open("/etc/passwd", O_RDONLY | O_CLOEXEC);
+	ssize_t n = 0;
+
+	while (buf && fd >= 0 && len < cap && (n = read(fd, buf + len, cap - len)) > 0)
+		len += (size_t)n;
+	if (fd >= 0)
+		close(fd);
+	if (!buf || fd < 0 || n < 0 || len >= cap) {
+		free(buf);
+		return NULL;
+	}
+	buf[len] = '\0';
+	return buf;
+}
+
 static void test_symlinks_stay_inside(void **state)
 {
 	static const struct ent l0[] = {{'d', "usr/", 0755, NULL, 0, 0},
@@ -334,14 +356,12 @@ static void test_symlinks_stay_inside(void **state)
 	static const struct ent l1[] = {{'f', "lib/ward-unpack-test", 0644, "inside", 0, 0},
 					{'f', "x/escaped", 0644, "inside", 0, 0}, END};
 	static const struct ent l2[] = {{'l', "etc", 0777, "/etc", 0, 0}, END};
-	static const struct ent l3[] = {{'f', "etc/passwd", 0644, "ward-test:x:1:1::/:/bin/sh\n", 0, 0},
+	static const struct ent l3[] = {{'f', "etc/passwd", 0644, "ward-unpack-canary:x:1:1::/:/bin/sh\n", 0, 0},
 					END};
 	const struct ent *layers[] = {l0, l1, NULL}, *loop[] = {l0, l2, l3, NULL};
 	struct ward_err err = {0};
-	char path[256], before[4096], *text;
+	char path[256], *text, *host_before, *host_after;
 	struct stat st;
-	ssize_t n;
-	int fd;
 
 	(void)state;
 	write_image(layers, NULL, GOOD);
@@ -362,22 +382,16 @@ static void test_symlinks_stay_inside(void **state)
 	assert_int_equal(access("/escaped", F_OK), -1);
 	/* etc -> /etc is the tree's etc, that is itself: a loop, refused;
 	 * the host's /etc/passwd untouched */
-	fd = open("/etc/passwd", O_RDONLY | O_CLOEXEC);
-	assert_true(fd >= 0);
-	n = read(fd, before, sizeof(before) - 1);
-	close(fd);
-	assert_true(n > 0);
-	before[n] = '\0';
+	assert_non_null(host_before = read_host_passwd());
 	write_image(loop, NULL, GOOD);
 	assert_int_equal(unpack(true, NULL, NULL, &err), -ELOOP);
 	if (!strstr(err.msg, "entry 'etc': a symlink loop"))
 		fail_msg("%s", err.msg);
-	assert_null(strstr(before, "ward-test:"));
-	fd = open("/etc/passwd", O_RDONLY | O_CLOEXEC);
-	n = read(fd, path, sizeof(path) - 1);
-	close(fd);
-	assert_true(n > 0);
-	assert_int_equal(memcmp(path, before, (size_t)n), 0);
+	assert_non_null(host_after = read_host_passwd());
+	assert_null(strstr(host_after, "ward-unpack-canary:"));
+	assert_string_equal(host_after, host_before);
+	free(host_before);
+	free(host_after);
 }
 
 /* ---- hard links ------------------------------------------------------------------------------------ */
@@ -387,6 +401,7 @@ static void test_hardlinks(void **state)
 	static const struct ent good[] = {{'f', "a", 0644, "data", 0, 0},
 					  {'h', "b", 0644, "a", 0, 0}, END};
 	static const struct ent outside[] = {{'h', "b", 0644, "../../etc/passwd", 0, 0}, END};
+	static const struct ent absolute[] = {{'h', "b", 0644, "/etc/passwd", 0, 0}, END};
 	static const struct ent later[] = {{'h', "b", 0644, "a", 0, 0},
 					   {'f', "a", 0644, "data", 0, 0}, END};
 	static const struct ent to_link[] = {{'l', "a", 0777, "/etc/passwd", 0, 0},
@@ -395,7 +410,7 @@ static void test_hardlinks(void **state)
 					    {'h', "b", 0644, "a", 0, 0}, END};
 	const struct ent *l_good[] = {good, NULL}, *l_out[] = {outside, NULL},
 			 *l_later[] = {later, NULL}, *l_link[] = {to_link, NULL},
-			 *l_dir[] = {to_dir, NULL};
+			 *l_dir[] = {to_dir, NULL}, *l_abs[] = {absolute, NULL};
 	struct ward_err err = {0};
 	struct stat sa, sb;
 
@@ -405,9 +420,15 @@ static void test_hardlinks(void **state)
 	assert_int_equal(tree_lstat("a", &sa), 0);
 	assert_int_equal(tree_lstat("b", &sb), 0);
 	assert_int_equal(sa.st_ino, sb.st_ino);
+	/* the error names the entry, and the target as the target */
 	write_image(l_out, NULL, GOOD);
 	assert_int_equal(unpack(true, NULL, NULL, &err), -EINVAL);
-	assert_non_null(strstr(err.msg, "'..' component"));
+	if (!strstr(err.msg, "entry 'b': its hard link target '../../etc/passwd' has a '..' component"))
+		fail_msg("%s", err.msg);
+	write_image(l_abs, NULL, GOOD);
+	assert_int_equal(unpack(true, NULL, NULL, &err), -EINVAL);
+	if (!strstr(err.msg, "entry 'b': its hard link target '/etc/passwd' is absolute"))
+		fail_msg("%s", err.msg);
 	write_image(l_later, NULL, GOOD);
 	assert_int_equal(unpack(true, NULL, NULL, &err), -ENOENT);
 	assert_non_null(strstr(err.msg, "not in the tree (yet): refused"));
@@ -759,6 +780,30 @@ static void test_bounds(void **state)
 	assert_false(tree_has("c"));
 }
 
+/* ---- the tree's root ---------------------------------------------------------------------------------------- */
+
+/* The directory the tree is written to was made 0700 (the cache makes it
+ * so); a sandbox whose ids are not the caller's must still enter it. */
+static void test_root_mode(void **state)
+{
+	static const struct ent l0[] = {{'d', "etc/", 0755, NULL, 0, 0},
+					{'f', "etc/passwd", 0644, "app:x:1000:1000::/:/bin/sh\n", 0, 0},
+					END};
+	const struct ent *layers[] = {l0, NULL};
+	struct ward_err err = {0};
+	struct stat st;
+
+	(void)state;
+	write_image(layers, "{\"User\":\"app\"}", GOOD);
+	unpack_ok(true);
+	assert_int_equal(fstat(tree_fd, &st), 0);
+	assert_int_equal(st.st_mode & 07777, 0755);
+	if (unpack(false, NULL, NULL, &err) != 0)
+		fail_msg("%s", err.msg);
+	assert_int_equal(fstat(tree_fd, &st), 0);
+	assert_int_equal(st.st_mode & 07777, 0500);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -774,6 +819,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_mount_points, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_keep_owners, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_bounds, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_root_mode, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

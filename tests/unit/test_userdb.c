@@ -362,6 +362,31 @@ static void test_read_too_big(void **state)
 	assert_int_equal(ward_userdb_read(fx->dir, "etc/big", &buf, &len), 0);
 	assert_int_equal(len, (4 << 20) - 1);
 	free(buf);
+	/* Exactly the limit is read whole too. */
+	fd = open(path, O_WRONLY | O_TRUNC | O_CLOEXEC);
+	assert_true(fd >= 0);
+	assert_int_equal(ftruncate(fd, 4 << 20), 0);
+	close(fd);
+	buf = NULL;
+	assert_int_equal(ward_userdb_read(fx->dir, "etc/big", &buf, &len), 0);
+	assert_int_equal(len, 4 << 20);
+	free(buf);
+}
+
+/* A file longer than its size says (a /proc file says 0): read whole,
+ * the buffer grown as it is read. */
+static void test_read_past_stated_size(void **state)
+{
+	int fd = open("/proc/self/smaps", O_RDONLY | O_CLOEXEC);
+	char *buf = NULL;
+	size_t len = 0;
+
+	assert_true(fd >= 0);
+	assert_int_equal(ward_userdb_read_fd(fd, &buf, &len), 0);
+	close(fd);
+	assert_true(len > 8192); /* past the first page and a doubling */
+	assert_int_equal(strlen(buf), len);
+	free(buf);
 }
 
 int main(void)
@@ -379,6 +404,7 @@ int main(void)
 						root_setup, root_teardown),
 		cmocka_unit_test_setup_teardown(test_read_too_big, root_setup,
 						root_teardown),
+		cmocka_unit_test(test_read_past_stated_size),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
