@@ -27,6 +27,7 @@ TOP=$(cd "$(dirname "$0")/.." && pwd)
 T=$(mktemp -d "${TMPDIR:-/var/tmp}/ward-bench-unpack.XXXXXX")
 trap '[ "${KEEP:-0}" = 1 ] || { chmod -R u+rwx "$T" 2>/dev/null; rm -rf "$T"; }' EXIT
 
+# shellcheck disable=SC2046 # a list of linker flags
 cc -std=gnu11 -O2 -I"$TOP/src" "$TOP/bench/unpack_time.c" "$TOP/build/libward.a" \
 	$(pkg-config --libs libcap-ng libseccomp libmnl json-c) -ldl -o "$T/unpack_time"
 
@@ -87,7 +88,11 @@ done | stats | sed 's/^/tar -xzf:  /' | tee "$T/tar.txt"
 for mode in keep rootless; do
 	for r in $(seq "$RUNS"); do
 		d="$T/out-$mode-$r"; mkdir "$d"; sync
-		"$T/unpack_time" "$T/image.tar" "$d" $([ $mode = rootless ] && echo rootless)
+		if [ "$mode" = rootless ]; then
+			"$T/unpack_time" "$T/image.tar" "$d" rootless
+		else
+			"$T/unpack_time" "$T/image.tar" "$d"
+		fi
 	done | stats | sed "s/^/unpack ($mode): /" | tee "$T/$mode.txt"
 done
 tb=$(sed 's/.*best \([0-9.]*\) s.*/\1/' "$T/tar.txt")

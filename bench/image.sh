@@ -59,6 +59,7 @@ cleanup() {
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
+# shellcheck disable=SC2034 # read by tests/lib/docker.sh
 DOCKER_EXTRA_ARGS=()
 # shellcheck source=tests/lib/docker.sh
 . "$TOP/tests/lib/docker.sh"
@@ -469,7 +470,7 @@ write_section() {
 		echo
 		echo "Written by \`make -C bench image\` (bench/image.sh) on $(date -u '+%Y-%m-%d %H:%M UTC'); rerun it rather than edit this section. Method and rows: bench/README.md, \"ward run --image\"."
 		echo
-		echo "- machine: $(nproc) cores ($(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)), $(awk '/^MemTotal/ { printf "%.0f GiB RAM", $2 / 1048576 }' /proc/meminfo), kernel $(uname -r), $(. /etc/os-release && echo "$PRETTY_NAME"); the trees are written to $(findmnt -no FSTYPE -T "$TMP") ($(findmnt -no SOURCE -T "$TMP")); a VM shared with other work: load when the run started, $START_NOISE (noise lines below each table)"
+		echo "- machine: $(nproc) cores ($(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)), $(awk '/^MemTotal/ { printf "%.0f GiB RAM", $2 / 1048576 }' /proc/meminfo), kernel $(uname -r), $(sed -n 's/^PRETTY_NAME="\(.*\)"$/\1/p' /etc/os-release); the trees are written to $(findmnt -no FSTYPE -T "$TMP") ($(findmnt -no SOURCE -T "$TMP")); a VM shared with other work: load when the run started, $START_NOISE (noise lines below each table)"
 		echo "- versions: $("$W" version 2>/dev/null | sed -n 1p) ($(cat "$TMP/ward-variant")); charliecloud $(dpkg-query -W -f '${Version}' charliecloud-runtime); $(podman --version) with runc $(runc --version | awk 'NR==1 { print $3 }'); $(tar --version | sed -n 1p); $(skopeo --version); docker $(dockerd --version | awk '{ print $3 }' | tr -d ,)"
 		echo "- inputs (made by the script, removed after): $INPUTS"
 		echo
