@@ -89,6 +89,7 @@ expect_out "--seccomp off-i-know: NoNewPrivs still 1" "nnp=1"
 run_cmd strace -f -o "$TAP_TMP/builtin.trace" -e trace=open,openat \
 	"$WARD" run --bind "$PROBE:/probe" -- /probe seccomp-mode
 expect_out "built-in filter: loaded" "seccomp=2"
+expect_match "built-in filter: traced" 'openat\(' "$(cat "$TAP_TMP/builtin.trace")"
 expect_no_match "built-in filter: libseccomp is not loaded" 'libseccomp' \
 	"$(cat "$TAP_TMP/builtin.trace")"
 printf 'ward-seccomp 1\ndefault errno=EPERM\nallow @default @basic-io @file-system @io-event @signal @timer @sync @process\n' \
