@@ -36,6 +36,7 @@
 #include <sys/xattr.h>
 #include <unistd.h>
 #include <cmocka.h>
+#include "under_valgrind.h"
 
 #include "image/image.h"
 #include "image/nettle_dl.h"
@@ -308,6 +309,7 @@ static bool tree_has(const char *rel)
 
 static void test_hostile_names(void **state)
 {
+	SKIP_UNDER_VALGRIND(NEEDS_OPENAT2 " (the unpacker resolves every entry with RESOLVE_IN_ROOT)");
 	static const struct ent dotdot[] = {{'d', "a/", 0755, NULL, 0, 0},
 					     {'f', "a/../../evil", 0644, "x", 0, 0}, END};
 	static const struct ent abs[] = {{'f', "/abs-evil", 0644, "x", 0, 0}, END};
@@ -350,6 +352,7 @@ static char *read_host_passwd(void)
 
 static void test_symlinks_stay_inside(void **state)
 {
+	SKIP_UNDER_VALGRIND(NEEDS_OPENAT2 " (the unpacker resolves every entry with RESOLVE_IN_ROOT)");
 	static const struct ent l0[] = {{'d', "usr/", 0755, NULL, 0, 0},
 					{'l', "lib", 0777, "/usr/lib", 0, 0},
 					{'l', "x", 0777, "../../..", 0, 0}, END};
@@ -398,6 +401,7 @@ static void test_symlinks_stay_inside(void **state)
 
 static void test_hardlinks(void **state)
 {
+	SKIP_UNDER_VALGRIND(NEEDS_OPENAT2 " (the unpacker resolves every entry with RESOLVE_IN_ROOT)");
 	static const struct ent good[] = {{'f', "a", 0644, "data", 0, 0},
 					  {'h', "b", 0644, "a", 0, 0}, END};
 	static const struct ent outside[] = {{'h', "b", 0644, "../../etc/passwd", 0, 0}, END};
@@ -444,6 +448,7 @@ static void test_hardlinks(void **state)
 
 static void test_dropped(void **state)
 {
+	SKIP_UNDER_VALGRIND(NEEDS_OPENAT2 " (the unpacker resolves every entry with RESOLVE_IN_ROOT)");
 	static const struct ent l0[] = {{'c', "dev/null", 0666, NULL, 0, 0},
 					{'p', "fifo", 0644, NULL, 0, 0},
 					{'f', "suid", 04755, "x", 0, 0},
@@ -476,6 +481,7 @@ static void test_dropped(void **state)
 
 static void test_whiteouts(void **state)
 {
+	SKIP_UNDER_VALGRIND(NEEDS_OPENAT2 " (the unpacker resolves every entry with RESOLVE_IN_ROOT)");
 	static const struct ent l0[] = {{'d', "a/", 0755, NULL, 0, 0},
 					{'f', "a/1", 0644, "lower", 0, 0},
 					{'d', "a/sub/", 0755, NULL, 0, 0},
@@ -523,6 +529,7 @@ static void test_whiteouts(void **state)
 
 static void test_digests(void **state)
 {
+	SKIP_UNDER_VALGRIND(NEEDS_OPENAT2 " (the unpacker resolves every entry with RESOLVE_IN_ROOT)");
 	static const struct ent l0[] = {{'f', "a", 0644, "base", 0, 0}, END};
 	static const struct ent l1[] = {{'f', "b", 0644, "top", 0, 0}, END};
 	const struct ent *layers[] = {l0, l1, NULL};
@@ -616,6 +623,7 @@ static void test_user(void **state)
 
 static void test_rootless_tree(void **state)
 {
+	SKIP_UNDER_VALGRIND(NEEDS_OPENAT2 " (the unpacker resolves every entry with RESOLVE_IN_ROOT)");
 	static const struct ent l0[] = {
 		{'d', "etc/", 0755, NULL, 0, 0},
 		{'f', "etc/passwd", 0644, "root:x:0:0::/root:/bin/sh\napp:x:1000:1000::/app:/bin/sh\n", 0, 0},
@@ -657,6 +665,7 @@ static void test_rootless_tree(void **state)
 
 static void test_mount_points(void **state)
 {
+	SKIP_UNDER_VALGRIND(NEEDS_OPENAT2 " (the unpacker resolves every entry with RESOLVE_IN_ROOT)");
 	static const struct ent l0[] = {{'d', "etc/", 0755, NULL, 0, 0},
 					{'l', "etc/hosts", 0777, "/etc/passwd", 0, 0},
 					{'d', "etc/hostname/", 0755, NULL, 0, 0},
@@ -698,6 +707,7 @@ static void test_mount_points(void **state)
 
 static void test_keep_owners(void **state)
 {
+	SKIP_UNDER_VALGRIND(NEEDS_OPENAT2 " (the unpacker resolves every entry with RESOLVE_IN_ROOT)");
 	static const struct ent l0[] = {{'d', "app/", 0750, NULL, 1000, 1001},
 					{'f', "app/f", 0640, "x", 1000, 1001},
 					{'l', "app/l", 0777, "f", 1002, 1003}, END};
@@ -743,6 +753,7 @@ static void unpack_over(const struct ward_image_limits *lim, int want, const cha
 
 static void test_bounds(void **state)
 {
+	SKIP_UNDER_VALGRIND(NEEDS_OPENAT2 " (the unpacker resolves every entry with RESOLVE_IN_ROOT)");
 	static char k4[4001];
 	const struct ent l0[] = {{'f', "a", 0644, k4, 0, 0}, {'f', "b", 0644, k4, 0, 0},
 				 {'f', "c", 0644, k4, 0, 0}, END};
@@ -786,6 +797,7 @@ static void test_bounds(void **state)
  * so); a sandbox whose ids are not the caller's must still enter it. */
 static void test_root_mode(void **state)
 {
+	SKIP_UNDER_VALGRIND(NEEDS_OPENAT2 " (the unpacker resolves every entry with RESOLVE_IN_ROOT)");
 	static const struct ent l0[] = {{'d', "etc/", 0755, NULL, 0, 0},
 					{'f', "etc/passwd", 0644, "app:x:1000:1000::/:/bin/sh\n", 0, 0},
 					END};
