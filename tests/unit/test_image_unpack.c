@@ -22,6 +22,7 @@
 #define _GNU_SOURCE
 #include <archive.h>
 #include <archive_entry.h>
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <setjmp.h>
@@ -37,6 +38,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 
+#include "image/hash_pipe.h"
 #include "image/image.h"
 #include "image/nettle_dl.h"
 #include "image/unpack.h"
@@ -239,6 +241,32 @@ static void fresh_tree(void)
 	assert_true(tree_fd >= 0);
 }
 
+/* The layers are hashed in a second thread (hash_pipe.c): no path out of
+ * ward_image_unpack(), refusals included, leaves it running. */
+static int threads(void)
+{
+	DIR *d = opendir("/proc/self/task");
+	struct dirent *e;
+	char path[300], comm[32];
+	int n = 0;
+
+	assert_non_null(d);
+	while ((e = readdir(d))) {
+		FILE *f;
+
+		if (e->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof(path), "/proc/self/task/%s/comm", e->d_name);
+		if (!(f = fopen(path, "re")))
+			continue; /* gone meanwhile */
+		if (fgets(comm, sizeof(comm), f) && strcmp(comm, WARD_HASH_THREAD "\n") == 0)
+			n++;
+		fclose(f);
+	}
+	closedir(d);
+	return n;
+}
+
 static int unpack(bool keep_owners, const char *user, struct ward_unpack_ids *ids,
 		  struct ward_err *err)
 {
@@ -249,6 +277,7 @@ static int unpack(bool keep_owners, const char *user, struct ward_unpack_ids *id
 
 	fresh_tree();
 	r = ward_image_unpack(image, &o, tree_fd, &img, digest, err);
+	assert_int_equal(threads(), 0);
 
 	if (r == 0) {
 		assert_string_equal(digest, img->digest);
