@@ -26,7 +26,7 @@ LAUNCH_PC := libcap-ng libmnl json-c
 DEPS_PC := $(LAUNCH_PC) libseccomp libarchive
 DEPS_DEB := libcap-ng-dev libseccomp-dev libmnl-dev libjson-c-dev libcmocka-dev pkg-config \
 	busybox-static bubblewrap iproute2 valgrind procps python3 curl systemd \
-	libarchive-dev nettle-dev skopeo libcap2-bin
+	libarchive-dev nettle-dev skopeo libcap2-bin strace
 BUILD ?= build
 
 WARNINGS := -Wall -Wextra -Werror -Wshadow -Wmissing-prototypes -Wformat=2 \

@@ -86,14 +86,15 @@ expect_out "--seccomp off-i-know: NoNewPrivs still 1" "nnp=1"
 
 # The built-in filters are compiled in: libseccomp is loaded only to build
 # any other filter (here a policy file, with the filter cache off).
-run_cmd strace -f -o "$TAP_TMP/builtin.trace" -e trace=open,openat \
+run_cmd env "$NO_LEAK_CHECK" strace -f -o "$TAP_TMP/builtin.trace" -e trace=open,openat \
 	"$WARD" run --bind "$PROBE:/probe" -- /probe seccomp-mode
 expect_out "built-in filter: loaded" "seccomp=2"
+expect_match "built-in filter: traced" 'openat\(' "$(cat "$TAP_TMP/builtin.trace")"
 expect_no_match "built-in filter: libseccomp is not loaded" 'libseccomp' \
 	"$(cat "$TAP_TMP/builtin.trace")"
 printf 'ward-seccomp 1\ndefault errno=EPERM\nallow @default @basic-io @file-system @io-event @signal @timer @sync @process\n' \
 	>"$TAP_TMP/lazy.policy"
-run_cmd env WARD_CACHE_DIR=off strace -f -o "$TAP_TMP/policy.trace" -e trace=open,openat \
+run_cmd env "$NO_LEAK_CHECK" WARD_CACHE_DIR=off strace -f -o "$TAP_TMP/policy.trace" -e trace=open,openat \
 	"$WARD" run --bind "$PROBE:/probe" --seccomp "$TAP_TMP/lazy.policy" -- /probe seccomp-mode
 expect_out "policy file: loaded" "seccomp=2"
 expect_match "policy file: libseccomp is loaded to build it" 'libseccomp\.so' \

@@ -28,6 +28,9 @@ RC=0
 : "${WARD:?WARD must name the ward binary under test}"
 : "${PROBE:?PROBE must name the probe binary}"
 WARD_TIMEOUT=${WARD_TIMEOUT:-10}
+# For `env "$NO_LEAK_CHECK" strace ... "$WARD" ...`: LeakSanitizer (the
+# sanitizer build) cannot run under ptrace; elsewhere a harmless variable.
+NO_LEAK_CHECK=ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0
 
 TAP_TMP=$(mktemp -d "${TMPDIR:-/tmp}/ward-test.XXXXXX") || exit 1
 chmod 755 "$TAP_TMP"
