@@ -12,7 +12,9 @@
  * leaves unread (the padding after the end-of-archive blocks, the bytes
  * after the compressed stream) is read and hashed when it is done, so
  * each digest covers the whole of its stream.  The size and expansion
- * bounds are checked on the decompressor after every block. */
+ * bounds are checked on the decompressor after every block.  The hashing
+ * itself runs in a second thread (hash_pipe.c), joined before this file's
+ * ward_image_stream_layer() returns, and the digests compared after it. */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <stdbool.h>
@@ -21,6 +23,7 @@
 #include <string.h>
 
 #include "image/archive_dl.h"
+#include "image/hash_pipe.h"
 #include "image/image.h"
 #include "image/nettle_dl.h"
 
@@ -30,6 +33,7 @@ struct stream {
 	const struct ward_image_raw *raw;
 	struct ward_sha256 blob, diff;
 	struct archive *dec, *tar;
+	struct ward_hash_pipe *pipe; /* NULL: hashed inline */
 	bool hash_blob; /* the member's name promises a digest to check */
 	bool raw_eof, dec_eof, failed;
 	struct ward_err err; /* the first error a callback met */
@@ -59,6 +63,15 @@ bool ward_image_digest_of_name(const char *name, char digest[WARD_IMAGE_DIGEST_L
 	return true;
 }
 
+/* @which: 0 the blob, 1 the diff stream */
+static void hash(struct stream *s, int which, const void *buf, size_t len)
+{
+	if (s->pipe)
+		ward_hash_pipe_feed(s->pipe, which, buf, len);
+	else
+		ward_sha256_update(which ? &s->diff : &s->blob, buf, len);
+}
+
 static void fail(struct stream *s, struct archive *a, const struct ward_err *err)
 {
 	if (!s->failed) {
@@ -85,7 +98,7 @@ static la_ssize_t raw_read(struct archive *a, void *ctx, const void **buf)
 	if (n == 0)
 		s->raw_eof = true;
 	else if (s->hash_blob)
-		ward_sha256_update(&s->blob, *buf, (size_t)n);
+		hash(s, 0, *buf, (size_t)n);
 	return n;
 }
 
@@ -115,7 +128,7 @@ static la_ssize_t dec_read(struct archive *a, void *ctx, const void **buf)
 			return -1;
 		}
 	} while (size == 0);
-	ward_sha256_update(&s->diff, *buf, size);
+	hash(s, 1, *buf, size);
 	if (ward_image_check_stream(s->dec, s->want->what, s->lim,
 				    s->lim->max_layer_bytes, &err) < 0) {
 		fail(s, a, &err);
@@ -243,6 +256,7 @@ int ward_image_stream_layer(const struct ward_image_limits *lim,
 		return r;
 	ward_sha256_init(&s.blob);
 	ward_sha256_init(&s.diff);
+	s.pipe = ward_hash_pipe_start(&s.blob, &s.diff);
 	if ((r = open_dec(&s, err)) == 0 && (r = open_tar(&s, err)) == 0) {
 		r = fn(ctx, idx, s.tar, err);
 		/* a callback's error is the cause of what the reader said */
@@ -251,7 +265,11 @@ int ward_image_stream_layer(const struct ward_image_limits *lim,
 			r = -(err->errnum ? err->errnum : EIO);
 		}
 	}
-	if (r == 0 && (r = finish(&s, err)) == 0)
+	if (r == 0)
+		r = finish(&s, err);
+	/* single-threaded again, on every path; the digests are whole */
+	ward_hash_pipe_join(s.pipe, r < 0);
+	if (r == 0)
 		r = check_digests(&s, err);
 	if (s.tar)
 		archive_read_free(s.tar);

@@ -200,8 +200,6 @@ static int apply(struct final *f, const struct upath *p)
 	    (p->type == UP_DIR) != S_ISDIR(st.st_mode) ||
 	    (p->type == UP_FILE) != S_ISREG(st.st_mode))
 		return 0;
-	if (u->keep_owners && p->type == UP_FILE)
-		return 0; /* set when it was written */
 	mode = u->keep_owners ? p->mode & ~(uint32_t)(S_ISUID | S_ISGID)
 			      : ward_unpack_mode_for(p->mode, p->uid, p->gid, f->uid, f->gid,
 						     f->groups, f->ngroups);
@@ -223,8 +221,11 @@ static int final_modes(struct final *f)
 
 	if (!order)
 		return ward_err_set(f->u->err, WARD_STEP_IMAGE, ENOMEM, "unpack");
+	/* with keep_owners a file's mode was set when it was written: only
+	 * the directories are left (no stat, no sort for the files) */
 	for (size_t i = 0; i < all->n; i++)
-		if (all->v[i].type == UP_DIR || all->v[i].type == UP_FILE)
+		if (all->v[i].type == UP_DIR ||
+		    (all->v[i].type == UP_FILE && !f->u->keep_owners))
 			order[n++] = i;
 	sort_ix = all;
 	qsort(order, n, sizeof(*order), deepest_first);

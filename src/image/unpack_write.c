@@ -190,6 +190,27 @@ static int attrs_of(struct unpacker *u, const char *path, struct archive_entry *
 	return 0;
 }
 
+/* Make room for @base in @pfd: whatever is there is removed, except a
+ * directory when @merge_dir (a directory over a directory merges, as
+ * Docker does: *@exists says so). */
+static int clear_name(struct unpacker *u, int pfd, const char *base, const char *path,
+		      bool merge_dir, bool *exists)
+{
+	struct stat st;
+	int r;
+
+	if (fstatat(pfd, base, &st, AT_SYMLINK_NOFOLLOW) == 0) {
+		if (merge_dir && S_ISDIR(st.st_mode)) {
+			*exists = true;
+			return 0;
+		}
+		return (r = unpack_remove_all(u, pfd, base, 0)) < 0 ? r : 0;
+	}
+	if (errno != ENOENT)
+		return unpack_fail(u, errno, path, "stat");
+	return 0;
+}
+
 static int make_dir(struct unpacker *u, int pfd, const char *base, const char *path,
 		    bool exists, const struct attrs *a)
 {
@@ -211,6 +232,11 @@ static int make_file(struct unpacker *u, int pfd, const char *base, const char *
 	if ((r = unpack_reserve(u, path, size)) < 0)
 		return r;
 	u->fd = openat(pfd, base, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+	if (u->fd < 0 && errno == EEXIST) {
+		if ((r = clear_name(u, pfd, base, path, false, NULL)) < 0)
+			return r;
+		u->fd = openat(pfd, base, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+	}
 	if (u->fd < 0)
 		return unpack_fail(u, errno, path, "create");
 	u->fsize = size;
@@ -297,7 +323,6 @@ static int on_entry(void *ctx, const char *path, enum ward_image_ev type,
 	struct unpacker *u = ctx;
 	const char *base;
 	struct attrs a;
-	struct stat st;
 	bool exists = false;
 	int pfd, r;
 
@@ -317,13 +342,11 @@ static int on_entry(void *ctx, const char *path, enum ward_image_ev type,
 		return r;
 	if ((pfd = unpack_parent(u, path, true, &base, u->real)) < 0)
 		return pfd;
-	if (fstatat(pfd, base, &st, AT_SYMLINK_NOFOLLOW) == 0) {
-		exists = type == WARD_IMAGE_EV_DIR && S_ISDIR(st.st_mode);
-		if (!exists && (r = unpack_remove_all(u, pfd, base, 0)) < 0)
-			return r;
-	} else if (errno != ENOENT) {
-		return unpack_fail(u, errno, path, "stat");
-	}
+	/* a file is created with O_EXCL first: the name is looked at only
+	 * when something is there already (one stat less per file) */
+	if (type != WARD_IMAGE_EV_FILE &&
+	    (r = clear_name(u, pfd, base, path, type == WARD_IMAGE_EV_DIR, &exists)) < 0)
+		return r;
 	switch (type) {
 	case WARD_IMAGE_EV_DIR:
 		return make_dir(u, pfd, base, path, exists, &a);

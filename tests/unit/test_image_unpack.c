@@ -10,6 +10,9 @@
  *   whiteouts    lower layers only; an opaque marker after this layer's
  *                own entries keeps them; a whiteout of a path made in
  *                the same layer keeps it
+ *   replace      a later layer's file over a file, a directory, symlinks
+ *                out of the tree and a hard link: replaced, never
+ *                written through
  *   digests      a layer's diff_id, a blob's name, a config's name
  *   rootless     the modes derived for the program's user; the user
  *   mount points etc/hosts (a symlink in the image) made a file; volumes
@@ -22,6 +25,7 @@
 #define _GNU_SOURCE
 #include <archive.h>
 #include <archive_entry.h>
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <setjmp.h>
@@ -38,6 +42,7 @@
 #include <cmocka.h>
 #include "under_valgrind.h"
 
+#include "image/hash_pipe.h"
 #include "image/image.h"
 #include "image/nettle_dl.h"
 #include "image/unpack.h"
@@ -240,6 +245,32 @@ static void fresh_tree(void)
 	assert_true(tree_fd >= 0);
 }
 
+/* The layers are hashed in a second thread (hash_pipe.c): no path out of
+ * ward_image_unpack(), refusals included, leaves it running. */
+static int threads(void)
+{
+	DIR *d = opendir("/proc/self/task");
+	struct dirent *e;
+	char path[300], comm[32];
+	int n = 0;
+
+	assert_non_null(d);
+	while ((e = readdir(d))) {
+		FILE *f;
+
+		if (e->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof(path), "/proc/self/task/%s/comm", e->d_name);
+		if (!(f = fopen(path, "re")))
+			continue; /* gone meanwhile */
+		if (fgets(comm, sizeof(comm), f) && strcmp(comm, WARD_HASH_THREAD "\n") == 0)
+			n++;
+		fclose(f);
+	}
+	closedir(d);
+	return n;
+}
+
 static int unpack(bool keep_owners, const char *user, struct ward_unpack_ids *ids,
 		  struct ward_err *err)
 {
@@ -250,6 +281,7 @@ static int unpack(bool keep_owners, const char *user, struct ward_unpack_ids *id
 
 	fresh_tree();
 	r = ward_image_unpack(image, &o, tree_fd, &img, digest, err);
+	assert_int_equal(threads(), 0);
 
 	if (r == 0) {
 		assert_string_equal(digest, img->digest);
@@ -523,6 +555,54 @@ static void test_whiteouts(void **state)
 	assert_string_equal(tree_read("b/x"), "lower");
 	assert_false(tree_has(".wh.c"));
 	assert_false(tree_has("a/.wh..wh..opq"));
+}
+
+/* ---- a later layer's file over what is there ---------------------------------------------------------- */
+
+static void test_replace(void **state)
+{
+	static const struct ent l0[] = {{'f', "f", 0644, "lower", 0, 0},
+					{'d', "d/", 0755, NULL, 0, 0},
+					{'f', "d/child", 0644, "lower", 0, 0},
+					{'l', "s", 0777, "/etc/passwd", 0, 0},
+					{'l', "rel", 0777, "../../../../../../etc/passwd", 0, 0},
+					{'f', "h1", 0644, "linked", 0, 0},
+					{'h', "h2", 0644, "h1", 0, 0}, END};
+	static const struct ent l1[] = {{'f', "f", 0600, "upper f", 0, 0},
+					{'f', "d", 0644, "upper d", 0, 0},
+					{'f', "s", 0644, "ward-unpack-canary: s", 0, 0},
+					{'f', "rel", 0644, "ward-unpack-canary: rel", 0, 0},
+					{'f', "h2", 0644, "upper h2", 0, 0},
+					{'f', "f", 0644, "again f", 0, 0}, END};
+	const struct ent *layers[] = {l0, l1, NULL};
+	char *host_before, *host_after;
+	struct stat st;
+
+	(void)state;
+	assert_non_null(host_before = read_host_passwd());
+	write_image(layers, NULL, GOOD);
+	unpack_ok(true);
+	/* each name is the later layer's regular file; nothing written
+	 * through the symlinks it replaced, nor into the other hard link */
+	assert_string_equal(tree_read("f"), "again f");
+	assert_int_equal(tree_lstat("f", &st), 0);
+	assert_int_equal(st.st_mode & 07777, 0644);
+	assert_string_equal(tree_read("d"), "upper d");
+	assert_false(tree_has("d/child"));
+	assert_int_equal(tree_lstat("s", &st), 0);
+	assert_true(S_ISREG(st.st_mode));
+	assert_string_equal(tree_read("s"), "ward-unpack-canary: s");
+	assert_int_equal(tree_lstat("rel", &st), 0);
+	assert_true(S_ISREG(st.st_mode));
+	assert_string_equal(tree_read("h2"), "upper h2");
+	assert_string_equal(tree_read("h1"), "linked");
+	assert_int_equal(tree_lstat("h1", &st), 0);
+	assert_int_equal(st.st_nlink, 1);
+	assert_non_null(host_after = read_host_passwd());
+	assert_null(strstr(host_after, "ward-unpack-canary:"));
+	assert_string_equal(host_after, host_before);
+	free(host_before);
+	free(host_after);
 }
 
 /* ---- digests ------------------------------------------------------------------------------------------ */
@@ -824,6 +904,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_hardlinks, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_dropped, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_whiteouts, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_replace, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_digests, setup, teardown),
 		cmocka_unit_test(test_mode_for),
 		cmocka_unit_test(test_user),
