@@ -136,7 +136,7 @@ ward: $(BUILD)/ward
 # absolute 32-bit relocations); a non-PIC archive would stop the link
 # ("recompile with -fPIE"), never give a weaker binary.
 # make hardening-check reads both binaries back.
-STATIC_EXCLUDE := src/launch/net.c src/launch/net_veth.c $(wildcard src/launch/netlink*.c) \
+STATIC_EXCLUDE := src/base/dl.c src/launch/net.c src/launch/net_veth.c $(wildcard src/launch/netlink*.c) \
 	$(filter-out src/image/limits.c src/image/findings.c src/image/history.c,\
 	  $(wildcard src/image/*.c)) $(wildcard src/report/image_*.c)
 STATIC_SRC := $(filter-out $(STATIC_EXCLUDE),$(LIB_SRC)) $(wildcard src/static/*.c)

@@ -1,10 +1,11 @@
 /* libarchive, loaded on first use (see archive_dl.h). */
 #define _GNU_SOURCE
 #define WARD_ARCHIVE_DL_IMPL
-#include <dlfcn.h>
 #include <errno.h>
+#include <stdbool.h>
 #include <stddef.h>
 
+#include "base/dl.h"
 #include "image/archive_dl.h"
 
 #ifndef WARD_ARCHIVE_SONAME
@@ -13,10 +14,7 @@
 
 struct ward_archive_fns ward_archive_fns;
 
-static const struct {
-	const char *name;
-	size_t offset;
-} symbols[] = {
+static const struct ward_dl_sym symbols[] = {
 	{"archive_entry_filetype", offsetof(struct ward_archive_fns, entry_filetype)},
 	{"archive_entry_hardlink", offsetof(struct ward_archive_fns, entry_hardlink)},
 	{"archive_entry_hardlink_utf8", offsetof(struct ward_archive_fns, entry_hardlink_utf8)},
@@ -54,27 +52,16 @@ static const struct {
 
 int ward_archive_load(struct ward_err *err)
 {
-	static void *lib;
+	static bool loaded;
+	const char *why;
 
-	if (lib)
+	if (loaded)
 		return 0;
-	lib = dlopen(WARD_ARCHIVE_SONAME, RTLD_NOW | RTLD_LOCAL);
-	if (!lib)
+	if (ward_dl_load(WARD_ARCHIVE_SONAME, symbols, sizeof(symbols) / sizeof(symbols[0]),
+			 &ward_archive_fns, &why) < 0)
 		return ward_err_set(err, WARD_STEP_IMAGE, ENOENT,
 				    "cannot load %s (apt-get install libarchive13): %s",
-				    WARD_ARCHIVE_SONAME, dlerror());
-	for (size_t i = 0; i < sizeof(symbols) / sizeof(symbols[0]); i++) {
-		void *sym = dlsym(lib, symbols[i].name);
-
-		if (!sym) {
-			dlclose(lib);
-			lib = NULL;
-			return ward_err_set(err, WARD_STEP_IMAGE, ENOENT, "%s: no symbol %s",
-					    WARD_ARCHIVE_SONAME, symbols[i].name);
-		}
-		/* A function pointer stored through its bytes: dlsym returns
-		 * void *, and POSIX guarantees the conversion. */
-		*(void **)((char *)&ward_archive_fns + symbols[i].offset) = sym;
-	}
+				    WARD_ARCHIVE_SONAME, why);
+	loaded = true;
 	return 0;
 }

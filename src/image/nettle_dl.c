@@ -1,54 +1,45 @@
 /* nettle's SHA-256, loaded on first use (see nettle_dl.h). */
 #define _GNU_SOURCE
-#include <dlfcn.h>
 #include <errno.h>
+#include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 
+#include "base/dl.h"
 #include "image/nettle_dl.h"
 
 #ifndef WARD_NETTLE_SONAME
 #define WARD_NETTLE_SONAME "libnettle.so.8"
 #endif
 
-static struct {
+struct fns {
 	void (*init)(struct sha256_ctx *);
 	void (*update)(struct sha256_ctx *, size_t, const uint8_t *);
 	void (*digest)(struct sha256_ctx *, size_t, uint8_t *);
-} fns;
+};
 
-static const struct {
-	const char *name;
-	void **slot;
-} symbols[] = {
-	{"nettle_sha256_init", (void **)&fns.init},
-	{"nettle_sha256_update", (void **)&fns.update},
-	{"nettle_sha256_digest", (void **)&fns.digest},
+static struct fns fns;
+
+static const struct ward_dl_sym symbols[] = {
+	{"nettle_sha256_init", offsetof(struct fns, init)},
+	{"nettle_sha256_update", offsetof(struct fns, update)},
+	{"nettle_sha256_digest", offsetof(struct fns, digest)},
 };
 
 int ward_nettle_load(struct ward_err *err)
 {
-	static void *lib;
+	static bool loaded;
+	const char *why;
 
-	if (lib)
+	if (loaded)
 		return 0;
-	lib = dlopen(WARD_NETTLE_SONAME, RTLD_NOW | RTLD_LOCAL);
-	if (!lib)
+	if (ward_dl_load(WARD_NETTLE_SONAME, symbols, sizeof(symbols) / sizeof(symbols[0]),
+			 &fns, &why) < 0)
 		return ward_err_set(err, WARD_STEP_IMAGE, ENOENT,
 				    "cannot load %s (apt-get install libnettle8): %s",
-				    WARD_NETTLE_SONAME, dlerror());
-	for (size_t i = 0; i < sizeof(symbols) / sizeof(symbols[0]); i++) {
-		void *sym = dlsym(lib, symbols[i].name);
-
-		if (!sym) {
-			dlclose(lib);
-			lib = NULL;
-			return ward_err_set(err, WARD_STEP_IMAGE, ENOENT, "%s: no symbol %s",
-					    WARD_NETTLE_SONAME, symbols[i].name);
-		}
-		/* POSIX: dlsym's void * converts to a function pointer */
-		*symbols[i].slot = sym;
-	}
+				    WARD_NETTLE_SONAME, why);
+	loaded = true;
 	return 0;
 }
 

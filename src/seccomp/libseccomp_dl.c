@@ -42,16 +42,13 @@ static const struct fns *lib(void)
 	return &fns;
 }
 #else
-#include <dlfcn.h>
+#include "base/dl.h"
 
 #ifndef WARD_LIBSECCOMP_SONAME
 #define WARD_LIBSECCOMP_SONAME "libseccomp.so.2"
 #endif
 
-static const struct {
-	const char *name;
-	size_t offset;
-} symbols[] = {
+static const struct ward_dl_sym symbols[] = {
 	{"seccomp_api_get", offsetof(struct fns, api_get)},
 	{"seccomp_attr_set", offsetof(struct fns, attr_set)},
 	{"seccomp_export_bpf", offsetof(struct fns, export_bpf)},
@@ -71,27 +68,16 @@ static struct fns fns;
 static const struct fns *lib(void)
 {
 	static int state; /* 0 not tried, 1 loaded, -1 failed */
-	void *h;
+	const char *why;
 
 	if (state)
 		return state > 0 ? &fns : NULL;
 	state = -1;
-	h = dlopen(WARD_LIBSECCOMP_SONAME, RTLD_NOW | RTLD_LOCAL);
-	if (!h) {
-		fprintf(stderr, "ward: seccomp: cannot load %s: %s (install libseccomp2)\n",
-			WARD_LIBSECCOMP_SONAME, dlerror());
+	if (ward_dl_load(WARD_LIBSECCOMP_SONAME, symbols,
+			 sizeof(symbols) / sizeof(symbols[0]), &fns, &why) < 0) {
+		fprintf(stderr, "ward: seccomp: cannot load %s: %s (install libseccomp2 2.5 or later)\n",
+			WARD_LIBSECCOMP_SONAME, why);
 		return NULL;
-	}
-	for (size_t i = 0; i < sizeof(symbols) / sizeof(symbols[0]); i++) {
-		void *sym = dlsym(h, symbols[i].name);
-
-		if (!sym) {
-			fprintf(stderr, "ward: seccomp: %s lacks %s; ward needs libseccomp 2.5 or later\n",
-				WARD_LIBSECCOMP_SONAME, symbols[i].name);
-			dlclose(h);
-			return NULL;
-		}
-		*(void **)((char *)&fns + symbols[i].offset) = sym;
 	}
 	state = 1;
 	return &fns;
