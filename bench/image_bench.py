@@ -153,6 +153,14 @@ def snapshot(scratch):
     s["mounts"] = sum(1 for _ in open("/proc/self/mountinfo"))
     # This process is a child subreaper (soak()): what a run leaves
     # behind becomes its child.  Other work's processes are not counted.
+    # The sandbox's init may end after ward has returned (it reports the
+    # program's code first): its zombie is reaped here, not counted.
+    while True:
+        try:
+            if os.waitpid(-1, os.WNOHANG)[0] == 0:
+                break
+        except ChildProcessError:
+            break
     left = 0
     for p in os.listdir("/proc"):
         if p.isdigit():

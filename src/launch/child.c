@@ -1,6 +1,7 @@
 /* The child: every setup step in launch order, failing closed. */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <signal.h>
 #include <stdio.h>
@@ -223,12 +224,12 @@ void ward_child_run_program(const struct ward_plan *plan, int syncfd)
 	fail(syncfd, &err);
 }
 
-void ward_child_main(const struct ward_plan *plan, int syncfd)
+void ward_child_main(const struct ward_plan *plan, int syncfd, int exitfd)
 {
 	struct ward_err err = {0};
 	sigset_t all;
 	pid_t app;
-	int pdeath = 0, outside = -1;
+	int pdeath = 0, outside = -1, report;
 	bool landlocked;
 
 	if (sys_prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0)
@@ -236,7 +237,7 @@ void ward_child_main(const struct ward_plan *plan, int syncfd)
 	/* Inherited descriptors are closed before anything reads the image:
 	 * a symlink to /proc/self/fd/N must find nothing (CVE-2019-5736
 	 * class).  The CLOEXEC pass in setup stays as a second layer. */
-	ward_listen_close_others(plan, syncfd); /* the program's sockets stay */
+	ward_listen_close_others(plan, syncfd, exitfd); /* the program's sockets stay */
 	/* sync 1: wait until the parent has written the id maps.  A failure
 	 * before this point is reported after it: the parent reads error
 	 * records only once it has sent "go". */
@@ -273,8 +274,10 @@ void ward_child_main(const struct ward_plan *plan, int syncfd)
 		ward_child_run_program(plan, syncfd);
 	/* sync 4 is the program's: pid 1 must not hold the socket open, or
 	 * the launcher waits in sync 4 until the program exits, forwarding
-	 * no signal meanwhile.  close() first: close_range may fail. */
+	 * no signal meanwhile.  close() first: close_range may fail.  The
+	 * init keeps the exit pipe alone, as fd 3. */
 	close(syncfd);
-	sys_close_range(3, UINT_MAX, 0);
-	ward_init_run(app, plan->signal_group, plan->stop_signal);
+	report = exitfd < 0 || exitfd == 3 ? exitfd : dup3(exitfd, 3, O_CLOEXEC);
+	sys_close_range(report >= 0 ? 4 : 3, UINT_MAX, 0); /* -1: the launcher waits instead */
+	ward_init_run(app, plan->signal_group, plan->stop_signal, report);
 }

@@ -239,5 +239,5 @@ int ward_entrypoint_run(const struct ward_plan *plan, int *exit_code,
 	(void)exit_code;
 	/* The init keeps nothing it inherited either. */
 	sys_close_range(3, UINT_MAX, 0);
-	ward_init_run(app, run.signal_group, run.stop_signal);
+	ward_init_run(app, run.signal_group, run.stop_signal, -1);
 }

@@ -1,6 +1,7 @@
 /* The parent side of a launch: clone, maps, sync, supervise. */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <fcntl.h>
 #include <linux/sched.h>
 #include <sched.h>
 #include <signal.h>
@@ -93,13 +94,14 @@ int ward_launch(const struct ward_plan *plan, int *exit_code,
 {
 	_cleanup_close_ int pidfd = -1;
 	_cleanup_close_ int status = -1;
+	_cleanup_close_ int exitfd = -1; /* the init's report (supervisor.h) */
 	/* Runs at every return below, after the sandbox is reaped. */
 	__attribute__((cleanup(ward_net_parent_cleanup))) struct ward_net_parent net = {0};
 	__attribute__((cleanup(ward_sigsys_watch_close))) struct ward_sigsys_watch sigsys =
 		WARD_SIGSYS_WATCH_INIT;
 	/* The relay's host path, whatever happens (unlinked at sync 2 too). */
 	__attribute__((cleanup(ward_notify_unlinkp))) const struct ward_plan *relay __attribute__((unused)) = plan;
-	int fds[2], r;
+	int fds[2], exitp[2] = {-1, -1}, r;
 	sigset_t block;
 	pid_t pid;
 
@@ -110,6 +112,12 @@ int ward_launch(const struct ward_plan *plan, int *exit_code,
 	if ((r = ward_userns_check_root_caps(plan, err)) < 0 ||
 	    (r = ward_sync_pair(fds, err)) < 0)
 		return r;
+	if (!plan->own_init && pipe2(exitp, O_CLOEXEC) < 0) {
+		close(fds[0]);
+		close(fds[1]);
+		return ward_err_set(err, WARD_STEP_SYNC, errno, "pipe2 for the init's report");
+	}
+	exitfd = exitp[0];
 	/* Blocked before clone: nothing sent during setup is lost, it is
 	 * forwarded once supervision starts. */
 	ward_supervisor_forwarded(&block);
@@ -120,13 +128,17 @@ int ward_launch(const struct ward_plan *plan, int *exit_code,
 	if (pid < 0) {
 		close(fds[0]);
 		close(fds[1]);
+		close(exitp[1]);
 		return fall_back(plan, pid, exit_code, err);
 	}
 	if (pid == 0) {
 		close(fds[0]);
-		ward_child_main(plan, fds[1]);
+		close(exitfd);
+		ward_child_main(plan, fds[1], exitp[1]);
 	}
 	close(fds[1]);
+	if (exitp[1] >= 0)
+		close(exitp[1]);
 	ward_secrets_wipe(plan, NULL); /* the child has its own copy now */
 	ward_listen_close(plan); /* the sandbox has them now */
 	ward_log("namespaces", "sandbox is pid %d", (int)pid);
@@ -167,7 +179,7 @@ int ward_launch(const struct ward_plan *plan, int *exit_code,
 	}
 	ward_log("exec", "%s started", plan->argv[0]);
 	ward_sigsys_watch_exec(&sigsys, plan, pid);
-	r = ward_supervise(pid, pidfd, plan, exit_code, err);
+	r = ward_supervise(pid, pidfd, exitfd, plan, exit_code, err);
 	if (r == 0)
 		ward_sigsys_watch_report(&sigsys, *exit_code);
 	return r;

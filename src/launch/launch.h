@@ -15,9 +15,10 @@ int ward_launch(const struct ward_plan *plan, int *exit_code,
 
 /* Child (child.c): run every setup step in order and exec the program.
  * Never returns: on failure it sends @err over @syncfd and exits with the
- * step's code. */
+ * step's code.  @exitfd (or -1): where ward's init reports the program's
+ * exit code once the sandbox holds no other process (supervisor.h). */
 __attribute__((noreturn)) void ward_child_main(const struct ward_plan *plan,
-					       int syncfd);
+					       int syncfd, int exitfd);
 
 /* Steps shared by the namespace child and entrypoint mode (child.c).
  * Each returns 0 or -errno with @err set for its step. */

@@ -178,13 +178,15 @@ static int cmp_int(const void *a, const void *b)
 	return (*(const int *)a > *(const int *)b) - (*(const int *)a < *(const int *)b);
 }
 
-void ward_listen_close_others(const struct ward_plan *plan, int syncfd)
+void ward_listen_close_others(const struct ward_plan *plan, int syncfd, int exitfd)
 {
-	int keep[WARD_MAX_LISTEN + 1];
+	int keep[WARD_MAX_LISTEN + 2];
 	size_t n = 0;
 	unsigned from = FIRST_FD;
 
 	keep[n++] = syncfd;
+	if (exitfd >= 0)
+		keep[n++] = exitfd;
 	for (size_t i = 0; i < plan->nlisten; i++)
 		keep[n++] = plan->listen[i].fd;
 	qsort(keep, n, sizeof(keep[0]), cmp_int);

@@ -28,8 +28,8 @@ int ward_listen_prepare(struct ward_plan *plan, struct ward_err *err);
 void ward_listen_close(const struct ward_plan *plan);
 
 /* Child, first thing after clone: close every descriptor above stderr
- * but @syncfd and the plan's sockets. */
-void ward_listen_close_others(const struct ward_plan *plan, int syncfd);
+ * but @syncfd, @exitfd (when >= 0) and the plan's sockets. */
+void ward_listen_close_others(const struct ward_plan *plan, int syncfd, int exitfd);
 
 /* The program's environment with the socket-activation variables. */
 struct ward_listen_env {

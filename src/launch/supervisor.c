@@ -48,8 +48,11 @@ static int status_to_code(int status)
 	return 255;
 }
 
-/* Reap everything that has exited; returns 1 when @app was among them. */
-static int reap(pid_t app, int *code)
+/* Reap everything that has exited; returns 1 when @app was among them.
+ * *@alone: nothing is left to reap, so no other process runs in the
+ * sandbox (every orphan is the init's child before its parent can be
+ * reaped). */
+static int reap(pid_t app, int *code, bool *alone)
 {
 	int found = 0;
 
@@ -57,13 +60,31 @@ static int reap(pid_t app, int *code)
 		int status;
 		pid_t p = waitpid(-1, &status, WNOHANG);
 
-		if (p <= 0)
+		if (p <= 0) {
+			*alone = p < 0 && errno == ECHILD;
 			return found;
+		}
 		if (p == app) {
 			*code = status_to_code(status);
 			found = 1;
 		}
 	}
+}
+
+/* The program is gone: tell the launcher its code at once when nothing
+ * else runs in the sandbox, so `ward run` returns without waiting for the
+ * kernel to tear the namespaces down; otherwise the init's own exit kills
+ * the rest and the launcher reads the code from it. */
+static __attribute__((noreturn)) void init_exit(int code, bool alone, int report_fd)
+{
+	if (alone && report_fd >= 0) {
+		ssize_t n;
+
+		do
+			n = write(report_fd, &code, sizeof(code));
+		while (n < 0 && errno == EINTR);
+	}
+	_exit(code);
 }
 
 /* To the program, or to its process group (init-signals group, as tini
@@ -74,11 +95,12 @@ static void forward_from_init(pid_t app, bool group, int sig)
 		kill(app, sig);
 }
 
-void ward_init_run(pid_t app, bool group, int stop_signal)
+void ward_init_run(pid_t app, bool group, int stop_signal, int report_fd)
 {
 	struct signalfd_siginfo si;
 	sigset_t all;
 	int sfd, code = 255;
+	bool alone;
 
 	sigfillset(&all);
 	sfd = signalfd(-1, &all, SFD_CLOEXEC);
@@ -92,8 +114,8 @@ void ward_init_run(pid_t app, bool group, int stop_signal)
 		if (n != (ssize_t)sizeof(si))
 			_exit(255);
 		if (si.ssi_signo == SIGCHLD) {
-			if (reap(app, &code))
-				_exit(code);
+			if (reap(app, &code, &alone))
+				init_exit(code, alone, report_fd);
 		} else if (is_forwarded((int)si.ssi_signo)) {
 			forward_from_init(app, group,
 					  ward_supervisor_stop_signal((int)si.ssi_signo,
@@ -109,24 +131,41 @@ static int forward(pid_t child, int pidfd, int sig)
 	return kill(child, sig);
 }
 
-/* Wait for a signal, passing on NOTIFY_SOCKET messages meanwhile; 0 or
- * -errno. */
-static int wait_signal(int sfd, const struct ward_plan *plan)
-{
-	struct pollfd p[2] = {{.fd = sfd, .events = POLLIN}, {.fd = -1}};
+enum event { EVENT_SIGNAL, EVENT_REPORT };
 
-	if (!plan || !plan->notify_env)
-		return 0;
-	p[1].fd = plan->notify_in;
-	p[1].events = POLLIN;
+/* Wait for a signal or the init's report on @exitfd (when >= 0), passing
+ * on NOTIFY_SOCKET messages meanwhile; an event or -errno. */
+static int wait_event(int sfd, int exitfd, const struct ward_plan *plan)
+{
+	struct pollfd p[3] = {{.fd = sfd, .events = POLLIN},
+			      {.fd = exitfd, .events = POLLIN},
+			      {.fd = -1, .events = POLLIN}};
+
+	if (plan && plan->notify_env)
+		p[2].fd = plan->notify_in;
 	for (;;) {
-		if (poll(p, 2, -1) < 0)
-			return errno == EINTR ? 0 : -errno;
-		if (p[1].revents & POLLIN)
+		if (poll(p, 3, -1) < 0)
+			return errno == EINTR ? EVENT_SIGNAL : -errno;
+		if (p[2].revents & POLLIN)
 			ward_notify_forward(plan);
+		if (p[1].revents)
+			return EVENT_REPORT;
 		if (p[0].revents)
-			return 0;
+			return EVENT_SIGNAL;
 	}
+}
+
+/* The init's report: the program's code, or -1 when the init exited
+ * without one (it then exits with the code itself). */
+static int read_report(int exitfd)
+{
+	int code;
+	ssize_t n;
+
+	do
+		n = read(exitfd, &code, sizeof(code));
+	while (n < 0 && errno == EINTR);
+	return n == (ssize_t)sizeof(code) && code >= 0 && code <= 255 ? code : -1;
 }
 
 /* The program is pid 1 itself (--no-init): the launcher turns SIGTERM
@@ -138,8 +177,8 @@ static int as_forwarded(const struct ward_plan *plan, int sig)
 	return ward_supervisor_stop_signal(sig, plan->stop_signal);
 }
 
-int ward_supervise(pid_t child, int pidfd, const struct ward_plan *plan,
-		   int *exit_code, struct ward_err *err)
+int ward_supervise(pid_t child, int pidfd, int exitfd,
+		   const struct ward_plan *plan, int *exit_code, struct ward_err *err)
 {
 	struct signalfd_siginfo si;
 	sigset_t set;
@@ -159,9 +198,17 @@ int ward_supervise(pid_t child, int pidfd, const struct ward_plan *plan,
 			close(sfd);
 			return ward_err_set(err, WARD_STEP_SUPERVISE, errno, "waitpid");
 		}
-		if ((r = wait_signal(sfd, plan)) < 0) {
+		if ((r = wait_event(sfd, exitfd, plan)) < 0) {
 			close(sfd);
 			return ward_err_set(err, WARD_STEP_SUPERVISE, -r, "poll");
+		}
+		if (r == EVENT_REPORT) {
+			if ((*exit_code = read_report(exitfd)) >= 0) {
+				close(sfd);
+				return 0;
+			}
+			exitfd = -1; /* no report: the init's own status follows */
+			continue;
 		}
 		if (read(sfd, &si, sizeof(si)) == (ssize_t)sizeof(si) &&
 		    si.ssi_signo != SIGCHLD)

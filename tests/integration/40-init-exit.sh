@@ -169,4 +169,22 @@ else
 	not_ok "--init-signals child: only the program gets it" "rc=$RC out=$OUT"
 fi
 
+# ---- the return: nothing of the sandbox outlives it --------------------------------
+
+# The init tells ward the program's code at once when it is the last
+# process; a program that leaves a background process behind makes ward
+# wait for the sandbox's end, so none is left when ward returns.
+secs=$((3000 + RANDOM % 5000))
+run_ward run --bind "$(dirname "$PROBE"):/opt/p" -- /bin/sh -c "/opt/p/probe sleep $secs & exit 5"
+left=$(pgrep -f "^/opt/p/probe sleep $secs\$" | paste -sd' ' -)
+for p in $left; do tap_cleanup kill -KILL "$p"; done
+if [ "$RC" = 5 ] && [ -z "$left" ]; then
+	ok "a background process left by the program is gone when ward returns (exit 5)"
+else
+	not_ok "a background process left by the program is gone when ward returns" \
+		"rc=$RC (expected 5), still running: '$left'" "$(last_run)"
+fi
+run_ward run --bind "$(dirname "$PROBE"):/opt/p" -- /bin/sh -c "exit 6"
+expect_rc "... and a program that leaves nothing: its exit code (6)" 6
+
 tap_done

@@ -16,7 +16,9 @@
  *   - ward_launch returned < 0, with err.step and err.errnum as expected;
  *   - the program did not run: it would have written /out/ran, a bind of
  *     a host directory;
- *   - no child is left: waitpid(-1, WNOHANG) fails with ECHILD.
+ *   - no child is left: waitpid(-1, WNOHANG) fails with ECHILD (after a
+ *     run that succeeded, the sandbox's init may still be exiting when
+ *     ward_launch returns: it must be gone, and reaped here, within 2 s).
  * Cases with no fault (the baselines, clone3's ENOSYS fallback, and an
  * EAGAIN retried away) must instead launch and run the program.  A table row per case goes to
  * stdout.  The match strings mirror the mount data and flags in
@@ -780,6 +782,22 @@ static int launch_entrypoint(const struct ward_plan *plan, int *exit_code,
 	return 0;
 }
 
+/* A child of the worker still there 2 s after the launch returned (the
+ * sandbox's init, which reports the program's code before it exits,
+ * ends by itself at once). */
+static bool child_left(void)
+{
+	for (int i = 0; i < 2000; i++) {
+		pid_t p = waitpid(-1, NULL, WNOHANG);
+
+		if (p < 0 && errno == ECHILD)
+			return false;
+		if (p == 0)
+			usleep(1000);
+	}
+	return true;
+}
+
 __attribute__((noreturn)) static void worker(const struct fault_case *c,
 					     int nth, int out)
 {
@@ -823,7 +841,9 @@ __attribute__((noreturn)) static void worker(const struct fault_case *c,
 	o.fired = fault->fired;
 	o.failed = fault->failed;
 	o.ran = access(marker, F_OK) == 0;
-	o.leftover = !(waitpid(-1, NULL, WNOHANG) < 0 && errno == ECHILD);
+	/* A failed launch has reaped its child before it returns. */
+	o.leftover = o.rc == 0 ? child_left()
+			       : !(waitpid(-1, NULL, WNOHANG) < 0 && errno == ECHILD);
 	o.leftover_ifs = c->variant == V_VETH ? count_ward_ifs() : 0;
 	ward_plan_free(plan);
 report:
