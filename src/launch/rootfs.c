@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/mount.h>
+#include <linux/openat2.h>
 #include <stdio.h>
 #include <stdbool.h>
 #include <string.h>
@@ -14,6 +15,7 @@
 #include <unistd.h>
 
 #include "base/cleanup.h"
+#include "base/openat2.h"
 #include "engine/dockersock.h"
 #include "launch/etc_files.h"
 #include "launch/mounts.h"
@@ -156,17 +158,38 @@ static int copy_top_link(int imgfd, int rootfd, const char *name,
 	return 0;
 }
 
-/* The image's top-level directory or file @name, bound (with what is
- * mounted beneath it) onto a mount point of its own on the tmpfs root. */
+/* The image's top-level entry @name, not followed into a mount on it
+ * when the tree is bound @alone (plan.h): -EXDEV then. */
+static int open_top_entry(int imgfd, const char *name, bool alone)
+{
+	struct open_how how = {
+		.flags = O_PATH | O_NOFOLLOW | O_CLOEXEC,
+		.resolve = RESOLVE_NO_XDEV | RESOLVE_NO_SYMLINKS | RESOLVE_BENEATH,
+	};
+	int fd;
+
+	if (alone)
+		return ward_openat2(imgfd, name, &how);
+	fd = openat(imgfd, name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+	return fd < 0 ? -errno : fd;
+}
+
+/* The image's top-level directory or file @name, bound onto a mount
+ * point of its own on the tmpfs root: with what is mounted beneath it,
+ * or @alone, without (and nothing may be mounted on it then). */
 static int bind_top_entry(int imgfd, int rootfd, const char *name, bool dir,
-			  struct ward_err *err)
+			  bool alone, struct ward_err *err)
 {
 	_cleanup_close_ int src = -1, dst = -1;
-	char from[64], what[300];
+	char from[64], what[400];
 
-	src = openat(imgfd, name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+	src = open_top_entry(imgfd, name, alone);
+	if (src == -EXDEV)
+		return ward_err_set(err, WARD_STEP_MOUNTS, EXDEV,
+				    "the image's /%s is a mount point; a cached tree is bound "
+				    "without mounts: unmount it", name);
 	if (src < 0)
-		return ward_err_set(err, WARD_STEP_MOUNTS, errno,
+		return ward_err_set(err, WARD_STEP_MOUNTS, -src,
 				    "opening the image's /%s", name);
 	if ((dir ? mkdirat(rootfd, name, 0755) :
 		   mknodat(rootfd, name, S_IFREG | 0644, 0)) < 0)
@@ -176,12 +199,14 @@ static int bind_top_entry(int imgfd, int rootfd, const char *name, bool dir,
 	if (dst < 0)
 		return ward_err_set(err, WARD_STEP_MOUNTS, errno, "opening /%s", name);
 	ward_mnt_fd_path(src, from, sizeof(from));
-	snprintf(what, sizeof(what), "the image's /%s", name);
-	return ward_mnt_mount_at(from, dst, NULL, MS_BIND | MS_REC, NULL,
-				 WARD_STEP_MOUNTS, what, err);
+	snprintf(what, sizeof(what), alone ? "the image's /%s (EINVAL: something is "
+		 "mounted beneath it in the cached tree: unmount it)" : "the image's /%s",
+		 name);
+	return ward_mnt_mount_at(from, dst, NULL, alone ? MS_BIND : MS_BIND | MS_REC,
+				 NULL, WARD_STEP_MOUNTS, what, err);
 }
 
-static int add_top_entry(int imgfd, int rootfd, const char *name,
+static int add_top_entry(int imgfd, int rootfd, const char *name, bool alone,
 			 struct ward_err *err)
 {
 	struct stat st;
@@ -195,7 +220,7 @@ static int add_top_entry(int imgfd, int rootfd, const char *name,
 	if (S_ISLNK(st.st_mode))
 		return copy_top_link(imgfd, rootfd, name, err);
 	if (S_ISDIR(st.st_mode) || S_ISREG(st.st_mode))
-		return bind_top_entry(imgfd, rootfd, name, S_ISDIR(st.st_mode), err);
+		return bind_top_entry(imgfd, rootfd, name, S_ISDIR(st.st_mode), alone, err);
 	return 0; /* device nodes, FIFOs and sockets at the top: left out */
 }
 
@@ -204,7 +229,7 @@ static int add_top_entry(int imgfd, int rootfd, const char *name,
  * image and its top-level symlinks as symlinks.  Mount points the image
  * lacks are made on the tmpfs, never in the image, and ward's own
  * /proc, /dev, /tmp and /run never go through the image's entries. */
-static int build_image_root(const char *rootfs, int rootfs_fd,
+static int build_image_root(const char *rootfs, int rootfs_fd, bool alone,
 			    struct ward_err *err)
 {
 	_cleanup_close_ int rootfd = -1;
@@ -237,7 +262,7 @@ static int build_image_root(const char *rootfs, int rootfs_fd,
 					 "the root of %s holds more than %d entries",
 					 rootfs, WARD_MAX_TOP_ENTRIES);
 		else
-			r = add_top_entry(rootfs_fd, rootfd, e->d_name, err);
+			r = add_top_entry(rootfs_fd, rootfd, e->d_name, alone, err);
 	}
 	if (r == 0 && errno) /* a root built with entries missing: refuse */
 		r = ward_err_set(err, WARD_STEP_MOUNTS, errno, "listing the root of %s",
@@ -525,6 +550,18 @@ static int pivot_into(int rootfd, struct ward_err *err)
 /* Host objects are opened first, with the launcher's own file access:
  * after the fsuid change below, host directories such as /root may no
  * longer be searchable. */
+/* Something is mounted on the directory @fd (its parent is on another
+ * mount), or it cannot be told. */
+static bool is_mount_root(int fd)
+{
+	struct statx self, up;
+
+	return statx(fd, "", AT_EMPTY_PATH, STATX_MNT_ID, &self) < 0 ||
+	       statx(fd, "..", AT_SYMLINK_NOFOLLOW, STATX_MNT_ID, &up) < 0 ||
+	       !(self.stx_mask & up.stx_mask & STATX_MNT_ID) ||
+	       self.stx_mnt_id != up.stx_mnt_id;
+}
+
 static int open_sources(const struct ward_plan *plan, int *src_fds,
 			int *rootfs_fd, struct ward_err *err)
 {
@@ -548,6 +585,10 @@ static int open_sources(const struct ward_plan *plan, int *src_fds,
 		return ward_err_set(err, WARD_STEP_MOUNTS, 0,
 				    "rootfs %s changed since it was checked; refusing",
 				    plan->rootfs);
+	if (plan->rootfs_alone && is_mount_root(*rootfs_fd))
+		return ward_err_set(err, WARD_STEP_MOUNTS, EXDEV,
+				    "%s is a mount point; a cached tree is bound without "
+				    "mounts: unmount it", plan->rootfs);
 	return 0;
 }
 
@@ -604,7 +645,7 @@ static int setup_with_sources(const struct ward_plan *plan, const int *src_fds,
 	    (r = enter_staging(err)) < 0)
 		return r;
 	ward_mnt_tree_owner(plan->rootfs ? "the image's" : "the host's");
-	r = plan->rootfs ? build_image_root(plan->rootfs, rootfs_fd, err)
+	r = plan->rootfs ? build_image_root(plan->rootfs, rootfs_fd, plan->rootfs_alone, err)
 			 : build_host_root(err);
 	if (r < 0)
 		return r;

@@ -194,6 +194,9 @@ struct ward_plan {
 	char *rootfs; /* NULL: synthesised from the host */
 	dev_t rootfs_dev; /* identity of rootfs at plan time */
 	ino_t rootfs_ino;
+	/* rootfs is an image's tree in ward's cache: its entries are bound
+	 * alone, without what may be mounted beneath them (resolve.c) */
+	bool rootfs_alone;
 	struct ward_engine_sockets *engine_sockets; /* found at plan time */
 	struct ward_bind binds[WARD_MAX_BINDS];
 	size_t nbinds;

@@ -75,16 +75,34 @@ static int refuse_kernel_fs(const char *real, struct ward_err *err)
 	return ward_mountinfo_refuse_fs_of(fd, real, WARD_STEP_PLAN, err);
 }
 
-/* The root is an image's tree in ward's image cache.  Its files need no
- * walk for engine sockets: the unpacker writes no socket (and hard links
- * only to files of the tree), and the entry is the caller's own, 0700
- * (image/store.h), which no sandbox can write; mounts beneath it are
- * still checked. */
+/* The root is an image's tree in ward's image cache.  It needs no look
+ * for engine sockets: the unpacker writes no socket (and hard links only
+ * to files of the tree), and the entry is the caller's own, 0700
+ * (image/store.h), which no sandbox can write.  Nor for what is mounted
+ * beneath it: its entries are bound alone (plan->rootfs_alone), so no
+ * such mount comes into the sandbox. */
 static bool is_image_cache_tree(const struct ward_plan_builder *b,
 				const struct ward_plan *plan)
 {
 	return plan->image && plan->image->rootfs && b->rootfs &&
 	       strcmp(b->rootfs, plan->image->rootfs) == 0;
+}
+
+/* A tree given with --rootfs (or a profile's rootfs): no engine socket in
+ * it, at its known paths or anywhere, and nothing mounted beneath it that
+ * would bring a kernel file system or a socket along. */
+static int check_given_tree(const struct ward_plan *plan, const char *real,
+			    struct ward_err *err)
+{
+	int r;
+
+	if ((r = ward_dockersock_check_rootfs_itself(plan->engine_sockets, real,
+						     err)) < 0)
+		return r;
+	if ((r = check_mounts_beneath(plan->engine_sockets, real, true, err)) < 0)
+		return err->step == WARD_STEP_PLAN ?
+		       ward_err_wrap(err, "--rootfs %s: ", real) : r;
+	return ward_dockersock_walk(plan->engine_sockets, "--rootfs", real, err);
 }
 
 static int resolve_rootfs(const struct ward_plan_builder *b,
@@ -107,14 +125,8 @@ static int resolve_rootfs(const struct ward_plan_builder *b,
 				"--rootfs /: the host's whole tree is not a root image; use --rootfs host");
 	if ((r = refuse_kernel_fs(real, err)) < 0)
 		return ward_err_wrap(err, "--rootfs %s: ", real);
-	if ((r = ward_dockersock_check_rootfs_itself(plan->engine_sockets, real,
-						     err)) < 0)
-		return r;
-	if ((r = check_mounts_beneath(plan->engine_sockets, real, true, err)) < 0)
-		return err->step == WARD_STEP_PLAN ?
-		       ward_err_wrap(err, "--rootfs %s: ", real) : r;
-	if (!is_image_cache_tree(b, plan) &&
-	    (r = ward_dockersock_walk(plan->engine_sockets, "--rootfs", real, err)) < 0)
+	plan->rootfs_alone = is_image_cache_tree(b, plan);
+	if (!plan->rootfs_alone && (r = check_given_tree(plan, real, err)) < 0)
 		return r;
 	plan->rootfs = strdup(real);
 	plan->rootfs_dev = st.st_dev;

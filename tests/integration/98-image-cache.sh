@@ -98,6 +98,30 @@ run_ward run --image "$T/img.tar" -- /bin/true
 mapfile -t E < <(entries "$I")
 expect_eq "a touched archive is read again, and the same image is not stored twice" "1 $entry" \
 	"${#E[@]} ${E[0]}"
+
+# A cached tree is bound without what is mounted beneath it, and nothing
+# may be mounted on it or on its top-level entries (the plan does not
+# read the mount table for it, as it does for a --rootfs): refused.
+R=$I/$entry/rootfs
+mount_case() { # DESC MOUNT-ARGS... (the last is the mount point)
+	local desc=$1 at=${*: -1}
+	shift
+	mount "$@" || { not_ok "$desc" "mount $* failed"; return; }
+	tap_cleanup umount -l "$at"
+	run_ward run --image "$T/img.tar" -- /bin/true
+	umount "$at"
+	expect_rc "$desc: refused (206)" 206
+}
+mount_case "a mount on a cached tree's top-level entry (/etc)" -t tmpfs ward-t "$R/etc"
+expect_match "...named, with what to do" "the image's /etc is a mount point; .*: unmount it" "$ERR"
+mkdir "$R/etc/ward-t"
+mount_case "a mount beneath a cached tree's top-level entry (/etc/ward-t)" -t tmpfs ward-t "$R/etc/ward-t"
+expect_match "...named, with what to do" "the image's /etc \(EINVAL: something is mounted beneath it in the cached tree: unmount it\)" "$ERR"
+rmdir "$R/etc/ward-t"
+mount_case "a mount on the cached tree itself" --bind "$R" "$R"
+expect_match "...named, with what to do" "rootfs is a mount point; .*: unmount it" "$ERR"
+run_ward run --image "$T/img.tar" -- /bin/true
+expect_rc "...and once unmounted, the image runs again" 0
 run_ward run --image "$T/oci" -- /bin/true
 expect_rc "the OCI layout of the image runs" 0
 expect_eq "no tmp.* left behind" "" "$(find "$I" -maxdepth 1 -name 'tmp.*')"
