@@ -47,6 +47,7 @@
 #include "seccomp/docker.h"
 #include "base/sys.h"
 #include "seccomp/build.h"
+#include "seccomp/compact.h"
 #include "seccomp/groups.h"
 #include "seccomp/policy.h"
 
@@ -475,8 +476,8 @@ int ward_seccomp_ctx_export(scmp_filter_ctx ctx, struct sock_fprog *out,
 	return 0;
 }
 
-int ward_seccomp_policy_build(const struct ward_seccomp_policy *policy,
-			      struct sock_fprog *out, struct ward_err *err)
+int ward_seccomp_policy_build_libseccomp(const struct ward_seccomp_policy *policy,
+					 struct sock_fprog *out, struct ward_err *err)
 {
 	__attribute__((cleanup(ward_seccomp_ctx_release))) scmp_filter_ctx ctx = NULL;
 	int r = new_ctx(policy, &ctx, err);
@@ -484,6 +485,14 @@ int ward_seccomp_policy_build(const struct ward_seccomp_policy *policy,
 	if (r < 0)
 		return r;
 	return ward_seccomp_ctx_export(ctx, out, err);
+}
+
+int ward_seccomp_policy_build(const struct ward_seccomp_policy *policy,
+			      struct sock_fprog *out, struct ward_err *err)
+{
+	int r = ward_seccomp_policy_compact(policy, out, err);
+
+	return r == 1 ? ward_seccomp_policy_build_libseccomp(policy, out, err) : r;
 }
 
 int ward_seccomp_policy_export_pfc(const struct ward_seccomp_policy *policy,

@@ -108,9 +108,13 @@ int ward_seccomp_errno_from_name(const char *name);
 /* The name of errno @e ("EPERM"), or NULL when not in the table. */
 const char *ward_seccomp_errno_name(int e);
 
-/* Build BPF (seccomp.c). */
+/* Build BPF (bpf.c): the compact program (compact.h) where it applies,
+ * else libseccomp's. */
 int ward_seccomp_policy_build(const struct ward_seccomp_policy *policy,
 			      struct sock_fprog *out, struct ward_err *err);
+/* libseccomp's program alone, as exported. */
+int ward_seccomp_policy_build_libseccomp(const struct ward_seccomp_policy *policy,
+					 struct sock_fprog *out, struct ward_err *err);
 
 /* Write libseccomp's pseudo filter code for @policy to @fd (tests,
  * debugging). */
