@@ -7,13 +7,13 @@
 #include "base/err.h"
 #include "seccomp/policy.h"
 
-/* @pol as a tree of syscall-number ranges ahead of libseccomp's program
- * for its guarded rules: the same decisions as
+/* @pol as a tree of syscall-number ranges and a block of argument checks
+ * per guarded allow: the same decisions as
  * ward_seccomp_policy_build_libseccomp, in far fewer instructions.
  * 0 with *@out on the heap; 1 when this policy is left to libseccomp
  * alone (another arch, a syscall number past 4095, two rules for one
- * syscall, more than 256 runs, or more than half as many runs as
- * syscalls named: no shorter then); -errno with @err set. */
+ * syscall, a guard unknown to compact.c, more than 256 runs, or a tree
+ * not clearly shorter); -errno with @err set. */
 int ward_seccomp_policy_compact(const struct ward_seccomp_policy *pol,
 				struct sock_fprog *out, struct ward_err *err);
 
