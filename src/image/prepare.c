@@ -242,31 +242,6 @@ static char *entry_json(const struct ward_image_request *req,
 
 /* ---- reading an entry ------------------------------------------------------------------ */
 
-static int read_small(int dfd, const char *name, size_t max, char **buf,
-		      size_t *len)
-{
-	_cleanup_close_ int fd = openat(dfd, name,
-					O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
-	struct stat st;
-
-	*buf = NULL;
-	if (fd < 0 || fstat(fd, &st) < 0)
-		return -errno;
-	if (!S_ISREG(st.st_mode) || st.st_uid != geteuid() || st.st_size <= 0 ||
-	    (uint64_t)st.st_size > max)
-		return -EINVAL;
-	if (!(*buf = malloc((size_t)st.st_size + 1)))
-		return -ENOMEM;
-	if (read(fd, *buf, (size_t)st.st_size) != st.st_size) {
-		free(*buf);
-		*buf = NULL;
-		return -EIO;
-	}
-	(*buf)[st.st_size] = '\0';
-	*len = (size_t)st.st_size;
-	return 0;
-}
-
 static int take_findings(json_object *o, struct ward_image_prepared *out)
 {
 	json_object *list, *x, *v;
@@ -298,30 +273,23 @@ static int take_findings(json_object *o, struct ward_image_prepared *out)
 	return 0;
 }
 
-/* entry.json's name and findings, config.json checked against the digest
- * and parsed, into @out. */
+/* entry.json's name and findings and config.json parsed, from what the
+ * store's check read (config.json has the digest of the entry's name),
+ * into @out. */
 static int load_entry(const struct ward_image_store *s, const char *name,
-		      int efd, const struct ward_image_limits *lim,
+		      const struct ward_image_entry_files *f,
+		      const struct ward_image_limits *lim,
 		      struct ward_image_prepared *out, struct ward_err *err)
 {
-	_cleanup_free_ char *ej = NULL, *cj = NULL;
-	char hex[WARD_SHA256_HEX];
 	json_object *o = NULL, *v;
-	size_t elen = 0, clen = 0;
 	int r;
 
 	ward_image_entry_name_valid(name, out->digest);
-	if ((r = read_small(efd, "entry.json", ENTRY_JSON_MAX, &ej, &elen)) < 0 ||
-	    (r = read_small(efd, "config.json", lim->max_json, &cj, &clen)) < 0)
-		return ward_err_set(err, WARD_STEP_IMAGE, -r,
-				    "image cache: reading %s/%s (ward image rm %.12s, then run again)",
-				    s->path, name, name);
-	ward_sha256_hex(cj, clen, hex);
-	if (strcmp(hex, out->digest + 7) != 0)
+	if (f->config_len > lim->max_json)
 		return ward_err_set(err, WARD_STEP_IMAGE, EINVAL,
-				    "image cache: %s/%s/config.json does not match its digest; ward image rm %.12s, then run again",
-				    s->path, name, name);
-	if (!(o = json_tokener_parse(ej)) || take_findings(o, out) < 0) {
+				    "image cache: %s/%s/config.json is over %zu bytes; ward image rm %.12s, then run again",
+				    s->path, name, lim->max_json, name);
+	if (!(o = json_tokener_parse(f->entry_json)) || take_findings(o, out) < 0) {
 		json_object_put(o);
 		return ward_err_set(err, WARD_STEP_IMAGE, EINVAL,
 				    "image cache: %s/%s/entry.json is malformed; ward image rm %.12s, then run again",
@@ -331,7 +299,8 @@ static int load_entry(const struct ward_image_store *s, const char *name,
 	    json_object_is_type(v, json_type_string))
 		out->name = strdup(json_object_get_string(v));
 	json_object_put(o);
-	if ((r = ward_image_parse_config(cj, clen, lim, &out->config, err)) < 0)
+	if ((r = ward_image_parse_config(f->config_json, f->config_len, lim, &out->config,
+					 err)) < 0)
 		return ward_err_wrap(err, "image cache: %s/%s: ", s->path, name);
 	if (asprintf(&out->rootfs, "%s/%s/rootfs", s->path, name) < 0) {
 		out->rootfs = NULL;
@@ -347,14 +316,15 @@ static int warm(const struct ward_image_store *s, const char *key,
 		const struct ward_image_limits *lim,
 		struct ward_image_prepared *out, struct ward_err *err)
 {
+	__attribute__((cleanup(ward_image_entry_files_free)))
+	struct ward_image_entry_files f = {0};
 	char name[WARD_IMAGE_ENTRY_NAME];
-	_cleanup_close_ int efd = -1;
 	int r;
 
 	if (ward_image_store_lookup(s, key, name) < 0 ||
-	    ward_image_store_use(s, name, &out->lock_fd, &efd, NULL) < 0)
+	    ward_image_store_use(s, name, &out->lock_fd, NULL, &f, NULL) < 0)
 		return 0;
-	if ((r = load_entry(s, name, efd, lim, out, err)) < 0)
+	if ((r = load_entry(s, name, &f, lim, out, err)) < 0)
 		return r;
 	return 1;
 }
@@ -371,9 +341,10 @@ static int cold(const struct ward_image_store *s, const struct ward_image_reques
 	struct ward_image_maker m;
 	struct ward_image *img = NULL;
 	struct findings f = {0};
-	char digest[WARD_IMAGE_DIGEST_LEN], name[WARD_IMAGE_ENTRY_NAME];
+	char digest[WARD_IMAGE_DIGEST_LEN], name[WARD_IMAGE_ENTRY_NAME], why[128];
 	_cleanup_free_ char *ej = NULL;
-	_cleanup_close_ int efd = -1;
+	__attribute__((cleanup(ward_image_entry_files_free)))
+	struct ward_image_entry_files files = {0};
 	bool won;
 	int r;
 
@@ -410,11 +381,9 @@ static int cold(const struct ward_image_store *s, const struct ward_image_reques
 	out->unpacked_now = won;
 	/* the index is a shortcut: without it the next start is cold again */
 	ward_image_store_link_source(s, key, name, err);
-	efd = openat(s->dfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	if (efd < 0)
-		return ward_err_set(err, WARD_STEP_IMAGE, errno, "image cache: %s/%s",
-				    s->path, name);
-	return load_entry(s, name, efd, lim, out, err);
+	if (ward_image_store_check(s, name, &files, why) < 0)
+		return ward_err_set(err, WARD_STEP_IMAGE, EIO, "image cache: %s/%s", s->path, why);
+	return load_entry(s, name, &files, lim, out, err);
 }
 
 int ward_image_prepare(const struct ward_image_request *req,

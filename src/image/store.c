@@ -357,26 +357,44 @@ static int why(char *out, const char *fmt, ...)
 	return -ENOENT;
 }
 
-/* entry.json's "digest", compared with @digest; the file is read whole
- * (bounded) and parsed. */
-static bool entry_json_digest_is(int efd, const char *digest)
+/* A regular file of the caller's in the entry, read whole: at most @max
+ * bytes, NUL-terminated.  0 or -errno. */
+static int read_whole(int efd, const char *name, size_t max, char **buf, size_t *len)
 {
-	_cleanup_close_ int fd = openat(efd, "entry.json",
+	_cleanup_close_ int fd = openat(efd, name,
 					O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
-	_cleanup_free_ char *buf = NULL;
-	struct json_object *o = NULL, *d;
 	struct stat st;
-	bool same = false;
-	ssize_t n;
 
-	if (fd < 0 || fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) ||
-	    st.st_uid != geteuid() || st.st_size <= 0 || st.st_size > ENTRY_JSON_MAX)
+	*buf = NULL;
+	if (fd < 0 || fstat(fd, &st) < 0)
+		return -errno;
+	if (!S_ISREG(st.st_mode) || st.st_uid != geteuid() || st.st_size <= 0 ||
+	    (uint64_t)st.st_size > max)
+		return -EINVAL;
+	if (!(*buf = malloc((size_t)st.st_size + 1)))
+		return -ENOMEM;
+	if (read(fd, *buf, (size_t)st.st_size) != st.st_size) {
+		free(*buf);
+		*buf = NULL;
+		return -EIO;
+	}
+	(*buf)[st.st_size] = '\0';
+	*len = (size_t)st.st_size;
+	return 0;
+}
+
+/* entry.json's "digest", compared with @digest; the file is read whole
+ * (bounded) and parsed, and its text kept in @f. */
+static bool entry_json_digest_is(int efd, const char *digest,
+				 struct ward_image_entry_files *f)
+{
+	struct json_object *o, *d;
+	bool same = false;
+	size_t len;
+
+	if (read_whole(efd, "entry.json", ENTRY_JSON_MAX, &f->entry_json, &len) < 0)
 		return false;
-	if (!(buf = malloc((size_t)st.st_size + 1)) ||
-	    (n = read(fd, buf, (size_t)st.st_size)) != st.st_size)
-		return false;
-	buf[n] = '\0';
-	o = json_tokener_parse(buf);
+	o = json_tokener_parse(f->entry_json);
 	if (o && json_object_object_get_ex(o, "digest", &d) &&
 	    json_object_is_type(d, json_type_string))
 		same = strcmp(json_object_get_string(d), digest) == 0;
@@ -384,31 +402,25 @@ static bool entry_json_digest_is(int efd, const char *digest)
 	return same;
 }
 
-/* config.json's sha256 is the digest @hex the entry's name says. */
-static bool config_digest_is(int efd, const char *hex)
+/* config.json's sha256 is the digest @hex the entry's name says; its
+ * bytes kept in @f. */
+static bool config_digest_is(int efd, const char *hex, struct ward_image_entry_files *f)
 {
-	_cleanup_close_ int fd = openat(efd, "config.json",
-					O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
-	char buf[16384], got[WARD_SHA256_HEX];
-	unsigned char d[WARD_SHA256_LEN];
-	struct ward_sha256_sw h;
-	struct stat st;
-	uint64_t total = 0;
-	ssize_t n;
+	char got[WARD_SHA256_HEX];
 
-	if (fd < 0 || fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) ||
-	    st.st_uid != geteuid() || st.st_size > WARD_IMAGE_MAX_JSON)
+	if (read_whole(efd, "config.json", WARD_IMAGE_MAX_JSON, &f->config_json,
+		       &f->config_len) < 0)
 		return false;
-	ward_sha256_sw_init(&h);
-	while ((n = read(fd, buf, sizeof(buf))) > 0 &&
-	       (total += (uint64_t)n) <= WARD_IMAGE_MAX_JSON)
-		ward_sha256_sw_update(&h, buf, (size_t)n);
-	if (n != 0)
-		return false;
-	ward_sha256_sw_final(&h, d);
-	for (int i = 0; i < WARD_SHA256_LEN; i++)
-		snprintf(got + 2 * i, 3, "%02x", d[i]);
+	ward_sha256_hex(f->config_json, f->config_len, got);
 	return strncmp(got, hex, 64) == 0;
+}
+
+void ward_image_entry_files_free(struct ward_image_entry_files *f)
+{
+	free(f->entry_json);
+	free(f->config_json);
+	f->entry_json = f->config_json = NULL;
+	f->config_len = 0;
 }
 
 static bool still_named(const struct ward_image_store *s, const char *name,
@@ -422,7 +434,10 @@ static bool still_named(const struct ward_image_store *s, const char *name,
 }
 
 /* The warm checks of the entry open at @efd. */
-static int check_entry(int efd, const char *name, char *why_out)
+/* The checks of a warm start; @f gets what they read (the caller frees
+ * it, whatever the result). */
+static int check_entry(int efd, const char *name, struct ward_image_entry_files *f,
+		       char *why_out)
 {
 	char digest[WARD_IMAGE_DIGEST_LEN];
 	struct stat st;
@@ -438,32 +453,45 @@ static int check_entry(int efd, const char *name, char *why_out)
 	if (fstatat(efd, "lock", &st, AT_SYMLINK_NOFOLLOW) < 0 ||
 	    !S_ISREG(st.st_mode) || st.st_uid != me)
 		return why(why_out, "%s: its lock is missing or not yours", name);
-	if (!entry_json_digest_is(efd, digest))
+	if (!entry_json_digest_is(efd, digest, f))
 		return why(why_out, "%s: entry.json does not record the digest of its name", name);
-	if (!config_digest_is(efd, name))
+	if (!config_digest_is(efd, name, f))
 		return why(why_out, "%s: config.json does not have the digest of its name", name);
 	return 0;
 }
 
 int ward_image_store_check(const struct ward_image_store *s, const char *name,
-			   char *why_out)
+			   struct ward_image_entry_files *files, char *why_out)
 {
 	_cleanup_close_ int efd = open_dir_at(s->dfd, name);
-
-	if (efd < 0)
-		return why(why_out, "%s: absent", name);
-	return check_entry(efd, name, why_out);
-}
-
-int ward_image_store_use(const struct ward_image_store *s, const char *name,
-			 int *lock_fd, int *entry_fd, char *why_out)
-{
-	_cleanup_close_ int efd = open_dir_at(s->dfd, name), lfd = -1;
+	struct ward_image_entry_files f = {0};
 	int r;
 
 	if (efd < 0)
 		return why(why_out, "%s: absent", name);
-	if ((r = check_entry(efd, name, why_out)) < 0)
+	r = check_entry(efd, name, &f, why_out);
+	if (r == 0 && files) {
+		*files = f;
+		f = (struct ward_image_entry_files){0};
+	}
+	ward_image_entry_files_free(&f);
+	return r;
+}
+
+int ward_image_store_use(const struct ward_image_store *s, const char *name,
+			 int *lock_fd, int *entry_fd,
+			 struct ward_image_entry_files *files, char *why_out)
+{
+	_cleanup_close_ int efd = open_dir_at(s->dfd, name), lfd = -1;
+	/* The bytes checked are the bytes the caller uses: nothing in an
+	 * entry is rewritten, and a remover renames it first (still_named). */
+	__attribute__((cleanup(ward_image_entry_files_free)))
+	struct ward_image_entry_files f = {0};
+	int r;
+
+	if (efd < 0)
+		return why(why_out, "%s: absent", name);
+	if ((r = check_entry(efd, name, &f, why_out)) < 0)
 		return r;
 	lfd = openat(efd, "lock", O_RDWR | O_NOFOLLOW | O_CLOEXEC);
 	if (lfd < 0)
@@ -481,6 +509,10 @@ int ward_image_store_use(const struct ward_image_store *s, const char *name,
 	*lock_fd = TAKE_FD(lfd);
 	if (entry_fd)
 		*entry_fd = TAKE_FD(efd);
+	if (files) {
+		*files = f;
+		f = (struct ward_image_entry_files){0};
+	}
 	return 0;
 }
 
@@ -605,7 +637,7 @@ int ward_image_store_commit(const struct ward_image_store *s,
 			return r;
 		}
 		/* another run made it first: theirs, when it is sound */
-		r = ward_image_store_use(s, name, lock_fd, NULL, why_out);
+		r = ward_image_store_use(s, name, lock_fd, NULL, NULL, why_out);
 		if (r == 0) {
 			*won = false;
 			ward_image_store_abort(s, m);

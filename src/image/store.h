@@ -113,19 +113,31 @@ int ward_image_store_link_source(const struct ward_image_store *s,
 				 const char *key, const char *name,
 				 struct ward_err *err);
 
+/* What a check of an entry read, so that its user need not read it
+ * again: entry.json as text, config.json's bytes (both NUL-terminated;
+ * config.json has the digest of the entry's name). */
+struct ward_image_entry_files {
+	char *entry_json;
+	char *config_json;
+	size_t config_len;
+};
+
+void ward_image_entry_files_free(struct ward_image_entry_files *f);
+
 /* Check the entry @name as a warm start does (above) and take a shared
  * lock on it: 0 with *lock_fd (O_CLOEXEC; the lock lasts while it is
- * open) and *entry_fd (the entry's directory; may be NULL), -ENOENT when
- * it is absent, fails a check or was removed while this waited for its
- * lock (@why, if not NULL, says which: at most 128 bytes).  Touches the
- * lock's mtime (the last use). */
+ * open), *entry_fd (the entry's directory; may be NULL) and *files (what
+ * the check read; may be NULL), -ENOENT when it is absent, fails a check
+ * or was removed while this waited for its lock (@why, if not NULL, says
+ * which: at most 128 bytes).  Touches the lock's mtime (the last use). */
 int ward_image_store_use(const struct ward_image_store *s, const char *name,
-			 int *lock_fd, int *entry_fd, char *why);
+			 int *lock_fd, int *entry_fd,
+			 struct ward_image_entry_files *files, char *why);
 
-/* The warm checks alone, without a lock or a touch: 0 or -ENOENT (@why
- * as above). */
+/* The warm checks alone, without a lock or a touch: 0 with *files (what
+ * they read; may be NULL), or -ENOENT (@why as above). */
 int ward_image_store_check(const struct ward_image_store *s, const char *name,
-			   char *why);
+			   struct ward_image_entry_files *files, char *why);
 
 /* ---- making an entry --------------------------------------------------------- */
 

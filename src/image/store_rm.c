@@ -134,7 +134,7 @@ static void entry_info(const struct ward_image_store *s, const char *name,
 
 	snprintf(e->name, sizeof(e->name), "%s", name);
 	ward_image_entry_name_valid(name, e->digest);
-	e->valid = ward_image_store_check(s, name, NULL) == 0;
+	e->valid = ward_image_store_check(s, name, NULL, NULL) == 0;
 	efd = openat(s->dfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (efd < 0)
 		return;

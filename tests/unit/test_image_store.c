@@ -663,7 +663,7 @@ static void test_commit_race(void **state)
 	assert_false(won2);
 	assert_true(l1 >= 0 && l2 >= 0);
 	assert_int_equal(count_prefix(images, "tmp."), 0);
-	assert_int_equal(ward_image_store_check(&s, name, NULL), 0);
+	assert_int_equal(ward_image_store_check(&s, name, NULL, NULL), 0);
 	close(l1);
 	close(l2);
 	ward_image_store_close(&s);
@@ -697,7 +697,7 @@ static void test_locks(void **state)
 
 	assert_int_equal(ward_image_store_remove(&s, name, &freed, &err), -EBUSY);
 	assert_non_null(strstr(err.msg, "in use by a running sandbox"));
-	assert_int_equal(ward_image_store_check(&s, name, NULL), 0);
+	assert_int_equal(ward_image_store_check(&s, name, NULL, NULL), 0);
 
 	/* a maker at work: its tmp.* is skipped */
 	assert_int_equal(ward_image_store_begin(&s, &m, &err), 0);
@@ -770,7 +770,8 @@ static void test_use_waits_for_the_lock(void **state)
 	struct ward_image_prepared p;
 	struct ward_image_store s;
 	struct ward_err err = {0};
-	char name[WARD_IMAGE_ENTRY_NAME], lock[512];
+	struct ward_image_entry_files files = {0};
+	char name[WARD_IMAGE_ENTRY_NAME], lock[512], hex[WARD_SHA256_HEX];
 	int lfd = -1, efd = -1, fd;
 	pid_t pid;
 
@@ -791,11 +792,18 @@ static void test_use_waits_for_the_lock(void **state)
 		_exit(0); /* the lock goes with the child's copy of fd */
 	}
 	close(fd);
-	assert_int_equal(ward_image_store_use(&s, name, &lfd, &efd, NULL), 0);
+	assert_int_equal(ward_image_store_use(&s, name, &lfd, &efd, &files, NULL), 0);
 	assert_true(lfd >= 0 && efd >= 0);
 	assert_int_equal(waitpid(pid, NULL, 0), pid);
 	close(lfd);
 	close(efd);
+	/* what the check read comes back: the bytes whose digest it checked */
+	assert_non_null(files.entry_json);
+	assert_non_null(strstr(files.entry_json, name));
+	ward_sha256_hex(files.config_json, files.config_len, hex);
+	assert_int_equal(strncmp(hex, name, 64), 0);
+	ward_image_entry_files_free(&files);
+	assert_null(files.config_json);
 
 	/* a remover: the lock exclusive while the entry leaves its name */
 	fd = open(lock, O_RDONLY);
@@ -811,7 +819,7 @@ static void test_use_waits_for_the_lock(void **state)
 		_exit(rename(tmp, dst) == 0 ? 0 : 1);
 	}
 	close(fd);
-	assert_int_equal(ward_image_store_use(&s, name, &lfd, NULL, NULL), -ENOENT);
+	assert_int_equal(ward_image_store_use(&s, name, &lfd, NULL, NULL, NULL), -ENOENT);
 	assert_int_equal(waitpid(pid, NULL, 0), pid);
 	ward_image_store_close(&s);
 }
