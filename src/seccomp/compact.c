@@ -28,7 +28,9 @@
  * four arches and each guard's arguments on either side (upper bits set
  * too), requiring the same answer everywhere.  A policy with a guard
  * named there but not here, or for which the tree would not be clearly
- * shorter, is left to libseccomp. */
+ * shorter, and any policy where the kernel does not report the actions
+ * the program returns (SECCOMP_GET_ACTION_AVAIL; valgrind lacks seccomp
+ * altogether) is left to libseccomp, which refuses what it cannot build. */
 #include <errno.h>
 #include <stddef.h>
 #include <stdlib.h>
@@ -40,6 +42,8 @@
 #include <linux/filter.h>
 #include <linux/netlink.h>
 #include <linux/seccomp.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 #include "seccomp/build.h"
 #include "seccomp/compact.h"
@@ -326,6 +330,24 @@ static int assemble(const struct table *t, const struct run *runs, size_t n,
 	return 0;
 }
 
+/* The kernel takes every action the program may return (as libseccomp
+ * checks before it builds): else libseccomp decides, and refuses. */
+static bool kernel_takes(const struct ward_seccomp_policy *pol)
+{
+	uint32_t actions[4] = {SECCOMP_RET_KILL_PROCESS, SECCOMP_RET_ERRNO,
+			       SECCOMP_RET_ALLOW, SECCOMP_RET_ALLOW};
+
+	if (pol->def_action == WARD_SECCOMP_ACT_LOG)
+		actions[3] = SECCOMP_RET_LOG;
+	for (size_t i = 0; i < pol->nrules; i++)
+		if (pol->rules[i].action == WARD_SECCOMP_ACT_LOG)
+			actions[3] = SECCOMP_RET_LOG;
+	for (size_t i = 0; i < sizeof(actions) / sizeof(actions[0]); i++)
+		if (syscall(SYS_seccomp, SECCOMP_GET_ACTION_AVAIL, 0, &actions[i]) != 0)
+			return false;
+	return true;
+}
+
 int ward_seccomp_policy_compact(const struct ward_seccomp_policy *pol,
 				struct sock_fprog *out, struct ward_err *err)
 {
@@ -338,7 +360,7 @@ int ward_seccomp_policy_compact(const struct ward_seccomp_policy *pol,
 
 	if (!t)
 		return ward_err_set(err, STEP, ENOMEM, "filter program");
-	if (tabulate(pol, def, t) && (n = make_runs(t, def, runs)) > 0)
+	if (kernel_takes(pol) && tabulate(pol, def, t) && (n = make_runs(t, def, runs)) > 0)
 		r = assemble(t, runs, n, out, err);
 	free(t);
 	return r;
