@@ -25,8 +25,8 @@
  *           Run by an unprivileged user (rootless), the parent writes
  *           "deny" to setgroups before gid_map, and the child skips
  *           setgroups(0), as ward does.
- *   seccomp: a linear allow list of N syscalls (default 360, about the
- *           size of ward's default filter), default ENOSYS, built in the
+ *   seccomp: a linear allow list of N syscalls (default 360, about as
+ *           many as ward's default allows), default ENOSYS, built in the
  *           parent before clone with no library.
  *
  * usage: floor [--no-init] [--no-seccomp] [--no-proc-masks] [--fork]

@@ -15,10 +15,10 @@
  * 3. Per-syscall overhead in a child that has the filter: getppid
  *    (allowed, hot), open/read/close of /dev/null, and a denied syscall
  *    (acct, EPERM/ENOSYS by the filter): ns per call, best of 7
- *    children each, under: no filter; ward's default filter (libseccomp
- *    binary tree, SCMP_FLTATR_CTL_OPTIMIZE=2, what ward ships); the same
- *    policy exported as libseccomp's linear list (CTL_OPTIMIZE=1); and
- *    the floor's hand-made linear list. */
+ *    children each, under: no filter; ward's default filter (what ward
+ *    ships: its own tree of syscall-number ranges, src/seccomp/compact.c);
+ *    the same policy exported as libseccomp's linear list
+ *    (CTL_OPTIMIZE=1); and the floor's hand-made linear list. */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
@@ -164,7 +164,7 @@ static struct result in_child(const struct sock_fprog *prog, int loops)
 }
 
 /* ward's default policy with libseccomp's linear dispatch
- * (SCMP_FLTATR_CTL_OPTIMIZE=1) instead of ward's binary tree. */
+ * (SCMP_FLTATR_CTL_OPTIMIZE=1) instead of ward's own program. */
 static int build_ward_linear(struct sock_fprog *out, struct ward_err *err)
 {
 	struct ward_seccomp_policy *pol = NULL;
@@ -247,7 +247,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "seccomp_cost: linear build: %s\n", err.msg);
 		return 1;
 	}
-	printf("ward default filter (binary tree): %u BPF instructions; the same "
+	printf("ward default filter (what ward ships): %u BPF instructions; the same "
 	       "policy as a linear list: %u; the floor's linear list: %u\n\n",
 	       prog.len, wlin.len, linear.len);
 	printf("build (parent side, per launch)          first call   median of %d warm\n", n);
@@ -265,7 +265,7 @@ int main(int argc, char **argv)
 	for (int i = 0; i < n; i++)
 		t[i] = in_child(&prog, 0).load_us;
 	printf("load in a child (seccomp(2), median of %d)\n", n);
-	printf("  ward's filter (binary tree)            %9.0f us\n", median(t, n));
+	printf("  ward's filter (what ward ships)        %9.0f us\n", median(t, n));
 	for (int i = 0; i < n; i++)
 		t[i] = in_child(&wlin, 0).load_us;
 	printf("  ward's policy, linear                  %9.0f us\n", median(t, n));
