@@ -274,9 +274,7 @@ static void free_list(char **paths)
  * (and SCMP_ACT_NOTIFY for learn), so no filter builds.  This test
  * loads none: under valgrind it tells libseccomp the level of a kernel
  * with both (5, Linux 5.0).  The level decides which actions and flags
- * libseccomp accepts, not the BPF it emits: the built-in policies built
- * here equal the programs generated at build time on the real kernel
- * (test_builtin_built_at_run_time). */
+ * libseccomp accepts, not the BPF it emits. */
 static int group_setup(void **state)
 {
 	(void)state;
@@ -322,10 +320,12 @@ static void check_fresh(const char *what, const struct ward_seccomp_source *src)
 		fail_msg("%s: %s", what, err.msg);
 	check_filter(what, &prog);
 	/* A built-in policy as it is: the precompiled program, byte for
-	 * byte (under valgrind too: see group_setup). */
+	 * byte.  Not under valgrind: there the kernel's actions cannot be
+	 * asked, so ward leaves the policy to libseccomp (compact.h), whose
+	 * program decides the same (test_seccomp_compact) but is longer. */
 	if ((src->mode == WARD_SECCOMP_DEFAULT ||
 	     src->mode == WARD_SECCOMP_STRICT) && !src->overlay &&
-	    !src->log_only)
+	    !src->log_only && !under_valgrind())
 		assert_true(ward_seccomp_is_precompiled(&prog, src->mode));
 	ward_seccomp_free(&prog);
 }
