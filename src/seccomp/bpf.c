@@ -53,19 +53,6 @@
 
 #define STEP WARD_STEP_SECCOMP_BUILD
 
-#ifndef CLONE_NEWCGROUP
-#define CLONE_NEWCGROUP 0x02000000
-#endif
-#ifndef CLONE_NEWTIME
-#define CLONE_NEWTIME 0x00000080
-#endif
-
-/* Namespace flags in clone's first argument.  CLONE_NEWTIME is not
- * there: in clone() bit 7 belongs to the exit signal. */
-#define CLONE_NS_FLAGS                                                     \
-	(CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWUSER |       \
-	 CLONE_NEWPID | CLONE_NEWNET | CLONE_NEWCGROUP)
-
 /* The most patterns a complement of a guard's value set can need. */
 #define PATTERNS_MAX (32 * 8)
 
@@ -236,12 +223,12 @@ static int guard_ns_flags(struct build *b, uint32_t flags)
 
 static int guard_clone(struct build *b)
 {
-	return guard_ns_flags(b, CLONE_NS_FLAGS);
+	return guard_ns_flags(b, WARD_CLONE_NS_FLAGS);
 }
 
 static int guard_unshare(struct build *b)
 {
-	return guard_ns_flags(b, CLONE_NS_FLAGS | CLONE_NEWTIME);
+	return guard_ns_flags(b, WARD_CLONE_NS_FLAGS | CLONE_NEWTIME);
 }
 
 /* clone3 takes its flags in memory, where seccomp cannot look.  ENOSYS

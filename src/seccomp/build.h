@@ -3,6 +3,7 @@
 #ifndef WARD_SECCOMP_BUILD_H
 #define WARD_SECCOMP_BUILD_H
 
+#include <sched.h>
 #include <stdint.h>
 #include <linux/filter.h>
 #include "seccomp/libseccomp_dl.h"
@@ -36,6 +37,20 @@ int ward_seccomp_docker_append(struct ward_docker_rule **arr, size_t *n,
 			       size_t *cap, const struct ward_docker_rule *rule);
 int ward_seccomp_docker_push(struct ward_docker_profile *p,
 			     const struct ward_docker_rule *rule);
+
+#ifndef CLONE_NEWCGROUP
+#define CLONE_NEWCGROUP 0x02000000
+#endif
+#ifndef CLONE_NEWTIME
+#define CLONE_NEWTIME 0x00000080
+#endif
+
+/* The namespace flags the clone and unshare guards refuse (unshare adds
+ * CLONE_NEWTIME; in clone() bit 7 belongs to the exit signal).  Both
+ * programs use them: bpf.c for libseccomp, compact.c for ward's own. */
+#define WARD_CLONE_NS_FLAGS                                                \
+	(CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWUSER |       \
+	 CLONE_NEWPID | CLONE_NEWNET | CLONE_NEWCGROUP)
 
 /* The libseccomp action for a ward policy action. */
 uint32_t ward_seccomp_scmp_action(enum ward_seccomp_action action, int errnum);

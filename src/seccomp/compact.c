@@ -50,16 +50,6 @@
 
 #define STEP WARD_STEP_SECCOMP_BUILD
 
-#ifndef CLONE_NEWCGROUP
-#define CLONE_NEWCGROUP 0x02000000
-#endif
-#ifndef CLONE_NEWTIME
-#define CLONE_NEWTIME 0x00000080
-#endif
-#define NS_FLAGS                                                           \
-	(CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWUSER |       \
-	 CLONE_NEWPID | CLONE_NEWNET | CLONE_NEWCGROUP)
-
 #define RET_ERRNO(e) (SECCOMP_RET_ERRNO | (uint32_t)(e))
 #define ALL 0xffffffffu
 
@@ -77,10 +67,10 @@ struct check {
 #define IS(a, v, act) {(a), 0, ALL, (v), 0, 0, false, (act)}
 
 static const struct check clone_checks[] = {
-	{0, 0, NS_FLAGS, 0, 0, 0, false, SECCOMP_RET_ALLOW},
+	{0, 0, WARD_CLONE_NS_FLAGS, 0, 0, 0, false, SECCOMP_RET_ALLOW},
 };
 static const struct check unshare_checks[] = {
-	{0, 0, NS_FLAGS | CLONE_NEWTIME, 0, 0, 0, false, SECCOMP_RET_ALLOW},
+	{0, 0, WARD_CLONE_NS_FLAGS | CLONE_NEWTIME, 0, 0, 0, false, SECCOMP_RET_ALLOW},
 };
 static const struct check ioctl_checks[] = {
 	IS(1, TIOCSTI, RET_ERRNO(EPERM)),
