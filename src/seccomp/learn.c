@@ -215,8 +215,8 @@ int ward_seccomp_learn_filter(struct sock_fprog *out, struct ward_err *err)
 	if ((r = seccomp_attr_set(ctx, SCMP_FLTATR_ACT_BADARCH,
 				  SCMP_ACT_NOTIFY)) < 0 ||
 	    (r = seccomp_attr_set(ctx, SCMP_FLTATR_CTL_NNP, 0)) < 0 ||
-	    (r = seccomp_rule_add_exact(ctx, SCMP_ACT_ALLOW, SCMP_SYS(sendmsg),
-					1, tag)) < 0)
+	    (r = seccomp_rule_add_exact_array(ctx, SCMP_ACT_ALLOW, SCMP_SYS(sendmsg),
+					      1, &tag)) < 0)
 		return ward_err_set(err, WARD_STEP_SECCOMP_BUILD, -r,
 				    "the learn filter (libseccomp %u.%u)",
 				    seccomp_version()->major,

@@ -2,15 +2,11 @@
 #define _GNU_SOURCE
 #define WARD_LIBSECCOMP_DL_IMPL
 #include <errno.h>
-#include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
 
 #include "seccomp/libseccomp_dl.h"
-
-/* A rule has at most one condition per syscall argument. */
-#define MAX_ARGS 6
 
 struct fns {
 	unsigned int (*api_get)(void);
@@ -19,8 +15,6 @@ struct fns {
 	int (*export_pfc)(const scmp_filter_ctx, int);
 	scmp_filter_ctx (*init)(uint32_t);
 	void (*release)(scmp_filter_ctx);
-	int (*rule_add_array)(scmp_filter_ctx, uint32_t, int, unsigned int,
-			      const struct scmp_arg_cmp *);
 	int (*rule_add_exact_array)(scmp_filter_ctx, uint32_t, int, unsigned int,
 				    const struct scmp_arg_cmp *);
 	int (*resolve_name)(const char *);
@@ -32,7 +26,7 @@ struct fns {
 static const struct fns fns = {
 	seccomp_api_get, seccomp_attr_set, seccomp_export_bpf,
 	seccomp_export_pfc, seccomp_init, seccomp_release,
-	seccomp_rule_add_array, seccomp_rule_add_exact_array,
+	seccomp_rule_add_exact_array,
 	seccomp_syscall_resolve_name, seccomp_syscall_resolve_num_arch,
 	seccomp_version,
 };
@@ -55,7 +49,6 @@ static const struct ward_dl_sym symbols[] = {
 	{"seccomp_export_pfc", offsetof(struct fns, export_pfc)},
 	{"seccomp_init", offsetof(struct fns, init)},
 	{"seccomp_release", offsetof(struct fns, release)},
-	{"seccomp_rule_add_array", offsetof(struct fns, rule_add_array)},
 	{"seccomp_rule_add_exact_array", offsetof(struct fns, rule_add_exact_array)},
 	{"seccomp_syscall_resolve_name", offsetof(struct fns, resolve_name)},
 	{"seccomp_syscall_resolve_num_arch", offsetof(struct fns, resolve_num_arch)},
@@ -126,48 +119,6 @@ void ward_scmp_release(scmp_filter_ctx ctx)
 
 	if (f)
 		f->release(ctx);
-}
-
-/* The variadic conditions into an array, as libseccomp does itself. */
-static int collect(struct scmp_arg_cmp *out, unsigned int n, va_list ap)
-{
-	if (n > MAX_ARGS)
-		return -EINVAL;
-	for (unsigned int i = 0; i < n; i++)
-		out[i] = va_arg(ap, struct scmp_arg_cmp);
-	return 0;
-}
-
-int ward_scmp_rule_add(scmp_filter_ctx ctx, uint32_t action, int syscall,
-		       unsigned int arg_cnt, ...)
-{
-	const struct fns *f = lib();
-	struct scmp_arg_cmp args[MAX_ARGS];
-	va_list ap;
-	int r;
-
-	if (!f)
-		return -ELIBACC;
-	va_start(ap, arg_cnt);
-	r = collect(args, arg_cnt, ap);
-	va_end(ap);
-	return r < 0 ? r : f->rule_add_array(ctx, action, syscall, arg_cnt, args);
-}
-
-int ward_scmp_rule_add_exact(scmp_filter_ctx ctx, uint32_t action, int syscall,
-			     unsigned int arg_cnt, ...)
-{
-	const struct fns *f = lib();
-	struct scmp_arg_cmp args[MAX_ARGS];
-	va_list ap;
-	int r;
-
-	if (!f)
-		return -ELIBACC;
-	va_start(ap, arg_cnt);
-	r = collect(args, arg_cnt, ap);
-	va_end(ap);
-	return r < 0 ? r : f->rule_add_exact_array(ctx, action, syscall, arg_cnt, args);
 }
 
 int ward_scmp_rule_add_exact_array(scmp_filter_ctx ctx, uint32_t action,

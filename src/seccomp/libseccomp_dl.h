@@ -22,10 +22,6 @@ int ward_scmp_export_bpf(const scmp_filter_ctx ctx, int fd);
 int ward_scmp_export_pfc(const scmp_filter_ctx ctx, int fd);
 scmp_filter_ctx ward_scmp_init(uint32_t def_action);
 void ward_scmp_release(scmp_filter_ctx ctx);
-int ward_scmp_rule_add(scmp_filter_ctx ctx, uint32_t action, int syscall,
-		       unsigned int arg_cnt, ...);
-int ward_scmp_rule_add_exact(scmp_filter_ctx ctx, uint32_t action, int syscall,
-			     unsigned int arg_cnt, ...);
 int ward_scmp_rule_add_exact_array(scmp_filter_ctx ctx, uint32_t action,
 				   int syscall, unsigned int arg_cnt,
 				   const struct scmp_arg_cmp *arg_array);
@@ -40,8 +36,6 @@ const struct scmp_version *ward_scmp_version(void);
 #define seccomp_export_pfc ward_scmp_export_pfc
 #define seccomp_init ward_scmp_init
 #define seccomp_release ward_scmp_release
-#define seccomp_rule_add ward_scmp_rule_add
-#define seccomp_rule_add_exact ward_scmp_rule_add_exact
 #define seccomp_rule_add_exact_array ward_scmp_rule_add_exact_array
 #define seccomp_syscall_resolve_name ward_scmp_syscall_resolve_name
 #define seccomp_syscall_resolve_num_arch ward_scmp_syscall_resolve_num_arch
