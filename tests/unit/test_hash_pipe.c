@@ -19,31 +19,10 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "hash_threads.h"
+
 #include "image/hash_pipe.h"
 
-static int threads(void)
-{
-	DIR *d = opendir("/proc/self/task");
-	struct dirent *e;
-	char path[300], comm[32];
-	int n = 0;
-
-	assert_non_null(d);
-	while ((e = readdir(d))) {
-		FILE *f;
-
-		if (e->d_name[0] == '.')
-			continue;
-		snprintf(path, sizeof(path), "/proc/self/task/%s/comm", e->d_name);
-		if (!(f = fopen(path, "re")))
-			continue; /* gone meanwhile */
-		if (fgets(comm, sizeof(comm), f) && strcmp(comm, WARD_HASH_THREAD "\n") == 0)
-			n++;
-		fclose(f);
-	}
-	closedir(d);
-	return n;
-}
 
 static unsigned char *pattern(size_t len)
 {
@@ -82,7 +61,7 @@ static void test_digests(void **state)
 	}
 	p = ward_hash_pipe_start(&piped[0], &piped[1]);
 	assert_non_null(p);
-	assert_int_equal(threads(), 1);
+	assert_int_equal(hash_threads(), 1);
 	for (size_t i = 0; i < sizeof(sizes) / sizeof(*sizes); i++) {
 		int which = (i % 3) == 1; /* runs of the same hash, then switches */
 
@@ -91,7 +70,7 @@ static void test_digests(void **state)
 		at += sizes[i];
 	}
 	ward_hash_pipe_join(p, false);
-	assert_int_equal(threads(), 0);
+	assert_int_equal(hash_threads(), 0);
 	for (int k = 0; k < 2; k++) {
 		ward_sha256_text(&in[k], a);
 		ward_sha256_text(&piped[k], b);
@@ -114,7 +93,7 @@ static void test_empty(void **state)
 	p = ward_hash_pipe_start(&h[0], &h[1]);
 	assert_non_null(p);
 	ward_hash_pipe_join(p, false);
-	assert_int_equal(threads(), 0);
+	assert_int_equal(hash_threads(), 0);
 	ward_sha256_text(&h[1], a);
 	assert_string_equal(a, "sha256:e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
 	ward_hash_pipe_join(NULL, false);
@@ -135,7 +114,7 @@ static void test_discard(void **state)
 		assert_non_null(p);
 		ward_hash_pipe_feed(p, round & 1, buf, len >> (round % 5));
 		ward_hash_pipe_join(p, true);
-		assert_int_equal(threads(), 0);
+		assert_int_equal(hash_threads(), 0);
 	}
 	free(buf);
 }

@@ -40,6 +40,8 @@
 #include <sys/xattr.h>
 #include <unistd.h>
 #include <cmocka.h>
+
+#include "hash_threads.h"
 #include "under_valgrind.h"
 
 #include "image/hash_pipe.h"
@@ -245,32 +247,6 @@ static void fresh_tree(void)
 	assert_true(tree_fd >= 0);
 }
 
-/* The layers are hashed in a second thread (hash_pipe.c): no path out of
- * ward_image_unpack(), refusals included, leaves it running. */
-static int threads(void)
-{
-	DIR *d = opendir("/proc/self/task");
-	struct dirent *e;
-	char path[300], comm[32];
-	int n = 0;
-
-	assert_non_null(d);
-	while ((e = readdir(d))) {
-		FILE *f;
-
-		if (e->d_name[0] == '.')
-			continue;
-		snprintf(path, sizeof(path), "/proc/self/task/%s/comm", e->d_name);
-		if (!(f = fopen(path, "re")))
-			continue; /* gone meanwhile */
-		if (fgets(comm, sizeof(comm), f) && strcmp(comm, WARD_HASH_THREAD "\n") == 0)
-			n++;
-		fclose(f);
-	}
-	closedir(d);
-	return n;
-}
-
 static int unpack(bool keep_owners, const char *user, struct ward_unpack_ids *ids,
 		  struct ward_err *err)
 {
@@ -281,7 +257,7 @@ static int unpack(bool keep_owners, const char *user, struct ward_unpack_ids *id
 
 	fresh_tree();
 	r = ward_image_unpack(image, &o, tree_fd, &img, digest, err);
-	assert_int_equal(threads(), 0);
+	assert_int_equal(hash_threads(), 0);
 
 	if (r == 0) {
 		assert_string_equal(digest, img->digest);
