@@ -64,20 +64,10 @@ SECRETS="$SECRET_TOKEN|$SECRET_ENVFILE|$SECRET_KEY|$SECRET_DBPW|$SECRET_DBPASS|$
 fixture_dir T || skip_all "cannot create a directory under ${TMPDIR:-/tmp}"
 WARD_TIMEOUT=20
 
-# bail DESC WHY: a missing engine is a failure, never a skip.
-bail() {
-	not_ok "$1" "$2"
-	tap_done
-}
-
 # ---- the engine and the images --------------------------------------------------
 docker_start || bail "a private Docker daemon starts" "$DOCKER_WHY"
 ok "a private Docker daemon starts"
-if ! command -v skopeo >/dev/null; then
-	{ apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
-		apt-get install -y -qq --no-install-recommends skopeo; } >/dev/null 2>&1 ||
-		bail "skopeo is installed" "apt-get install skopeo failed"
-fi
+need_pkg skopeo skopeo
 
 B=$T/base
 mkdir -p "$B"/{bin,etc,tmp,root}

@@ -24,19 +24,6 @@ command -v python3 >/dev/null || skip_all "python3 is missing (package python3)"
 fixture_dir T || skip_all "cannot create a directory under ${TMPDIR:-/tmp}"
 WARD_TIMEOUT=60
 
-# bail DESC WHY: a missing tool is a failure, never a skip.
-bail() {
-	not_ok "$1" "$2"
-	tap_done
-}
-
-need_pkg() {
-	command -v "$1" >/dev/null && return 0
-	{ apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
-		apt-get install -y -qq --no-install-recommends "$2"; } >/dev/null 2>&1 ||
-		bail "$2 is installed" "apt-get install $2 failed"
-}
-
 # ---- the images ----------------------------------------------------------------------
 docker_start || bail "a private Docker daemon starts" "$DOCKER_WHY"
 ok "a private Docker daemon starts"

@@ -114,6 +114,23 @@ bail_out() {
 	tap_done
 }
 
+# bail DESC WHY: a step the rest of the file needs failed (a tool that
+# cannot be installed, an image that cannot be made): a failure named DESC,
+# never a skip, then the end of the file.
+bail() {
+	not_ok "$1" "$2"
+	tap_done
+}
+
+# need_pkg COMMAND PACKAGE: install PACKAGE (as root, from Debian) when
+# COMMAND is missing; bail when that fails.
+need_pkg() {
+	command -v "$1" >/dev/null && return 0
+	{ apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
+		apt-get install -y -qq --no-install-recommends "$2"; } >/dev/null 2>&1 ||
+		bail "$2 is installed" "apt-get install $2 failed"
+}
+
 # plan N: announce N tests up front (optional; tap_done prints the plan at
 # the end otherwise, and reports a mismatch).
 TAP_PLANNED=""
