@@ -436,6 +436,13 @@ void ward_image_prepared_free(struct ward_image_prepared *p)
 	p->nfindings = 0;
 }
 
+bool ward_image_finding_is_more(const struct ward_image_finding *f)
+{
+	size_t n = strlen(f->id);
+
+	return n >= 5 && strcmp(f->id + n - 5, ":more") == 0;
+}
+
 size_t ward_image_refused(const struct ward_image_prepared *p,
 			  char *const *accept, size_t naccept,
 			  const struct ward_image_finding **out, size_t max)
@@ -447,7 +454,8 @@ size_t ward_image_refused(const struct ward_image_prepared *p,
 
 		if (!p->findings[i].reachable)
 			continue;
-		for (size_t k = 0; k < naccept && !accepted; k++)
+		/* "more" stands for findings without a name: never accepted */
+		for (size_t k = 0; k < naccept && !accepted && !ward_image_finding_is_more(&p->findings[i]); k++)
 			accepted = strcmp(accept[k], p->findings[i].id) == 0;
 		if (accepted)
 			continue;

@@ -51,8 +51,13 @@ int ward_image_prepare(const struct ward_image_request *req,
 
 void ward_image_prepared_free(struct ward_image_prepared *p);
 
+/* The finding that stands for those past the ones kept by name
+ * ("...:more"): no --accept-findings can accept it. */
+bool ward_image_finding_is_more(const struct ward_image_finding *f);
+
 /* The findings of @p not accepted by @accept (ids, exact match) that
- * are reachable: what ward run --image refuses to start with. */
+ * are reachable: what ward run --image refuses to start with.  Returns
+ * how many there are; at most @max of them are stored in @out. */
 size_t ward_image_refused(const struct ward_image_prepared *p,
 			  char *const *accept, size_t naccept,
 			  const struct ward_image_finding **out, size_t max);

@@ -59,16 +59,32 @@ static size_t accepted_ids(const struct ward_plan_builder *b, char *buf,
 	return n;
 }
 
-static void print_refused(const struct ward_image_finding **out, size_t n)
+/* The first @shown of @n refused findings, and the line that accepts
+ * them (the "more" finding cannot be). */
+static void print_refused(const struct ward_image_finding **out, size_t shown, size_t n)
 {
+	bool more = false;
+	size_t listed = 0;
+
 	fprintf(stderr, "ward: image-audit: the image holds %zu finding%s the program could read:\n",
 		n, n == 1 ? "" : "s");
-	for (size_t i = 0; i < n; i++)
+	for (size_t i = 0; i < shown; i++)
 		fprintf(stderr, "ward: image-audit: %s: %s\n", out[i]->id, out[i]->what);
-	fprintf(stderr, "ward: image-audit: to start anyway: --accept-findings ");
-	for (size_t i = 0; i < n; i++)
-		fprintf(stderr, "%s%s", i ? "," : "", out[i]->id);
-	fputc('\n', stderr);
+	if (shown < n)
+		fprintf(stderr, "ward: image-audit: and %zu more (ward check --image lists them)\n",
+			n - shown);
+	for (size_t i = 0; i < shown; i++) {
+		if (ward_image_finding_is_more(out[i])) {
+			more = true;
+			continue;
+		}
+		fprintf(stderr, "%s%s", listed++ ? "," : "ward: image-audit: to start anyway: --accept-findings ",
+			out[i]->id);
+	}
+	if (listed)
+		fputc('\n', stderr);
+	if (more || shown < n)
+		fprintf(stderr, "ward: image-audit: too many findings to accept one by one: remove the secrets from the image\n");
 }
 
 /* Findings the program could reach and nobody accepted refuse the
@@ -90,7 +106,7 @@ static int gate(const struct ward_plan_builder *b, struct ward_plan *plan,
 			history, history == 1 ? "" : "s", b->image);
 	if (n == 0 || b->dry)
 		return 0;
-	print_refused(out, n);
+	print_refused(out, n < MAX_ACCEPTED ? n : MAX_ACCEPTED, n);
 	return ward_err_set(err, WARD_STEP_IMAGE_AUDIT, 0,
 			    "refusing to start %s: %zu finding%s of its audit (above) the program could read",
 			    b->image, n, n == 1 ? "" : "s");

@@ -273,6 +273,13 @@ EOF
 image secret-kept <<EOF
 {"layout":"legacy",@CFG@,"layers":[@BASE@,{"entries":[$SSH]}]}
 EOF
+# 300 keys: more than the audit names (256) and than a refusal lists (128)
+MANY=$(for i in $(seq 1 300); do
+	printf ',{"name":"srv/k%d","type":"dir"},{"name":"srv/k%d/id_ed25519","data":"%s","mode":"0600","uid":10001,"gid":10001}' "$i" "$i" "$KEY"
+done)
+image secret-many <<EOF
+{"layout":"legacy",@CFG@,"layers":[@BASE@,{"entries":[$SSH$MANY]}]}
+EOF
 # working directories: with '..', through a link to /proc/1/cwd
 image workdir-dotdot <<'EOF'
 {"layout":"legacy","config":{"User":"app","Cmd":["/probe","cwd"],"WorkingDir":"/../../../etc"},"layers":[@BASE@]}
@@ -566,6 +573,15 @@ classes() {
 	expect_rc "$M: secret-kept: a key the program could read: refused (232)" 232
 	expect_match "$M: secret-kept: ...naming it and the directive that accepts it" \
 		"^ward: image-audit: to start anyway: --accept-findings image\.secret-file:/srv/\.ssh/id_ed25519$" "$ERR"
+	run_ward run --image "$T/secret-many.tar" -- /probe id
+	expect_rc "$M: secret-many: 301 keys: refused (232), no crash" 232
+	expect_match "$M: secret-many: ...128 listed, the rest counted" \
+		"^ward: image-audit: and [0-9]+ more \(ward check --image lists them\)$" "$ERR"
+	accept=$(sed -n 's/^ward: image-audit: to start anyway: --accept-findings //p' <<<"$ERR")
+	run_ward run --image "$T/secret-many.tar" --accept-findings "$accept,image.secret-file:more" -- /probe id
+	expect_rc "$M: secret-many: accepting every id it names, and 'more': still refused (232)" 232
+	expect_match "$M: secret-many: ...the unnamed ones cannot be accepted" \
+		"too many findings to accept one by one: remove the secrets from the image" "$ERR"
 
 	run_ward run --image "$T/volume-shadow.tar" -- /probe id
 	expect_rc "$M: volume-shadow: a volume over /etc (root-only /etc/shadow): refused (211)" 211
