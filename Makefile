@@ -137,7 +137,7 @@ ward: $(BUILD)/ward
 # ("recompile with -fPIE"), never give a weaker binary.
 # make hardening-check reads both binaries back.
 STATIC_EXCLUDE := src/base/dl.c src/launch/net.c src/launch/net_veth.c $(wildcard src/launch/netlink*.c) \
-	$(filter-out src/image/limits.c src/image/findings.c src/image/history.c,\
+	$(filter-out src/image/limits.c src/image/findings.c src/image/history.c src/image/store_path.c,\
 	  $(wildcard src/image/*.c)) $(wildcard src/report/image_*.c)
 STATIC_SRC := $(filter-out $(STATIC_EXCLUDE),$(LIB_SRC)) $(wildcard src/static/*.c)
 STATIC_OBJ := $(STATIC_SRC:src/%.c=$(BUILD)/static-obj/%.o)

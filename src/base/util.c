@@ -94,6 +94,45 @@ bool ward_path_is_beneath(const char *path, const char *dir)
 	return strncmp(path, dir, n) == 0 && (path[n] == '\0' || path[n] == '/');
 }
 
+/* @path with its longest existing prefix resolved (realpath), the rest
+ * appended as written: a directory that may not exist yet, spelled as
+ * the kernel will see it once it does.  false when nothing resolves. */
+static bool resolve_existing(const char *path, char *out)
+{
+	char head[PATH_MAX], real[PATH_MAX];
+	size_t n = strlen(path);
+
+	if (n >= sizeof(head))
+		return false;
+	memcpy(head, path, n + 1);
+	for (;;) {
+		char *slash;
+
+		if (realpath(*head ? head : "/", real))
+			break;
+		if (errno != ENOENT || !(slash = strrchr(head, '/')))
+			return false;
+		*slash = '\0';
+	}
+	if (snprintf(out, PATH_MAX, "%s%s", strcmp(real, "/") ? real : "",
+		     path + strlen(head)) >= PATH_MAX)
+		return false;
+	if (!*out)
+		strcpy(out, "/");
+	return true;
+}
+
+bool ward_path_overlaps_dir(const char *path, const char *dir)
+{
+	char real[PATH_MAX];
+
+	/* Unresolvable: compare both spellings rather than none. */
+	if (!resolve_existing(dir, real))
+		snprintf(real, sizeof(real), "%s", dir);
+	return ward_path_is_beneath(real, path) || ward_path_is_beneath(path, real) ||
+	       ward_path_is_beneath(dir, path) || ward_path_is_beneath(path, dir);
+}
+
 int ward_split_colon(char *buf, char **fields, int max)
 {
 	int n = 0;

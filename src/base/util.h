@@ -23,6 +23,11 @@ int ward_path_normalize(const char *in, char *out, size_t len);
 /* True when @path is @dir or lies beneath it (both normalised). */
 bool ward_path_is_beneath(const char *path, const char *dir);
 
+/* True when a bind of @path (resolved) would show @dir, or something
+ * inside or above it; @dir need not exist yet (its existing prefix is
+ * resolved, both spellings compared). */
+bool ward_path_overlaps_dir(const char *path, const char *dir);
+
 /* True when the @n bytes at @s are an environment variable's name:
  * ASCII letters, digits and '_', not starting with a digit, not empty. */
 bool ward_env_name_valid(const char *s, size_t n);

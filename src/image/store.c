@@ -17,71 +17,13 @@
 #include <unistd.h>
 #include <json-c/json.h>
 
+#include "base/util.h"
 #include "base/cleanup.h"
 #include "base/sha256.h"
 #include "image/store.h"
 
 #define ENTRY_JSON_MAX (1u << 20)
 
-/* Every error of the cache's own gets this hint rather than the image
- * step's (which speaks of archives). */
-static int cache_hint(struct ward_err *err, int r)
-{
-	ward_err_hint(err, "the image cache (ward-image(1)) must be your own directory, closed to others");
-	return r;
-}
-
-/* ---- where ------------------------------------------------------------------------- */
-
-static int base_dir(char *buf, size_t len, struct ward_err *err)
-{
-	const char *env = getenv("WARD_CACHE_DIR"), *xdg = getenv("XDG_CACHE_HOME");
-	const char *home = getenv("HOME");
-	int n;
-
-	if (env) {
-		if (env[0] != '/')
-			return cache_hint(err, ward_err_set(err, WARD_STEP_IMAGE, EINVAL,
-					    "image cache: WARD_CACHE_DIR=%s is not an absolute path; images need a cache: set it to one, or unset it",
-					    env));
-		n = snprintf(buf, len, "%s", env);
-	} else if (geteuid() == 0) {
-		n = snprintf(buf, len, "/var/cache/ward");
-	} else if (xdg && xdg[0] == '/') {
-		n = snprintf(buf, len, "%s/ward", xdg);
-	} else {
-		struct passwd *pw = (!home || home[0] != '/') ? getpwuid(geteuid()) : NULL;
-
-		if (pw && pw->pw_dir && pw->pw_dir[0] == '/')
-			home = pw->pw_dir;
-		if (!home || home[0] != '/')
-			return cache_hint(err, ward_err_set(err, WARD_STEP_IMAGE, ENOENT,
-					    "image cache: no home directory for uid %u; set WARD_CACHE_DIR or XDG_CACHE_HOME to an absolute path",
-					    (unsigned)geteuid()));
-		n = snprintf(buf, len, "%s/.cache/ward", home);
-	}
-	if (n < 0 || (size_t)n >= len)
-		return cache_hint(err, ward_err_set(err, WARD_STEP_IMAGE, ENAMETOOLONG,
-				    "image cache: the cache directory's path is too long"));
-	return 0;
-}
-
-int ward_image_store_path(char *buf, size_t len, struct ward_err *err)
-{
-	char base[PATH_MAX];
-	int r = base_dir(base, sizeof(base), err);
-
-	if (r < 0)
-		return r;
-	/* strip trailing slashes: "/" + "images" reads better than "//images" */
-	for (size_t n = strlen(base); n > 1 && base[n - 1] == '/'; n--)
-		base[n - 1] = '\0';
-	if ((size_t)snprintf(buf, len, "%s%simages", base,
-			     strcmp(base, "/") ? "/" : "") >= len)
-		return cache_hint(err, ward_err_set(err, WARD_STEP_IMAGE, ENAMETOOLONG,
-				    "image cache: the cache directory's path is too long"));
-	return 0;
-}
 
 /* mkdir -p @path, 0700 for each directory made. */
 static int make_dirs(const char *path, struct ward_err *err)
@@ -99,10 +41,10 @@ static int make_dirs(const char *path, struct ward_err *err)
 			/* 0700 whatever the umask: a umask of 0277 would
 			 * leave a cache ward cannot write */
 			if (chmod(buf, 0700) < 0)
-				return cache_hint(err, ward_err_set(err, WARD_STEP_IMAGE, errno,
+				return ward_image_store_hint(err, ward_err_set(err, WARD_STEP_IMAGE, errno,
 						    "image cache: chmod 700 %s", buf));
 		} else if (errno != EEXIST) {
-			return cache_hint(err, ward_err_set(err, WARD_STEP_IMAGE, errno,
+			return ward_image_store_hint(err, ward_err_set(err, WARD_STEP_IMAGE, errno,
 					    "image cache: creating %s (set WARD_CACHE_DIR to a directory you can write)",
 					    buf));
 		}
@@ -122,16 +64,16 @@ static int check_private(int fd, const char *path, const char *what,
 	mode_t deny = me == 0 ? 077 : 022;
 
 	if (fstat(fd, &st) < 0)
-		return cache_hint(err, ward_err_set(err, WARD_STEP_IMAGE, errno, "image cache: %s", path));
+		return ward_image_store_hint(err, ward_err_set(err, WARD_STEP_IMAGE, errno, "image cache: %s", path));
 	if (!S_ISDIR(st.st_mode))
-		return cache_hint(err, ward_err_set(err, WARD_STEP_IMAGE, ENOTDIR,
+		return ward_image_store_hint(err, ward_err_set(err, WARD_STEP_IMAGE, ENOTDIR,
 				    "image cache: %s is not a directory; remove it", path));
 	if (st.st_uid != me)
-		return cache_hint(err, ward_err_set(err, WARD_STEP_IMAGE, EPERM,
+		return ward_image_store_hint(err, ward_err_set(err, WARD_STEP_IMAGE, EPERM,
 				    "image cache: %s %s is owned by uid %u, not by you (uid %u): another user could plant trees there; remove it or set WARD_CACHE_DIR to a directory of your own",
 				    what, path, (unsigned)st.st_uid, (unsigned)me));
 	if (st.st_mode & deny)
-		return cache_hint(err, ward_err_set(err, WARD_STEP_IMAGE, EPERM,
+		return ward_image_store_hint(err, ward_err_set(err, WARD_STEP_IMAGE, EPERM,
 				    "image cache: %s %s has mode %04o: %s; chmod 700 %s",
 				    what, path, (unsigned)(st.st_mode & 07777),
 				    me == 0 ? "root's cache must be closed to other users"
@@ -160,11 +102,11 @@ int ward_image_store_open(struct ward_image_store *s, bool create,
 	if (fd < 0 && errno == ENOENT && !create)
 		return -ENOENT;
 	if (fd < 0 && (errno == ELOOP || errno == ENOTDIR))
-		return cache_hint(err, ward_err_set(err, WARD_STEP_IMAGE, errno,
+		return ward_image_store_hint(err, ward_err_set(err, WARD_STEP_IMAGE, errno,
 				    "image cache: %s is a symlink or not a directory: the cache is used only where it is; remove it or set WARD_CACHE_DIR",
 				    s->path));
 	if (fd < 0)
-		return cache_hint(err, ward_err_set(err, WARD_STEP_IMAGE, errno, "image cache: %s",
+		return ward_image_store_hint(err, ward_err_set(err, WARD_STEP_IMAGE, errno, "image cache: %s",
 				    s->path));
 	if ((r = check_private(fd, s->path, "the directory", err)) < 0)
 		return r;
@@ -304,11 +246,11 @@ static int open_sources(const struct ward_image_store *s, struct ward_err *err)
 	int fd, r;
 
 	if (mkdirat(s->dfd, "sources", 0700) < 0 && errno != EEXIST)
-		return cache_hint(err, ward_err_set(err, WARD_STEP_IMAGE, errno,
+		return ward_image_store_hint(err, ward_err_set(err, WARD_STEP_IMAGE, errno,
 				    "image cache: creating %s/sources", s->path));
 	snprintf(path, sizeof(path), "%s/sources", s->path);
 	if ((fd = open_dir_at(s->dfd, "sources")) < 0)
-		return cache_hint(err, ward_err_set(err, WARD_STEP_IMAGE, errno,
+		return ward_image_store_hint(err, ward_err_set(err, WARD_STEP_IMAGE, errno,
 				    "image cache: %s (a symlink or not a directory? remove it)",
 				    path));
 	if ((r = check_private(fd, path, "the directory", err)) < 0) {
@@ -330,13 +272,13 @@ int ward_image_store_link_source(const struct ward_image_store *s,
 	random_hex(nonce, sizeof(nonce));
 	snprintf(tmp, sizeof(tmp), ".%s.%s", key, nonce);
 	if (symlinkat(name, fd, tmp) < 0)
-		return cache_hint(err, ward_err_set(err, WARD_STEP_IMAGE, errno,
+		return ward_image_store_hint(err, ward_err_set(err, WARD_STEP_IMAGE, errno,
 				    "image cache: %s/sources/%s", s->path, tmp));
 	if (renameat(fd, tmp, fd, key) < 0) {
 		int e = errno;
 
 		unlinkat(fd, tmp, 0);
-		return cache_hint(err, ward_err_set(err, WARD_STEP_IMAGE, e,
+		return ward_image_store_hint(err, ward_err_set(err, WARD_STEP_IMAGE, e,
 				    "image cache: %s/sources/%s", s->path, key));
 	}
 	return 0;
@@ -538,7 +480,7 @@ int ward_image_store_begin(const struct ward_image_store *s,
 	random_hex(nonce, sizeof(nonce));
 	snprintf(m->tmp, sizeof(m->tmp), "tmp.%s", nonce);
 	if (mkdirat(s->dfd, m->tmp, 0700) < 0)
-		return cache_hint(err, ward_err_set(err, WARD_STEP_IMAGE, errno,
+		return ward_image_store_hint(err, ward_err_set(err, WARD_STEP_IMAGE, errno,
 				    "image cache: creating %s/%s", s->path, m->tmp));
 	if ((m->fd = open_dir_at(s->dfd, m->tmp)) < 0 ||
 	    fchmod(m->fd, 0700) < 0 ||
@@ -551,7 +493,7 @@ int ward_image_store_begin(const struct ward_image_store *s,
 		int e = errno;
 
 		ward_image_store_abort(s, m);
-		return cache_hint(err, ward_err_set(err, WARD_STEP_IMAGE, e,
+		return ward_image_store_hint(err, ward_err_set(err, WARD_STEP_IMAGE, e,
 				    "image cache: preparing %s/%s", s->path, m->tmp));
 	}
 	return 0;
@@ -566,7 +508,7 @@ int ward_image_store_write(struct ward_image_maker *m, const char *name,
 	const char *p = data;
 
 	if (fd < 0)
-		return cache_hint(err, ward_err_set(err, WARD_STEP_IMAGE, errno,
+		return ward_image_store_hint(err, ward_err_set(err, WARD_STEP_IMAGE, errno,
 				    "image cache: writing %s/%s", m->tmp, name));
 	while (len > 0) {
 		ssize_t n = write(fd, p, len);
@@ -574,7 +516,7 @@ int ward_image_store_write(struct ward_image_maker *m, const char *name,
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n <= 0)
-			return cache_hint(err, ward_err_set(err, WARD_STEP_IMAGE, n < 0 ? errno : EIO,
+			return ward_image_store_hint(err, ward_err_set(err, WARD_STEP_IMAGE, n < 0 ? errno : EIO,
 					    "image cache: writing %s/%s", m->tmp, name));
 		p += n;
 		len -= (size_t)n;
@@ -604,14 +546,14 @@ static int replace_entry(const struct ward_image_store *s,
 						 O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
 
 		if (lfd >= 0 && flock(lfd, LOCK_EX | LOCK_NB) < 0)
-			return cache_hint(err, ward_err_set(err, WARD_STEP_IMAGE, EBUSY,
+			return ward_image_store_hint(err, ward_err_set(err, WARD_STEP_IMAGE, EBUSY,
 					    "image cache: %s/%s fails its checks but is in use by a running sandbox; run again when it ends",
 					    s->path, name));
 	}
 	/* whatever @name is (a broken entry, a file, a symlink), ours
 	 * takes its place and it leaves under our temporary name */
 	if (renameat2(s->dfd, m->tmp, s->dfd, name, RENAME_EXCHANGE) < 0)
-		return cache_hint(err, ward_err_set(err, WARD_STEP_IMAGE, errno,
+		return ward_image_store_hint(err, ward_err_set(err, WARD_STEP_IMAGE, errno,
 				    "image cache: replacing %s/%s", s->path, name));
 	ward_image_remove_tree(s->dfd, m->tmp, NULL);
 	return 0;

@@ -76,6 +76,15 @@ struct ward_image_store {
  * path too long. */
 int ward_image_store_path(char *buf, size_t len, struct ward_err *err);
 
+/* Give @err the image cache's hint (its errors speak of the cache, not
+ * of archives); returns @r. */
+int ward_image_store_hint(struct ward_err *err, int r);
+
+/* True when a bind of @path would show the image cache (ward_image_store_
+ * path), or something inside or above it: a program that could write it
+ * could change a tree, or the findings, that later runs trust. */
+bool ward_image_cache_exposed(const char *path);
+
 /* Open the images directory into @s, making it (and the directories on
  * the way, 0700) when @create; -ENOENT when it is absent and !@create.
  * A directory of another uid, with group or other write (root: any group

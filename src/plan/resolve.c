@@ -21,6 +21,7 @@
 #include "image/prepare.h"
 #include "seccomp/cache.h"
 #include "kernel/mountinfo.h"
+#include "image/store.h"
 #include "plan/builder.h"
 #include "seccomp/seccomp.h"
 #include "kernel/subid.h"
@@ -540,11 +541,18 @@ static void resolve_binds(const struct ward_plan_builder *b,
 		ward_plan_note(b, r, err);
 		drop_partial_bind(bind);
 	}
-	for (size_t i = 0; i < plan->nbinds; i++)
-		if (plan->binds[i].rw && ward_seccomp_cache_exposed(plan->binds[i].src))
+	for (size_t i = 0; i < plan->nbinds; i++) {
+		if (!plan->binds[i].rw)
+			continue;
+		if (ward_seccomp_cache_exposed(plan->binds[i].src))
 			ward_plan_note(b, ward_err_set(err, WARD_STEP_PLAN, 0,
 						       "a read-write bind of %s would let the program write ward's seccomp filter cache, which later launches trust; bind it read-only, or move the cache with WARD_CACHE_DIR (WARD_CACHE_DIR=off: no cache)",
 						       plan->binds[i].src), err);
+		if (ward_image_cache_exposed(plan->binds[i].src))
+			ward_plan_note(b, ward_err_set(err, WARD_STEP_PLAN, 0,
+						       "a read-write bind of %s would let the program write ward's image cache, whose trees and audit findings later runs trust; bind it read-only, or move the cache with WARD_CACHE_DIR",
+						       plan->binds[i].src), err);
+	}
 }
 
 static int resolve_one_tmpfs(const struct ward_plan_builder *b, size_t i,

@@ -182,45 +182,12 @@ int ward_seccomp_cache_dir(char *buf, size_t len)
 	return n < 0 || (size_t)n >= len ? -1 : 0;
 }
 
-/* @path with its longest existing prefix resolved (the cache directory
- * may not exist yet, but a symlink above it does).  False if not even
- * "/" resolves or the result does not fit. */
-static bool resolve_existing(const char *path, char *out)
-{
-	char head[PATH_MAX], real[PATH_MAX];
-	size_t n = strlen(path);
-
-	if (n >= sizeof(head))
-		return false;
-	memcpy(head, path, n + 1);
-	for (;;) {
-		char *slash;
-
-		if (realpath(*head ? head : "/", real))
-			break;
-		if (errno != ENOENT || !(slash = strrchr(head, '/')))
-			return false;
-		*slash = '\0';
-	}
-	if (snprintf(out, PATH_MAX, "%s%s", strcmp(real, "/") ? real : "",
-		     path + strlen(head)) >= PATH_MAX)
-		return false;
-	if (!*out)
-		strcpy(out, "/");
-	return true;
-}
-
 bool ward_seccomp_cache_exposed(const char *path)
 {
-	char dir[PATH_MAX], real[PATH_MAX];
+	char dir[PATH_MAX];
 
-	if (ward_seccomp_cache_dir(dir, sizeof(dir)) < 0)
-		return false;
-	/* Unresolvable: compare both spellings rather than none. */
-	if (!resolve_existing(dir, real))
-		snprintf(real, sizeof(real), "%s", dir);
-	return ward_path_is_beneath(real, path) || ward_path_is_beneath(path, real) ||
-	       ward_path_is_beneath(dir, path) || ward_path_is_beneath(path, dir);
+	return ward_seccomp_cache_dir(dir, sizeof(dir)) == 0 &&
+	       ward_path_overlaps_dir(path, dir);
 }
 
 /* The cache directory at @path, open, when it is the caller's own with

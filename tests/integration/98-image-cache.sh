@@ -86,6 +86,16 @@ mapfile -t E < <(entries "$I")
 expect_eq "a touched archive is read again, and the same image is not stored twice" "1 $entry" \
 	"${#E[@]} ${E[0]}"
 
+# A sandbox that could write the cache could change a tree, or its
+# findings, that later runs trust: a read-write bind over it is refused,
+# with or without --image; read-only is fine.
+run_ward run --bind "$T:/x:rw" -- /bin/true
+expect_rc "a read-write bind holding the image cache: refused (125)" 125
+expect_match "...saying why and what to do" \
+	"a read-write bind of $T would let the program write ward's image cache, .*; bind it read-only, or move the cache with WARD_CACHE_DIR" "$ERR"
+run_ward run --bind "$T:/x" -- /bin/true
+expect_rc "...read-only, it starts" 0
+
 # A cached tree is bound without what is mounted beneath it, and nothing
 # may be mounted on it or on its top-level entries (the plan does not
 # read the mount table for it, as it does for a --rootfs): refused.
