@@ -365,8 +365,8 @@ void ward_image_entry_files_free(struct ward_image_entry_files *f)
 	f->config_len = 0;
 }
 
-static bool still_named(const struct ward_image_store *s, const char *name,
-			int efd)
+bool ward_image_store_still_named(const struct ward_image_store *s, const char *name,
+				  int efd)
 {
 	struct stat a, b;
 
@@ -445,7 +445,7 @@ int ward_image_store_use(const struct ward_image_store *s, const char *name,
 		;
 	if (r < 0)
 		return why(why_out, "%s: flock", name);
-	if (!still_named(s, name, efd))
+	if (!ward_image_store_still_named(s, name, efd))
 		return why(why_out, "%s: removed meanwhile", name);
 	futimens(lfd, NULL); /* the last use; a failure costs only ls's column */
 	*lock_fd = TAKE_FD(lfd);
@@ -545,9 +545,18 @@ static int replace_entry(const struct ward_image_store *s,
 		_cleanup_close_ int lfd = openat(old, "lock",
 						 O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
 
+		if (lfd < 0 && errno != ENOENT) /* no lock at all: nobody can hold it */
+			return ward_image_store_hint(err, ward_err_set(err, WARD_STEP_IMAGE, errno,
+					    "image cache: %s/%s fails its checks and its lock cannot be opened",
+					    s->path, name));
 		if (lfd >= 0 && flock(lfd, LOCK_EX | LOCK_NB) < 0)
 			return ward_image_store_hint(err, ward_err_set(err, WARD_STEP_IMAGE, EBUSY,
 					    "image cache: %s/%s fails its checks but is in use by a running sandbox; run again when it ends",
+					    s->path, name));
+		/* locked, but another maker may have put its entry there since */
+		if (!ward_image_store_still_named(s, name, old))
+			return ward_image_store_hint(err, ward_err_set(err, WARD_STEP_IMAGE, EBUSY,
+					    "image cache: %s/%s changed while this run replaced it; run again",
 					    s->path, name));
 	}
 	/* whatever @name is (a broken entry, a file, a symlink), ours

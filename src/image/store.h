@@ -143,6 +143,11 @@ int ward_image_store_use(const struct ward_image_store *s, const char *name,
 			 int *lock_fd, int *entry_fd,
 			 struct ward_image_entry_files *files, char *why);
 
+/* The directory open at @efd is still the entry named @name (not moved
+ * away by a remover, nor replaced by another maker). */
+bool ward_image_store_still_named(const struct ward_image_store *s, const char *name,
+				  int efd);
+
 /* The warm checks alone, without a lock or a touch: 0 with *files (what
  * they read; may be NULL), or -ENOENT (@why as above). */
 int ward_image_store_check(const struct ward_image_store *s, const char *name,

@@ -326,6 +326,9 @@ static int take_away(const struct ward_image_store *s, const char *name,
 		return errno == EWOULDBLOCK ? -EBUSY : -errno;
 	if (lfd < 0 && errno != ENOENT)
 		return -errno;
+	/* the name may hold another entry by now, one a sandbox uses */
+	if (!ward_image_store_still_named(s, name, efd))
+		return -EBUSY;
 	r = (uint64_t)time(NULL);
 	snprintf(nonce, sizeof(nonce), "%016" PRIx64, r ^ (uint64_t)getpid() << 40 ^
 		 (uint64_t)(uintptr_t)&r);
