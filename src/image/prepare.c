@@ -273,6 +273,27 @@ static int take_findings(json_object *o, struct ward_image_prepared *out)
 	return 0;
 }
 
+/* The identity of the entry's tree, reached from the cache's open
+ * directory (the entry is locked, so its name holds still): the plan
+ * launches the path only if it still leads there. */
+static int record_root(const struct ward_image_store *s, const char *name,
+		       struct ward_image_prepared *out, struct ward_err *err)
+{
+	_cleanup_close_ int efd = openat(s->dfd, name, O_PATH | O_DIRECTORY |
+					 O_NOFOLLOW | O_CLOEXEC);
+	struct stat st;
+
+	if (efd < 0 || fstatat(efd, "rootfs", &st, AT_SYMLINK_NOFOLLOW) < 0)
+		return ward_err_set(err, WARD_STEP_IMAGE, errno, "image cache: %s/%s/rootfs",
+				    s->path, name);
+	if (!S_ISDIR(st.st_mode))
+		return ward_err_set(err, WARD_STEP_IMAGE, ENOTDIR, "image cache: %s/%s/rootfs",
+				    s->path, name);
+	out->rootfs_dev = st.st_dev;
+	out->rootfs_ino = st.st_ino;
+	return 0;
+}
+
 /* entry.json's name and findings and config.json parsed, from what the
  * store's check read (config.json has the digest of the entry's name),
  * into @out. */
@@ -306,7 +327,7 @@ static int load_entry(const struct ward_image_store *s, const char *name,
 		out->rootfs = NULL;
 		return ward_err_set(err, WARD_STEP_IMAGE, ENOMEM, "image cache");
 	}
-	return 0;
+	return record_root(s, name, out, err);
 }
 
 /* ---- prepare ---------------------------------------------------------------------------- */

@@ -37,6 +37,8 @@ struct ward_image_prepared {
 	char digest[WARD_IMAGE_DIGEST_LEN]; /* the config's: "sha256:..." */
 	char *name;            /* the tag chosen, or NULL */
 	char *rootfs;          /* the cached tree (absolute path) */
+	dev_t rootfs_dev;      /* ... as found through the checked entry: */
+	ino_t rootfs_ino;      /* the path must still lead there */
 	int lock_fd;           /* shared lock on the entry; keep it open */
 	bool unpacked_now;     /* a cold start */
 	/* the config, as the image gives it (image.h): User, Env,

@@ -127,6 +127,12 @@ static int resolve_rootfs(const struct ward_plan_builder *b,
 	if ((r = refuse_kernel_fs(real, err)) < 0)
 		return ward_err_wrap(err, "--rootfs %s: ", real);
 	plan->rootfs_alone = is_image_cache_tree(b, plan);
+	if (plan->rootfs_alone && (st.st_dev != plan->image->rootfs_dev ||
+				   st.st_ino != plan->image->rootfs_ino))
+		return ward_err_set(err, WARD_STEP_IMAGE, 0,
+				    "the image cache's tree %s is not the one checked a moment ago "
+				    "(something above it moved); run again, and keep the cache's "
+				    "parent directories closed to others", real);
 	if (!plan->rootfs_alone && (r = check_given_tree(plan, real, err)) < 0)
 		return r;
 	plan->rootfs = strdup(real);

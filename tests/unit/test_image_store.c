@@ -209,9 +209,13 @@ static void prepare_ok(struct ward_image_prepared *p)
 	struct ward_image_request req = request();
 	struct ward_err err = {0};
 	int r = ward_image_prepare(&req, p, &err);
+	struct stat st;
 
 	if (r < 0)
 		fail_msg("prepare: %s", err.msg);
+	/* the identity the plan holds the path to: the entry's own tree */
+	assert_int_equal(stat(p->rootfs, &st), 0);
+	assert_true(st.st_dev == p->rootfs_dev && st.st_ino == p->rootfs_ino);
 }
 
 static mode_t mode_of(const char *path)
