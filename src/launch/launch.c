@@ -95,7 +95,8 @@ int ward_launch(const struct ward_plan *plan, int *exit_code,
 	_cleanup_close_ int pidfd = -1;
 	_cleanup_close_ int status = -1;
 	_cleanup_close_ int exitfd = -1; /* the init's report (supervisor.h) */
-	/* Runs at every return below, after the sandbox is reaped. */
+	/* Runs at every return below, once the program is gone (the
+	 * sandbox's init may still be exiting after its report). */
 	__attribute__((cleanup(ward_net_parent_cleanup))) struct ward_net_parent net = {0};
 	__attribute__((cleanup(ward_sigsys_watch_close))) struct ward_sigsys_watch sigsys =
 		WARD_SIGSYS_WATCH_INIT;
@@ -112,7 +113,8 @@ int ward_launch(const struct ward_plan *plan, int *exit_code,
 	if ((r = ward_userns_check_root_caps(plan, err)) < 0 ||
 	    (r = ward_sync_pair(fds, err)) < 0)
 		return r;
-	if (!plan->own_init && pipe2(exitp, O_CLOEXEC) < 0) {
+	/* the init's report: only ward_supervise reads it */
+	if (!plan->own_init && !plan->seccomp_learn && pipe2(exitp, O_CLOEXEC) < 0) {
 		close(fds[0]);
 		close(fds[1]);
 		return ward_err_set(err, WARD_STEP_SYNC, errno, "pipe2 for the init's report");

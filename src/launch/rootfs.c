@@ -181,7 +181,8 @@ static int bind_top_entry(int imgfd, int rootfd, const char *name, bool dir,
 			  bool alone, struct ward_err *err)
 {
 	_cleanup_close_ int src = -1, dst = -1;
-	char from[64], what[400];
+	char from[64], what[300];
+	int r;
 
 	src = open_top_entry(imgfd, name, alone);
 	if (src == -EXDEV)
@@ -199,11 +200,15 @@ static int bind_top_entry(int imgfd, int rootfd, const char *name, bool dir,
 	if (dst < 0)
 		return ward_err_set(err, WARD_STEP_MOUNTS, errno, "opening /%s", name);
 	ward_mnt_fd_path(src, from, sizeof(from));
-	snprintf(what, sizeof(what), alone ? "the image's /%s (EINVAL: something is "
-		 "mounted beneath it in the cached tree: unmount it)" : "the image's /%s",
-		 name);
-	return ward_mnt_mount_at(from, dst, NULL, alone ? MS_BIND : MS_BIND | MS_REC,
-				 NULL, WARD_STEP_MOUNTS, what, err);
+	snprintf(what, sizeof(what), "the image's /%s", name);
+	r = ward_mnt_mount_at(from, dst, NULL, alone ? MS_BIND : MS_BIND | MS_REC,
+			      NULL, WARD_STEP_MOUNTS, what, err);
+	/* a bind without MS_REC over locked mounts: the kernel's EINVAL */
+	if (r == -EINVAL && alone)
+		return ward_err_set(err, WARD_STEP_MOUNTS, EINVAL,
+				    "the image's /%s: something is mounted beneath it in the "
+				    "cached tree, which is bound without mounts: unmount it", name);
+	return r;
 }
 
 static int add_top_entry(int imgfd, int rootfd, const char *name, bool alone,
