@@ -49,18 +49,13 @@ void ward_image_env_subject(const char *kv, char out[64])
 bool ward_image_env_secret(const char *kv, const char **what)
 {
 	const char *eq = strchr(kv, '=');
-	size_t off, n;
 
 	*what = NULL;
-	if (!eq || !eq[1])
+	/* an empty value holds nothing; else what ward run withholds */
+	if (!eq || !eq[1] || !ward_secret_env_looks_secret(kv))
 		return false;
-	/* a secret name says it all; else a token in the value */
-	if (ward_secret_name_looks_secret(kv))
-		return true;
-	if (ward_secret_token_find(eq + 1, strlen(eq + 1), &off, &n, what))
-		return true;
-	*what = NULL;
-	return false;
+	*what = ward_secret_shape(eq + 1, strlen(eq + 1)); /* NULL: the name says it */
+	return true;
 }
 
 static void group_add(struct ward_image_hist_group *g, size_t *ng, size_t max,

@@ -27,6 +27,7 @@
 #include "under_valgrind.h"
 
 #include "base/sha256.h"
+#include "base/secret_shapes.h"
 #include "image/findings.h"
 #include "image/prepare.h"
 #include "image/store.h"
@@ -560,6 +561,25 @@ static void test_finding_ids_match_check(void **state)
 }
 
 /* An entry failing a warm check is absent: made again. */
+/* The audit calls an Env entry secret exactly when ward run would
+ * withhold it (ward_secret_env_looks_secret), a value that is a private
+ * key included; an empty value holds nothing. */
+static void test_env_secret_as_run_withholds(void **state)
+{
+	const char *what;
+
+	(void)state;
+	assert_true(ward_image_env_secret("DB_PASSWORD=hunter2", &what));
+	assert_null(what);
+	assert_true(ward_image_env_secret("SSH_KEY=-----BEGIN OPENSSH PRIVATE KEY-----\nb3Blbg==\n"
+					  "-----END OPENSSH PRIVATE KEY-----\n", &what));
+	assert_non_null(what);
+	assert_false(ward_image_env_secret("DB_PASSWORD=", &what));
+	assert_false(ward_image_env_secret("PATH=/usr/bin:/bin", &what));
+	assert_true(ward_secret_env_looks_secret("SSH_KEY=-----BEGIN OPENSSH PRIVATE KEY-----\nb3Blbg==\n"
+						 "-----END OPENSSH PRIVATE KEY-----\n"));
+}
+
 static void test_warm_checks(void **state)
 {
 	struct ward_image_prepared p;
@@ -871,6 +891,7 @@ int main(void)
 		T(test_cold_then_warm),
 		T(test_warm_time),
 		T(test_finding_ids_match_check),
+		T(test_env_secret_as_run_withholds),
 		T(test_warm_checks),
 		T(test_concurrent_makers),
 		T(test_commit_race),
