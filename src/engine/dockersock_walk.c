@@ -2,9 +2,7 @@
  * file in it, looked up by identity, else asked who listens on it
  * (listener.h).  Directory entries give their type (d_type), so a tree
  * without sockets costs one getdents per directory and nothing more:
- * each is read with getdents64 into a buffer of its depth, without a
- * DIR (fdopendir's fstat, two fcntl and 32 kB allocation per directory
- * were a third of the walk's system calls). */
+ * each is read into a buffer of its depth (base/dirents.h). */
 #define _GNU_SOURCE
 #include <dirent.h>
 #include <errno.h>
@@ -18,6 +16,7 @@
 #include <unistd.h>
 
 #include "base/cleanup.h"
+#include "base/dirents.h"
 #include "engine/dockersock.h"
 #include "engine/listener.h"
 
@@ -30,10 +29,8 @@ struct walk {
 	bool stop;      /* past the bound with no engine running: done */
 	char path[PATH_MAX];
 	unsigned char warned[WARD_MAX_ENGINE_SOCKETS / 8];
-	char *bufs[WARD_ENGINE_WALK_DEPTH + 1]; /* getdents64's, per depth */
+	char *bufs[WARD_ENGINE_WALK_DEPTH + 1]; /* dirents.h's, per depth */
 };
-
-#define WALK_BUF_SIZE 32768
 
 static int cannot_tell(const struct walk *w, int errnum, struct ward_err *err,
 		       const char *fmt, ...) __attribute__((format(printf, 4, 5)));
@@ -252,44 +249,26 @@ static int count_entry(struct walk *w, struct ward_err *err)
 	return 0;
 }
 
-/* The entries of one getdents64 answer (@n bytes of @buf). */
-static int visit_all(struct walk *w, int fd, const char *buf, ssize_t n,
-		     size_t len, int depth, struct ward_err *err)
-{
-	int r = 0;
-
-	for (ssize_t off = 0; r == 0 && !w->stop && off < n;) {
-		const struct dirent64 *e = (const struct dirent64 *)(buf + off);
-
-		if (e->d_reclen == 0 || e->d_reclen > n - off)
-			return cannot_tell(w, EIO, err, "a bad directory entry in %s",
-					   w->path);
-		off += e->d_reclen;
-		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
-			continue;
-		r = count_entry(w, err);
-		if (r == 0 && !w->stop)
-			r = visit(w, fd, e->d_name, e->d_type, len, depth, err);
-	}
-	return r;
-}
-
 /* The directory open at @fd (closed here), at @depth. */
 static int walk_dir(struct walk *w, int fd, size_t len, int depth,
 		    struct ward_err *err)
 {
-	char *buf = w->bufs[depth];
-	ssize_t n = 0;
+	const struct dirent64 *e;
+	struct ward_dirents d;
 	int r = 0;
 
-	if (!buf && !(buf = w->bufs[depth] = malloc(WALK_BUF_SIZE))) {
+	if (!w->bufs[depth] && !(w->bufs[depth] = malloc(WARD_DIRENTS_BUF_SIZE))) {
 		close(fd);
 		return ward_err_set(err, WARD_STEP_DOCKERSOCK, ENOMEM, "malloc");
 	}
-	while (r == 0 && !w->stop && (n = getdents64(fd, buf, WALK_BUF_SIZE)) > 0)
-		r = visit_all(w, fd, buf, n, len, depth, err);
-	if (r == 0 && !w->stop && n < 0)
-		r = cannot_tell(w, errno, err, "cannot list %s", w->path);
+	ward_dirents_open(&d, fd, w->bufs[depth]);
+	while (r == 0 && !w->stop && (e = ward_dirents_next(&d))) {
+		r = count_entry(w, err);
+		if (r == 0 && !w->stop)
+			r = visit(w, fd, e->d_name, e->d_type, len, depth, err);
+	}
+	if (r == 0 && !w->stop && d.error)
+		r = cannot_tell(w, d.error, err, "cannot list %s", w->path);
 	close(fd);
 	return r;
 }

@@ -6,11 +6,14 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 
 #include "base/cleanup.h"
+#include "base/dirents.h"
 #include "engine/socket_search.h"
 #include "kernel/mountinfo.h"
 
@@ -21,6 +24,7 @@ struct walk {
 	dev_t dev;         /* its device: a different one is another mount */
 	uint64_t mnt_id;   /* its mount id (statx), when the kernel says */
 	bool by_id;
+	char **bufs;       /* dirents.h's, per depth */
 };
 
 static bool mount_id_of(int dfd, const char *name, int flags, uint64_t *id)
@@ -34,18 +38,15 @@ static bool mount_id_of(int dfd, const char *name, int flags, uint64_t *id)
 	return true;
 }
 
-/* @name in @dfd lies on another mount than the one walked: a bind mount
+/* The entry @sx lies on another mount than the one walked: a bind mount
  * of the same file system has the same st_dev, so the mount id decides
  * where the kernel gives it.  That mount is walked on its own, with its
  * own source. */
-static bool on_other_mount(const struct walk *w, int dfd, const char *name,
-			   const struct stat *st)
+static bool on_other_mount(const struct walk *w, const struct statx *sx)
 {
-	uint64_t id;
-
-	if (w->by_id && mount_id_of(dfd, name, 0, &id))
-		return id != w->mnt_id;
-	return st->st_dev != w->dev;
+	if (w->by_id && (sx->stx_mask & STATX_MNT_ID))
+		return sx->stx_mnt_id != w->mnt_id;
+	return makedev(sx->stx_dev_major, sx->stx_dev_minor) != w->dev;
 }
 
 bool ward_socket_search_walks(const char *mnt, const char *fstype)
@@ -103,31 +104,50 @@ static int add_socket(struct walk *w, const char *path, const struct stat *st,
 static int walk_dir(struct walk *w, int dfd, const char *path, int depth,
 		    struct ward_err *err);
 
-/* One entry of the directory @dfd (at @path). */
+static int cannot_look(const char *path, struct ward_err *err)
+{
+	return ward_err_set(err, WARD_STEP_DOCKERSOCK, errno,
+			    "refusing to start: cannot look at %s for an engine socket", path);
+}
+
+/* readdir's type says the entry is neither a socket nor a directory, so
+ * it needs no stat: most entries, and on a cold cache most of the time. */
+static bool cannot_matter(unsigned char d_type)
+{
+	return d_type != DT_UNKNOWN && d_type != DT_DIR && d_type != DT_SOCK;
+}
+
+/* One entry, of type @d_type, of the directory @dfd (at @path). */
 static int walk_entry(struct walk *w, int dfd, const char *path,
-		      const char *name, int depth, struct ward_err *err)
+		      const char *name, unsigned char d_type, int depth,
+		      struct ward_err *err)
 {
 	char child[sizeof(((struct ward_found_socket *)0)->path)];
 	_cleanup_close_ int cfd = -1;
+	struct statx sx;
 	struct stat st;
 
 	if (++w->s->entries > WARD_SOCKET_SEARCH_MAX_ENTRIES)
 		return ward_err_set(err, WARD_STEP_DOCKERSOCK, E2BIG,
 				    "refusing to start: more than %d entries in the mounts (reached in %s); ward cannot tell whether an engine socket lies among them: mount a smaller directory",
 				    WARD_SOCKET_SEARCH_MAX_ENTRIES, w->mnt);
+	if (cannot_matter(d_type))
+		return 0;
 	if ((size_t)snprintf(child, sizeof(child), "%s/%s", strcmp(path, "/") ? path : "",
 			     name) >= sizeof(child))
 		return too_long(path, name, err);
-	if (fstatat(dfd, name, &st, AT_SYMLINK_NOFOLLOW) < 0)
-		return errno == ENOENT ? 0 :
-		       ward_err_set(err, WARD_STEP_DOCKERSOCK, errno,
-				    "refusing to start: cannot look at %s for an engine socket", child);
-	if (!S_ISSOCK(st.st_mode) && !S_ISDIR(st.st_mode))
+	/* one call for the type and the mount of each directory */
+	if (statx(dfd, name, AT_SYMLINK_NOFOLLOW, STATX_TYPE | STATX_MNT_ID, &sx) < 0)
+		return errno == ENOENT ? 0 : cannot_look(child, err);
+	if (!S_ISSOCK(sx.stx_mode) && !S_ISDIR(sx.stx_mode))
 		return 0;
-	if (on_other_mount(w, dfd, name, &st))
+	if (on_other_mount(w, &sx))
 		return 0; /* walked on its own */
-	if (S_ISSOCK(st.st_mode))
+	if (S_ISSOCK(sx.stx_mode)) {
+		if (fstatat(dfd, name, &st, AT_SYMLINK_NOFOLLOW) < 0)
+			return errno == ENOENT ? 0 : cannot_look(child, err);
 		return add_socket(w, child, &st, err);
+	}
 	if (depth >= WARD_SOCKET_SEARCH_MAX_DEPTH)
 		return ward_err_set(err, WARD_STEP_DOCKERSOCK, E2BIG,
 				    "refusing to start: %s is more than %d directories deep; ward cannot tell whether an engine socket lies beneath",
@@ -145,28 +165,36 @@ static int walk_entry(struct walk *w, int dfd, const char *path,
 static int walk_dir(struct walk *w, int dfd, const char *path, int depth,
 		    struct ward_err *err)
 {
-	DIR *d = fdopendir(dfd);
-	struct dirent *e;
+	const struct dirent64 *e;
+	struct ward_dirents d;
 	int r = 0;
 
-	if (!d) {
+	if (!w->bufs[depth] && !(w->bufs[depth] = malloc(WARD_DIRENTS_BUF_SIZE))) {
 		close(dfd);
-		return ward_err_set(err, WARD_STEP_DOCKERSOCK, errno, "fdopendir %s", path);
+		return ward_err_set(err, WARD_STEP_DOCKERSOCK, ENOMEM, "malloc");
 	}
-	while (r == 0 && (errno = 0, e = readdir(d)))
-		if (strcmp(e->d_name, ".") && strcmp(e->d_name, ".."))
-			r = walk_entry(w, dirfd(d), path, e->d_name, depth, err);
-	if (r == 0 && errno)
-		r = ward_err_set(err, WARD_STEP_DOCKERSOCK, errno,
+	ward_dirents_open(&d, dfd, w->bufs[depth]);
+	while (r == 0 && (e = ward_dirents_next(&d)))
+		r = walk_entry(w, dfd, path, e->d_name, e->d_type, depth, err);
+	if (r == 0 && d.error)
+		r = ward_err_set(err, WARD_STEP_DOCKERSOCK, d.error,
 				 "refusing to start: cannot read %s to look for an engine socket", path);
-	closedir(d);
+	close(dfd);
 	return r;
 }
+
+/* The search through every mount, with one listing buffer per depth. */
+struct search {
+	struct ward_socket_search *s;
+	char *bufs[WARD_SOCKET_SEARCH_MAX_DEPTH + 1];
+};
 
 static int walk_mount(const struct ward_mount_entry *m, void *ctx,
 		      struct ward_err *err)
 {
-	struct walk w = {.s = ctx, .mnt = m->mnt, .root = m->root};
+	struct search *search = ctx;
+	struct walk w = {.s = search->s, .mnt = m->mnt, .root = m->root,
+			 .bufs = search->bufs};
 	int fd;
 	struct stat st;
 
@@ -196,5 +224,10 @@ static int walk_mount(const struct ward_mount_entry *m, void *ctx,
 
 int ward_socket_search(struct ward_socket_search *s, struct ward_err *err)
 {
-	return ward_mountinfo_each(walk_mount, s, WARD_STEP_DOCKERSOCK, err);
+	struct search search = {.s = s};
+	int r = ward_mountinfo_each(walk_mount, &search, WARD_STEP_DOCKERSOCK, err);
+
+	for (size_t i = 0; i < sizeof(search.bufs) / sizeof(search.bufs[0]); i++)
+		free(search.bufs[i]);
+	return r;
 }
