@@ -6,7 +6,10 @@
 #       docker  (answers any request as dockerd answers GET /_ping)
 #       grpc    (writes an HTTP/2 SETTINGS frame on accept, as gRPC servers do)
 #       dgram   (a datagram socket)
-# Prints "listening PID" once bound (mode 0666), then serves until killed.
+# Prints "listening PID" once bound (mode 0666), then serves until killed,
+# one connection at a time in its accept loop (ward asks one question per
+# connection, one after the other) and, as root, at a raised priority: a
+# loaded machine must not turn an answer into the silence ward refuses.
 import os, socket, sys, threading
 
 mode, path = sys.argv[1], sys.argv[2]
@@ -46,6 +49,10 @@ def serve(c):
 
 if kind == socket.SOCK_DGRAM:
     threading.Event().wait()
+try:
+    os.nice(-10)
+except OSError:
+    pass
 while True:
     c, _ = s.accept()
-    threading.Thread(target=serve, args=(c,), daemon=True).start()
+    serve(c)
