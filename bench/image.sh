@@ -237,6 +237,7 @@ warm() {
 	env_cache="WARD_CACHE_DIR=$TMP/cache-${RUNAS:-0}"
 	row "bare exec|$BBROOT/bin/busybox true"
 	row "unshare -Urm --root|/usr/bin/unshare -Urm --root=$BBROOT /bin/true"
+	row "unshare, ward's namespaces|/usr/bin/unshare -UrmnpfiuC --root=$BBROOT /bin/true"
 	row "ch-run|USER=$user $(command -v ch-run) $BBROOT -- /bin/true"
 	row "floor (ward's default steps, bare syscalls)|$TMP/floor $BBROOT /bin/true"
 	row "ward --rootfs|$W run --rootfs $BBROOT -- /bin/true"
@@ -444,12 +445,16 @@ reading() {
 	awk -v wi="$(med "$t" 'ward --image (busybox, docker save)')" -v wr="$(med "$t" 'ward --rootfs')" \
 		-v fl="$(med "$t" "floor (ward's default steps, bare syscalls)")" -v ch="$(med "$t" ch-run)" \
 		-v un="$(med "$t" 'unshare -Urm --root')" -v pr="$(med "$t" 'ward_image_prepare alone (busybox, docker save; no launch)')" \
-		-v bx="$(med "$t" 'bare exec')" -v big="$(med "$t" 'ward --image (200 MB, docker save)')" '
+		-v bx="$(med "$t" 'bare exec')" -v big="$(med "$t" 'ward --image (200 MB, docker save)')" \
+		-v ns="$(med "$t" "unshare, ward's namespaces")" -v st="$(med "$t" 'ward (make static) --rootfs')" '
 	function r(a, b) { return (a + 0 > 0 && b + 0 > 0) ? sprintf("%.2fx", a / b) : "not measured" }
+	function d(a, b) { return (a + 0 > 0 && b + 0 > 0) ? sprintf("%.2f ms", a - b) : "not measured" }
 	BEGIN {
 		printf "- the image over the same launch on the same tree: ward --image / ward --rootfs = %s (ward_image_prepare alone, as a process of its own: %s ms, a bare exec %s ms)\n", r(wi, wr), pr, bx
 		printf "- ward'\''s launch over the same steps with bare syscalls: ward --rootfs / floor = %s\n", r(wr, fl)
 		printf "- those steps (pid namespace and init, /proc masks, /dev, seccomp, caps) over ch-run'\''s: floor / ch-run = %s; ch-run / unshare -Urm = %s\n", r(fl, ch), r(ch, un)
+		printf "- the namespaces ward makes and ch-run does not (pid, net, uts, ipc, cgroup), alone: unshare -UrmnpfiuC / unshare -Urm = %s (%s)\n", r(ns, un), d(ns, un)
+		printf "- loading the shared libraries: ward --rootfs / ward (make static) --rootfs = %s (%s)\n", r(wr, st), d(wr, st)
 		printf "- a larger image: ward --image of the 200 MB image / of busybox = %s\n", r(big, wi)
 	}'
 }
