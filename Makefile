@@ -125,8 +125,8 @@ ward: $(BUILD)/ward
 
 # One static binary to COPY into images (see examples/).  Debian ships
 # libmnl only as a shared library: the static build raises the loopback
-# with an ioctl instead (src/static/net_ioctl.c; --net veth is refused at
-# launch), and leaves out the image
+# as the other does, with an ioctl (src/launch/net_lo.c), refuses --net
+# veth at launch (src/static/net.c), and leaves out the image
 # audit (libarchive), which has no place inside an image (the limits of
 # --image-limit stay: the plan parses them).
 # It is a static PIE (-static-pie: glibc's rcrt1.o relocates it before

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/prctl.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -202,6 +203,11 @@ int sys_write_file_at(int dirfd, const char *path, const char *data,
 		return -1;
 	}
 	return 0;
+}
+
+int sys_ioctl(int fd, unsigned long request, void *arg)
+{
+	return ioctl(fd, request, arg);
 }
 
 int sys_netlink_send(int fd, const void *buf, size_t len)

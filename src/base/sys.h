@@ -64,6 +64,9 @@ int sys_listen(int fd, int backlog);
 int sys_write_file_at(int dirfd, const char *path, const char *data,
 		      size_t len);
 
+/* ioctl(2) with a pointer argument (lo's flags: launch/net_lo.c). */
+int sys_ioctl(int fd, unsigned long request, void *arg);
+
 /* Send one netlink message of @len bytes to the kernel (port 0) on the
  * netlink socket @fd.  Returns 0 or -1 (EMSGSIZE for a short send). */
 int sys_netlink_send(int fd, const void *buf, size_t len);

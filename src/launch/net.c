@@ -1,6 +1,6 @@
 /* The child's side of the network: inside its new network namespace,
- * raise lo and, for --net veth, configure eth0 (created there by the
- * parent before "go") and the default route.  rtnetlink through libmnl:
+ * raise lo (net_lo.c) and, for --net veth, configure eth0 (created there
+ * by the parent before "go") and the default route.  rtnetlink through libmnl:
  * every request carries NLM_F_ACK and its own sequence number, and the
  * reply is matched on sequence and port id (netlink.c). */
 #define _GNU_SOURCE
@@ -21,21 +21,6 @@ static int link_up(struct ward_nl *nl, int ifindex, const char *name,
 	return ward_nl_transact(nl, ward_nl_link_up(buf, sizeof(buf),
 						    ward_nl_next_seq(nl), ifindex),
 				what, err);
-}
-
-int ward_net_link_up(int ifindex, struct ward_err *err)
-{
-	struct ward_nl nl;
-	char name[IF_NAMESIZE + 16];
-	int r;
-
-	if (!if_indextoname((unsigned)ifindex, name))
-		snprintf(name, sizeof(name), "ifindex %d", ifindex);
-	if ((r = ward_nl_open(&nl, err)) < 0)
-		return r;
-	r = link_up(&nl, ifindex, name, err);
-	ward_nl_close(&nl);
-	return r;
 }
 
 static int lookup(const char *name, int *ifindex, struct ward_err *err)
@@ -79,15 +64,15 @@ static int setup_eth0(struct ward_nl *nl, const struct ward_veth *v,
 int ward_net_child_setup(const struct ward_plan *plan, struct ward_err *err)
 {
 	struct ward_nl nl;
-	int lo = 0, r;
+	int r;
 
 	if (plan->net != WARD_NET_LOOPBACK && plan->net != WARD_NET_VETH)
 		return 0;
-	if ((r = lookup("lo", &lo, err)) < 0 || (r = ward_nl_open(&nl, err)) < 0)
+	if ((r = ward_net_lo_up(err)) < 0 || plan->net != WARD_NET_VETH)
 		return r;
-	r = link_up(&nl, lo, "lo", err);
-	if (r == 0 && plan->net == WARD_NET_VETH)
-		r = setup_eth0(&nl, &plan->veth, err);
+	if ((r = ward_nl_open(&nl, err)) < 0)
+		return r;
+	r = setup_eth0(&nl, &plan->veth, err);
 	ward_nl_close(&nl);
 	return r;
 }

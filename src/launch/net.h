@@ -28,12 +28,14 @@
 /* Child, inside its new network namespace: bring lo up (loopback, veth),
  * leave everything down (none), or, for veth, also give eth0 its address,
  * bring it up and add the default route via the host end.  host is a
- * no-op.  Every request asks for an ACK and the ACK's error is checked.
+ * no-op.  Every rtnetlink request asks for an ACK and the ACK's error is
+ * checked.
  * Errors: WARD_STEP_NET naming the operation and the kernel's errno. */
 int ward_net_child_setup(const struct ward_plan *plan, struct ward_err *err);
 
-/* Set IFF_UP on interface @ifindex (child; 1 is lo). */
-int ward_net_link_up(int ifindex, struct ward_err *err);
+/* Child: set IFF_UP on lo with SIOCSIFFLAGS and read it back (both
+ * builds; net_lo.c). */
+int ward_net_lo_up(struct ward_err *err);
 
 /* What the parent created for one sandbox (veth only). */
 struct ward_net_parent {

@@ -63,6 +63,7 @@
 #include <string.h>
 #include <arpa/inet.h>
 #include <net/if.h>
+#include <sys/ioctl.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <sys/mman.h>
@@ -201,6 +202,7 @@ WRAP_DECL(int, sys_openat2, (int dirfd, const char *path, struct open_how *how,
 WRAP_DECL(int, sys_execve, (const char *path, char *const argv[],
 			    char *const envp[]))
 WRAP_DECL(int, sys_netlink_send, (int fd, const void *buf, size_t len))
+WRAP_DECL(int, sys_ioctl, (int fd, unsigned long request, void *arg))
 WRAP_DECL(int, sys_landlock_create_ruleset, (const void *attr, size_t size,
 					     uint32_t flags))
 WRAP_DECL(int, sys_landlock_restrict_self, (int fd, uint32_t flags))
@@ -404,6 +406,13 @@ static const char *rtm_name(const void *buf, size_t len)
 	}
 }
 
+int __wrap_sys_ioctl(int fd, unsigned long request, void *arg)
+{
+	INJECT(sys_ioctl, __real_sys_ioctl(fd, request, arg), "%s",
+	       request == SIOCSIFFLAGS ? "SIOCSIFFLAGS" :
+	       request == SIOCGIFFLAGS ? "SIOCGIFFLAGS" : "other");
+}
+
 int __wrap_sys_netlink_send(int fd, const void *buf, size_t len)
 {
 	INJECT(sys_netlink_send, __real_sys_netlink_send(fd, buf, len),
@@ -546,8 +555,8 @@ static const struct fault_case cases[] = {
 	FAULT("umount_old_root", sys_umount2, "", 1, EBUSY, WARD_STEP_PIVOT),
 	/* child: the rest of the privileged setup */
 	FAULT("sethostname", sys_sethostname, "", 1, EPERM, WARD_STEP_HOSTNAME),
-	FAULT("lo_up", sys_netlink_send, "RTM_NEWLINK flags=0x5", 1, EPERM,
-	      WARD_STEP_NET),
+	FAULT("lo_up", sys_ioctl, "SIOCSIFFLAGS", 1, EPERM, WARD_STEP_NET),
+	FAULT("lo_flags", sys_ioctl, "SIOCGIFFLAGS", 1, ENODEV, WARD_STEP_NET),
 	FAULT("setsid", sys_setsid, "", 1, EPERM, WARD_STEP_SESSION),
 	FAULT("setrlimit", sys_setrlimit, "", 1, EPERM, WARD_STEP_RLIMITS),
 	/* child: dropping privileges */
@@ -584,11 +593,11 @@ static const struct fault_case cases[] = {
 		V_VETH, WARD_STEP_NET),
 	FAULT_V("veth_host_up", sys_netlink_send, "RTM_NEWLINK flags=0x5", 1, EBUSY,
 		V_VETH, WARD_STEP_NET),
-	FAULT_V("veth_lo_up", sys_netlink_send, "RTM_NEWLINK flags=0x5", 2, EPERM,
-		V_VETH, WARD_STEP_NET),
+	FAULT_V("veth_lo_up", sys_ioctl, "SIOCSIFFLAGS", 1, EPERM, V_VETH,
+		WARD_STEP_NET),
 	FAULT_V("veth_eth0_addr", sys_netlink_send, "RTM_NEWADDR", 2, EACCES,
 		V_VETH, WARD_STEP_NET),
-	FAULT_V("veth_eth0_up", sys_netlink_send, "RTM_NEWLINK flags=0x5", 3, ENOBUFS,
+	FAULT_V("veth_eth0_up", sys_netlink_send, "RTM_NEWLINK flags=0x5", 2, ENOBUFS,
 		V_VETH, WARD_STEP_NET),
 	FAULT_V("veth_route", sys_netlink_send, "RTM_NEWROUTE", 1, ENETUNREACH,
 		V_VETH, WARD_STEP_NET),
@@ -600,6 +609,9 @@ static const struct fault_case cases[] = {
 	LIE_V("lie_no_new_privs", sys_prctl, "PR_SET_NO_NEW_PRIVS", V_DEFAULT),
 	LIE_V("lie_setresuid", sys_setresuid, "", V_USER),
 	LIE_V("lie_setresgid", sys_setresgid, "", V_USER),
+	/* lo's flags are read back: an ioctl that "succeeds" without effect */
+	{"lie_lo_up", "sys_ioctl", "SIOCSIFFLAGS", 1, 0, true, V_DEFAULT, WARD_STEP_NET,
+	 EIO, 0, 0, "lo is not up after SIOCSIFFLAGS"},
 	/* entrypoint mode: ward's own Landlock layer, then the program's
 	 * signal scope, made in the program's process after the fork */
 	OK("baseline_entrypoint", V_ENTRYPOINT),
