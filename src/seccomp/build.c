@@ -16,7 +16,6 @@
 #include <sys/mman.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
-#include <sys/syscall.h>
 #include "seccomp/libseccomp_dl.h"
 
 #include "base/cleanup.h"
@@ -148,13 +147,7 @@ static bool kernel_has_actions(void)
 		SECCOMP_RET_KILL_PROCESS, SECCOMP_RET_ERRNO, SECCOMP_RET_ALLOW,
 	};
 
-	for (size_t i = 0; i < sizeof(actions) / sizeof(actions[0]); i++) {
-		uint32_t a = actions[i];
-
-		if (syscall(SYS_seccomp, SECCOMP_GET_ACTION_AVAIL, 0, &a) != 0)
-			return false;
-	}
-	return true;
+	return ward_seccomp_kernel_takes(actions, sizeof(actions) / sizeof(actions[0]));
 }
 
 static const struct ward_seccomp_blob *find_blob(enum ward_seccomp_mode mode)

@@ -4,6 +4,8 @@
 #define WARD_SECCOMP_BUILD_H
 
 #include <sched.h>
+#include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <linux/filter.h>
 #include "seccomp/libseccomp_dl.h"
@@ -51,6 +53,11 @@ int ward_seccomp_docker_push(struct ward_docker_profile *p,
 #define WARD_CLONE_NS_FLAGS                                                \
 	(CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWUSER |       \
 	 CLONE_NEWPID | CLONE_NEWNET | CLONE_NEWCGROUP)
+
+/* The kernel offers every one of the @n seccomp return actions
+ * (SECCOMP_GET_ACTION_AVAIL; false under valgrind, which lacks
+ * seccomp(2)): a program returning only those means what it says. */
+bool ward_seccomp_kernel_takes(const uint32_t *actions, size_t n);
 
 /* The libseccomp action for a ward policy action. */
 uint32_t ward_seccomp_scmp_action(enum ward_seccomp_action action, int errnum);

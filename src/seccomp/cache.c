@@ -11,7 +11,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/syscall.h>
 #include <sys/random.h>
 #include <sys/utsname.h>
 #include <time.h>
@@ -88,12 +87,9 @@ static unsigned kernel_actions(void)
 	};
 	unsigned mask = 0;
 
-	for (unsigned i = 0; i < sizeof(actions) / sizeof(actions[0]); i++) {
-		uint32_t a = actions[i];
-
-		if (syscall(SYS_seccomp, SECCOMP_GET_ACTION_AVAIL, 0, &a) == 0)
+	for (unsigned i = 0; i < sizeof(actions) / sizeof(actions[0]); i++)
+		if (ward_seccomp_kernel_takes(&actions[i], 1))
 			mask |= 1u << i;
-	}
 	return mask;
 }
 

@@ -42,7 +42,6 @@
 #include <linux/filter.h>
 #include <linux/netlink.h>
 #include <linux/seccomp.h>
-#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "seccomp/build.h"
@@ -332,10 +331,7 @@ static bool kernel_takes(const struct ward_seccomp_policy *pol)
 	for (size_t i = 0; i < pol->nrules; i++)
 		if (pol->rules[i].action == WARD_SECCOMP_ACT_LOG)
 			actions[3] = SECCOMP_RET_LOG;
-	for (size_t i = 0; i < sizeof(actions) / sizeof(actions[0]); i++)
-		if (syscall(SYS_seccomp, SECCOMP_GET_ACTION_AVAIL, 0, &actions[i]) != 0)
-			return false;
-	return true;
+	return ward_seccomp_kernel_takes(actions, sizeof(actions) / sizeof(actions[0]));
 }
 
 int ward_seccomp_policy_compact(const struct ward_seccomp_policy *pol,

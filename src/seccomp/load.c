@@ -1,8 +1,13 @@
-/* Loading a filter: in the child, as the very last step before execve. */
+/* Loading a filter: in the child, as the very last step before execve;
+ * and what the kernel would take. */
 #include <errno.h>
 #include <linux/filter.h>
+#include <linux/seccomp.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 #include "base/sys.h"
+#include "seccomp/build.h"
 #include "seccomp/seccomp.h"
 
 int ward_seccomp_load(const struct sock_fprog *prog, struct ward_err *err)
@@ -21,4 +26,15 @@ int ward_seccomp_load(const struct sock_fprog *prog, struct ward_err *err)
 				    e == EACCES ? " without no_new_privs" : "");
 	}
 	return 0;
+}
+
+bool ward_seccomp_kernel_takes(const uint32_t *actions, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		uint32_t a = actions[i];
+
+		if (syscall(SYS_seccomp, SECCOMP_GET_ACTION_AVAIL, 0, &a) != 0)
+			return false;
+	}
+	return true;
 }
