@@ -273,36 +273,17 @@ static int take_findings(json_object *o, struct ward_image_prepared *out)
 	return 0;
 }
 
-/* The identity of the entry's tree, reached from the cache's open
- * directory (the entry is locked, so its name holds still): the plan
- * launches the path only if it still leads there. */
-static int record_root(const struct ward_image_store *s, const char *name,
-		       struct ward_image_prepared *out, struct ward_err *err)
-{
-	_cleanup_close_ int efd = openat(s->dfd, name, O_PATH | O_DIRECTORY |
-					 O_NOFOLLOW | O_CLOEXEC);
-	struct stat st;
-
-	if (efd < 0 || fstatat(efd, "rootfs", &st, AT_SYMLINK_NOFOLLOW) < 0)
-		return ward_err_set(err, WARD_STEP_IMAGE, errno, "image cache: %s/%s/rootfs",
-				    s->path, name);
-	if (!S_ISDIR(st.st_mode))
-		return ward_err_set(err, WARD_STEP_IMAGE, ENOTDIR, "image cache: %s/%s/rootfs",
-				    s->path, name);
-	out->rootfs_dev = st.st_dev;
-	out->rootfs_ino = st.st_ino;
-	return 0;
-}
-
-/* entry.json's name and findings and config.json parsed, from what the
- * store's check read (config.json has the digest of the entry's name),
- * into @out. */
+/* entry.json's name and findings, config.json parsed and the tree's
+ * identity, from what the store's check read (config.json has the digest
+ * of the entry's name; the entry is locked, or was just made, so its
+ * name holds still: the plan launches the path only if it still leads
+ * to that tree), into @out. */
 static int load_entry(const struct ward_image_store *s, const char *name,
 		      const struct ward_image_entry_files *f,
 		      const struct ward_image_limits *lim,
 		      struct ward_image_prepared *out, struct ward_err *err)
 {
-	json_object *o = NULL, *v;
+	json_object *v;
 	int r;
 
 	ward_image_entry_name_valid(name, out->digest);
@@ -310,16 +291,13 @@ static int load_entry(const struct ward_image_store *s, const char *name,
 		return ward_err_set(err, WARD_STEP_IMAGE, EINVAL,
 				    "image cache: %s/%s/config.json is over %zu bytes; ward image rm %.12s, then run again",
 				    s->path, name, lim->max_json, name);
-	if (!(o = json_tokener_parse(f->entry_json)) || take_findings(o, out) < 0) {
-		json_object_put(o);
+	if (take_findings(f->entry, out) < 0)
 		return ward_err_set(err, WARD_STEP_IMAGE, EINVAL,
 				    "image cache: %s/%s/entry.json is malformed; ward image rm %.12s, then run again",
 				    s->path, name, name);
-	}
-	if (json_object_object_get_ex(o, "name", &v) &&
+	if (json_object_object_get_ex(f->entry, "name", &v) &&
 	    json_object_is_type(v, json_type_string))
 		out->name = strdup(json_object_get_string(v));
-	json_object_put(o);
 	if ((r = ward_image_parse_config(f->config_json, f->config_len, lim, &out->config,
 					 err)) < 0)
 		return ward_err_wrap(err, "image cache: %s/%s: ", s->path, name);
@@ -327,7 +305,9 @@ static int load_entry(const struct ward_image_store *s, const char *name,
 		out->rootfs = NULL;
 		return ward_err_set(err, WARD_STEP_IMAGE, ENOMEM, "image cache");
 	}
-	return record_root(s, name, out, err);
+	out->rootfs_dev = f->rootfs_dev;
+	out->rootfs_ino = f->rootfs_ino;
+	return 0;
 }
 
 /* ---- prepare ---------------------------------------------------------------------------- */

@@ -325,23 +325,27 @@ static int read_whole(int efd, const char *name, size_t max, char **buf, size_t 
 	return 0;
 }
 
-/* entry.json's "digest", compared with @digest; the file is read whole
- * (bounded) and parsed, and its text kept in @f. */
+struct json_object *ward_image_entry_json_read(int efd)
+{
+	_cleanup_free_ char *buf = NULL;
+	size_t len;
+
+	if (read_whole(efd, "entry.json", ENTRY_JSON_MAX, &buf, &len) < 0)
+		return NULL;
+	return json_tokener_parse(buf);
+}
+
+/* entry.json's "digest", compared with @digest; the file parsed is kept
+ * in @f. */
 static bool entry_json_digest_is(int efd, const char *digest,
 				 struct ward_image_entry_files *f)
 {
-	struct json_object *o, *d;
-	bool same = false;
-	size_t len;
+	struct json_object *d;
 
-	if (read_whole(efd, "entry.json", ENTRY_JSON_MAX, &f->entry_json, &len) < 0)
-		return false;
-	o = json_tokener_parse(f->entry_json);
-	if (o && json_object_object_get_ex(o, "digest", &d) &&
-	    json_object_is_type(d, json_type_string))
-		same = strcmp(json_object_get_string(d), digest) == 0;
-	json_object_put(o);
-	return same;
+	f->entry = ward_image_entry_json_read(efd);
+	return f->entry && json_object_object_get_ex(f->entry, "digest", &d) &&
+	       json_object_is_type(d, json_type_string) &&
+	       strcmp(json_object_get_string(d), digest) == 0;
 }
 
 /* config.json's sha256 is the digest @hex the entry's name says; its
@@ -359,10 +363,9 @@ static bool config_digest_is(int efd, const char *hex, struct ward_image_entry_f
 
 void ward_image_entry_files_free(struct ward_image_entry_files *f)
 {
-	free(f->entry_json);
+	json_object_put(f->entry);
 	free(f->config_json);
-	f->entry_json = f->config_json = NULL;
-	f->config_len = 0;
+	*f = (struct ward_image_entry_files){0};
 }
 
 bool ward_image_store_still_named(const struct ward_image_store *s, const char *name,
@@ -375,9 +378,8 @@ bool ward_image_store_still_named(const struct ward_image_store *s, const char *
 	       a.st_dev == b.st_dev && a.st_ino == b.st_ino;
 }
 
-/* The warm checks of the entry open at @efd. */
-/* The checks of a warm start; @f gets what they read (the caller frees
- * it, whatever the result). */
+/* The checks of a warm start on the entry open at @efd; @f gets what
+ * they read (the caller frees it, whatever the result). */
 static int check_entry(int efd, const char *name, struct ward_image_entry_files *f,
 		       char *why_out)
 {
@@ -392,6 +394,8 @@ static int check_entry(int efd, const char *name, struct ward_image_entry_files 
 	if (fstatat(efd, "rootfs", &st, AT_SYMLINK_NOFOLLOW) < 0 ||
 	    !S_ISDIR(st.st_mode) || st.st_uid != me)
 		return why(why_out, "%s: rootfs is missing, not a directory or not yours", name);
+	f->rootfs_dev = st.st_dev;
+	f->rootfs_ino = st.st_ino;
 	if (fstatat(efd, "lock", &st, AT_SYMLINK_NOFOLLOW) < 0 ||
 	    !S_ISREG(st.st_mode) || st.st_uid != me)
 		return why(why_out, "%s: its lock is missing or not yours", name);

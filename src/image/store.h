@@ -123,15 +123,22 @@ int ward_image_store_link_source(const struct ward_image_store *s,
 				 struct ward_err *err);
 
 /* What a check of an entry read, so that its user need not read it
- * again: entry.json as text, config.json's bytes (both NUL-terminated;
- * config.json has the digest of the entry's name). */
+ * again: entry.json parsed (its digest is the entry's name's),
+ * config.json's bytes (NUL-terminated; their digest is the entry's
+ * name), and the identity of rootfs/ as the check found it. */
 struct ward_image_entry_files {
-	char *entry_json;
+	struct json_object *entry;
 	char *config_json;
 	size_t config_len;
+	dev_t rootfs_dev;
+	ino_t rootfs_ino;
 };
 
 void ward_image_entry_files_free(struct ward_image_entry_files *f);
+
+/* entry.json of the entry open at @efd, parsed: a regular file of the
+ * caller's, at most 1 MiB; NULL otherwise (json_object_put it). */
+struct json_object *ward_image_entry_json_read(int efd);
 
 /* Check the entry @name as a warm start does (above) and take a shared
  * lock on it: 0 with *lock_fd (O_CLOEXEC; the lock lasts while it is

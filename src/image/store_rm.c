@@ -83,22 +83,6 @@ int ward_image_remove_tree(int dfd, const char *name, uint64_t *bytes)
 
 /* ---- entry.json ----------------------------------------------------------------------- */
 
-static json_object *read_entry_json(int efd)
-{
-	_cleanup_close_ int fd = openat(efd, "entry.json",
-					O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
-	_cleanup_free_ char *buf = NULL;
-	struct stat st;
-
-	if (fd < 0 || fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) ||
-	    st.st_size <= 0 || st.st_size > ENTRY_JSON_MAX ||
-	    !(buf = malloc((size_t)st.st_size + 1)) ||
-	    read(fd, buf, (size_t)st.st_size) != st.st_size)
-		return NULL;
-	buf[st.st_size] = '\0';
-	return json_tokener_parse(buf);
-}
-
 static const char *jstr(json_object *o, const char *key)
 {
 	json_object *v;
@@ -147,7 +131,7 @@ static void entry_info(const struct ward_image_store *s, const char *name,
 		if (fstat(lfd, &st) == 0)
 			e->last_used = st.st_mtim.tv_sec;
 	}
-	if (!(o = read_entry_json(efd)))
+	if (!(o = ward_image_entry_json_read(efd)))
 		return;
 	e->image = dup_or_null(jstr(o, "name"));
 	e->source = dup_or_null(jstr(o, "source"));

@@ -552,9 +552,6 @@ static int pivot_into(int rootfd, struct ward_err *err)
 	return 0;
 }
 
-/* Host objects are opened first, with the launcher's own file access:
- * after the fsuid change below, host directories such as /root may no
- * longer be searchable. */
 /* Something is mounted on the directory @fd (its parent is on another
  * mount), or it cannot be told. */
 static bool is_mount_root(int fd)
@@ -567,6 +564,9 @@ static bool is_mount_root(int fd)
 	       self.stx_mnt_id != up.stx_mnt_id;
 }
 
+/* Host objects are opened first, with the launcher's own file access:
+ * after the fsuid change below, host directories such as /root may no
+ * longer be searchable. */
 static int open_sources(const struct ward_plan *plan, int *src_fds,
 			int *rootfs_fd, struct ward_err *err)
 {

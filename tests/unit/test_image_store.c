@@ -24,6 +24,7 @@
 #include <time.h>
 #include <unistd.h>
 #include <cmocka.h>
+#include <json-c/json.h>
 #include "under_valgrind.h"
 
 #include "base/sha256.h"
@@ -795,7 +796,8 @@ static void test_use_waits_for_the_lock(void **state)
 	struct ward_image_store s;
 	struct ward_err err = {0};
 	struct ward_image_entry_files files = {0};
-	char name[WARD_IMAGE_ENTRY_NAME], lock[512], hex[WARD_SHA256_HEX];
+	char name[WARD_IMAGE_ENTRY_NAME], lock[512], hex[WARD_SHA256_HEX], p_rootfs[512];
+	struct stat st;
 	int lfd = -1, efd = -1, fd;
 	pid_t pid;
 
@@ -804,6 +806,7 @@ static void test_use_waits_for_the_lock(void **state)
 	snprintf(name, sizeof(name), "%s", p.rootfs + strlen(images) + 1);
 	*strchr(name, '/') = '\0';
 	snprintf(lock, sizeof(lock), "%s/%s/lock", images, name);
+	snprintf(p_rootfs, sizeof(p_rootfs), "%s/%s/rootfs", images, name);
 	ward_image_prepared_free(&p);
 	assert_int_equal(ward_image_store_open(&s, false, &err), 0);
 
@@ -821,13 +824,17 @@ static void test_use_waits_for_the_lock(void **state)
 	assert_int_equal(waitpid(pid, NULL, 0), pid);
 	close(lfd);
 	close(efd);
-	/* what the check read comes back: the bytes whose digest it checked */
-	assert_non_null(files.entry_json);
-	assert_non_null(strstr(files.entry_json, name));
+	/* what the check read comes back: entry.json parsed, with the
+	 * digest of the name; the bytes whose digest it checked; the tree */
+	assert_non_null(files.entry);
+	assert_non_null(strstr(json_object_to_json_string(files.entry), name));
+	assert_int_equal(stat(p_rootfs, &st), 0);
+	assert_true(files.rootfs_dev == st.st_dev && files.rootfs_ino == st.st_ino);
 	ward_sha256_hex(files.config_json, files.config_len, hex);
 	assert_int_equal(strncmp(hex, name, 64), 0);
 	ward_image_entry_files_free(&files);
 	assert_null(files.config_json);
+	assert_null(files.entry);
 
 	/* a remover: the lock exclusive while the entry leaves its name */
 	fd = open(lock, O_RDONLY);
