@@ -2,7 +2,9 @@
 # A unix socket server for the tests of entrypoint mode's socket probe:
 #   socket-server.py MODE PATH
 # MODE: silent  (accepts, never writes)
-#       hello   (accepts, writes "hello\n", closes: neither engine answer)
+#       hello   (reads the request, writes "hello\n", closes: neither
+#                engine answer; it reads first, as a server does: closed
+#                before the client has sent, the client's send would fail)
 #       docker  (answers any request as dockerd answers GET /_ping)
 #       grpc    (writes an HTTP/2 SETTINGS frame on accept, as gRPC servers do)
 #       dgram   (a datagram socket)
@@ -29,7 +31,7 @@ held = []
 
 def serve(c):
     if mode == "hello":
-        c.sendall(b"hello\n"); c.close()
+        c.recv(4096); c.sendall(b"hello\n"); c.close()
     elif mode == "grpc":
         c.sendall(SETTINGS); held.append(c)
     elif mode == "docker":
@@ -55,4 +57,8 @@ except OSError:
     pass
 while True:
     c, _ = s.accept()
-    serve(c)
+    c.settimeout(5)  # a client that never sends holds up no other
+    try:
+        serve(c)
+    except OSError:
+        c.close()
